@@ -1,0 +1,53 @@
+# Vigil: `make run` to try it, `make test` to check it. See README.md.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test setup lint test-sqlite test-postgres demo worker reminders benchmark clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: setup
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo "Vigil is serving on http://$(HOST) (sign in with a demo login above)."
+	$(PY) manage.py runserver $(HOST)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test-sqlite: setup
+	$(PY) -m pytest
+
+test-postgres: setup
+	@if $(PY) scripts/port_open.py 127.0.0.1 5432; then \
+		echo "PostgreSQL answers on 127.0.0.1:5432: running the suite on PostgreSQL"; \
+		DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest --create-db; \
+	else \
+		echo "No PostgreSQL on 127.0.0.1:5432: PostgreSQL run skipped"; \
+	fi
+
+test: lint test-sqlite test-postgres
+
+worker: setup
+	$(PY) manage.py run_worker
+
+reminders: setup
+	$(PY) manage.py send_reminders
+
+clean:
+	rm -rf $(VENV) node_modules var

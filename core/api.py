@@ -1,0 +1,93 @@
+"""Shared API pieces: the scoped permission, strict serializers, the scoped viewset.
+
+Viewsets validate, fetch through `restrict`, call an action and respond; they never repeat
+a domain rule. Unknown fields are refused; validation errors from actions come back as
+HTTP 400 with field errors; deleting a record with history is refused (archive instead).
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.scoping import VIEW, allowed_organisations
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ProtectedError):
+        return Response(
+            {"detail": "This record has history and cannot be deleted: archive it instead."},
+            status=status.HTTP_409_CONFLICT,
+        )
+    return drf_exception_handler(exc, context)
+
+
+class StrictSerializer(serializers.ModelSerializer):
+    """Refuses fields it does not know, naming each one."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data.keys()) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class ScopedOrganisationField(serializers.PrimaryKeyRelatedField):
+    """An organisation the requesting user may see; any other id reads as 'does not exist'."""
+
+    def get_queryset(self):
+        return allowed_organisations(self.context["request"].user)
+
+
+class ScopedViewSet(viewsets.ModelViewSet):
+    """A model viewset whose every query goes through `restrict` and every write through an action.
+
+    Subclasses name `create_action`, `update_action` and `archive_action`
+    (functions from their app's actions.py, wrapped in staticmethod).
+    """
+
+    create_action = update_action = archive_action = None
+    http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user, VIEW)
+
+    def perform_create(self, serializer):
+        self._check_change_scope(serializer.validated_data)
+        serializer.instance = self.create_action(acting_user=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        self._check_change_scope(serializer.validated_data)
+        serializer.instance = self.update_action(
+            serializer.instance, acting_user=self.request.user, **serializer.validated_data
+        )
+
+    def destroy(self, request, *args, **kwargs):
+        raise MethodNotAllowed("DELETE", detail="Records with history are archived, not deleted: POST to archive/.")
+
+    @action(detail=True, methods=["post"])
+    def archive(self, request, pk=None):
+        instance = self.get_object()
+        self.archive_action(instance, acting_user=request.user)
+        return Response(self.get_serializer(instance).data)
+
+    def _check_change_scope(self, data):
+        model = self.queryset.model
+        organisation = _target_organisation(model, data)
+        if (
+            organisation is not None
+            and not allowed_organisations(self.request.user).filter(pk=organisation.pk).exists()
+        ):
+            raise PermissionDenied("You cannot change records of this organisation.")
+
+
+def _target_organisation(model, data):
+    scope = model.access.scope
+    return data.get(scope.split("__")[0]) if scope else data.get("parent")

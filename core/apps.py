@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Vigil core"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from core.models import ClosureDay
+
+        auditlog.register(ClosureDay)

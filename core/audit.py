@@ -1,0 +1,33 @@
+"""The one audit trail (django-auditlog's LogEntry table).
+
+- Changes: every model registered with `auditlog.register` gets a LogEntry with actor,
+  timestamp and before/after values for each create, change and archive. Actions run inside
+  `core.actions.audited(acting_user)`, which names the actor.
+- Views: `log_access(user, obj)` records that a person opened (or exported) a restricted
+  record. Later modules call it from their detail views and exports.
+"""
+
+from auditlog.models import LogEntry
+
+from core.scoping import icb_id_of
+
+
+def log_access(user, instance, *, how="view", remote_addr=None):
+    return LogEntry.objects.log_create(
+        instance,
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        actor=user if user.is_authenticated else None,
+        remote_addr=remote_addr,
+        additional_data={"how": how, "icb": icb_id_of(instance)},
+        changes={},
+    )
+
+
+def history_for(instance):
+    """Every audit entry for one record, newest first."""
+    return LogEntry.objects.get_for_object(instance).select_related("actor").order_by("-timestamp", "-pk")
+
+
+def entries_for_icb(icb_id):
+    return LogEntry.objects.filter(additional_data__icb=icb_id)

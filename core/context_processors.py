@@ -1,0 +1,31 @@
+import json
+from functools import lru_cache
+
+from django.conf import settings
+from django.urls import reverse
+
+from core.navigation import MENU
+
+
+@lru_cache(maxsize=1)
+def nhsuk_frontend_version():
+    package = settings.BASE_DIR / "package.json"
+    return json.loads(package.read_text())["dependencies"]["nhsuk-frontend"]
+
+
+def navigation(request):
+    version = nhsuk_frontend_version()
+    context = {
+        "nhsuk_css": f"nhsuk/nhsuk-frontend-{version}.min.css",
+        "nhsuk_js": f"nhsuk/nhsuk-frontend-{version}.min.js",
+    }
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.role:
+        items = []
+        for label, url_name, roles in MENU:
+            if user.role in roles:
+                url = reverse(url_name)
+                current = request.path == url if url == "/" else request.path.startswith(url)
+                items.append({"label": label, "url": url, "current": current})
+        context["navigation"] = items
+    return context

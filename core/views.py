@@ -1,0 +1,163 @@
+from auditlog.models import LogEntry
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import DatabaseError, connection
+from django.db.models import Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import FormView, TemplateView
+
+from core import actions
+from core.audit import entries_for_icb
+from core.choices import Role
+from core.forms import ClosureDayForm
+from core.models import ClosureDay
+from core.scoping import CHANGE, VIEW
+
+
+def healthz(request):
+    """200 when the database answers, 503 when it does not (for load balancers and uptime checks)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        for field in form.fields.values():
+            field.widget.attrs["class"] = "nhsuk-input"
+        return form
+
+
+class RoleRequiredMixin(LoginRequiredMixin):
+    """Only users holding one of `allowed_roles` may open the page (403 otherwise)."""
+
+    allowed_roles = frozenset()
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.role not in self.allowed_roles:
+            raise PermissionDenied("Your role cannot open this page.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedObjectMixin(LoginRequiredMixin):
+    """Fetch `self.object` through the one scoping filter.
+
+    A record the user may not see is a 404 (its existence is not revealed); one they may see
+    but not change, on a page that changes it (`scope_action = CHANGE`), is a 403.
+    """
+
+    model = None
+    scope_action = VIEW
+    select_related = ()
+
+    def get_object(self):
+        user = self.request.user
+        queryset = self.model.objects.restrict(user, VIEW).select_related(*self.select_related)
+        try:
+            obj = queryset.get(pk=self.kwargs["pk"])
+        except self.model.DoesNotExist as missing:
+            raise Http404("Not found, or not yours to see.") from missing
+        if self.scope_action == CHANGE and not self.model.objects.restrict(user, CHANGE).filter(pk=obj.pk).exists():
+            raise PermissionDenied("You can see this record but not change it.")
+        return obj
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.object, **kwargs)
+
+
+class ActionFormView(FormView):
+    """A form page whose valid submission calls one action; action errors land on the form.
+
+    Subclasses define `perform(form)`, which calls the action and returns its result.
+    """
+
+    template_name = "core/form_page.html"
+    submit_label = "Save"
+    page_title = ""
+
+    def form_valid(self, form):
+        try:
+            self.result = self.perform(form)
+        except ValidationError as error:
+            form.apply_action_error(error)
+            return self.form_invalid(form)
+        return redirect(self.get_success_url())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(submit_label=self.submit_label, page_title=self.page_title, **kwargs)
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        from core.home import panels_for
+
+        return super().get_context_data(panels=panels_for(self.request.user), **kwargs)
+
+
+class ClosureDaysView(RoleRequiredMixin, ActionFormView):
+    allowed_roles = frozenset({Role.DESIGNATED, Role.ADMINISTRATOR})
+    form_class = ClosureDayForm
+    template_name = "core/closure_days.html"
+    submit_label = "Add closure day"
+
+    def perform(self, form):
+        return actions.do_add_closure_day(
+            icb=self.request.user.organisation.icb, acting_user=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("closure-days")
+
+    def get_context_data(self, **kwargs):
+        closures = ClosureDay.objects.filter(icb_id=self.request.user.organisation.icb_id)
+        return super().get_context_data(closures=closures, **kwargs)
+
+
+class AuditLogView(RoleRequiredMixin, TemplateView):
+    """The auditor's search over every change and every logged view of a restricted record."""
+
+    allowed_roles = frozenset({Role.AUDITOR})
+    template_name = "core/audit_log.html"
+
+    def get_context_data(self, **kwargs):
+        params = self.request.GET
+        entries = self.entries_in_scope()
+        if text := params.get("q", "").strip():
+            entries = entries.filter(Q(object_repr__icontains=text) | Q(changes_text__icontains=text))
+        if actor := params.get("actor", "").strip():
+            entries = entries.filter(actor__username__iexact=actor)
+        if action := params.get("action", "").strip():
+            entries = entries.filter(action=action)
+        if record := params.get("record", "").strip():
+            entries = entries.filter(content_type__model=record.lower())
+        for bound, lookup in (("from", "timestamp__date__gte"), ("to", "timestamp__date__lte")):
+            if value := params.get(bound, "").strip():
+                entries = entries.filter(**{lookup: value})
+        page = Paginator(entries, 50).get_page(params.get("page"))
+        return super().get_context_data(page=page, actions=LogEntry.Action.choices, params=params, **kwargs)
+
+    def entries_in_scope(self):
+        return (
+            entries_for_icb(self.request.user.organisation.icb_id)
+            .select_related("actor", "content_type")
+            .order_by("-timestamp", "-pk")
+        )

@@ -1,0 +1,41 @@
+"""One filterset per model, shared by the list page and the API."""
+
+import django_filters
+from django.db.models import Q
+
+from organisations.choices import OrganisationKind, SafeguardingRole
+from organisations.models import Contract, Organisation, RoleHolder
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Name or ODS code")
+    kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices, empty_label="All kinds")
+    archived = django_filters.BooleanFilter(field_name="archived_at", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "kind", "parent", "archived"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(ods_code__iexact=value)) if value else queryset
+
+
+class ContractFilter(django_filters.FilterSet):
+    safeguarding_schedule_included = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Contract
+        fields = ["provider", "lead_commissioner", "safeguarding_schedule_included"]
+
+
+class RoleHolderFilter(django_filters.FilterSet):
+    role = django_filters.ChoiceFilter(choices=SafeguardingRole.choices)
+    vacant = django_filters.BooleanFilter(method="filter_vacant")
+
+    class Meta:
+        model = RoleHolder
+        fields = ["organisation", "role", "vacant"]
+
+    def filter_vacant(self, queryset, name, value):
+        return queryset.filter(holder_name="") if value else queryset.exclude(holder_name="")

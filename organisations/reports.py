@@ -1,0 +1,53 @@
+"""Read-side views of the register: gaps and vacancies, contracts lacking the schedule.
+
+Each function takes an already-scoped queryset and issues a fixed number of queries,
+whatever the number of organisations.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from organisations import rules
+from organisations.models import RoleHolder, RoleRequirement
+
+
+@dataclass(frozen=True)
+class OrganisationGaps:
+    organisation: object
+    gaps: list
+
+
+def requirement_rules():
+    return [r.as_rule() for r in RoleRequirement.objects.all()]
+
+
+def gaps_by_organisation(organisations):
+    """{organisation: [Gap, ...]} for every active organisation in the queryset with a gap."""
+    organisations = list(organisations.filter(archived_at__isnull=True))
+    holders = defaultdict(list)
+    for organisation_id, role, holder_name in RoleHolder.objects.filter(
+        organisation__in=[o.pk for o in organisations], archived_at__isnull=True
+    ).values_list("organisation_id", "role", "holder_name"):
+        holders[organisation_id].append((role, not holder_name))
+    requirements = requirement_rules()
+    result = []
+    for organisation in organisations:
+        required = rules.required_roles(
+            requirements,
+            kind=organisation.kind,
+            children_services=organisation.provides_children_services,
+            maternity_services=organisation.provides_maternity_services,
+        )
+        gaps = rules.role_gaps(required, holders[organisation.pk])
+        if gaps:
+            result.append(OrganisationGaps(organisation, gaps))
+    return result
+
+
+def gaps_for(organisation):
+    found = gaps_by_organisation(type(organisation).objects.filter(pk=organisation.pk))
+    return found[0].gaps if found else []
+
+
+def contracts_without_schedule(contracts):
+    return contracts.filter(safeguarding_schedule_included=False, archived_at__isnull=True).select_related("provider")
