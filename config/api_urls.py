@@ -2,9 +2,22 @@
 
 from rest_framework.routers import DefaultRouter
 
+from assurance.api import register as register_assurance
+from casework.api import register as register_casework
+from core.api import register as register_core
 from organisations.api import register as register_organisations
+from returns.api import register as register_returns
+from reviews.api import register as register_reviews
 
 router = DefaultRouter()
-register_organisations(router)
+for register in (
+    register_core,
+    register_organisations,
+    register_assurance,
+    register_returns,
+    register_reviews,
+    register_casework,
+):
+    register(router)
 
 urlpatterns = router.urls

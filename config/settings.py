@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "organisations",
+    "assurance",
+    "returns",
+    "reviews",
+    "casework",
 ]
 
 MIDDLEWARE = [

@@ -91,3 +91,7 @@ class ScopedViewSet(viewsets.ModelViewSet):
 def _target_organisation(model, data):
     scope = model.access.scope
     return data.get(scope.split("__")[0]) if scope else data.get("parent")
+
+
+def register(router):
+    """Core's viewsets (the shared action tracker) on the /api/v1/ router."""

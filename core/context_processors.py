@@ -4,7 +4,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.urls import reverse
 
-from core.navigation import MENU
+from core.navigation import menu
 
 
 @lru_cache(maxsize=1)
@@ -22,7 +22,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.role:
         items = []
-        for label, url_name, roles in MENU:
+        for label, url_name, roles in menu():
             if user.role in roles:
                 url = reverse(url_name)
                 current = request.path == url if url == "/" else request.path.startswith(url)

@@ -1,12 +1,25 @@
-"""The header menu: each entry names the roles that see it."""
+"""The header menu. Each app's AppConfig may declare `menu = [(label, url name, roles), ...]`;
+entries appear in INSTALLED_APPS order for users holding one of the roles."""
 
-from core.choices import ALL_ROLES, ICB_ROLES, Role
+from django.apps import apps
 
-MENU = [
+from core.choices import ALL_ROLES, Role
+
+CORE_MENU = [
     ("Home", "home", ALL_ROLES),
-    ("Organisations", "organisations:list", ALL_ROLES),
-    ("Role gaps", "organisations:gaps", ICB_ROLES),
-    ("Contracts", "organisations:contracts", ICB_ROLES | {Role.PROVIDER}),
+]
+CORE_MENU_END = [
     ("Closure days", "closure-days", frozenset({Role.DESIGNATED, Role.ADMINISTRATOR})),
     ("Audit trail", "audit-log", frozenset({Role.AUDITOR})),
 ]
+
+
+def menu():
+    entries = list(CORE_MENU)
+    for config in apps.get_app_configs():
+        if config.name != "core":
+            entries.extend(getattr(config, "menu", ()))
+    return entries + CORE_MENU_END
+
+
+

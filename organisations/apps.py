@@ -1,9 +1,16 @@
 from django.apps import AppConfig
 
+from core.choices import ALL_ROLES, ICB_ROLES
+
 
 class OrganisationsConfig(AppConfig):
     name = "organisations"
     verbose_name = "Organisations, contracts and role holders"
+    menu = [
+        ("Organisations", "organisations:list", ALL_ROLES),
+        ("Role gaps", "organisations:gaps", ICB_ROLES),
+        ("Contracts", "organisations:contracts", ALL_ROLES),
+    ]
 
     def ready(self):
         from auditlog.registry import auditlog
