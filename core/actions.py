@@ -8,10 +8,14 @@ django-auditlog writes land in the same transaction as the change.
 import contextlib
 
 from auditlog.context import set_actor
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.models import ClosureDay
+from core import rules
+from core.choices import ActionSource, ActionStatus
+from core.models import ACTION_VERIFIERS, ActionUpdate, ClosureDay, TrackedAction
 
 
 @contextlib.contextmanager
@@ -43,3 +47,89 @@ def do_add_closure_day(*, icb, date, reason, acting_user):
         closure.full_clean()
         closure.save()
     return closure
+
+
+# The action tracker: one set of actions for assessments, returns, reviews, incidents, inspections.
+
+
+def do_create_tracked_action(
+    *, source, organisation, title, owner, due_date, success_measure, acting_user, source_kind=None, source_label=None
+):
+    """Open a SMART action against `source` (any record) for `organisation`."""
+    problems = rules.smart_action_problems(
+        title=title, owner=owner, due_date=due_date, success_measure=success_measure, today=timezone.localdate()
+    )
+    if problems:
+        raise ValidationError(problems)
+    with audited(acting_user):
+        action = TrackedAction(
+            source_type=ContentType.objects.get_for_model(source),
+            source_id=source.pk,
+            source_kind=source_kind or getattr(source, "action_source_kind", ActionSource.OTHER),
+            source_label=(source_label or str(source))[:250],
+            organisation=organisation,
+            title=title.strip(),
+            owner=owner.strip(),
+            due_date=due_date,
+            success_measure=success_measure.strip(),
+            created_by=acting_user,
+        )
+        action.full_clean()
+        action.save()
+    return action
+
+
+def _move(action, target, *, note, acting_user, **fields):
+    if problem := rules.transition_problem(action.status, target):
+        raise ValidationError({"status": problem})
+    with audited(acting_user):
+        save_fields(action, {"status": target, **fields}, acting_user=acting_user)
+        ActionUpdate.objects.create(action=action, author=acting_user, note=note, status=target)
+    return action
+
+
+def do_record_progress(action, *, note, acting_user):
+    """A progress note; an open action moves to 'in progress'."""
+    if not (note or "").strip():
+        raise ValidationError({"note": "Write what has happened."})
+    if action.status == ActionStatus.OPEN:
+        return _move(action, ActionStatus.IN_PROGRESS, note=note, acting_user=acting_user)
+    if action.status == ActionStatus.VERIFIED:
+        raise ValidationError({"note": "This action is verified and closed."})
+    with audited(acting_user):
+        ActionUpdate.objects.create(action=action, author=acting_user, note=note, status=action.status)
+    return action
+
+
+def do_complete_action(action, *, evidence, acting_user):
+    if not (evidence or "").strip():
+        raise ValidationError({"evidence": "Describe or link the evidence that the action is complete."})
+    return _move(
+        action,
+        ActionStatus.COMPLETED,
+        note=evidence,
+        acting_user=acting_user,
+        evidence=evidence.strip(),
+        completed_at=timezone.now(),
+    )
+
+
+def do_verify_action(action, *, acting_user, note="Verified by the ICB."):
+    """The ICB confirms the evidence: the action is closed."""
+    if getattr(acting_user, "role", None) not in ACTION_VERIFIERS:
+        raise PermissionDenied("Only a designated professional can verify an action.")
+    return _move(
+        action,
+        ActionStatus.VERIFIED,
+        note=note,
+        acting_user=acting_user,
+        verified_at=timezone.now(),
+        verified_by=acting_user,
+    )
+
+
+def do_reopen_action(action, *, note, acting_user):
+    """The ICB is not satisfied with the evidence: back to 'in progress', with the reason."""
+    if not (note or "").strip():
+        raise ValidationError({"note": "Say why the evidence is not enough."})
+    return _move(action, ActionStatus.IN_PROGRESS, note=note, acting_user=acting_user, completed_at=None)

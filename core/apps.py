@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from core.models import ClosureDay
+        from core.models import ActionUpdate, ClosureDay, TrackedAction
 
         auditlog.register(ClosureDay)
+        auditlog.register(TrackedAction)
+        auditlog.register(ActionUpdate)

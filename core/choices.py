@@ -18,3 +18,33 @@ ICB_ROLES = frozenset(
     {Role.DESIGNATED, Role.ADMINISTRATOR, Role.EXECUTIVE, Role.BOARD, Role.CONTRACTS, Role.HR, Role.AUDITOR}
 )
 ALL_ROLES = ICB_ROLES | {Role.PROVIDER}
+
+
+class ActionStatus(models.TextChoices):
+    """Where an action stands. 'Overdue' is not a status: it is derived from the due date."""
+
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed (evidence given)"
+    VERIFIED = "verified", "Verified by the ICB"
+
+
+OPEN_STATUSES = frozenset({ActionStatus.OPEN, ActionStatus.IN_PROGRESS})
+
+
+class ActionSource(models.TextChoices):
+    """What an action came from; each module creates actions with its own source kind."""
+
+    ASSESSMENT = "assessment", "Standards self-assessment"
+    RETURN = "return", "Quarterly return"
+    REVIEW = "review", "Statutory review recommendation"
+    INCIDENT = "incident", "Serious incident"
+    INSPECTION = "inspection", "Inspection or assurance visit"
+    OTHER = "other", "Other"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"

@@ -20,6 +20,3 @@ def menu():
         if config.name != "core":
             entries.extend(getattr(config, "menu", ()))
     return entries + CORE_MENU_END
-
-
-

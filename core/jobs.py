@@ -1,0 +1,68 @@
+"""Stored jobs: long work kept as rows and run by `manage.py run_worker`, never by threads.
+
+A worker claims a job with a conditional UPDATE (status queued -> running), so several workers,
+or a cron-started worker overlapping a slow one, never run the same job twice.
+"""
+
+import logging
+import traceback
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.choices import JobStatus
+from core.models import Job
+
+log = logging.getLogger(__name__)
+HANDLERS = {}
+
+
+def register_job(kind):
+    def decorator(handler):
+        HANDLERS[kind] = handler
+        return handler
+
+    return decorator
+
+
+def enqueue(kind, payload=None, *, acting_user=None):
+    if kind not in HANDLERS:
+        raise ValueError(f"No job handler is registered for {kind!r}.")
+    return Job.objects.create(kind=kind, payload=payload or {}, created_by=acting_user)
+
+
+def claim_next():
+    """Claim the oldest queued job, or return None when there is none."""
+    for job_id in Job.objects.filter(status=JobStatus.QUEUED).values_list("pk", flat=True)[:20]:
+        claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+            status=JobStatus.RUNNING, started_at=timezone.now()
+        )
+        if claimed:
+            return Job.objects.get(pk=job_id)
+    return None
+
+
+def run(job):
+    try:
+        with transaction.atomic():
+            result = HANDLERS[job.kind](job.payload)
+    except Exception as error:  # noqa: BLE001 - a failed job is recorded, the worker goes on
+        log.exception("job %s failed", job)
+        job.status, job.error = JobStatus.FAILED, f"{error}\n{traceback.format_exc()}"
+    else:
+        job.status, job.result = JobStatus.DONE, result or {}
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "result", "error", "finished_at"])
+    return job
+
+
+def run_pending(limit=None):
+    """Run queued jobs until none is left (or `limit` have run); returns how many ran."""
+    ran = 0
+    while limit is None or ran < limit:
+        job = claim_next()
+        if job is None:
+            break
+        run(job)
+        ran += 1
+    return ran
