@@ -53,9 +53,21 @@ def do_add_closure_day(*, icb, date, reason, acting_user):
 
 
 def do_create_tracked_action(
-    *, source, organisation, title, owner, due_date, success_measure, acting_user, source_kind=None, source_label=None
+    *,
+    source,
+    organisation,
+    acting_user,
+    title="",
+    owner="",
+    due_date=None,
+    success_measure="",
+    source_kind=None,
+    source_label=None,
 ):
-    """Open a SMART action against `source` (any record) for `organisation`."""
+    """Open a SMART action against `source` (any record) for `organisation`.
+
+    Missing SMART fields are refused together, each named (see core.rules.smart_action_problems).
+    """
     problems = rules.smart_action_problems(
         title=title, owner=owner, due_date=due_date, success_measure=success_measure, today=timezone.localdate()
     )

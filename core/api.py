@@ -7,12 +7,16 @@ HTTP 400 with field errors; deleting a record with history is refused (archive i
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core import actions as tracker
+from core.filters import TrackedActionFilter
+from core.models import ActionUpdate, TrackedAction
 from core.scoping import VIEW, allowed_organisations
 
 
@@ -93,5 +97,96 @@ def _target_organisation(model, data):
     return data.get(scope.split("__")[0]) if scope else data.get("parent")
 
 
+class ActionUpdateSerializer(serializers.ModelSerializer):
+    author = serializers.StringRelatedField()
+
+    class Meta:
+        model = ActionUpdate
+        fields = ["id", "author", "note", "status", "created_at"]
+
+
+class TrackedActionSerializer(StrictSerializer):
+    organisation = ScopedOrganisationField()
+    is_overdue = serializers.BooleanField(read_only=True)
+    updates = ActionUpdateSerializer(many=True, read_only=True)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    title = serializers.CharField(required=False, allow_blank=True)
+    owner = serializers.CharField(required=False, allow_blank=True)
+    success_measure = serializers.CharField(required=False, allow_blank=True)
+
+    class Meta:
+        model = TrackedAction
+        fields = [
+            "id",
+            "organisation",
+            "source_kind",
+            "source_label",
+            "title",
+            "owner",
+            "due_date",
+            "success_measure",
+            "status",
+            "is_overdue",
+            "evidence",
+            "completed_at",
+            "verified_at",
+            "updates",
+        ]
+        read_only_fields = ["status", "evidence", "completed_at", "verified_at"]
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(allow_blank=True)
+
+
+class EvidenceSerializer(serializers.Serializer):
+    evidence = serializers.CharField(allow_blank=True)
+
+
+class TrackedActionViewSet(ScopedViewSet):
+    """Actions from every module. POST creates an action from an inspection or visit (source: the
+    organisation); progress, completion, verification and reopening are their own endpoints."""
+
+    queryset = TrackedAction.objects.select_related("organisation").prefetch_related("updates__author")
+    serializer_class = TrackedActionSerializer
+    filterset_class = TrackedActionFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        self._check_change_scope(data)
+        serializer.instance = tracker.do_create_tracked_action(
+            source=data["organisation"], acting_user=self.request.user, **data
+        )
+
+    def _step(self, request, serializer_class, step):
+        action_record = self.get_object()
+        payload = serializer_class(data=request.data)
+        payload.is_valid(raise_exception=True)
+        step(action_record, acting_user=request.user, **payload.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=action_record.pk)).data)
+
+    @extend_schema(request=NoteSerializer)
+    @action(detail=True, methods=["post"])
+    def progress(self, request, pk=None):
+        return self._step(request, NoteSerializer, tracker.do_record_progress)
+
+    @extend_schema(request=EvidenceSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        return self._step(request, EvidenceSerializer, tracker.do_complete_action)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        return self._step(request, serializers.Serializer, tracker.do_verify_action)
+
+    @extend_schema(request=NoteSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._step(request, NoteSerializer, tracker.do_reopen_action)
+
+
 def register(router):
     """Core's viewsets (the shared action tracker) on the /api/v1/ router."""
+    router.register("actions", TrackedActionViewSet)

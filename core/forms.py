@@ -44,3 +44,42 @@ class NHSFormMixin:
 class ClosureDayForm(NHSFormMixin, forms.Form):
     date = forms.DateField(widget=forms.DateInput)
     reason = forms.CharField(max_length=200)
+
+
+class ActionNoteForm(NHSFormMixin, forms.Form):
+    note = forms.CharField(label="Progress note", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ActionEvidenceForm(NHSFormMixin, forms.Form):
+    evidence = forms.CharField(
+        label="Evidence that the action is complete",
+        help_text="Describe the evidence, or give a link to where it is kept.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ActionReopenForm(NHSFormMixin, forms.Form):
+    note = forms.CharField(label="Why the evidence is not enough", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class StandaloneActionForm(NHSFormMixin, forms.Form):
+    """An action from an inspection or assurance visit, raised directly in the tracker."""
+
+    organisation = forms.ModelChoiceField(queryset=None)
+    source_kind = forms.ChoiceField(label="Arising from", choices=[])
+    source_label = forms.CharField(
+        label="Which inspection or visit", max_length=250, help_text="For example: unannounced assurance visit, 12 Nov"
+    )
+    title = forms.CharField(label="What will be done", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    owner = forms.CharField(label="Owner", max_length=150, required=False)
+    due_date = forms.DateField(widget=forms.DateInput, required=False)
+    success_measure = forms.CharField(
+        label="How success will be measured", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        from core.choices import ActionSource
+
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["source_kind"].choices = [(c.value, c.label) for c in (ActionSource.INSPECTION, ActionSource.OTHER)]

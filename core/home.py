@@ -22,4 +22,29 @@ def panels_for(user):
     for config in apps.get_app_configs():
         if config.name != "core" and module_has_submodule(config.module, "home"):
             panels.extend(import_module(f"{config.name}.home").panels(user))
-    return panels
+    return panels + [overdue_actions_panel(user)]
+
+
+def overdue_actions_panel(user):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from core.choices import Role
+    from core.models import TrackedAction
+
+    overdue = TrackedAction.objects.restrict(user).overdue(timezone.localdate()).select_related("organisation")
+    link_name = "action-list" if user.role == Role.PROVIDER else "action-overdue"
+    return Panel(
+        "Overdue actions",
+        items=[
+            (
+                action.title[:80],
+                reverse("action-detail", args=[action.pk]),
+                f"{action.organisation.name}, due {action.due_date:%d %B %Y}",
+            )
+            for action in overdue[:10]
+        ],
+        count=overdue.count(),
+        empty_text="No action is overdue.",
+        link=("See every overdue action", reverse(link_name) + ("?overdue=true" if user.role == Role.PROVIDER else "")),
+    )

@@ -9,6 +9,7 @@ CORE_MENU = [
     ("Home", "home", ALL_ROLES),
 ]
 CORE_MENU_END = [
+    ("Actions", "action-list", ALL_ROLES),
     ("Closure days", "closure-days", frozenset({Role.DESIGNATED, Role.ADMINISTRATOR})),
     ("Audit trail", "audit-log", frozenset({Role.AUDITOR})),
 ]

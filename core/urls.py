@@ -10,4 +10,12 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("closure-days/", views.ClosureDaysView.as_view(), name="closure-days"),
     path("audit/", views.AuditLogView.as_view(), name="audit-log"),
+    path("actions/", views.ActionListView.as_view(), name="action-list"),
+    path("actions/overdue/", views.OverdueActionsView.as_view(), name="action-overdue"),
+    path("actions/add/", views.StandaloneActionCreateView.as_view(), name="action-add"),
+    path("actions/<int:pk>/", views.ActionDetailView.as_view(), name="action-detail"),
+    path("actions/<int:pk>/note/", views.ActionNoteView.as_view(), name="action-note"),
+    path("actions/<int:pk>/complete/", views.ActionCompleteView.as_view(), name="action-complete"),
+    path("actions/<int:pk>/verify/", views.ActionVerifyView.as_view(), name="action-verify"),
+    path("actions/<int:pk>/reopen/", views.ActionReopenView.as_view(), name="action-reopen"),
 ]

@@ -1,4 +1,5 @@
 from auditlog.models import LogEntry
+from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,14 +9,18 @@ from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from core import actions
-from core.audit import entries_for_icb
-from core.choices import Role
-from core.forms import ClosureDayForm
-from core.models import ClosureDay
-from core.scoping import CHANGE, VIEW
+from core.audit import entries_for_icb, history_for
+from core.choices import ICB_ROLES, OPEN_STATUSES, ActionStatus, Role
+from core.filters import TrackedActionFilter
+from core.forms import ActionEvidenceForm, ActionNoteForm, ActionReopenForm, ClosureDayForm, StandaloneActionForm
+from core.models import ACTION_VERIFIERS, ClosureDay, TrackedAction
+from core.scoping import CHANGE, VIEW, allowed_organisations, can
+
+STANDALONE_ACTION_ROLES = frozenset({Role.DESIGNATED, Role.ADMINISTRATOR})
 
 
 def healthz(request):
@@ -161,3 +166,126 @@ class AuditLogView(RoleRequiredMixin, TemplateView):
             .select_related("actor", "content_type")
             .order_by("-timestamp", "-pk")
         )
+
+
+# The action tracker: every module's actions, one list, one overdue page, one detail page.
+
+
+class ActionListView(LoginRequiredMixin, TemplateView):
+    template_name = "core/action_list.html"
+    title = "Actions"
+
+    def base_queryset(self):
+        return TrackedAction.objects.restrict(self.request.user).filter(archived_at__isnull=True)
+
+    def get_context_data(self, **kwargs):
+        queryset = self.base_queryset().select_related("organisation")
+        filterset = TrackedActionFilter(self.request.GET or None, queryset=queryset)
+        filterset.form.fields["organisation"].queryset = allowed_organisations(self.request.user)
+        return super().get_context_data(
+            filter=filterset,
+            actions=filterset.qs,
+            today=timezone.localdate(),
+            title=self.title,
+            can_add=self.request.user.role in STANDALONE_ACTION_ROLES,
+            **kwargs,
+        )
+
+
+class OverdueActionsView(RoleRequiredMixin, ActionListView):
+    """The ICB's page of everything overdue."""
+
+    allowed_roles = ICB_ROLES
+    title = "Overdue actions"
+
+    def base_queryset(self):
+        return super().base_queryset().overdue(timezone.localdate())
+
+
+class ActionDetailView(ScopedObjectMixin, TemplateView):
+    model = TrackedAction
+    select_related = ("organisation", "verified_by", "created_by")
+    template_name = "core/action_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user, action = self.request.user, self.object
+        can_edit = can(user, TrackedAction, CHANGE, action.organisation)
+        return super().get_context_data(
+            updates=action.updates.select_related("author"),
+            history=history_for(action)[:30],
+            can_note=can_edit and action.status != ActionStatus.VERIFIED,
+            can_complete=can_edit and action.status in OPEN_STATUSES,
+            can_verify=user.role in ACTION_VERIFIERS and action.status == ActionStatus.COMPLETED,
+            note_form=ActionNoteForm(),
+            evidence_form=ActionEvidenceForm(),
+            reopen_form=ActionReopenForm(),
+            **kwargs,
+        )
+
+
+class ActionStepView(ScopedObjectMixin, ActionFormView):
+    """One step on an action (note, complete, verify, reopen): a form that calls one action."""
+
+    model = TrackedAction
+    scope_action = CHANGE
+    select_related = ("organisation",)
+    template_name = "core/form_page.html"
+
+    def get_success_url(self):
+        return reverse("action-detail", args=[self.object.pk])
+
+
+class ActionNoteView(ActionStepView):
+    form_class = ActionNoteForm
+    submit_label = "Add note"
+    page_title = "Add a progress note"
+
+    def perform(self, form):
+        return actions.do_record_progress(self.object, acting_user=self.request.user, **form.cleaned_data)
+
+
+class ActionCompleteView(ActionStepView):
+    form_class = ActionEvidenceForm
+    submit_label = "Mark complete"
+    page_title = "Mark the action complete"
+
+    def perform(self, form):
+        return actions.do_complete_action(self.object, acting_user=self.request.user, **form.cleaned_data)
+
+
+class ActionVerifyView(RoleRequiredMixin, ActionStepView):
+    allowed_roles = ACTION_VERIFIERS
+    form_class = forms.Form
+    submit_label = "Verify and close"
+    page_title = "Verify the evidence and close the action"
+
+    def perform(self, form):
+        return actions.do_verify_action(self.object, acting_user=self.request.user)
+
+
+class ActionReopenView(RoleRequiredMixin, ActionStepView):
+    allowed_roles = ACTION_VERIFIERS
+    form_class = ActionReopenForm
+    submit_label = "Return to the provider"
+    page_title = "The evidence is not enough"
+
+    def perform(self, form):
+        return actions.do_reopen_action(self.object, acting_user=self.request.user, **form.cleaned_data)
+
+
+class StandaloneActionCreateView(RoleRequiredMixin, ActionFormView):
+    allowed_roles = STANDALONE_ACTION_ROLES
+    form_class = StandaloneActionForm
+    page_title = "Add an action from an inspection or visit"
+    submit_label = "Add action"
+
+    def get_form_kwargs(self):
+        organisations = allowed_organisations(self.request.user).filter(archived_at__isnull=True)
+        return {**super().get_form_kwargs(), "organisations": organisations}
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        return actions.do_create_tracked_action(source=data["organisation"], acting_user=self.request.user, **data)
+
+    def get_success_url(self):
+        return reverse("action-detail", args=[self.result.pk])

@@ -2,7 +2,9 @@
 another provider's records by id. Later modules add their rows to the same tables."""
 
 import pytest
+from django.utils import timezone
 
+from core import actions as core_actions
 from core.choices import Role
 from organisations import actions
 from organisations.choices import SafeguardingRole as R
@@ -25,6 +27,14 @@ PAGES = [
     ("/organisations/contracts/{contract}/edit/", EDITORS | {Role.CONTRACTS}),
     ("/organisations/role-holders/{holder}/edit/", EDITORS | {Role.PROVIDER}),
     ("/closure-days/", EDITORS),
+    ("/actions/", ALL),
+    ("/actions/overdue/", ICB),
+    ("/actions/add/", EDITORS),
+    ("/actions/{action}/", ALL),
+    ("/actions/{action}/note/", EDITORS | {Role.PROVIDER}),
+    ("/actions/{action}/complete/", EDITORS | {Role.PROVIDER}),
+    ("/actions/{action}/verify/", {Role.DESIGNATED}),
+    ("/actions/{action}/reopen/", {Role.DESIGNATED}),
     ("/audit/", {Role.AUDITOR}),
 ]
 
@@ -45,6 +55,9 @@ FOREIGN = [
     "/api/v1/organisations/{other_provider}/",
     "/api/v1/contracts/{other_contract}/",
     "/api/v1/role-holders/{other_holder}/",
+    "/actions/{other_action}/",
+    "/actions/{other_action}/complete/",
+    "/api/v1/actions/{other_action}/",
 ]
 
 
@@ -64,7 +77,20 @@ def ids(world):
     def holder(provider):
         return actions.do_add_role_holder(organisation=provider, role=R.PREVENT_LEAD, holder_name="N", acting_user=None)
 
+    def tracked(provider):
+        return core_actions.do_create_tracked_action(
+            source=provider,
+            organisation=provider,
+            title="t",
+            owner="o",
+            due_date=timezone.localdate(),
+            success_measure="m",
+            acting_user=None,
+        )
+
     return {
+        "action": tracked(world.provider).pk,
+        "other_action": tracked(world.other_provider).pk,
         "provider": world.provider.pk,
         "other_provider": world.other_provider.pk,
         "contract": contract(world.provider, "C-1").pk,
@@ -79,6 +105,24 @@ def ids(world):
 def test_page_matrix(world, ids, client_for, role, url, allowed):
     response = client_for(world.user(role)).get(url.format(**ids))
     assert response.status_code == (200 if role in allowed else 403), url
+
+
+@pytest.mark.parametrize("role", sorted(ALL))
+@pytest.mark.parametrize(
+    ("url", "readers", "step"),
+    [
+        ("/api/v1/actions/", ALL, None),
+        ("/api/v1/actions/{action}/progress/", ALL, EDITORS | {Role.PROVIDER}),
+        ("/api/v1/actions/{action}/complete/", ALL, EDITORS | {Role.PROVIDER}),
+    ],
+)
+def test_tracker_endpoint_matrix(world, ids, role, url, readers, step):
+    api = world.api(role)
+    if step is None:
+        assert api.get(url.format(**ids)).status_code == 200
+        return
+    response = api.post(url.format(**ids), {"note": "n", "evidence": "e"}, format="json")
+    assert response.status_code == (200 if role in step else 403), response.content
 
 
 @pytest.mark.parametrize("role", sorted(ALL))
