@@ -1,0 +1,25 @@
+"""The casework module's settings, read in one place (listed with their sources in docs/casework.md).
+
+Each value is a default the source policies give; an ICB changes it with `VIGIL["CASEWORK_..."]`.
+"""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Written follow-up of a telephone referral to children's social care, in clock hours
+    # [DDICB What to do; CPCCG front matter: 48 hours] (24 in [DUDLEY 15.2]).
+    "CASEWORK_REFERRAL_FOLLOW_UP_HOURS": 48,
+    # Chase the outcome of a referral when it is not known after this many working days [DUDLEY 15.3].
+    "CASEWORK_REFERRAL_OUTCOME_CHASE_WORKING_DAYS": 3,
+    # Inform the LADO and the designated nurse or doctor within this many working days of an allegation [NEL Std 10].
+    "CASEWORK_ALLEGATION_INFORM_WORKING_DAYS": 1,
+    # Health professionals meeting: 7-10 days after the information return deadline [CPCCG App. 6].
+    "CASEWORK_CHN_MEETING_EARLIEST_DAYS": 7,
+    "CASEWORK_CHN_MEETING_LATEST_DAYS": 10,
+    # "calendar" (the source says days) or "working".
+    "CASEWORK_CHN_MEETING_DAY_KIND": "calendar",
+}
+
+
+def get(name):
+    return getattr(settings, "VIGIL", {}).get(name, DEFAULTS[name])

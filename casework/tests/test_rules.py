@@ -1,0 +1,280 @@
+"""The pure casework rules: every clock with bank holidays and Friday afternoons, validations, pseudonyms."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from casework import rules
+from casework.choices import EmploymentOutcome
+from core.calendar import ENGLAND, WorkingCalendar
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+FRIDAY = dt.date(2026, 11, 20)
+BANK_HOLIDAY_FRIDAY = dt.date(2026, 5, 22)  # Monday 25 May 2026 is the spring bank holiday
+days = st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2030, 12, 31))
+
+
+def synthetic_nhs_number(first_nine):
+    """A Modulus-11-valid number built from nine random digits (None when the check digit would be 10)."""
+    total = sum(int(d) * w for d, w in zip(first_nine, range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return None if check == 10 else first_nine + str(check)
+
+
+class TestAllegationInformClock:
+    def test_an_allegation_on_a_friday_afternoon_is_due_on_monday(self):
+        assert rules.allegation_inform_due(FRIDAY, ENGLAND) == dt.date(2026, 11, 23)
+
+    def test_a_friday_before_a_bank_holiday_monday_is_due_on_tuesday(self):
+        assert rules.allegation_inform_due(BANK_HOLIDAY_FRIDAY, ENGLAND) == dt.date(2026, 5, 26)
+
+    def test_christmas_eve_is_due_after_christmas_and_the_substitute_boxing_day(self):
+        assert rules.allegation_inform_due(dt.date(2026, 12, 24), ENGLAND) == dt.date(2026, 12, 29)
+
+    def test_a_saturday_allegation_is_due_on_monday(self):
+        assert rules.allegation_inform_due(dt.date(2026, 11, 21), ENGLAND) == dt.date(2026, 11, 23)
+
+    def test_an_icb_closure_day_is_skipped(self):
+        calendar = WorkingCalendar(frozenset({dt.date(2026, 11, 23)}))
+        assert rules.allegation_inform_due(FRIDAY, calendar) == dt.date(2026, 11, 24)
+
+    @given(days)
+    def test_it_is_always_the_first_working_day_after_the_allegation(self, made_on):
+        due = rules.allegation_inform_due(made_on, ENGLAND)
+        assert due > made_on and ENGLAND.is_working_day(due)
+        assert not any(ENGLAND.is_working_day(made_on + dt.timedelta(days=n)) for n in range(1, (due - made_on).days))
+
+
+class TestReferralFollowUpClock:
+    def test_48_hours_from_a_tuesday_is_thursday_at_the_same_time(self):
+        called = dt.datetime(2026, 11, 17, 10, 30, tzinfo=LONDON)
+        assert rules.referral_follow_up_due(called, ENGLAND) == dt.datetime(2026, 11, 19, 10, 30, tzinfo=LONDON)
+
+    def test_a_friday_afternoon_call_rolls_from_sunday_to_monday_at_the_same_time(self):
+        called = dt.datetime(2026, 11, 20, 15, 45, tzinfo=LONDON)
+        assert rules.referral_follow_up_due(called, ENGLAND) == dt.datetime(2026, 11, 23, 15, 45, tzinfo=LONDON)
+
+    def test_a_deadline_on_a_bank_holiday_monday_rolls_to_tuesday(self):
+        called = dt.datetime(2026, 5, 23, 9, 0, tzinfo=LONDON)  # Saturday; +48h = Monday 25 May, a bank holiday
+        assert rules.referral_follow_up_due(called, ENGLAND) == dt.datetime(2026, 5, 26, 9, 0, tzinfo=LONDON)
+
+    def test_24_hours_as_in_dudley_from_a_friday_afternoon_is_monday(self):
+        called = dt.datetime(2026, 11, 20, 16, 0, tzinfo=LONDON)
+        assert rules.referral_follow_up_due(called, ENGLAND, hours=24) == dt.datetime(
+            2026, 11, 23, 16, 0, tzinfo=LONDON
+        )
+
+    def test_24_hours_from_a_wednesday_is_thursday(self):
+        called = dt.datetime(2026, 11, 18, 16, 0, tzinfo=LONDON)
+        assert rules.referral_follow_up_due(called, ENGLAND, hours=24) == dt.datetime(
+            2026, 11, 19, 16, 0, tzinfo=LONDON
+        )
+
+    @given(days, st.integers(0, 23), st.sampled_from([24, 48]))
+    def test_it_is_never_earlier_than_the_hours_and_always_on_a_working_day(self, day, hour, hours):
+        called = dt.datetime(day.year, day.month, day.day, hour, 0)
+        due = rules.referral_follow_up_due(called, ENGLAND, hours=hours)
+        assert due - called >= dt.timedelta(hours=hours)
+        assert ENGLAND.is_working_day(due.date())
+        assert due.time() == called.time()
+        plain = called + dt.timedelta(hours=hours)
+        assert all(not ENGLAND.is_working_day(plain.date() + dt.timedelta(days=n)) for n in range((due - plain).days))
+
+
+class TestOutcomeChaseClock:
+    def test_three_working_days_from_a_friday_is_wednesday(self):
+        assert rules.referral_outcome_chase_due(FRIDAY, ENGLAND) == dt.date(2026, 11, 25)
+
+    def test_three_working_days_over_easter_skip_good_friday_and_easter_monday(self):
+        assert rules.referral_outcome_chase_due(dt.date(2026, 4, 2), ENGLAND) == dt.date(2026, 4, 9)
+
+    @given(days)
+    def test_it_is_exactly_three_working_days_later(self, day):
+        due = rules.referral_outcome_chase_due(day, ENGLAND)
+        assert ENGLAND.working_days_between(day, due) == 3 and ENGLAND.is_working_day(due)
+
+
+class TestComplexHealthNeedsMeetingWindow:
+    def test_calendar_days_from_a_friday_deadline(self):
+        # Friday 20 Nov + 7 = Friday 27 Nov; + 10 = Monday 30 Nov.
+        assert rules.chn_meeting_window(FRIDAY, ENGLAND) == (dt.date(2026, 11, 27), dt.date(2026, 11, 30))
+
+    def test_calendar_days_roll_the_start_forward_and_the_end_back_over_a_weekend(self):
+        # Monday 16 Nov + 7 = Monday 23 Nov; + 10 = Thursday 26 Nov.
+        assert rules.chn_meeting_window(dt.date(2026, 11, 16), ENGLAND) == (
+            dt.date(2026, 11, 23),
+            dt.date(2026, 11, 26),
+        )
+        # Wednesday 18 Nov + 7 = Wednesday 25; + 10 = Saturday 28 -> Friday 27.
+        assert rules.chn_meeting_window(dt.date(2026, 11, 18), ENGLAND) == (
+            dt.date(2026, 11, 25),
+            dt.date(2026, 11, 27),
+        )
+
+    def test_calendar_days_skip_a_bank_holiday_at_the_start(self):
+        # Monday 18 May 2026 + 7 = Monday 25 May (bank holiday) -> Tuesday 26 May.
+        assert rules.chn_meeting_window(dt.date(2026, 5, 18), ENGLAND)[0] == dt.date(2026, 5, 26)
+
+    def test_working_days_from_a_friday_before_a_bank_holiday(self):
+        start, end = rules.chn_meeting_window(BANK_HOLIDAY_FRIDAY, ENGLAND, day_kind="working")
+        assert (start, end) == (dt.date(2026, 6, 3), dt.date(2026, 6, 8))  # Tuesday 26 May is day 1
+
+    def test_an_unknown_day_kind_is_refused(self):
+        with pytest.raises(ValueError, match="unknown day kind"):
+            rules.chn_meeting_window(FRIDAY, ENGLAND, day_kind="lunar")
+
+    @given(days, st.sampled_from(["calendar", "working"]))
+    def test_the_window_is_working_days_at_least_a_week_after_the_deadline(self, deadline, kind):
+        start, end = rules.chn_meeting_window(deadline, ENGLAND, day_kind=kind)
+        assert ENGLAND.is_working_day(start) and ENGLAND.is_working_day(end)
+        assert (start - deadline).days >= 7 and start <= end
+
+
+class TestClockStatus:
+    def test_a_date_clock_is_due_today_on_its_day_and_overdue_the_day_after(self):
+        due = dt.date(2026, 11, 23)
+        assert rules.clock_status(due, dt.date(2026, 11, 22)) == rules.DUE
+        assert rules.clock_status(due, due) == rules.DUE_TODAY
+        assert rules.clock_status(due, dt.date(2026, 11, 24)) == rules.OVERDUE
+
+    def test_an_hour_clock_is_overdue_the_minute_after(self):
+        due = dt.datetime(2026, 11, 23, 15, 45, tzinfo=LONDON)
+        assert rules.clock_status(due, due) == rules.DUE_TODAY
+        assert rules.clock_status(due, due + dt.timedelta(minutes=1)) == rules.OVERDUE
+        assert rules.clock_status(due, due - dt.timedelta(days=1)) == rules.DUE
+
+    def test_no_due_date_is_outstanding(self):
+        assert rules.clock_status(None, dt.date(2026, 11, 23)) == rules.OUTSTANDING
+
+
+class TestAllegationValidation:
+    made = dt.date(2026, 11, 20)
+
+    def test_a_lado_date_before_the_allegation_is_refused(self):
+        problems = rules.allegation_problems(made_on=self.made, lado_informed_on=dt.date(2026, 11, 19))
+        assert "cannot be before the allegation" in problems["lado_informed_on"]
+
+    def test_a_lado_date_on_the_allegation_day_is_accepted(self):
+        assert rules.allegation_problems(made_on=self.made, lado_informed_on=self.made) == {}
+
+    def test_an_outcome_without_a_closure_date_is_refused(self):
+        problems = rules.allegation_problems(made_on=self.made, outcome="unfounded")
+        assert problems == {"closed_on": "Enter the closure date: an allegation with an outcome is closed."}
+
+    def test_a_closure_date_without_an_outcome_is_refused(self):
+        assert "outcome" in rules.allegation_problems(made_on=self.made, closed_on=self.made)
+
+    @pytest.mark.parametrize("employment", [EmploymentOutcome.REMOVED, EmploymentOutcome.RESIGNED])
+    def test_closing_after_removal_or_resignation_needs_a_dbs_referral(self, employment):
+        problems = rules.allegation_problems(
+            made_on=self.made, outcome="substantiated", closed_on=self.made, employment_outcome=employment
+        )
+        assert "DBS barring referral is required" in problems["dbs_referral_on"]
+
+    def test_closing_when_the_person_remains_in_post_needs_no_dbs_referral(self):
+        assert (
+            rules.allegation_problems(
+                made_on=self.made,
+                outcome="unfounded",
+                closed_on=self.made,
+                employment_outcome=EmploymentOutcome.REMAINS,
+            )
+            == {}
+        )
+
+    def test_a_future_allegation_date_is_refused(self):
+        assert "future" in rules.allegation_problems(made_on=self.made, today=dt.date(2026, 11, 19))["made_on"]
+
+
+class TestEscalationStages:
+    def test_stage_one_needs_nothing_before_it(self):
+        assert rules.stage_problem(set(), 1) == ""
+
+    def test_stage_four_without_stage_three_is_refused(self):
+        assert rules.stage_problem({1, 2}, 4) == "Stage 4 cannot be recorded before stage 3."
+
+    def test_a_stage_twice_is_refused(self):
+        assert rules.stage_problem({1}, 1) == "Stage 1 is already recorded."
+
+    @pytest.mark.parametrize("stage", [0, 6])
+    def test_stages_outside_one_to_five_are_refused(self, stage):
+        assert rules.stage_problem({1, 2, 3, 4, 5}, stage) == "The stage must be between 1 and 5."
+
+    def test_a_stage_dated_before_the_previous_one_is_refused(self):
+        problem = rules.stage_problem({1}, 2, dt.date(2026, 1, 1), {1: dt.date(2026, 1, 2)})
+        assert problem.startswith("Stage 2 cannot be reached before stage 1")
+
+    def test_the_designated_professional_flag_rises_at_stage_three_only(self):
+        assert not rules.designated_not_informed_at_stage_3(2, None)
+        assert rules.designated_not_informed_at_stage_3(3, None)
+        assert not rules.designated_not_informed_at_stage_3(3, dt.date(2026, 1, 1))
+
+
+class TestQuarters:
+    def test_financial_quarters(self):
+        assert rules.financial_quarter(2026, 1) == (dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+        assert rules.financial_quarter(2026, 3) == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+        assert rules.financial_quarter(2026, 4) == (dt.date(2027, 1, 1), dt.date(2027, 3, 31))
+
+    @given(days)
+    def test_every_day_falls_in_its_own_quarter(self, day):
+        start, end = rules.financial_quarter(*rules.quarter_of(day))
+        assert start <= day <= end
+
+    def test_highest_stage_counts_only_stages_reached_by_the_end(self):
+        stages = {1: dt.date(2026, 6, 1), 2: dt.date(2026, 6, 30), 3: dt.date(2026, 7, 1)}
+        assert rules.highest_stage_by(stages, dt.date(2026, 6, 30)) == 2
+
+
+class TestPseudonymWarnings:
+    @given(st.text(alphabet="0123456789", min_size=9, max_size=9))
+    def test_synthetic_valid_nhs_numbers_warn_in_any_common_layout(self, nine):
+        number = synthetic_nhs_number(nine)
+        if number is None:
+            return
+        for layout in (
+            number,
+            f"{number[:3]} {number[3:6]} {number[6:]}",
+            f"ref {number[:3]}-{number[3:6]}-{number[6:]}",
+        ):
+            assert rules.contains_nhs_number(layout)
+            assert rules.pseudonym_warnings({"subject_reference": layout})[0].field == "subject_reference"
+
+    @given(st.text(alphabet="0123456789", min_size=9, max_size=9), st.integers(1, 9))
+    def test_a_wrong_check_digit_does_not_count_as_an_nhs_number(self, nine, shift):
+        number = synthetic_nhs_number(nine)
+        if number is None:
+            return
+        wrong = number[:9] + str((int(number[9]) + shift) % 10)
+        assert not rules.nhs_number_is_valid(wrong)
+
+    def test_a_check_digit_of_ten_is_never_valid(self):
+        nine = next(f"{n:09d}" for n in range(1000) if synthetic_nhs_number(f"{n:09d}") is None)
+        assert not any(rules.nhs_number_is_valid(nine + str(d)) for d in range(10))
+
+    @pytest.mark.parametrize("text", ["Jane Smith", "Mrs Ann O'Neill-Lee", "Tomasz Wrenfold"])
+    def test_names_warn(self, text):
+        assert rules.looks_like_a_name(text)
+
+    @pytest.mark.parametrize("text", ["ALG-2026-001", "Child A", "Baby Two", "Young Person B", "family 12", "CSC-77"])
+    def test_pseudonyms_do_not_warn(self, text):
+        assert rules.pseudonym_warnings({"subject_reference": text}) == []
+
+    def test_unacknowledged_warnings_become_field_errors_and_acknowledged_ones_do_not(self):
+        assert (
+            "tick 'I have checked the warnings'" in rules.unacknowledged_warning_errors({"x": "Jane Smith"}, False)["x"]
+        )
+        assert rules.unacknowledged_warning_errors({"x": "Jane Smith"}, True) == {}
+
+
+class TestDisclosureValidation:
+    def test_not_telling_the_person_needs_a_reason(self):
+        problems = rules.disclosure_problems(reasoning="Risk of harm", person_told=False, why_not_told="")
+        assert list(problems) == ["why_not_told"]
+
+    def test_reasoning_is_required(self):
+        assert "reasoning" in rules.disclosure_problems(reasoning=" ", person_told=True, why_not_told="")
