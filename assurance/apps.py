@@ -1,6 +1,24 @@
 from django.apps import AppConfig
 
+from core.choices import ALL_ROLES, ICB_ROLES
+
 
 class AssuranceConfig(AppConfig):
     name = "assurance"
-    menu = []
+    verbose_name = "Standards assurance"
+    menu = [
+        ("Assessments", "assurance:assessments", ALL_ROLES),
+        ("Assurance cycles", "assurance:cycles", ICB_ROLES),
+        ("Assurance roll-up", "assurance:rollup", ICB_ROLES),
+    ]
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from assurance import models
+
+        auditlog.register(models.Cycle)
+        auditlog.register(models.Assessment)
+        auditlog.register(models.Response)
+        auditlog.register(models.Evidence, exclude_fields=["file"])
+        auditlog.register(models.ReviewComment)

@@ -1,0 +1,317 @@
+"""Every change of state in standards assurance: atomic, audited, with the acting user."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.utils import timezone
+
+from assurance import conf, rules
+from assurance.choices import (
+    EDITABLE_STATUSES,
+    AssessmentStatus,
+    CommentKind,
+    EvidenceKind,
+    Rating,
+    ReviewDecision,
+)
+from assurance.models import REVIEWERS, Assessment, Cycle, Evidence, Requirement, Response, ReviewComment
+from core.actions import audited, do_archive, do_create_tracked_action, save_fields
+from core.choices import ActionSource, Role
+from core.models import TrackedAction
+
+
+def may_complete(user, assessment):
+    """Who fills in an assessment: the assessed provider's users; for the ICB's own
+    self-assessment, its designated professionals and safeguarding administrators."""
+    if user is None:
+        return True  # demo data and data migrations
+    organisation = assessment.organisation
+    if user.role == Role.PROVIDER:
+        return user.organisation_id in (organisation.pk, organisation.parent_id)
+    return user.role in {Role.DESIGNATED, Role.ADMINISTRATOR} and organisation.pk == user.organisation_id
+
+
+def _check_completer(user, assessment):
+    if not may_complete(user, assessment):
+        raise PermissionDenied("Only the assessed organisation completes its self-assessment.")
+
+
+def _check_editable(assessment):
+    if assessment.status not in EDITABLE_STATUSES:
+        label = AssessmentStatus(assessment.status).label.lower()
+        raise ValidationError({"status": f"This assessment is {label}: it cannot be changed now."})
+
+
+def _check_reviewer(user):
+    if user is not None and user.role not in REVIEWERS:
+        raise PermissionDenied("Only a designated professional reviews and signs off assessments.")
+
+
+# Cycles
+
+
+def requirements_for(framework, kind):
+    return [
+        r
+        for r in Requirement.objects.filter(framework=framework).select_related("section")
+        if rules.applies_to(r.applies_to, framework.applies_to, kind)
+    ]
+
+
+def do_open_cycle(*, icb, framework, period_label, due_date, organisations, acting_user):
+    """Open a cycle and give each organisation an assessment with the requirements for its kind."""
+    errors = {}
+    if problem := rules.cycle_due_date_problem(due_date, timezone.localdate()):
+        errors["due_date"] = problem
+    if not (period_label or "").strip():
+        errors["period_label"] = "Enter the period, for example 2026/27."
+    organisations = list(organisations)
+    if not organisations:
+        errors["organisations"] = "Choose at least one organisation."
+    outside = [o.name for o in organisations if o.icb_id != icb.pk]
+    if outside:
+        errors["organisations"] = f"Not in this ICB: {', '.join(outside)}."
+    plans = {o.pk: requirements_for(framework, o.kind) for o in organisations}
+    empty = [o.name for o in organisations if not plans[o.pk]]
+    if empty and "organisations" not in errors:
+        errors["organisations"] = f"No requirement of this framework applies to: {', '.join(empty)}."
+    if errors:
+        raise ValidationError(errors)
+    with audited(acting_user):
+        cycle = Cycle(
+            icb=icb, framework=framework, period_label=period_label.strip(), due_date=due_date, opened_by=acting_user
+        )
+        cycle.full_clean()
+        cycle.save()
+        for organisation in organisations:
+            assessment = Assessment.objects.create(cycle=cycle, organisation=organisation)
+            Response.objects.bulk_create(
+                [Response(assessment=assessment, requirement=requirement) for requirement in plans[organisation.pk]]
+            )
+    return cycle
+
+
+def do_archive_cycle(cycle, *, acting_user):
+    return do_archive(cycle, acting_user=acting_user)
+
+
+# Completing an assessment
+
+
+def _start(assessment, acting_user):
+    if assessment.status == AssessmentStatus.NOT_STARTED:
+        save_fields(assessment, {"status": AssessmentStatus.IN_PROGRESS}, acting_user=acting_user)
+
+
+def do_save_response(response, *, acting_user, **fields):
+    """Save a draft answer (rating, N/A reason, narrative). Rules are checked on submission."""
+    assessment = response.assessment
+    _check_completer(acting_user, assessment)
+    _check_editable(assessment)
+    allowed = {"rating", "na_reason", "narrative"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))
+    if fields.get("rating") and fields["rating"] not in Rating.values:
+        raise ValidationError({"rating": "Choose fully met, partially met, not met or not applicable."})
+    with audited(acting_user):
+        _start(assessment, acting_user)
+        changed = {k: (v or "").strip() if k != "rating" else (v or "") for k, v in fields.items()}
+        changed = {k: v for k, v in changed.items() if getattr(response, k) != v}
+        if changed:
+            save_fields(response, changed, acting_user=acting_user)
+    return response
+
+
+def do_save_responses(assessment, answers, *, acting_user):
+    """Save several drafts at once (a section form, an import): {response: {field: value}}."""
+    with audited(acting_user):
+        for response, fields in answers.items():
+            if response.assessment_id != assessment.pk:
+                raise ValidationError({"requirement": "This requirement is not part of the assessment."})
+            response.assessment = assessment
+            do_save_response(response, acting_user=acting_user, **fields)
+    return assessment
+
+
+def do_add_shortfall_action(response, *, title, owner, due_date, success_measure, acting_user):
+    """A SMART action for a shortfall: a TrackedAction whose source is the response."""
+    assessment = response.assessment
+    _check_completer(acting_user, assessment)
+    _check_editable(assessment)
+    with audited(acting_user):
+        _start(assessment, acting_user)
+        return do_create_tracked_action(
+            source=response,
+            organisation=assessment.organisation,
+            title=title or "",
+            owner=owner or "",
+            due_date=due_date,
+            success_measure=success_measure or "",
+            source_kind=ActionSource.ASSESSMENT,
+            source_label=f"{assessment.cycle.framework.name} {assessment.cycle.period_label}: "
+            f"{response.requirement.code}",
+            acting_user=acting_user,
+        )
+
+
+def do_add_evidence_file(response, *, upload, description="", acting_user):
+    assessment = response.assessment
+    _check_completer(acting_user, assessment)
+    _check_editable(assessment)
+    problem = rules.evidence_file_problem(
+        upload.name,
+        upload.size,
+        max_bytes=conf.get("ASSURANCE_EVIDENCE_MAX_BYTES"),
+        extensions=conf.get("ASSURANCE_EVIDENCE_EXTENSIONS"),
+    )
+    if problem:
+        raise ValidationError({"upload": problem})
+    with audited(acting_user):
+        _start(assessment, acting_user)
+        evidence = Evidence(
+            response=response,
+            kind=EvidenceKind.FILE,
+            original_name=upload.name[:200],
+            size=upload.size,
+            content_type=(getattr(upload, "content_type", "") or "")[:100],
+            description=(description or "").strip(),
+            added_by=acting_user,
+        )
+        evidence.file.save(upload.name, upload, save=False)
+        evidence.save()
+    return evidence
+
+
+def do_add_evidence_link(response, *, url, description="", acting_user):
+    assessment = response.assessment
+    _check_completer(acting_user, assessment)
+    _check_editable(assessment)
+    with audited(acting_user):
+        _start(assessment, acting_user)
+        evidence = Evidence(
+            response=response,
+            kind=EvidenceKind.LINK,
+            url=(url or "").strip(),
+            description=(description or "").strip(),
+            added_by=acting_user,
+        )
+        if not evidence.url:
+            raise ValidationError({"url": "Enter the link to the evidence."})
+        evidence.full_clean()
+        evidence.save()
+    return evidence
+
+
+def do_archive_evidence(evidence, *, acting_user):
+    assessment = evidence.response.assessment
+    _check_completer(acting_user, assessment)
+    _check_editable(assessment)
+    return do_archive(evidence, acting_user=acting_user)
+
+
+def action_counts(assessment):
+    """{response id: number of (not archived) SMART actions} in one query."""
+    from django.contrib.contenttypes.models import ContentType
+
+    rows = (
+        TrackedAction.objects.filter(
+            source_type=ContentType.objects.get_for_model(Response),
+            source_id__in=assessment.responses.values("pk"),
+            archived_at__isnull=True,
+        )
+        .values("source_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["source_id"]: row["n"] for row in rows}
+
+
+def submission_problems(assessment):
+    counts = action_counts(assessment)
+    responses = assessment.responses.select_related("requirement")
+    return rules.submission_problems(
+        (r.requirement.code, r.rating, r.na_reason, counts.get(r.pk, 0)) for r in responses
+    )
+
+
+def do_submit_assessment(assessment, *, acting_user):
+    """Submit for review; refused (nothing saved) while any answer breaks the submission rules."""
+    _check_completer(acting_user, assessment)
+    _check_editable(assessment)
+    if problems := submission_problems(assessment):
+        raise ValidationError(problems)
+    with audited(acting_user):
+        # On resubmission, challenged answers go back to the reviewer; accepted ones stay accepted.
+        assessment.responses.filter(review_decision=ReviewDecision.CHALLENGED).update(review_decision="")
+        save_fields(
+            assessment,
+            {"status": AssessmentStatus.SUBMITTED, "submitted_at": timezone.now()},
+            acting_user=acting_user,
+        )
+    return assessment
+
+
+# Review and sign-off
+
+
+def do_review(assessment, decisions, *, acting_user):
+    """decisions: {response: (decision, comment)}. A challenge needs a comment and returns the
+    assessment to the provider once the decisions are recorded; the thread is kept."""
+    _check_reviewer(acting_user)
+    if assessment.status != AssessmentStatus.SUBMITTED:
+        raise ValidationError({"status": "Only a submitted assessment can be reviewed."})
+    errors = {}
+    for response, (decision, comment) in decisions.items():
+        code = response.requirement.code
+        if response.assessment_id != assessment.pk:
+            errors[code] = "This requirement is not part of the assessment."
+        elif decision not in ReviewDecision.values:
+            errors[code] = "Choose accept or challenge."
+        elif decision == ReviewDecision.CHALLENGED and not (comment or "").strip():
+            errors[code] = "Say what the provider must add or change."
+    if errors:
+        raise ValidationError(errors)
+    with audited(acting_user):
+        for response, (decision, comment) in decisions.items():
+            if response.review_decision != decision:
+                save_fields(response, {"review_decision": decision}, acting_user=acting_user)
+            ReviewComment.objects.create(
+                response=response, kind=decision, text=(comment or "").strip(), author=acting_user
+            )
+        if any(decision == ReviewDecision.CHALLENGED for decision, _ in decisions.values()):
+            save_fields(assessment, {"status": AssessmentStatus.RETURNED}, acting_user=acting_user)
+    return assessment
+
+
+def do_answer_challenge(response, *, text, acting_user):
+    """The provider's answer to a challenge, kept in the response's thread."""
+    _check_completer(acting_user, response.assessment)
+    if not (text or "").strip():
+        raise ValidationError({"text": "Write your answer to the challenge."})
+    with audited(acting_user):
+        return ReviewComment.objects.create(
+            response=response, kind=CommentKind.REPLY, text=text.strip(), author=acting_user
+        )
+
+
+def sign_off_problem(assessment):
+    if assessment.status != AssessmentStatus.SUBMITTED:
+        return "Only a submitted assessment can be signed off."
+    pending = [
+        r.requirement.code
+        for r in assessment.responses.select_related("requirement")
+        if r.review_decision != ReviewDecision.ACCEPTED
+    ]
+    if pending:
+        return f"Accept every requirement before signing off (not yet accepted: {', '.join(pending)})."
+    return None
+
+
+def do_sign_off(assessment, *, acting_user):
+    _check_reviewer(acting_user)
+    if problem := sign_off_problem(assessment):
+        raise ValidationError({"status": problem})
+    return save_fields(
+        assessment,
+        {"status": AssessmentStatus.SIGNED_OFF, "signed_off_at": timezone.now(), "signed_off_by": acting_user},
+        acting_user=acting_user,
+    )

@@ -1,0 +1,199 @@
+"""Standards assurance: frameworks as versioned data, assessment cycles, self-assessments with
+evidence, and the ICB's review and sign-off.
+
+Glossary:
+- Framework: a set of standards an organisation assesses itself against (e.g. the Section 11
+  safeguarding children standards), in a given version. Versions are never edited: a new
+  version is new rows, so an assessment always shows the wording it was made against.
+- Requirement: one standard of a framework, with the evidence the ICB expects and its source.
+- Cycle: the ICB asks a set of organisations to assess themselves against one framework
+  version for a period (e.g. "2026/27"), by a due date.
+- Assessment: one organisation's self-assessment in a cycle; a response per requirement
+  (rating, narrative, evidence). A shortfall needs a SMART action (core TrackedAction).
+- Review: a designated professional accepts or challenges each response; a challenge returns
+  the assessment to the provider; once every response is accepted it is signed off.
+"""
+
+from django.db import models
+
+from assurance.choices import AssessmentStatus, CommentKind, EvidenceKind, Rating, ReviewDecision
+from core.choices import ALL_ROLES, ICB_ROLES, ActionSource, Role
+from core.scoping import Access, AuditScopeMixin, ScopedQuerySet
+
+CYCLE_MANAGERS = frozenset({Role.DESIGNATED, Role.ADMINISTRATOR})
+ASSESSMENT_EDITORS = frozenset({Role.DESIGNATED, Role.ADMINISTRATOR, Role.PROVIDER})
+REVIEWERS = frozenset({Role.DESIGNATED})
+
+
+class Framework(models.Model):
+    """A versioned set of standards (reference data shared by every ICB, loaded from assurance/data/)."""
+
+    key = models.SlugField(max_length=60, help_text="Stable name of the framework across versions.")
+    name = models.CharField(max_length=200)
+    version = models.CharField(max_length=30)
+    source = models.TextField(help_text="Where the standards come from.")
+    effective_date = models.DateField()
+    applies_to = models.JSONField(default=list, help_text="Organisation kinds the framework applies to.")
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "-effective_date"]
+        constraints = [models.UniqueConstraint(fields=["key", "version"], name="unique_framework_version")]
+
+    def __str__(self):
+        return f"{self.name} (version {self.version})"
+
+
+class Section(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="sections")
+    code = models.CharField(max_length=30)
+    title = models.CharField(max_length=200)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="unique_section_code")]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class Requirement(models.Model):
+    """One standard: what must be true, the evidence expected, and the source it comes from."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="requirements")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="requirements")
+    code = models.CharField(max_length=30)
+    title = models.TextField()
+    guidance = models.TextField(blank=True, help_text="The evidence the ICB expects to see.")
+    source = models.CharField(max_length=300)
+    applies_to = models.JSONField(default=list, blank=True, help_text="Kinds; empty means the framework's kinds.")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["section__order", "order"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="unique_requirement_code")]
+
+    def __str__(self):
+        return f"{self.code}: {self.title[:80]}"
+
+
+class Cycle(AuditScopeMixin, models.Model):
+    """The ICB asks organisations to assess themselves against one framework version by a date."""
+
+    access = Access(scope="icb", view=ICB_ROLES, change=CYCLE_MANAGERS)
+
+    icb = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="assurance_cycles")
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="cycles")
+    period_label = models.CharField("period", max_length=60, help_text="For example: 2026/27")
+    due_date = models.DateField()
+    opened_by = models.ForeignKey("core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-due_date", "-pk"]
+
+    def __str__(self):
+        return f"{self.framework.name}, {self.period_label}"
+
+
+class Assessment(AuditScopeMixin, models.Model):
+    """One organisation's self-assessment in a cycle."""
+
+    access = Access(scope="organisation", view=ALL_ROLES, change=ASSESSMENT_EDITORS)
+    action_source_kind = ActionSource.ASSESSMENT
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="assessments")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="assessments")
+    status = models.CharField(max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_STARTED)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey("core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cycle", "organisation__name"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "organisation"], name="one_assessment_per_cycle")]
+
+    def __str__(self):
+        return f"{self.organisation.name}: {self.cycle}"
+
+
+class Response(AuditScopeMixin, models.Model):
+    """An organisation's answer to one requirement: rating, narrative, evidence, review."""
+
+    access = Access(scope="assessment__organisation", view=ALL_ROLES, change=ASSESSMENT_EDITORS)
+    action_source_kind = ActionSource.ASSESSMENT
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="responses")
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="responses")
+    rating = models.CharField(max_length=20, choices=Rating.choices, blank=True)
+    na_reason = models.TextField("reason it does not apply", blank=True)
+    narrative = models.TextField(blank=True)
+    review_decision = models.CharField(max_length=20, choices=ReviewDecision.choices, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["requirement__section__order", "requirement__order"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "requirement"], name="one_response_each")]
+
+    def __str__(self):
+        return f"{self.requirement.code} ({self.assessment})"
+
+
+def evidence_path(instance, filename):
+    return f"assurance/evidence/{instance.response.assessment_id}/{instance.response_id}/{filename}"
+
+
+class Evidence(AuditScopeMixin, models.Model):
+    """A file (stored under MEDIA_ROOT, served only through a scoped view) or a link."""
+
+    access = Access(scope="response__assessment__organisation", view=ALL_ROLES, change=ASSESSMENT_EDITORS)
+
+    response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="evidence")
+    kind = models.CharField(max_length=10, choices=EvidenceKind.choices)
+    file = models.FileField(upload_to=evidence_path, max_length=300, blank=True)
+    original_name = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    content_type = models.CharField(max_length=100, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    added_by = models.ForeignKey("core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.original_name or self.url
+
+
+class ReviewComment(AuditScopeMixin, models.Model):
+    """The thread on one response: the reviewer's acceptance or challenge, the provider's answers."""
+
+    access = Access(scope="response__assessment__organisation", view=ALL_ROLES, change=ASSESSMENT_EDITORS)
+
+    response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="comments")
+    kind = models.CharField(max_length=20, choices=CommentKind.choices)
+    text = models.TextField(blank=True)
+    author = models.ForeignKey("core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.response_id}"

@@ -1,0 +1,177 @@
+"""Pure rules of standards assurance (no database): ratings, submission, lateness, roll-up, files.
+
+Roll-up rule (configurable, see assurance/conf.py and docs/assurance.md):
+- an assessment is RED when at least ASSURANCE_RED_NOT_MET (1) requirements are not met;
+  AMBER when it is not red and any requirement is not met or at least
+  ASSURANCE_AMBER_PARTIALLY_MET (1) are partially met; GREEN when every rated requirement is
+  fully met or not applicable; GREY when nothing has been submitted (or nothing is rated);
+- an organisation takes, for each framework, its latest submitted assessment, then the worst
+  of those (ASSURANCE_ORGANISATION_ROLLUP = "worst") or the most recent one ("latest");
+- the ICB is RED when at least ASSURANCE_ICB_RED_PERCENT (25) % of its rated organisations are
+  red; AMBER when any is red or at least ASSURANCE_ICB_AMBER_PERCENT (25) % are amber or red;
+  GREEN otherwise; GREY when no organisation is rated.
+"""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from assurance.choices import RAG, SHORTFALL_RATINGS, UNSUBMITTED_STATUSES, AssessmentStatus, Rating
+
+RAG_ORDER = {RAG.GREY: 0, RAG.GREEN: 1, RAG.AMBER: 2, RAG.RED: 3}
+
+
+@dataclass(frozen=True)
+class RagThresholds:
+    red_not_met: int = 1
+    amber_partially_met: int = 1
+    icb_red_percent: float = 25
+    icb_amber_percent: float = 25
+    organisation_rollup: str = "worst"
+
+
+DEFAULT_THRESHOLDS = RagThresholds()
+
+
+# Ratings and submission
+
+
+def response_problem(*, rating, na_reason, action_count):
+    """What stops one requirement's answer from being submitted, or None."""
+    if not rating:
+        return "Choose a rating."
+    if rating == Rating.NOT_APPLICABLE and not (na_reason or "").strip():
+        return "Say why this requirement does not apply."
+    if rating in SHORTFALL_RATINGS and action_count < 1:
+        return f"A rating of {Rating(rating).label.lower()} needs at least one SMART action."
+    return None
+
+
+def submission_problems(responses):
+    """responses: iterable of (code, rating, na_reason, action_count). Returns {code: message}."""
+    problems = {}
+    for code, rating, na_reason, action_count in responses:
+        if problem := response_problem(rating=rating, na_reason=na_reason, action_count=action_count):
+            problems[code] = problem
+    return problems
+
+
+def is_late(status, due_date, today):
+    """Late: not yet submitted (or returned and not resubmitted) after the due date."""
+    return status in UNSUBMITTED_STATUSES and due_date is not None and today > due_date
+
+
+def due_soon_today(status, due_date, today, calendar, working_days):
+    """The 'due soon' reminder goes on the working day when exactly `working_days` remain."""
+    return (
+        status in UNSUBMITTED_STATUSES
+        and calendar.is_working_day(today)
+        and today < due_date
+        and calendar.working_days_between(today, due_date) == working_days
+    )
+
+
+def overdue_today(status, due_date, today, calendar):
+    """The overdue reminder goes on every working day while the assessment is late."""
+    return is_late(status, due_date, today) and calendar.is_working_day(today)
+
+
+# Roll-up
+
+
+def assessment_rag(ratings, thresholds=DEFAULT_THRESHOLDS):
+    counts = Counter(r for r in ratings if r)
+    if not counts:
+        return RAG.GREY
+    not_met, partial = counts[Rating.NOT_MET], counts[Rating.PARTIALLY_MET]
+    if not_met >= thresholds.red_not_met:
+        return RAG.RED
+    if not_met > 0 or partial >= thresholds.amber_partially_met:
+        return RAG.AMBER
+    return RAG.GREEN
+
+
+def rated_status(status):
+    """Ratings count for the roll-up once submitted (returned ones keep their submitted ratings)."""
+    return status in {AssessmentStatus.SUBMITTED, AssessmentStatus.RETURNED, AssessmentStatus.SIGNED_OFF}
+
+
+def worst(rags):
+    rags = list(rags)
+    return max(rags, key=RAG_ORDER.__getitem__) if rags else RAG.GREY
+
+
+@dataclass(frozen=True)
+class FrameworkResult:
+    framework_key: str
+    due_date: dt.date
+    rag: str
+
+
+def organisation_rag(results, thresholds=DEFAULT_THRESHOLDS):
+    """results: FrameworkResult per submitted assessment. Latest per framework, then worst or latest."""
+    latest = {}
+    for result in results:
+        if result.rag == RAG.GREY:
+            continue
+        current = latest.get(result.framework_key)
+        if current is None or result.due_date > current.due_date:
+            latest[result.framework_key] = result
+    if not latest:
+        return RAG.GREY
+    if thresholds.organisation_rollup == "latest":
+        return max(latest.values(), key=lambda r: r.due_date).rag
+    return worst(r.rag for r in latest.values())
+
+
+def icb_rag(organisation_rags, thresholds=DEFAULT_THRESHOLDS):
+    rated = [r for r in organisation_rags if r != RAG.GREY]
+    if not rated:
+        return RAG.GREY
+    red = sum(r == RAG.RED for r in rated)
+    amber_or_red = sum(r in (RAG.RED, RAG.AMBER) for r in rated)
+    if red * 100 >= thresholds.icb_red_percent * len(rated) and red > 0:
+        return RAG.RED
+    if red > 0 or (amber_or_red > 0 and amber_or_red * 100 >= thresholds.icb_amber_percent * len(rated)):
+        return RAG.AMBER
+    return RAG.GREEN
+
+
+def trend(previous, current):
+    """Compare an organisation's RAG with the previous cycle of the same framework."""
+    if previous in (None, RAG.GREY) or current == RAG.GREY:
+        return "no comparison"
+    if RAG_ORDER[current] < RAG_ORDER[previous]:
+        return "better"
+    if RAG_ORDER[current] > RAG_ORDER[previous]:
+        return "worse"
+    return "same"
+
+
+# Evidence files
+
+
+def evidence_file_problem(name, size, *, max_bytes, extensions):
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in extensions:
+        allowed = ", ".join(e.upper() for e in extensions)
+        return f"A file of type '{extension or 'none'}' cannot be uploaded: use {allowed}."
+    if size > max_bytes:
+        return f"The file is {size / 1048576:.1f} MB: the largest allowed is {max_bytes / 1048576:.0f} MB."
+    if size == 0:
+        return "The file is empty."
+    return None
+
+
+def cycle_due_date_problem(due_date, today):
+    if due_date is None:
+        return "Enter the date the assessments are due."
+    if due_date < today:
+        return "The due date cannot be in the past."
+    return None
+
+
+def applies_to(requirement_kinds, framework_kinds, organisation_kind):
+    """A requirement applies to an organisation when its kind is in the requirement's list
+    (or, when the requirement has none, in the framework's)."""
+    return organisation_kind in (requirement_kinds or framework_kinds or ())
