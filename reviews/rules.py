@@ -1,0 +1,365 @@
+"""Pure rules of statutory reviews: milestone due dates, date order, eligibility hints,
+identifier warnings, terms-of-reference files, financial quarters, recommendation closure.
+
+No database here: calendars, settings and dates are passed in.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from core.calendar import add_calendar_months
+
+# The dates of a review, in the order they must happen. Each is optional.
+DATE_FIELDS = ("incident", "awareness", "notification", "decision", "initiation", "publication")
+DATE_LABELS = {
+    "incident": "incident date",
+    "awareness": "date the agency became aware",
+    "notification": "notification date",
+    "decision": "decision date",
+    "initiation": "initiation date",
+    "publication": "completion or publication date",
+}
+WORKING_DAYS, CALENDAR_MONTHS = "working_days", "calendar_months"
+UNITS = {WORKING_DAYS: "working days", CALENDAR_MONTHS: "calendar months"}
+
+PENDING, MET, MET_LATE, DUE, DUE_SOON, OVERDUE = "pending", "met", "met_late", "due", "due_soon", "overdue"
+STATE_LABELS = {
+    PENDING: "Pending",
+    MET: "Met",
+    MET_LATE: "Met late",
+    DUE: "Due",
+    DUE_SOON: "Due soon",
+    OVERDUE: "Overdue",
+}
+STATE_TAGS = {PENDING: "grey", MET: "green", MET_LATE: "yellow", DUE: "blue", DUE_SOON: "yellow", OVERDUE: "red"}
+
+
+def fmt(day):
+    return f"{day.day} {day:%B %Y}"
+
+
+# --- Milestones ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MilestoneRule:
+    """A milestone of a review kind: due `amount` `unit` after the review's `base` date,
+    met when the review's `met_by` date is recorded."""
+
+    code: str
+    name: str
+    base: str
+    unit: str
+    amount: int
+    met_by: str = ""
+    source: str = ""
+
+    @property
+    def description(self):
+        unit = UNITS[self.unit]
+        if self.amount == 1:
+            unit = unit[:-1]
+        return f"{self.amount} {unit} from the {DATE_LABELS[self.base]}"
+
+
+@dataclass(frozen=True)
+class Milestone:
+    rule: MilestoneRule
+    due: dt.date | None  # None: its base date is not recorded yet ("pending")
+    met_on: dt.date | None
+    state: str
+
+    @property
+    def state_label(self):
+        return STATE_LABELS[self.state]
+
+    @property
+    def tag(self):
+        return STATE_TAGS[self.state]
+
+    @property
+    def is_open(self):
+        return self.state in {DUE, DUE_SOON, OVERDUE}
+
+    @property
+    def waiting_for(self):
+        return DATE_LABELS[self.rule.base] if self.due is None else ""
+
+
+def milestone_due(rule, dates, calendar):
+    """The due date of `rule` for a review with `dates` ({name: date or None}); None while its base date is unset."""
+    base = dates.get(rule.base)
+    if base is None:
+        return None
+    if rule.unit == WORKING_DAYS:
+        return calendar.add_working_days(base, rule.amount)
+    if rule.unit == CALENDAR_MONTHS:
+        return add_calendar_months(base, rule.amount)
+    raise ValueError(f"unknown unit {rule.unit!r}")
+
+
+def milestone_state(due, met_on, today, *, soon_by=None):
+    """pending (no due date), met / met late, overdue, due soon (on or before `soon_by`), or due."""
+    if met_on is not None:
+        return MET_LATE if due is not None and met_on > due else MET
+    if due is None:
+        return PENDING
+    if due < today:
+        return OVERDUE
+    if soon_by is not None and due <= soon_by:
+        return DUE_SOON
+    return DUE
+
+
+def milestones(rules, dates, calendar, today, *, soon_working_days=5):
+    """Every milestone of a review, in rule order."""
+    soon_by = calendar.add_working_days(today, soon_working_days)
+    result = []
+    for rule in rules:
+        due = milestone_due(rule, dates, calendar)
+        met_on = dates.get(rule.met_by) if rule.met_by else None
+        result.append(Milestone(rule, due, met_on, milestone_state(due, met_on, today, soon_by=soon_by)))
+    return result
+
+
+# --- Dates --------------------------------------------------------------------------------
+
+
+def date_order_problems(dates, today=None):
+    """{field: message} for each date before an earlier step's date (or in the future)."""
+    problems = {}
+    for index, name in enumerate(DATE_FIELDS):
+        value = dates.get(name)
+        if value is None:
+            continue
+        if today is not None and value > today:
+            problems[name] = f"The {DATE_LABELS[name]} cannot be in the future."
+            continue
+        for earlier in reversed(DATE_FIELDS[:index]):
+            before = dates.get(earlier)
+            if before is not None and value < before:
+                problems[name] = (
+                    f"The {DATE_LABELS[name]} ({fmt(value)}) cannot be before "
+                    f"the {DATE_LABELS[earlier]} ({fmt(before)})."
+                )
+                break
+    return problems
+
+
+# --- Eligibility hints --------------------------------------------------------------------
+
+DIED, SERIOUS_HARM, NO_SERIOUS_HARM = "died", "serious_harm", "none"
+
+
+@dataclass(frozen=True)
+class Hint:
+    level: str  # "warning": the criteria do not seem met; "info": something to consider
+    text: str
+    source: str
+
+
+CHILD_KINDS = {"rapid_review", "cspr_local", "cspr_national"}
+
+
+def eligibility_hints(kind, *, abuse_or_neglect=None, harm=None, age=None, has_children=None):
+    """What the sources say about whether a review of `kind` fits the case. Unknown facts (None) give no hint."""
+    hints = []
+    if kind in CHILD_KINDS:
+        if abuse_or_neglect is False or harm == NO_SERIOUS_HARM:
+            hints.append(
+                Hint(
+                    "warning",
+                    "A child safeguarding practice review is for cases where abuse or neglect is known or suspected "
+                    "and a child has died or been seriously harmed.",
+                    "NEL 8.1; SAAF 4.5.1, 4.5.2",
+                )
+            )
+        if age is not None and age >= 18:
+            hints.append(Hint("warning", "The subject is 18 or over: this is not a child review.", "SAAF 4.5.3"))
+    elif kind == "dhr":
+        if age is not None and age < 16:
+            hints.append(
+                Hint("warning", "A domestic homicide review concerns a victim aged 16 or over.", "NEL 8.4; SAAF 4.5.5")
+            )
+        elif (age is not None and 16 <= age <= 18) or has_children:
+            hints.append(
+                Hint(
+                    "info",
+                    "The victim is aged 16 to 18 or has children: a child safeguarding practice review normally "
+                    "takes precedence over a DHR. The chairs of the community safety partnership and the "
+                    "safeguarding children partnership agree the process.",
+                    "NEL 8.4",
+                )
+            )
+    elif kind == "sar":
+        if age is not None and age < 18:
+            hints.append(Hint("warning", "A safeguarding adults review concerns an adult (18 or over).", "NEL 8.3"))
+        if abuse_or_neglect is False or harm == NO_SERIOUS_HARM:
+            hints.append(
+                Hint(
+                    "warning",
+                    "A SAR is for an adult who died, or experienced serious abuse or neglect, known or suspected.",
+                    "NEL 8.3; SAAF 4.5.6",
+                )
+            )
+    elif kind == "leder":
+        if age is not None and age < 4:
+            hints.append(
+                Hint(
+                    "warning",
+                    "LeDeR reviews people with a learning disability aged 4 and over, and autistic adults.",
+                    "SAAF 4.5.4",
+                )
+            )
+        elif age is not None and age < 18:
+            hints.append(
+                Hint(
+                    "info",
+                    "For children aged 4 to 17 the child death review is the primary process; its results are "
+                    "shared with LeDeR.",
+                    "SAAF 4.5.4",
+                )
+            )
+    elif kind == "child_death" and age is not None and age >= 18:
+        hints.append(Hint("warning", "Child death reviews cover children under 18.", "SAAF 4.5.3"))
+    return hints
+
+
+# --- Identifiers in free text -------------------------------------------------------------
+
+NHS_NUMBER_PATTERN = re.compile(r"(?<!\d)(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d)")
+PSEUDONYM_WORDS = {
+    "child",
+    "children",
+    "baby",
+    "adult",
+    "family",
+    "infant",
+    "sibling",
+    "siblings",
+    "young",
+    "person",
+    "review",
+    "case",
+    "subject",
+    "victim",
+    "mother",
+    "father",
+    "parent",
+    "parents",
+    "carer",
+    "the",
+    "and",
+    "of",
+}
+TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "master"}
+CAPITALISED_WORD = re.compile(r"^[A-Z](?:[a-z]+|'[A-Z][a-z]+)(?:[-'][A-Z]?[a-z]+)*$")
+
+
+def nhs_number_is_valid(digits):
+    """The NHS number Modulus 11 check: weights 10..2 on the first nine digits."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def valid_nhs_numbers_in(text):
+    return [
+        "".join(match.groups())
+        for match in NHS_NUMBER_PATTERN.finditer(text or "")
+        if nhs_number_is_valid("".join(match.groups()))
+    ]
+
+
+def name_like_phrases(text):
+    """Phrases that look like a person's name: two capitalised words in a row that are not a
+    pseudonym pattern ("Child Q", "Adult R", "Family Z"), or a title before a capitalised word."""
+    words = re.findall(r"[A-Za-z][A-Za-z'-]*", text or "")
+    found = []
+    for first, second in zip(words, words[1:], strict=False):
+        titled = first.lower() in TITLES and CAPITALISED_WORD.match(second)
+        two_names = (
+            CAPITALISED_WORD.match(first)
+            and CAPITALISED_WORD.match(second)
+            and first.lower() not in PSEUDONYM_WORDS | TITLES
+            and second.lower() not in PSEUDONYM_WORDS
+        )
+        if titled or two_names:
+            found.append(f"{first} {second}")
+    return found
+
+
+def identifier_warnings(fields):
+    """{field: message} for free-text fields ({name: text}) that look like a name or hold a valid NHS number."""
+    warnings = {}
+    for name, text in fields.items():
+        if numbers := valid_nhs_numbers_in(text):
+            warnings[name] = (
+                f"This holds what looks like a valid NHS number ({numbers[0]}). Reviews use a pseudonymous "
+                "reference: remove it, or confirm it is not an NHS number."
+            )
+        elif phrases := name_like_phrases(text):
+            warnings[name] = (
+                f"“{phrases[0]}” looks like a person's name. Use a pseudonym such as “Child Q” or “Adult R”, "
+                "or confirm it is not a real name."
+            )
+    return warnings
+
+
+# --- Terms of reference file ----------------------------------------------------------------
+
+TOR_TYPES = {
+    ".pdf": (b"%PDF",),
+    ".docx": (b"PK\x03\x04",),
+    ".odt": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0",),
+}
+
+
+def tor_file_problem(name, size, head, max_bytes):
+    """None when the file is an allowed document of allowed size, else a message."""
+    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in (name or "") else ""
+    if suffix not in TOR_TYPES:
+        return "The terms of reference must be a PDF, Word (.docx, .doc) or OpenDocument (.odt) file."
+    if size > max_bytes:
+        return f"The file is larger than {max_bytes // (1024 * 1024)} MB."
+    if size == 0:
+        return "The file is empty."
+    if not any(head.startswith(magic) for magic in TOR_TYPES[suffix]):
+        return f"The file's content is not a {suffix} document."
+    return None
+
+
+# --- Financial quarters (NHS England's quarterly return) ----------------------------------
+
+
+def financial_quarter(day):
+    """(financial year starting April, quarter 1-4): 1 April 2026 is Q1 of 2026/27."""
+    year = day.year if day.month >= 4 else day.year - 1
+    return year, (day.month - 4) % 12 // 3 + 1
+
+
+def quarter_bounds(year, quarter):
+    """First and last day of quarter `quarter` (1-4) of the financial year starting 1 April `year`."""
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError("quarter must be 1 to 4")
+    start = add_calendar_months(dt.date(year, 4, 1), 3 * (quarter - 1))
+    return start, add_calendar_months(start, 3) - dt.timedelta(days=1)
+
+
+def quarter_label(year, quarter):
+    return f"Q{quarter} {year}/{(year + 1) % 100:02d}"
+
+
+# --- Recommendations ----------------------------------------------------------------------
+
+
+def recommendation_closed(action_statuses):
+    """A recommendation is closed only when it has actions and every one is verified."""
+    statuses = list(action_statuses)
+    return bool(statuses) and all(status == "verified" for status in statuses)
