@@ -1,6 +1,29 @@
 from django.apps import AppConfig
 
+from core.choices import ALL_ROLES, ICB_ROLES
+
 
 class ReturnsConfig(AppConfig):
     name = "returns"
-    menu = []
+    verbose_name = "Quarterly provider returns"
+    menu = [
+        ("Returns", "returns:list", ALL_ROLES),
+        ("RAG matrix", "returns:matrix", ICB_ROLES),
+    ]
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from returns import jobs, models  # noqa: F401 - jobs registers the report job
+
+        for model in (
+            models.Metric,
+            models.ValidationRule,
+            models.ThresholdOverride,
+            models.Return,
+            models.ReturnVersion,
+            models.MetricValue,
+            models.BreakdownValue,
+            models.ReportNarrative,
+        ):
+            auditlog.register(model)

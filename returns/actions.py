@@ -1,0 +1,306 @@
+"""Every change to returns. Each is atomic and audited (core.actions.audited)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from core.actions import audited, save_fields
+from core.choices import ActionSource
+from core.models import working_calendar
+from returns import conf, rules, services
+from returns.choices import ReturnStatus, Source, Unit
+from returns.models import (
+    OVERRIDE_EDITORS,
+    REPORT_WRITERS,
+    REVIEWERS,
+    BreakdownValue,
+    Metric,
+    MetricValue,
+    ReportNarrative,
+    Return,
+    ReturnVersion,
+    ThresholdOverride,
+)
+
+
+def problems_error(problems):
+    """A ValidationError keyed by where each problem is (metric / breakdown / field)."""
+    errors = {}
+    for problem in problems:
+        errors.setdefault(problem.where(), []).append(f"{problem.where()}: {problem.message}")
+    return ValidationError(errors)
+
+
+def do_start_return(*, provider, quarter, acting_user, today=None):
+    """Open the draft return of `provider` for `quarter` (a quarter that has ended)."""
+    today = today or timezone.localdate()
+    if not quarter.has_ended(today):
+        raise ValidationError(
+            {"quarter": f"{quarter} has not ended yet: its return can be made from {quarter.next().start:%d %B %Y}."}
+        )
+    if provider.kind not in services.REPORTING_KINDS:
+        raise ValidationError({"provider": "Only providers (and the ICB itself) make quarterly returns."})
+    if Return.objects.filter(provider=provider, period=quarter.index).exists():
+        raise ValidationError({"quarter": f"{provider.name} already has a return for {quarter}."})
+    due = rules.due_date(quarter, working_calendar(provider.icb_id), conf.due_working_days())
+    with audited(acting_user):
+        return_obj = Return(provider=provider, period=quarter.index, due_date=due)
+        return_obj.full_clean()
+        return_obj.save()
+        ReturnVersion.objects.create(return_obj=return_obj, number=1)
+    return return_obj
+
+
+def get_or_start_return(*, provider, quarter, acting_user):
+    existing = Return.objects.filter(provider=provider, period=quarter.index).first()
+    return existing or do_start_return(provider=provider, quarter=quarter, acting_user=acting_user)
+
+
+def do_save_figures(return_obj, *, entries, acting_user, source=Source.WEB):
+    """Store figures (a {metric code: rules.Entry}) in the working version. All or nothing: any error
+    (unknown metric, non-whole count, numerator above denominator, breakdown not adding up...) stores nothing.
+    Warnings are kept and must be explained before submission."""
+    if not return_obj.is_editable:
+        raise ValidationError(
+            {"status": f"This return is {return_obj.get_status_display().lower()}: it cannot be changed."}
+        )
+    metrics = {m.code: m for m in Metric.objects.filter(active=True)}
+    applicable = {code for code, m in metrics.items() if m.applies_to_kind(return_obj.provider.kind)}
+    unknown = sorted(set(entries) - applicable)
+    if unknown:
+        raise ValidationError({"values": [f"Unknown metric code for this provider: {code}" for code in unknown]})
+    specs = services.specs_for_provider(return_obj.provider, [metrics[c] for c in applicable])
+    problems = rules.validate(
+        specs, entries, previous=services.previous_entries(return_obj), rules=services.rule_settings()
+    )
+    errors = [p for p in problems if p.severity == rules.ERROR]
+    if errors:
+        raise problems_error(errors)
+    version = services.working_version(return_obj)
+    with audited(acting_user):
+        if version.source != source:
+            version.source = source
+            version.save(update_fields=["source"])
+        existing = {v.metric_id: v for v in version.values.all()}
+        for code, entry in entries.items():
+            metric = metrics[code]
+            fields = {
+                "numerator": _int(entry.numerator),
+                "denominator": _int(entry.denominator) if metric.unit == Unit.PERCENTAGE else None,
+                "date_value": entry.date_value if metric.unit == Unit.DATE else None,
+                "explanation": (entry.explanation or "").strip(),
+            }
+            value = existing.get(metric.pk)
+            if value is None:
+                value = MetricValue.objects.create(version=version, metric=metric, **fields)
+            elif any(getattr(value, k) != v for k, v in fields.items()):
+                save_fields(value, fields, acting_user=acting_user)
+            _save_breakdown(value, entry, specs[code])
+    return return_obj
+
+
+def _int(number):
+    return None if number is None else int(number)
+
+
+def _save_breakdown(value, entry, spec):
+    rows = {(r.dimension, r.category): r for r in value.breakdown.all()}
+    new = []
+    for dimension in spec.breakdowns:
+        for category, (num, den) in entry.breakdown.get(dimension, {}).items():
+            num, den = _int(num), _int(den)
+            row = rows.get((dimension, category))
+            if row is None:
+                if num is not None or den is not None:
+                    new.append(
+                        BreakdownValue(
+                            value=value, dimension=dimension, category=category, numerator=num, denominator=den
+                        )
+                    )
+            elif (row.numerator, row.denominator) != (num, den):
+                row.numerator, row.denominator = num, den
+                row.save(update_fields=["numerator", "denominator"])
+    for (dimension, category), row in rows.items():
+        if category not in entry.breakdown.get(dimension, {}) and row.numerator is not None:
+            row.numerator = row.denominator = None
+            row.save(update_fields=["numerator", "denominator"])
+    BreakdownValue.objects.bulk_create(new)
+
+
+def submission_problems(return_obj):
+    """What stops this return being submitted now (errors, unexplained warnings, metrics left blank)."""
+    version = services.working_version(return_obj)
+    entries = services.entries_of(version)
+    metrics = [m for m in Metric.objects.filter(active=True) if m.applies_to_kind(return_obj.provider.kind)]
+    specs = services.specs_for_provider(return_obj.provider, metrics)
+    problems = rules.validate(
+        specs, entries, previous=services.previous_entries(return_obj), rules=services.rule_settings()
+    )
+    blocking = rules.blocking(problems, entries)
+    for metric in metrics:
+        entry = entries.get(metric.code)
+        if metric.unit != Unit.DATE and (entry is None or entry.numerator is None):
+            blocking.append(rules.Problem(rules.ERROR, "complete", metric.code, "has no figure"))
+    return blocking, problems
+
+
+def do_submit_return(return_obj, *, acting_user, source=None):
+    """Submit the working version: errors and unexplained warnings block it. The version is frozen."""
+    if not return_obj.is_editable:
+        raise ValidationError(
+            {"status": f"This return is {return_obj.get_status_display().lower()}: it cannot be submitted."}
+        )
+    blocking, _ = submission_problems(return_obj)
+    if blocking:
+        raise problems_error(blocking)
+    now = timezone.now()
+    with audited(acting_user):
+        version = services.working_version(return_obj)
+        version.submitted_at, version.submitted_by = now, acting_user
+        if source:
+            version.source = source
+        version.save(update_fields=["submitted_at", "submitted_by", "source"])
+        fields = {"status": ReturnStatus.SUBMITTED, "last_submitted_at": now}
+        if return_obj.first_submitted_at is None:
+            fields["first_submitted_at"] = now
+        save_fields(return_obj, fields, acting_user=acting_user)
+    return return_obj
+
+
+def _require_reviewer(acting_user):
+    if acting_user is not None and getattr(acting_user, "role", None) not in REVIEWERS:
+        raise PermissionDenied("Only the ICB safeguarding team reviews returns.")
+
+
+def do_return_for_correction(return_obj, *, comment, acting_user):
+    """Send a submitted return back to the provider with a comment; a new draft version (a copy) is opened,
+    so the submitted version stays as it was."""
+    _require_reviewer(acting_user)
+    if not (comment or "").strip():
+        raise ValidationError({"comment": "Say what the provider must correct."})
+    if return_obj.status != ReturnStatus.SUBMITTED:
+        raise ValidationError({"status": "Only a submitted return can be returned for correction."})
+    with audited(acting_user):
+        save_fields(
+            return_obj,
+            {
+                "status": ReturnStatus.RETURNED,
+                "review_comment": comment.strip(),
+                "reviewed_by": acting_user,
+                "reviewed_at": timezone.now(),
+            },
+            acting_user=acting_user,
+        )
+        _copy_version(services.working_version(return_obj))
+    return return_obj
+
+
+def _copy_version(version):
+    copy = ReturnVersion.objects.create(return_obj=version.return_obj, number=version.number + 1, source=version.source)
+    for value in version.values.prefetch_related("breakdown"):
+        rows = list(value.breakdown.all())
+        value.pk, value.version = None, copy
+        value.save()
+        BreakdownValue.objects.bulk_create(
+            [
+                BreakdownValue(
+                    value=value,
+                    dimension=r.dimension,
+                    category=r.category,
+                    numerator=r.numerator,
+                    denominator=r.denominator,
+                )
+                for r in rows
+            ]
+        )
+    return copy
+
+
+def do_accept_return(return_obj, *, acting_user):
+    _require_reviewer(acting_user)
+    if return_obj.status != ReturnStatus.SUBMITTED:
+        raise ValidationError({"status": "Only a submitted return can be accepted."})
+    return save_fields(
+        return_obj,
+        {"status": ReturnStatus.ACCEPTED, "reviewed_by": acting_user, "reviewed_at": timezone.now()},
+        acting_user=acting_user,
+    )
+
+
+def do_set_threshold_override(*, contract, metric, effective_from, scheme, reason, acting_user):
+    """The ICB's thresholds for `metric` in `contract` from quarter `effective_from` (audited, dated).
+    Earlier overrides stay: each return is rated with the scheme in force for its quarter."""
+    if acting_user is not None and getattr(acting_user, "role", None) not in OVERRIDE_EDITORS:
+        raise PermissionDenied("Only the designated professional or a contract manager sets thresholds.")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the thresholds differ for this contract."})
+    if metric.unit != Unit.PERCENTAGE:
+        raise ValidationError({"metric": "Only percentage metrics have thresholds."})
+    parsed = rules.Scheme.from_dict(scheme)
+    thresholds = [t for _, t, _ in parsed.bands]
+    if any(t < 0 or t > 100 for t in thresholds):
+        raise ValidationError({"scheme": "Thresholds are percentages between 0 and 100."})
+    with audited(acting_user):
+        override = ThresholdOverride(
+            contract=contract,
+            metric=metric,
+            effective_from=effective_from.index,
+            scheme=parsed.to_dict(),
+            reason=reason.strip(),
+            created_by=acting_user,
+        )
+        override.full_clean()
+        override.save()
+    return override
+
+
+def override_scheme(*, green_above, amber_from, require_breakdown, target=None, gap_rating=None):
+    """A bands scheme from the override form: green above X %, amber from Y % (inclusive), red below."""
+    if amber_from is not None and green_above is not None and amber_from > green_above:
+        raise ValidationError({"amber_from": "Amber must start at or below the green threshold."})
+    bands = [["gt", str(green_above), rules.GREEN]]
+    if amber_from is not None:
+        bands.append(["ge", str(amber_from), rules.AMBER])
+    scheme = {
+        "kind": "bands",
+        "bands": bands,
+        "otherwise": rules.RED,
+        "require_breakdown": ["professional_group", "level"] if require_breakdown else [],
+    }
+    if target is not None:
+        scheme["target"] = str(target)
+    if gap_rating:
+        scheme["gap_rating"] = gap_rating
+    return scheme
+
+
+def do_save_narrative(*, icb, quarter, text, acting_user):
+    if getattr(acting_user, "role", None) not in REPORT_WRITERS:
+        raise PermissionDenied("Only the designated professional writes the report's narrative.")
+    if not (text or "").strip():
+        raise ValidationError({"text": "Write the narrative."})
+    with audited(acting_user):
+        narrative, _ = ReportNarrative.objects.get_or_create(
+            icb=icb, period=quarter.index, defaults={"text": text.strip(), "author": acting_user}
+        )
+        if narrative.text != text.strip():
+            save_fields(narrative, {"text": text.strip(), "author": acting_user}, acting_user=acting_user)
+    return narrative
+
+
+def do_open_metric_action(return_obj, *, metric, rating, title, owner, due_date, success_measure, acting_user):
+    """Open a SMART action in the shared tracker for a red or amber metric of a return."""
+    from core.actions import do_create_tracked_action
+
+    if rating not in (rules.RED, rules.AMBER):
+        raise ValidationError({"title": "Only a red or amber metric opens an action."})
+    return do_create_tracked_action(
+        source=return_obj,
+        organisation=return_obj.provider,
+        title=title,
+        owner=owner,
+        due_date=due_date,
+        success_measure=success_measure,
+        acting_user=acting_user,
+        source_kind=ActionSource.RETURN,
+        source_label=f"{return_obj.quarter} return, {metric.code} {metric.title} ({rating})",
+    )

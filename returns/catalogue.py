@@ -1,0 +1,104 @@
+"""The metric catalogue: shipped as versioned data (returns/data/catalogue.json), loaded idempotently."""
+
+import json
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from returns import rules
+
+CATALOGUE_FILE = Path(__file__).parent / "data" / "catalogue.json"
+
+
+@lru_cache(maxsize=1)
+def data():
+    return json.loads(CATALOGUE_FILE.read_text())
+
+
+def expand_kinds(applies_to):
+    groups = data()["kind_groups"]
+    kinds = []
+    for item in applies_to:
+        kinds += groups.get(item, [item])
+    return sorted(set(kinds))
+
+
+def sync_catalogue(metric_model, rule_model):
+    """Create missing metrics and rules; update metrics when the file's version is newer. Loading twice
+    changes nothing. Takes the model classes so that a data migration can pass its historical models."""
+    catalogue = data()
+    version = catalogue["version"]
+    changed = 0
+    for position, row in enumerate(catalogue["metrics"]):
+        fields = {
+            "title": row["title"],
+            "definition": row["definition"],
+            "unit": row["unit"],
+            "applies_to": expand_kinds(row["applies_to"]),
+            "breakdowns": row["breakdowns"],
+            "scheme": row["scheme"],
+            "source": row["source"],
+            "main": row.get("main", False),
+            "position": position,
+            "catalogue_version": version,
+        }
+        metric = metric_model.objects.filter(code=row["code"]).first()
+        if metric is None:
+            metric_model.objects.create(code=row["code"], **fields)
+            changed += 1
+        elif metric.catalogue_version < version:
+            for name, value in fields.items():
+                setattr(metric, name, value)
+            metric.save()
+            changed += 1
+    for row in catalogue["validation_rules"]:
+        parameter = Decimal(row["parameter"]) if row.get("parameter") is not None else None
+        _, created = rule_model.objects.get_or_create(
+            code=row["code"], defaults={"title": row["title"], "severity": row["severity"], "parameter": parameter}
+        )
+        changed += created
+    return changed
+
+
+def dimension_title(code):
+    return data()["dimensions"].get(code, {}).get("title", code)
+
+
+def categories(dimension, local_authorities=()):
+    """[(code, label)] of a dimension; the local-authority dimension lists the ICB's local authorities."""
+    spec = data()["dimensions"][dimension]["categories"]
+    if spec == "local_authorities":
+        return [*local_authorities, ("other", "Other or out of area")]
+    return [tuple(c) for c in spec]
+
+
+def local_authorities_for(icb_id):
+    from organisations.choices import OrganisationKind
+    from organisations.models import Organisation
+
+    return [
+        (org.ods_code or f"LA{org.pk}", org.name)
+        for org in Organisation.objects.filter(
+            icb_id=icb_id, kind=OrganisationKind.LOCAL_AUTHORITY, archived_at__isnull=True
+        ).order_by("name")
+    ]
+
+
+def specs_for(metrics, local_authorities=()):
+    """{code: rules.MetricSpec} for validation."""
+    return {
+        m.code: rules.MetricSpec(
+            code=m.code,
+            title=m.title,
+            unit=m.unit,
+            breakdowns={d: tuple(c for c, _ in categories(d, local_authorities)) for d in m.breakdowns},
+        )
+        for m in metrics
+    }
+
+
+def metrics_for(kind, metric_model=None):
+    from returns.models import Metric
+
+    model = metric_model or Metric
+    return [m for m in model.objects.filter(active=True) if m.applies_to_kind(kind)]

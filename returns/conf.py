@@ -1,0 +1,33 @@
+"""Every setting of the returns module, read in one place (the lead adds the keys to config/settings.py).
+
+| name | default | source |
+| RETURNS_DUE_WORKING_DAYS | 20 | issue 4 (due N working days after quarter end) |
+| RETURNS_MULTI_AGENCY_GAP_RATING | "red" | CPCCG App. 3 11.a.2 leaves 60-75 % undefined; Vigil's choice |
+| RETURNS_REMINDER_WORKING_DAYS | 5 | issue 4 (remind 5 working days before the due date) |
+| RETURNS_TREND_QUARTERS | 8 | issue 4 (eight-quarter trend) |
+"""
+
+from django.conf import settings
+
+
+def _get(name, default):
+    return getattr(settings, "VIGIL", {}).get(name, default)
+
+
+def due_working_days():
+    return int(_get("RETURNS_DUE_WORKING_DAYS", 20))
+
+
+def multi_agency_gap_rating():
+    value = _get("RETURNS_MULTI_AGENCY_GAP_RATING", "red")
+    if value not in ("red", "amber"):
+        raise ValueError("RETURNS_MULTI_AGENCY_GAP_RATING must be 'red' or 'amber'.")
+    return value
+
+
+def reminder_working_days():
+    return int(_get("RETURNS_REMINDER_WORKING_DAYS", 5))
+
+
+def trend_quarters():
+    return int(_get("RETURNS_TREND_QUARTERS", 8))

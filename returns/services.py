@@ -1,0 +1,294 @@
+"""Reading returns from the database into the pure rules: entries, schemes in force, ratings, the matrix.
+
+Every function takes querysets already restricted by the caller (pages, API, report, jobs) and runs a
+fixed number of queries, whatever the number of providers or metrics.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+
+from core.models import working_calendar
+from organisations.choices import PROVIDER_KINDS, OrganisationKind
+from returns import catalogue, conf, rules
+from returns.choices import ReturnStatus
+from returns.models import Metric, MetricValue, Return, ReturnVersion, ThresholdOverride, ValidationRule
+
+REPORTING_KINDS = PROVIDER_KINDS | {OrganisationKind.ICB}
+
+
+def rule_settings():
+    return {rule.code: rule.as_setting() for rule in ValidationRule.objects.all()}
+
+
+def entry_from_value(value):
+    """A stored MetricValue (breakdown prefetched) as a rules.Entry."""
+    breakdown = defaultdict(dict)
+    for row in value.breakdown.all():
+        breakdown[row.dimension][row.category] = (_dec(row.numerator), _dec(row.denominator))
+    return rules.Entry(
+        numerator=_dec(value.numerator),
+        denominator=_dec(value.denominator),
+        date_value=value.date_value,
+        explanation=value.explanation,
+        breakdown=dict(breakdown),
+    )
+
+
+def _dec(number):
+    return None if number is None else Decimal(number)
+
+
+def entries_of(version):
+    values = MetricValue.objects.filter(version=version).select_related("metric").prefetch_related("breakdown")
+    return {v.metric.code: entry_from_value(v) for v in values}
+
+
+def working_version(return_obj):
+    return return_obj.versions.order_by("-number").first()
+
+
+def latest_submitted_versions(returns):
+    """{return id: the latest submitted version} (one query)."""
+    by_id = {r.pk: r for r in returns}
+    latest = {}
+    for version in ReturnVersion.objects.filter(return_obj__in=list(by_id), submitted_at__isnull=False).order_by(
+        "number"
+    ):
+        version.return_obj = by_id[version.return_obj_id]  # reuse the fetched return: no query per row
+        latest[version.return_obj_id] = version
+    return latest
+
+
+def previous_entries(return_obj):
+    """The figures of the provider's previous quarter (its latest submitted version), for the change rule."""
+    previous = Return.objects.filter(provider_id=return_obj.provider_id, period=return_obj.period - 1).first()
+    if previous is None:
+        return {}
+    version = latest_submitted_versions([previous]).get(previous.pk)
+    return entries_of(version) if version else {}
+
+
+# ------------------------------------------------------------------------------------------------ schemes
+
+
+class SchemeBook:
+    """The schemes in force: catalogue defaults, and per-contract overrides with effective-from quarters.
+
+    Built once for a set of providers (two queries), then asked per (provider, metric, quarter)."""
+
+    def __init__(self, provider_ids, metrics=None):
+        self.gap = conf.multi_agency_gap_rating()
+        self.metrics = {m.pk: m for m in (metrics if metrics is not None else Metric.objects.all())}
+        self.defaults = {pk: rules.Scheme.from_dict(m.scheme, gap_rating=self.gap) for pk, m in self.metrics.items()}
+        self.overrides = defaultdict(list)
+        for override in ThresholdOverride.objects.filter(
+            contract__provider_id__in=provider_ids, archived_at__isnull=True
+        ).select_related("contract"):
+            self.overrides[(override.contract.provider_id, override.metric_id)].append(override)
+        self._parsed = {}
+
+    def scheme(self, provider_id, metric_id, quarter):
+        candidates = []
+        for override in self.overrides.get((provider_id, metric_id), ()):
+            contract = override.contract
+            if contract.start_date <= quarter.end and contract.end_date >= quarter.start:
+                if override.pk not in self._parsed:
+                    self._parsed[override.pk] = rules.Scheme.from_dict(override.scheme, gap_rating=self.gap)
+                candidates.append((override.effective_from, override.pk, self._parsed[override.pk]))
+        return rules.scheme_in_force(self.defaults[metric_id], candidates, quarter.index)
+
+
+@dataclass
+class Rated:
+    metric: Metric
+    value: MetricValue | None
+    rating: str
+    pct: object = None
+    target_met: bool | None = None
+    scheme: rules.Scheme | None = None
+
+    @property
+    def display(self):
+        value, unit = self.value, self.metric.unit
+        if value is None:
+            return "–"
+        if unit == "percentage":
+            if self.pct is None:
+                return "n/a" if value.numerator is not None else "–"
+            return f"{float(self.pct):.1f}%"
+        if unit == "yes_no":
+            return {1: "Yes", 0: "No"}.get(value.numerator, "–")
+        if unit == "date":
+            return f"{value.date_value:%d %b %Y}" if value.date_value else "–"
+        return "–" if value.numerator is None else str(value.numerator)
+
+
+def rate_value(metric, value, scheme, quarter):
+    if value is None:
+        return Rated(metric, None, rules.NONE, scheme=scheme)
+    broken = frozenset(row.dimension for row in value.breakdown.all() if row.numerator is not None)
+    rating = rules.rate(
+        scheme,
+        unit=metric.unit,
+        numerator=value.numerator,
+        denominator=value.denominator,
+        date_value=value.date_value,
+        broken_down_by=broken,
+        quarter=quarter,
+    )
+    pct = rules.percentage(value.numerator, value.denominator) if metric.unit == "percentage" else None
+    return Rated(metric, value, rating, pct, rules.target_met(scheme, value.numerator, value.denominator), scheme)
+
+
+def rate_versions(versions, book, metrics):
+    """{version id: {metric code: Rated}} for submitted versions (values and breakdowns in two queries)."""
+    by_version = defaultdict(dict)
+    values = MetricValue.objects.filter(version__in=[v.pk for v in versions]).prefetch_related("breakdown")
+    for value in values:
+        by_version[value.version_id][value.metric_id] = value
+    result = {}
+    for version in versions:
+        ret = version.return_obj
+        quarter = ret.quarter
+        result[version.pk] = {
+            m.code: rate_value(
+                m, by_version[version.pk].get(m.pk), book.scheme(ret.provider_id, m.pk, quarter), quarter
+            )
+            for m in metrics
+            if m.applies_to_kind(ret.provider.kind)
+        }
+    return result
+
+
+# ------------------------------------------------------------------------------------------------- matrix
+
+
+@dataclass
+class Row:
+    provider: object
+    return_obj: Return | None
+    due_date: object
+    cells: dict = field(default_factory=dict)  # metric code -> Rated (or None when the metric does not apply)
+    status: str = "missing"
+
+    @property
+    def reds(self):
+        return sum(1 for c in self.cells.values() if c and c.rating == rules.RED)
+
+    @property
+    def ambers(self):
+        return sum(1 for c in self.cells.values() if c and c.rating == rules.AMBER)
+
+
+@dataclass
+class Matrix:
+    quarter: rules.Quarter
+    metrics: list
+    rows: list
+    expected: int = 0
+    submitted: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+
+    @property
+    def completeness(self):
+        return _pct(self.submitted, self.expected)
+
+    @property
+    def timeliness(self):
+        return _pct(self.on_time, self.expected)
+
+
+def _pct(part, whole):
+    return round(100 * part / whole) if whole else None
+
+
+def reporting_organisations(organisations, kind=None):
+    queryset = organisations.filter(kind__in=REPORTING_KINDS, archived_at__isnull=True)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return queryset.order_by("name")
+
+
+def build_matrix(organisations, returns, quarter, *, kind=None, sort="", today=None, icb_id=None):
+    """Providers × metrics for one quarter, with completeness (returns submitted of returns expected) and
+    timeliness (submitted on or before the due date, of returns expected)."""
+    today = today or timezone.localdate()
+    providers = list(reporting_organisations(organisations, kind))
+    metrics = list(Metric.objects.filter(active=True))
+    returns = {
+        r.provider_id: r
+        for r in returns.filter(period=quarter.index, provider__in=[p.pk for p in providers]).select_related("provider")
+    }
+    versions = latest_submitted_versions(list(returns.values()))
+    book = SchemeBook([p.pk for p in providers], metrics)
+    rated = rate_versions(list(versions.values()), book, metrics) if versions else {}
+    icb_ids = {p.icb_id for p in providers} | ({icb_id} if icb_id else set())
+    calendars = {i: working_calendar(i) for i in icb_ids}
+    matrix = Matrix(quarter, metrics, [])
+    for provider in providers:
+        ret = returns.get(provider.pk)
+        due = ret.due_date if ret else rules.due_date(quarter, calendars[provider.icb_id], conf.due_working_days())
+        version = versions.get(ret.pk) if ret else None
+        cells = rated.get(version.pk, {}) if version else {}
+        row = Row(provider, ret, due)
+        row.cells = {m.code: cells.get(m.code) if m.applies_to_kind(provider.kind) else None for m in metrics}
+        if version is None:
+            for m in metrics:
+                if m.applies_to_kind(provider.kind):
+                    row.cells[m.code] = Rated(m, None, rules.NONE)
+        submitted_on = ret.submitted_on if ret else None
+        if submitted_on is not None:
+            matrix.submitted += 1
+            row.status = "late" if rules.is_late(due, submitted_on) else "on time"
+            matrix.late += row.status == "late"
+            matrix.on_time += row.status == "on time"
+        elif rules.is_missing(due, None, today):
+            row.status = "missing"
+            matrix.missing += 1
+        else:
+            row.status = "not yet due"
+        if ret is not None and ret.status == ReturnStatus.RETURNED:
+            row.status += " (returned for correction)"
+        matrix.expected += 1
+        matrix.rows.append(row)
+    matrix.rows = sort_rows(matrix.rows, sort)
+    return matrix
+
+
+def sort_rows(rows, sort):
+    """Sort by provider name (default), by 'reds' (most red first) or by a metric code (worst first)."""
+    if sort == "reds":
+        return sorted(rows, key=lambda r: (-r.reds, -r.ambers, r.provider.name))
+    if sort:
+        order = {rules.RED: 0, rules.AMBER: 1, rules.GREEN: 2, rules.NONE: 3}
+
+        def key(row):
+            cell = row.cells.get(sort)
+            return (order[cell.rating] if cell else 4, row.provider.name)
+
+        return sorted(rows, key=key)
+    return sorted(rows, key=lambda r: r.provider.name)
+
+
+def trend(provider, returns, quarters, metrics):
+    """{metric code: [(quarter, Rated or None)]} over `quarters` for one provider."""
+    returns = list(returns.filter(provider=provider, period__in=[q.index for q in quarters]).select_related("provider"))
+    versions = latest_submitted_versions(returns)
+    book = SchemeBook([provider.pk], metrics)
+    rated = rate_versions(list(versions.values()), book, metrics) if versions else {}
+    by_period = {r.period: rated.get(versions[r.pk].pk, {}) for r in returns if r.pk in versions}
+    return {
+        m.code: [(q, by_period.get(q.index, {}).get(m.code)) for q in quarters]
+        for m in metrics
+        if m.applies_to_kind(provider.kind)
+    }
+
+
+def specs_for_provider(provider, metrics=None):
+    metrics = metrics if metrics is not None else catalogue.metrics_for(provider.kind)
+    return catalogue.specs_for(metrics, catalogue.local_authorities_for(provider.icb_id))
