@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from organisations import rules
-from organisations.models import RoleHolder, RoleRequirement
+from organisations.models import Contract, RoleHolder, RoleRequirement
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,23 @@ def gaps_by_organisation(organisations):
 def gaps_for(organisation):
     found = gaps_by_organisation(type(organisation).objects.filter(pk=organisation.pk))
     return found[0].gaps if found else []
+
+
+def organisation_history(organisation, limit=50):
+    """Audit entries for the organisation, its role holders and its contracts, newest first."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    def entries_for(model, ids):
+        return Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+
+    query = (
+        entries_for(type(organisation), [organisation.pk])
+        | entries_for(RoleHolder, RoleHolder.objects.filter(organisation=organisation).values("pk"))
+        | entries_for(Contract, Contract.objects.filter(provider=organisation).values("pk"))
+    )
+    return LogEntry.objects.filter(query).select_related("actor", "content_type").order_by("-timestamp", "-pk")[:limit]
 
 
 def contracts_without_schedule(contracts):

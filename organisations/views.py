@@ -5,7 +5,6 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.audit import history_for
 from core.choices import ICB_ROLES
 from core.scoping import CHANGE, can
 from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
@@ -50,7 +49,7 @@ class OrganisationDetailView(ScopedObjectMixin, TemplateView):
             gaps=reports.gaps_for(organisation),
             contracts=contracts,
             children=organisation.children.filter(archived_at__isnull=True),
-            history=history_for(organisation)[:50],
+            history=reports.organisation_history(organisation),
             can_edit=can(user, Organisation, CHANGE, organisation) and not organisation.is_archived,
             can_edit_holders=can(user, RoleHolder, CHANGE, organisation) and not organisation.is_archived,
             can_add_contract=can(user, Contract, CHANGE, organisation) and organisation.is_provider,

@@ -57,6 +57,19 @@ class TestOrganisationPages:
         assert created.name == "Larch Court"
         assert "Larch House" in designated.get(f"/organisations/{created.pk}/").content.decode()  # history
 
+    def test_history_includes_role_holder_changes(self, world, designated):
+        holder = actions.do_add_role_holder(
+            organisation=world.provider,
+            role=R.PREVENT_LEAD,
+            holder_name="Ann Oak",
+            acting_user=world.user(Role.DESIGNATED),
+        )
+        actions.do_update_role_holder(holder, holder_name="Bea Elm", acting_user=world.user(Role.PROVIDER))
+        history = designated.get(f"/organisations/{world.provider.pk}/").context["history"]
+        holder_entries = [e for e in history if e.content_type.model == "roleholder"]
+        assert [e.actor.username for e in holder_entries] == ["provider.one", "designated"]
+        assert holder_entries[0].changes_dict["holder_name"] == ["Ann Oak", "Bea Elm"]
+
     def test_archive_from_the_page(self, world, designated):
         designated.post(f"/organisations/{world.other_provider.pk}/archive/")
         assert Organisation.objects.get(pk=world.other_provider.pk).is_archived
