@@ -1,0 +1,299 @@
+"""Every change to reviews, contributions, recommendations and learning. Each is atomic and audited:
+a ValidationError leaves nothing saved."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.utils import timezone
+
+from core import rules as core_rules
+from core.actions import audited, do_archive, do_create_tracked_action, save_fields
+from core.choices import ActionSource
+from reviews import conf, rules
+from reviews.choices import CSPR_OUTCOMES, ContributionKind, ContributionStatus, DecisionOutcome, ReviewStatus
+from reviews.models import Contribution, Involvement, LearningEntry, Recommendation, Review, ReviewKind
+
+IDENTIFIER_FIELDS = ("subject_reference", "summary")
+ACKNOWLEDGE = "acknowledge_identifiers"
+
+
+def _check_identifiers(values, acknowledged):
+    """Refuse text that looks like a name or holds a valid NHS number unless the user has confirmed it is not."""
+    warnings = rules.identifier_warnings({name: values.get(name) or "" for name in IDENTIFIER_FIELDS})
+    if warnings and not acknowledged:
+        raise ValidationError(
+            {
+                **warnings,
+                ACKNOWLEDGE: "Check the warnings above, then tick to confirm there is no real name or NHS number.",
+            }
+        )
+
+
+def _check_tor_file(upload):
+    if not upload or not hasattr(upload, "size"):
+        return
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(position)
+    if problem := rules.tor_file_problem(upload.name, upload.size, head, conf.setting("REVIEWS_TOR_MAX_BYTES")):
+        raise ValidationError({"tor_file": problem})
+
+
+def _validate_dates(review):
+    problems = rules.date_order_problems(review.dates(), today=timezone.localdate())
+    if problems:
+        raise ValidationError({f"{name}_date": message for name, message in problems.items()})
+
+
+def _set_links(review, themes, linked_reviews):
+    if themes is not None:
+        review.themes.set(themes)
+    if linked_reviews is not None:
+        review.linked_reviews.set([r for r in linked_reviews if r.pk != review.pk])
+
+
+def do_open_review(
+    *,
+    acting_user,
+    kind,
+    subject_reference,
+    icb=None,
+    acknowledge_identifiers=False,
+    themes=(),
+    linked_reviews=(),
+    **fields,
+):
+    """Open a review for the acting user's ICB (or `icb`, for demo data and jobs)."""
+    if isinstance(kind, str):
+        kind = ReviewKind.objects.get(code=kind)
+    icb = icb or acting_user.organisation.icb
+    _check_identifiers({"subject_reference": subject_reference, **fields}, acknowledge_identifiers)
+    _check_tor_file(fields.get("tor_file"))
+    with audited(acting_user):
+        review = Review(
+            icb=icb, kind=kind, subject_reference=subject_reference.strip(), created_by=acting_user, **fields
+        )
+        review.full_clean()
+        _validate_dates(review)
+        review.save()
+        _set_links(review, themes, linked_reviews)
+    return review
+
+
+def do_update_review(review, *, acting_user, acknowledge_identifiers=False, themes=None, linked_reviews=None, **fields):
+    if review.archived_at:
+        raise ValidationError({"subject_reference": "This review is archived and cannot be changed."})
+    changed_text = {name: fields[name] for name in IDENTIFIER_FIELDS if name in fields}
+    _check_identifiers(changed_text, acknowledge_identifiers)
+    _check_tor_file(fields.get("tor_file"))
+    with audited(acting_user):
+        for name, value in fields.items():
+            setattr(review, name, value)
+        review.full_clean()
+        _validate_dates(review)
+        review.save()
+        _set_links(review, themes, linked_reviews)
+    return review
+
+
+def do_archive_review(review, *, acting_user):
+    return do_archive(review, acting_user=acting_user)
+
+
+def do_record_decision(review, *, decision_date, outcome, acting_user, initiation_date=None):
+    """Record what was decided. A rapid review deciding on a CSPR opens the CSPR, linked to it, with the
+    same subject, partnership, facts, dates, themes and organisations involved."""
+    if outcome not in DecisionOutcome.values:
+        raise ValidationError({"outcome": "Choose what was decided."})
+    if decision_date is None:
+        raise ValidationError({"decision_date": "Enter the date of the decision."})
+    opens_cspr = outcome in CSPR_OUTCOMES
+    if opens_cspr and review.kind.code != "rapid_review":
+        raise ValidationError({"outcome": "Only a rapid review decides whether to hold a CSPR."})
+    with audited(acting_user):
+        status = ReviewStatus.COMPLETED if opens_cspr or outcome == DecisionOutcome.NO_REVIEW else review.status
+        if outcome == DecisionOutcome.PROCEED:
+            status = ReviewStatus.IN_PROGRESS
+        do_update_review(
+            review,
+            acting_user=acting_user,
+            acknowledge_identifiers=True,
+            decision_date=decision_date,
+            decision_outcome=outcome,
+            status=status,
+            **({"initiation_date": initiation_date} if initiation_date and not opens_cspr else {}),
+        )
+        if not opens_cspr:
+            return review
+        cspr = do_open_review(
+            acting_user=acting_user,
+            icb=review.icb,
+            kind=CSPR_OUTCOMES[outcome],
+            subject_reference=review.subject_reference,
+            acknowledge_identifiers=True,
+            summary=review.summary,
+            abuse_or_neglect=review.abuse_or_neglect,
+            harm=review.harm,
+            subject_age=review.subject_age,
+            subject_has_children=review.subject_has_children,
+            incident_date=review.incident_date,
+            awareness_date=review.awareness_date,
+            notification_date=review.notification_date,
+            decision_date=decision_date,
+            decision_outcome=outcome,
+            initiation_date=initiation_date,
+            lead_partnership=review.lead_partnership,
+            status=ReviewStatus.IN_PROGRESS,
+            themes=list(review.themes.all()),
+            linked_reviews=[review],
+        )
+        for involvement in review.involvements.filter(archived_at__isnull=True).select_related("organisation"):
+            Involvement.objects.create(review=cspr, organisation=involvement.organisation)
+    return cspr
+
+
+def _same_icb(review, organisation, field):
+    if organisation.icb_id != review.icb_id:
+        raise ValidationError({field: f"{organisation.name} does not belong to this review's ICB."})
+
+
+def involve(review, organisation, *, acting_user):
+    """The organisation's involvement in the review, created if new (and restored if archived)."""
+    _same_icb(review, organisation, "organisation")
+    with audited(acting_user):
+        involvement, _ = Involvement.objects.get_or_create(review=review, organisation=organisation)
+        if involvement.archived_at:
+            save_fields(involvement, {"archived_at": None}, acting_user=acting_user)
+    return involvement
+
+
+def do_add_contributions(review, *, organisation, kinds, due_date, acting_user, notes=""):
+    """Involve `organisation` and ask it for each of `kinds` (chronology, agency report, panel attendance)."""
+    errors = {}
+    kinds = list(dict.fromkeys(kinds or ()))
+    if not kinds:
+        errors["kinds"] = "Choose at least one thing the organisation must contribute."
+    elif unknown := [k for k in kinds if k not in ContributionKind.values]:
+        errors["kinds"] = f"Unknown contribution: {', '.join(unknown)}."
+    if due_date is None:
+        errors["due_date"] = "Enter the date the contribution is due."
+    if organisation is None:
+        errors["organisation"] = "Choose the organisation."
+    if errors:
+        raise ValidationError(errors)
+    existing = set(
+        Contribution.objects.filter(
+            involvement__review=review, involvement__organisation=organisation, archived_at__isnull=True
+        ).values_list("kind", flat=True)
+    )
+    if repeated := [ContributionKind(k).label.lower() for k in kinds if k in existing]:
+        raise ValidationError({"kinds": f"{organisation.name} has already been asked for: {', '.join(repeated)}."})
+    with audited(acting_user):
+        involvement = involve(review, organisation, acting_user=acting_user)
+        created = []
+        for kind in kinds:
+            contribution = Contribution(involvement=involvement, kind=kind, due_date=due_date, notes=notes)
+            contribution.full_clean()
+            contribution.save()
+            created.append(contribution)
+    return created
+
+
+def do_update_contribution(contribution, *, acting_user, **fields):
+    """Change a contribution's status (a provider marks its own submitted), due date or notes."""
+    status = fields.get("status", contribution.status)
+    if status in {ContributionStatus.SUBMITTED, ContributionStatus.ACCEPTED}:
+        fields.setdefault("submitted_on", contribution.submitted_on or timezone.localdate())
+    if fields.get("submitted_on") and fields["submitted_on"] > timezone.localdate():
+        raise ValidationError({"submitted_on": "The date submitted cannot be in the future."})
+    return save_fields(contribution, fields, acting_user=acting_user)
+
+
+def do_archive_contribution(contribution, *, acting_user):
+    return do_archive(contribution, acting_user=acting_user)
+
+
+def do_add_recommendation(
+    review, *, text, organisations, acting_user, action_title="", owner="", due_date=None, success_measure=""
+):
+    """A recommendation assigned to one or more organisations: one tracked action per organisation
+    (the same SMART action for each). Each organisation becomes involved in the review."""
+    organisations = list(dict.fromkeys(organisations or ()))
+    errors = {}
+    if not (text or "").strip():
+        errors["text"] = "Write the recommendation."
+    if not organisations:
+        errors["organisations"] = "Assign the recommendation to at least one organisation."
+    action_title = (action_title or "").strip() or (text or "").strip()
+    problems = core_rules.smart_action_problems(
+        title=action_title, owner=owner, due_date=due_date, success_measure=success_measure, today=timezone.localdate()
+    )
+    errors.update({("action_title" if k == "title" else k): v for k, v in problems.items()})
+    for organisation in organisations:
+        if organisation.icb_id != review.icb_id:
+            errors["organisations"] = f"{organisation.name} does not belong to this review's ICB."
+    if errors:
+        raise ValidationError(errors)
+    with audited(acting_user):
+        number = (review.recommendations.aggregate(n=Max("number"))["n"] or 0) + 1
+        recommendation = Recommendation(review=review, number=number, text=text.strip(), created_by=acting_user)
+        recommendation.full_clean()
+        recommendation.save()
+        recommendation.organisations.set(organisations)
+        for organisation in organisations:
+            involve(review, organisation, acting_user=acting_user)
+            do_create_tracked_action(
+                source=recommendation,
+                source_kind=ActionSource.REVIEW,
+                source_label=f"{review.reference} {review.kind.name}: recommendation {number}"[:250],
+                organisation=organisation,
+                title=action_title,
+                owner=owner,
+                due_date=due_date,
+                success_measure=success_measure,
+                acting_user=acting_user,
+            )
+    return recommendation
+
+
+def do_update_recommendation(recommendation, *, acting_user, text):
+    if not (text or "").strip():
+        raise ValidationError({"text": "Write the recommendation."})
+    return save_fields(recommendation, {"text": text.strip()}, acting_user=acting_user)
+
+
+def do_archive_recommendation(recommendation, *, acting_user):
+    return do_archive(recommendation, acting_user=acting_user)
+
+
+def do_add_learning(
+    review, *, key_findings, disseminated_to, date, acting_user, briefing_issued=False, briefing_title=""
+):
+    errors = {}
+    if date is not None and date > timezone.localdate():
+        errors["date"] = "The date cannot be in the future."
+    if briefing_issued and not (briefing_title or "").strip():
+        errors["briefing_title"] = "Give the title of the briefing issued."
+    if errors:
+        raise ValidationError(errors)
+    with audited(acting_user):
+        entry = LearningEntry(
+            review=review,
+            key_findings=(key_findings or "").strip(),
+            disseminated_to=(disseminated_to or "").strip(),
+            date=date,
+            briefing_issued=briefing_issued,
+            briefing_title=(briefing_title or "").strip(),
+            created_by=acting_user,
+        )
+        entry.full_clean()
+        entry.save()
+    return entry
+
+
+def do_update_learning(entry, *, acting_user, **fields):
+    return save_fields(entry, fields, acting_user=acting_user)
+
+
+def do_archive_learning(entry, *, acting_user):
+    return do_archive(entry, acting_user=acting_user)
