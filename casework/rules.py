@@ -279,3 +279,33 @@ def unacknowledged_warning_errors(values, acknowledged):
     if acknowledged:
         return {}
     return {w.field: f"{w.message} {ACKNOWLEDGE_HINT}" for w in pseudonym_warnings(values)}
+
+
+@dataclass
+class EscalationCounts:
+    """Escalations active in a quarter, by the highest stage reached by its end, theme and local
+    authority: the shape providers report each quarter [DUDLEY App. 6]."""
+
+    start: dt.date
+    end: dt.date
+    by_stage: dict
+    by_theme: dict
+    by_local_authority: dict
+    rows: list  # (local authority, theme, [count at stage 1..5], total)
+    total: int
+
+
+def count_escalations(items, start, end):
+    """`items`: (local authority, theme, {stage: date reached}) for each escalation."""
+    by_stage = dict.fromkeys(range(1, 6), 0)
+    by_theme, by_la, cells = {}, {}, {}
+    for local_authority, theme, stage_dates in items:
+        if not active_in(stage_dates, start, end):
+            continue
+        stage = highest_stage_by(stage_dates, end)
+        by_stage[stage] += 1
+        by_theme[theme] = by_theme.get(theme, 0) + 1
+        by_la[local_authority] = by_la.get(local_authority, 0) + 1
+        cells.setdefault((local_authority, theme), [0] * 5)[stage - 1] += 1
+    rows = [(la, theme, counts, sum(counts)) for (la, theme), counts in sorted(cells.items())]
+    return EscalationCounts(start, end, by_stage, by_theme, by_la, rows, sum(by_stage.values()))

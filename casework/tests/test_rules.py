@@ -278,3 +278,33 @@ class TestDisclosureValidation:
 
     def test_reasoning_is_required(self):
         assert "reasoning" in rules.disclosure_problems(reasoning=" ", person_told=True, why_not_told="")
+
+
+class TestQuarterlyEscalationCounts:
+    q2 = rules.financial_quarter(2026, 2)  # July to September 2026
+
+    def test_it_counts_each_escalation_once_at_its_highest_stage_by_the_quarter_end(self):
+        items = [
+            ("LA North", "threshold", {1: dt.date(2026, 7, 1), 2: dt.date(2026, 7, 8), 3: dt.date(2026, 9, 30)}),
+            ("LA North", "threshold", {1: dt.date(2026, 8, 1)}),
+            ("LA South", "closure", {1: dt.date(2026, 9, 1), 2: dt.date(2026, 10, 1)}),  # stage 2 after the quarter
+            ("LA South", "closure", {1: dt.date(2026, 6, 30)}),  # nothing reached in the quarter
+            ("LA South", "plan", {1: dt.date(2026, 6, 1), 2: dt.date(2026, 7, 1)}),  # began before, active within
+        ]
+        counts = rules.count_escalations(items, *self.q2)
+        assert counts.total == 4
+        assert counts.by_stage == {1: 2, 2: 1, 3: 1, 4: 0, 5: 0}
+        assert counts.by_theme == {"threshold": 2, "closure": 1, "plan": 1}
+        assert counts.by_local_authority == {"LA North": 2, "LA South": 2}
+        assert counts.rows == [
+            ("LA North", "threshold", [1, 0, 1, 0, 0], 2),
+            ("LA South", "closure", [1, 0, 0, 0, 0], 1),
+            ("LA South", "plan", [0, 1, 0, 0, 0], 1),
+        ]
+
+    def test_quarter_boundaries_are_inclusive(self):
+        start, end = self.q2
+        inside = [("LA", "other", {1: start}), ("LA", "other", {1: end})]
+        outside = [("LA", "other", {1: start - dt.timedelta(days=1)}), ("LA", "other", {1: end + dt.timedelta(days=1)})]
+        assert rules.count_escalations(inside, start, end).total == 2
+        assert rules.count_escalations(outside, start, end).total == 0

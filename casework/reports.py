@@ -1,0 +1,171 @@
+"""Read-side views of the registers: each record's clocks, a user's "what needs doing" list and the
+quarterly escalation counts. Queries are per register, never per row."""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from casework import conf, rules
+from casework.choices import DutyOfCandour, EscalationTheme
+from casework.models import (
+    AdviceEntry,
+    Allegation,
+    Escalation,
+    HealthNeedsConcern,
+    Referral,
+    SeriousIncident,
+)
+from core.models import working_calendar
+
+
+@dataclass(frozen=True)
+class Clock:
+    label: str
+    due: object  # date, aware datetime, or None (something to do without a deadline in the sources)
+    done: object = None
+    window_start: object = None
+
+    @property
+    def has_time(self):
+        return hasattr(self.due, "hour")
+
+    def status(self, now):
+        return "done" if self.done else rules.clock_status(self.due, now)
+
+
+def clocks_for(record, calendar):
+    """Every clock of one record (done or not). Fetch escalations with `stages` and concerns with
+    `requests__agency` prefetched."""
+    if isinstance(record, Allegation):
+        due = rules.allegation_inform_due(record.made_on, calendar, conf.get("CASEWORK_ALLEGATION_INFORM_WORKING_DAYS"))
+        clocks = [
+            Clock("Inform the LADO", due, record.lado_informed_on),
+            Clock("Inform the designated nurse or doctor", due, record.designated_informed_on),
+        ]
+        if rules.dbs_referral_required(record.employment_outcome):
+            clocks.append(Clock("Make the DBS barring referral", None, record.dbs_referral_on))
+        return clocks
+    if isinstance(record, Escalation):
+        dates = {s.stage: s.reached_on for s in record.stages.all()}
+        clocks = []
+        if 3 in dates:
+            clocks.append(
+                Clock("Inform the designated professional (stage 3 reached)", dates[3], record.designated_informed_on)
+            )
+        if record.outcome and not record.outcome_in_writing_on:
+            clocks.append(Clock("Confirm the agreed outcome in writing", None))
+        return clocks
+    if isinstance(record, AdviceEntry):
+        return (
+            [Clock("Follow up the advice", record.follow_up_on, record.followed_up_on)] if record.follow_up_on else []
+        )
+    if isinstance(record, Referral):
+        called = timezone.localtime(record.telephoned_at)
+        return [
+            Clock(
+                "Send the written follow-up",
+                rules.referral_follow_up_due(called, calendar, conf.get("CASEWORK_REFERRAL_FOLLOW_UP_HOURS")),
+                record.written_follow_up_at,
+            ),
+            Clock(
+                "Chase the outcome of the referral",
+                rules.referral_outcome_chase_due(
+                    called.date(), calendar, conf.get("CASEWORK_REFERRAL_OUTCOME_CHASE_WORKING_DAYS")
+                ),
+                record.outcome_received_on or record.outcome_chased_on,
+            ),
+            Clock("Send a copy to the designated nurse", None, record.copy_to_designated_on),
+        ]
+    if isinstance(record, SeriousIncident):
+        clocks = [Clock("Inform the designated professionals", None, record.designated_informed_on)]
+        if record.duty_of_candour == DutyOfCandour.REQUIRED:
+            clocks.append(Clock("Complete the duty of candour", None))
+        return clocks
+    if isinstance(record, HealthNeedsConcern):
+        clocks = [
+            Clock(f"Information from {request.agency.name}", request.return_by, request.returned_on)
+            for request in record.requests.all()
+        ]
+        if record.return_deadline:
+            start, end = meeting_window(record.return_deadline, calendar)
+            clocks.append(Clock("Hold the health professionals meeting", end, record.meeting_on, window_start=start))
+        return clocks
+    return []
+
+
+def meeting_window(return_deadline, calendar):
+    return rules.chn_meeting_window(
+        return_deadline,
+        calendar,
+        conf.get("CASEWORK_CHN_MEETING_EARLIEST_DAYS"),
+        conf.get("CASEWORK_CHN_MEETING_LATEST_DAYS"),
+        conf.get("CASEWORK_CHN_MEETING_DAY_KIND"),
+    )
+
+
+# The registers with clocks, each with how to fetch its open records.
+def _open(model):
+    queryset = model.objects.filter(archived_at__isnull=True).select_related("organisation")
+    if hasattr(model, "closed_on"):
+        queryset = queryset.filter(closed_on__isnull=True)
+    if model is Escalation:
+        queryset = queryset.prefetch_related("stages")
+    if model is HealthNeedsConcern:
+        queryset = queryset.prefetch_related("requests__agency")
+    if model is AdviceEntry:
+        queryset = queryset.filter(follow_up_on__isnull=False, followed_up_on__isnull=True)
+    return queryset
+
+
+CLOCK_MODELS = (Allegation, Escalation, AdviceEntry, Referral, SeriousIncident, HealthNeedsConcern)
+STATUS_ORDER = {rules.OVERDUE: 0, rules.DUE_TODAY: 1, rules.OUTSTANDING: 2, rules.DUE: 3}
+
+
+@dataclass(frozen=True)
+class DueItem:
+    record: object
+    clock: Clock
+    status: str
+
+    @property
+    def sort_key(self):
+        due = self.clock.due
+        day = due.date() if hasattr(due, "date") and callable(due.date) else due
+        return (STATUS_ORDER[self.status], day is None, day or timezone.localdate(), self.record.reference)
+
+
+def open_clocks(records, calendar_for, now):
+    """DueItems for every clock not yet done on `records`; `calendar_for(record)` gives its calendar."""
+    for record in records:
+        for clock in clocks_for(record, calendar_for(record)):
+            if not clock.done:
+                yield DueItem(record, clock, clock.status(now))
+
+
+def due_items(user, now=None):
+    """Everything the user must do across the registers they may read, overdue first."""
+    now = timezone.localtime(now or timezone.now())
+    calendar = working_calendar(user.organisation.icb_id) if user.organisation_id else None
+    items = []
+    for model in CLOCK_MODELS:
+        if user.role not in model.access.view:
+            continue
+        records = _open(model).restrict(user)
+        items.extend(open_clocks(records, lambda _record: calendar, now))
+    return sorted(items, key=lambda item: item.sort_key)
+
+
+def escalation_counts(queryset, year, quarter):
+    start, end = rules.financial_quarter(year, quarter)
+    escalations = (
+        queryset.filter(archived_at__isnull=True, stages__reached_on__range=(start, end))
+        .distinct()
+        .select_related("local_authority")
+        .prefetch_related("stages")
+    )
+    themes = dict(EscalationTheme.choices)
+    items = [
+        (e.local_authority.name, themes.get(e.theme, e.theme), {s.stage: s.reached_on for s in e.stages.all()})
+        for e in escalations
+    ]
+    return rules.count_escalations(items, start, end)
