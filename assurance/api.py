@@ -1,2 +1,193 @@
+from django.db.models import Prefetch
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.response import Response as APIResponse
+
+from assurance import actions, reports
+from assurance.filters import AssessmentFilter, CycleFilter, ResponseFilter
+from assurance.models import Assessment, Cycle, Framework, Requirement, Response, Section
+from core.api import ScopedOrganisationField, ScopedViewSet, StrictSerializer
+
+
+class RequirementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Requirement
+        fields = ["id", "code", "title", "guidance", "source", "applies_to"]
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    requirements = RequirementSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Section
+        fields = ["id", "code", "title", "requirements"]
+
+
+class FrameworkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Framework
+        fields = ["id", "key", "name", "version", "source", "effective_date", "applies_to"]
+
+
+class FrameworkDetailSerializer(FrameworkSerializer):
+    sections = SectionSerializer(many=True, read_only=True)
+
+    class Meta(FrameworkSerializer.Meta):
+        fields = [*FrameworkSerializer.Meta.fields, "sections"]
+
+
+class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
+    """Frameworks are reference data shared by every ICB: readable by every signed-in user."""
+
+    queryset = Framework.objects.all()
+
+    def get_serializer_class(self):
+        return FrameworkDetailSerializer if self.action == "retrieve" else FrameworkSerializer
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "retrieve":
+            requirements = Prefetch("sections__requirements", queryset=Requirement.objects.order_by("order"))
+            queryset = queryset.prefetch_related("sections", requirements)
+        return queryset
+
+
+class CycleSerializer(StrictSerializer):
+    organisations = ScopedOrganisationField(many=True, write_only=True)
+    icb = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Cycle
+        fields = ["id", "icb", "framework", "period_label", "due_date", "organisations", "opened_at", "archived_at"]
+        read_only_fields = ["opened_at", "archived_at"]
+
+
+class CycleViewSet(ScopedViewSet):
+    queryset = Cycle.objects.select_related("framework")
+    serializer_class = CycleSerializer
+    filterset_class = CycleFilter
+    http_method_names = ["get", "post", "delete", "head", "options"]
+    archive_action = staticmethod(actions.do_archive_cycle)
+
+    def perform_create(self, serializer):
+        user = self.request.user
+        serializer.instance = actions.do_open_cycle(
+            icb=user.organisation.icb, acting_user=user, **serializer.validated_data
+        )
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    rag = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assessment
+        fields = ["id", "cycle", "organisation", "status", "submitted_at", "signed_off_at", "signed_off_by", "rag"]
+
+    def get_rag(self, assessment):
+        rags = self.context.get("rags")
+        if rags is None or assessment.pk not in rags:
+            return reports.assessment_rags([assessment])[assessment.pk]
+        return rags[assessment.pk]
+
+
+class ReadOnlyScopedViewSet(ScopedViewSet):
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        raise MethodNotAllowed("POST")
+
+    def archive(self, request, pk=None):
+        raise MethodNotAllowed("POST")
+
+
+class AssessmentViewSet(ReadOnlyScopedViewSet):
+    """Assessments are created by opening a cycle; they change through submit/ and sign-off/."""
+
+    queryset = Assessment.objects.select_related("organisation", "cycle")
+    serializer_class = AssessmentSerializer
+    filterset_class = AssessmentFilter
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        items = list(page if page is not None else queryset)
+        context = {**self.get_serializer_context(), "rags": reports.assessment_rags(items)}
+        data = AssessmentSerializer(items, many=True, context=context).data
+        return self.get_paginated_response(data) if page is not None else APIResponse(data)
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        assessment = self.get_object()
+        actions.do_submit_assessment(assessment, acting_user=request.user)
+        return APIResponse(self.get_serializer(assessment).data)
+
+    @action(detail=True, methods=["post"], url_path="sign-off")
+    def sign_off(self, request, pk=None):
+        assessment = self.get_object()
+        actions.do_sign_off(assessment, acting_user=request.user)
+        return APIResponse(self.get_serializer(assessment).data)
+
+
+class ResponseSerializer(StrictSerializer):
+    requirement_code = serializers.CharField(source="requirement.code", read_only=True)
+    requirement_title = serializers.CharField(source="requirement.title", read_only=True)
+
+    class Meta:
+        model = Response
+        fields = [
+            "id",
+            "assessment",
+            "requirement",
+            "requirement_code",
+            "requirement_title",
+            "rating",
+            "na_reason",
+            "narrative",
+            "review_decision",
+        ]
+        read_only_fields = ["assessment", "requirement", "review_decision"]
+
+
+class ReviewSerializer(StrictSerializer):
+    decision = serializers.ChoiceField(choices=["accepted", "challenged"])
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = Response
+        fields = ["decision", "comment"]
+
+
+class ResponseViewSet(ScopedViewSet):
+    """Requirement responses: PATCH saves a draft answer; POST review/ records a reviewer's decision."""
+
+    queryset = Response.objects.select_related("requirement", "assessment__organisation", "assessment__cycle")
+    serializer_class = ResponseSerializer
+    filterset_class = ResponseFilter
+    http_method_names = ["get", "patch", "post", "head", "options"]
+    update_action = staticmethod(actions.do_save_response)
+
+    def create(self, request, *args, **kwargs):
+        raise MethodNotAllowed("POST")
+
+    def archive(self, request, pk=None):
+        raise MethodNotAllowed("POST")
+
+    @action(detail=True, methods=["post"], serializer_class=ReviewSerializer)
+    def review(self, request, pk=None):
+        response = self.get_object()
+        serializer = ReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        actions.do_review(
+            response.assessment, {response: (data["decision"], data.get("comment", ""))}, acting_user=request.user
+        )
+        response.refresh_from_db()
+        return APIResponse(ResponseSerializer(response, context=self.get_serializer_context()).data)
+
+
 def register(router):
-    """Add this app's viewsets to the /api/v1/ router."""
+    router.register("assurance/frameworks", FrameworkViewSet, basename="assurance-framework")
+    router.register("assurance/cycles", CycleViewSet, basename="assurance-cycle")
+    router.register("assurance/assessments", AssessmentViewSet, basename="assurance-assessment")
+    router.register("assurance/responses", ResponseViewSet, basename="assurance-response")

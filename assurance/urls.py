@@ -1,2 +1,26 @@
+from django.urls import path
+
+from assurance import views
+
 app_name = "assurance"
-urlpatterns = []
+urlpatterns = [
+    path("", views.AssessmentListView.as_view(), name="assessments"),
+    path("frameworks/", views.FrameworkListView.as_view(), name="frameworks"),
+    path("frameworks/<int:pk>/", views.FrameworkDetailView.as_view(), name="framework"),
+    path("cycles/", views.CycleListView.as_view(), name="cycles"),
+    path("cycles/open/", views.CycleOpenView.as_view(), name="cycle-open"),
+    path("cycles/<int:pk>/", views.CycleDetailView.as_view(), name="cycle"),
+    path("roll-up/", views.RollUpView.as_view(), name="rollup"),
+    path("assessments/<int:pk>/", views.AssessmentDetailView.as_view(), name="assessment"),
+    path("assessments/<int:pk>/sections/<int:section_pk>/", views.SectionEditView.as_view(), name="section"),
+    path("assessments/<int:pk>/submit/", views.SubmitView.as_view(), name="submit"),
+    path("assessments/<int:pk>/review/", views.ReviewView.as_view(), name="review"),
+    path("assessments/<int:pk>/sign-off/", views.SignOffView.as_view(), name="sign-off"),
+    path("assessments/<int:pk>/export.xlsx", views.ExportView.as_view(), name="export"),
+    path("assessments/<int:pk>/import/", views.ImportView.as_view(), name="import"),
+    path("responses/<int:pk>/actions/add/", views.ActionAddView.as_view(), name="action-add"),
+    path("responses/<int:pk>/evidence/add/", views.EvidenceAddView.as_view(), name="evidence-add"),
+    path("responses/<int:pk>/reply/", views.ReplyView.as_view(), name="reply"),
+    path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence"),
+    path("evidence/<int:pk>/archive/", views.EvidenceArchiveView.as_view(), name="evidence-archive"),
+]

@@ -1,0 +1,26 @@
+"""One filterset per model, shared by the pages and the API."""
+
+import django_filters
+
+from assurance.choices import AssessmentStatus
+from assurance.models import Assessment, Cycle, Response
+
+
+class AssessmentFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=AssessmentStatus.choices, empty_label="Any status")
+
+    class Meta:
+        model = Assessment
+        fields = ["status", "cycle", "organisation"]
+
+
+class CycleFilter(django_filters.FilterSet):
+    class Meta:
+        model = Cycle
+        fields = ["framework"]
+
+
+class ResponseFilter(django_filters.FilterSet):
+    class Meta:
+        model = Response
+        fields = ["assessment", "rating", "review_decision"]

@@ -1,0 +1,139 @@
+from django import forms
+
+from assurance.choices import Rating, ReviewDecision
+from core.forms import NHSFormMixin
+from organisations.choices import PROVIDER_KINDS, OrganisationKind
+
+
+class CycleForm(NHSFormMixin, forms.Form):
+    framework = forms.ModelChoiceField(
+        queryset=None, help_text="The framework version the organisations assess against."
+    )
+    period_label = forms.CharField(label="Period", max_length=60, help_text="For example: 2026/27")
+    due_date = forms.DateField(widget=forms.DateInput)
+    organisations = forms.ModelMultipleChoiceField(
+        queryset=None, widget=forms.CheckboxSelectMultiple, help_text="Each organisation gets its own assessment."
+    )
+
+    def __init__(self, *args, frameworks, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["framework"].queryset = frameworks
+        self.fields["organisations"].queryset = organisations.filter(
+            kind__in=[*PROVIDER_KINDS, OrganisationKind.ICB], archived_at__isnull=True
+        ).order_by("name")
+        self.fields["organisations"].widget.attrs["class"] = "nhsuk-checkboxes__input"
+
+
+class SectionForm(forms.Form):
+    """Ratings and narratives of one section's requirements (one set of fields per response)."""
+
+    def __init__(self, *args, responses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.responses = list(responses)
+        for response in self.responses:
+            prefix = f"r{response.pk}"
+            self.fields[f"{prefix}_rating"] = forms.ChoiceField(
+                label="Rating",
+                choices=Rating.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=response.rating,
+            )
+            self.fields[f"{prefix}_na_reason"] = forms.CharField(
+                label="Why it does not apply",
+                required=False,
+                initial=response.na_reason,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "nhsuk-textarea"}),
+            )
+            self.fields[f"{prefix}_narrative"] = forms.CharField(
+                label="What you have in place",
+                required=False,
+                initial=response.narrative,
+                widget=forms.Textarea(attrs={"rows": 4, "class": "nhsuk-textarea"}),
+            )
+
+    def items(self):
+        for response in self.responses:
+            prefix = f"r{response.pk}"
+            yield response, self[f"{prefix}_rating"], self[f"{prefix}_na_reason"], self[f"{prefix}_narrative"]
+
+    def answers(self):
+        return {
+            response: {
+                "rating": self.cleaned_data[f"r{response.pk}_rating"],
+                "na_reason": self.cleaned_data[f"r{response.pk}_na_reason"],
+                "narrative": self.cleaned_data[f"r{response.pk}_narrative"],
+            }
+            for response in self.responses
+        }
+
+    def apply_action_error(self, error):
+        self.add_error(
+            None, error.messages if not hasattr(error, "error_dict") else sum(error.message_dict.values(), [])
+        )
+
+
+class ActionForm(NHSFormMixin, forms.Form):
+    title = forms.CharField(label="What will be done", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    owner = forms.CharField(label="Owner", max_length=150, required=False, help_text="The person or post responsible.")
+    due_date = forms.DateField(label="Due date", widget=forms.DateInput, required=False)
+    success_measure = forms.CharField(
+        label="How success will be measured", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class EvidenceForm(NHSFormMixin, forms.Form):
+    upload = forms.FileField(
+        label="File", required=False, help_text="PDF, DOCX, XLSX, PNG, JPG, TXT or CSV, up to 10 MB."
+    )
+    url = forms.URLField(label="Or a link", required=False, assume_scheme="https")
+    description = forms.CharField(label="Description", max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("upload") and not data.get("url"):
+            raise forms.ValidationError("Choose a file or enter a link.")
+        return data
+
+
+class ReplyForm(NHSFormMixin, forms.Form):
+    text = forms.CharField(label="Your answer to the challenge", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReviewForm(forms.Form):
+    """One decision (accept / challenge) and comment per response awaiting review."""
+
+    def __init__(self, *args, responses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.responses = list(responses)
+        for response in self.responses:
+            self.fields[f"r{response.pk}_decision"] = forms.ChoiceField(
+                label="Decision", choices=ReviewDecision.choices, required=False, widget=forms.RadioSelect
+            )
+            self.fields[f"r{response.pk}_comment"] = forms.CharField(
+                label="Comment",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "nhsuk-textarea"}),
+            )
+
+    def items(self):
+        for response in self.responses:
+            yield response, self[f"r{response.pk}_decision"], self[f"r{response.pk}_comment"]
+
+    def decisions(self):
+        return {
+            response: (self.cleaned_data[f"r{response.pk}_decision"], self.cleaned_data[f"r{response.pk}_comment"])
+            for response in self.responses
+            if self.cleaned_data[f"r{response.pk}_decision"]
+        }
+
+    def apply_action_error(self, error):
+        if hasattr(error, "error_dict"):
+            for code, messages in error.message_dict.items():
+                self.add_error(None, [f"{code}: {m}" for m in messages])
+        else:
+            self.add_error(None, error.messages)
+
+
+class ImportForm(NHSFormMixin, forms.Form):
+    upload = forms.FileField(label="Completed XLSX template")

@@ -1,0 +1,123 @@
+"""Read-side aggregations: RAG per assessment, cycle progress, roll-up per organisation and ICB.
+
+Every function takes an already-restricted queryset; a fixed number of queries whatever the rows.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from assurance import conf, rules
+from assurance.choices import RAG, AssessmentStatus
+from assurance.models import Response
+
+
+def assessment_rags(assessments, thresholds=None):
+    """{assessment id: RAG} for the given assessments (objects with .pk and .status): one query."""
+    thresholds = thresholds or conf.rag_thresholds()
+    assessments = list(assessments)
+    ratings = defaultdict(list)
+    rows = Response.objects.filter(assessment__in=[a.pk for a in assessments]).values_list("assessment_id", "rating")
+    for assessment_id, rating in rows:
+        ratings[assessment_id].append(rating)
+    return {
+        a.pk: rules.assessment_rag(ratings[a.pk], thresholds) if rules.rated_status(a.status) else RAG.GREY
+        for a in assessments
+    }
+
+
+@dataclass
+class ProgressRow:
+    assessment: object
+    late: bool
+    rag: str
+
+
+@dataclass
+class CycleProgress:
+    rows: list
+    counts: dict = field(default_factory=dict)
+    late: int = 0
+
+
+def cycle_progress(cycle, assessments, today):
+    assessments = list(assessments.select_related("organisation"))
+    rags = assessment_rags(assessments)
+    rows = [ProgressRow(a, rules.is_late(a.status, cycle.due_date, today), rags[a.pk]) for a in assessments]
+    counts = Counter(a.status for a in assessments)
+    return CycleProgress(
+        rows=rows,
+        counts={status: counts.get(status, 0) for status in AssessmentStatus.values},
+        late=sum(r.late for r in rows),
+    )
+
+
+@dataclass
+class OrganisationRollUp:
+    organisation: object
+    by_framework: dict  # framework key -> (RAG, assessment)
+    rag: str
+
+
+@dataclass
+class Comparison:
+    framework_name: str
+    current_cycle: object
+    previous_cycle: object
+    rows: list  # (organisation, previous RAG, current RAG, trend)
+
+
+@dataclass
+class RollUp:
+    organisations: list
+    frameworks: list  # (key, name)
+    icb_rag: str
+    counts: dict
+    comparisons: list
+
+
+def rollup(assessments):
+    """assessments: restricted queryset. Latest assessment per organisation and framework, worst (or
+    latest) per organisation, share-based for the ICB, and each framework's latest cycle against the previous."""
+    thresholds = conf.rag_thresholds()
+    assessments = list(assessments.select_related("organisation", "cycle__framework").filter(cycle__archived_at=None))
+    rags = assessment_rags(assessments, thresholds)
+    frameworks = {}
+    per_org = defaultdict(dict)
+    results = defaultdict(list)
+    for a in assessments:
+        key = a.cycle.framework.key
+        frameworks[key] = a.cycle.framework.name
+        results[a.organisation].append(rules.FrameworkResult(key, a.cycle.due_date, rags[a.pk]))
+        current = per_org[a.organisation].get(key)
+        if rags[a.pk] != RAG.GREY and (current is None or a.cycle.due_date > current[1].cycle.due_date):
+            per_org[a.organisation][key] = (rags[a.pk], a)
+    organisations = sorted(
+        (OrganisationRollUp(org, per_org[org], rules.organisation_rag(results[org], thresholds)) for org in results),
+        key=lambda r: r.organisation.name,
+    )
+    org_rags = [o.rag for o in organisations]
+    return RollUp(
+        organisations=organisations,
+        frameworks=sorted(frameworks.items(), key=lambda kv: kv[1]),
+        icb_rag=rules.icb_rag(org_rags, thresholds),
+        counts={rag: org_rags.count(rag) for rag in RAG.values},
+        comparisons=_comparisons(assessments, rags),
+    )
+
+
+def _comparisons(assessments, rags):
+    cycles = defaultdict(dict)  # framework key -> {cycle: {organisation: rag}}
+    for a in assessments:
+        cycles[a.cycle.framework.key].setdefault(a.cycle, {})[a.organisation] = rags[a.pk]
+    comparisons = []
+    for by_cycle in cycles.values():
+        ordered = sorted(by_cycle, key=lambda c: (c.due_date, c.pk))
+        if len(ordered) < 2:
+            continue
+        previous, current = ordered[-2], ordered[-1]
+        rows = [
+            (org, by_cycle[previous].get(org), rag, rules.trend(by_cycle[previous].get(org), rag))
+            for org, rag in sorted(by_cycle[current].items(), key=lambda kv: kv[0].name)
+        ]
+        comparisons.append(Comparison(current.framework.name, current, previous, rows))
+    return comparisons

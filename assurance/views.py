@@ -1,0 +1,427 @@
+from auditlog.models import LogEntry
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from assurance import actions, reports, spreadsheets
+from assurance.choices import EDITABLE_STATUSES, SHORTFALL_RATINGS, AssessmentStatus, ReviewDecision
+from assurance.filters import AssessmentFilter
+from assurance.forms import ActionForm, CycleForm, EvidenceForm, ImportForm, ReplyForm, ReviewForm, SectionForm
+from assurance.models import (
+    CYCLE_MANAGERS,
+    REVIEWERS,
+    Assessment,
+    Cycle,
+    Evidence,
+    Framework,
+    Response,
+    Section,
+)
+from core.audit import log_access
+from core.choices import ICB_ROLES
+from core.models import TrackedAction
+from core.scoping import allowed_organisations
+from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
+
+ASSESSMENT_RELATED = ("organisation", "cycle__framework", "signed_off_by")
+
+
+class FrameworkListView(LoginRequiredMixin, TemplateView):
+    template_name = "assurance/framework_list.html"
+
+    def get_context_data(self, **kwargs):
+        frameworks = Framework.objects.annotate(requirement_count=Count("requirements"))
+        return super().get_context_data(frameworks=frameworks, **kwargs)
+
+
+class FrameworkDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "assurance/framework_detail.html"
+
+    def get_context_data(self, **kwargs):
+        framework = get_object_or_404(Framework, pk=self.kwargs["pk"])
+        sections = Section.objects.filter(framework=framework).prefetch_related("requirements")
+        return super().get_context_data(framework=framework, sections=sections, **kwargs)
+
+
+class AssessmentListView(LoginRequiredMixin, TemplateView):
+    """Every assessment the user may see: a provider its own, ICB staff their ICB's."""
+
+    template_name = "assurance/assessment_list.html"
+
+    def get_context_data(self, **kwargs):
+        queryset = Assessment.objects.restrict(self.request.user).select_related(*ASSESSMENT_RELATED)
+        filterset = AssessmentFilter(self.request.GET or None, queryset=queryset.filter(cycle__archived_at=None))
+        assessments = list(filterset.qs)
+        rags = reports.assessment_rags(assessments)
+        today = timezone.localdate()
+        rows = [(a, rags[a.pk], a.status in EDITABLE_STATUSES and today > a.cycle.due_date) for a in assessments]
+        return super().get_context_data(filter=filterset, rows=rows, **kwargs)
+
+
+class CycleListView(RoleRequiredMixin, TemplateView):
+    allowed_roles = ICB_ROLES
+    template_name = "assurance/cycle_list.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        unsubmitted = Q(assessments__status__in=EDITABLE_STATUSES)
+        cycles = (
+            Cycle.objects.restrict(self.request.user)
+            .filter(archived_at=None)
+            .select_related("framework")
+            .annotate(
+                total=Count("assessments"),
+                not_started=Count("assessments", filter=Q(assessments__status=AssessmentStatus.NOT_STARTED)),
+                submitted=Count("assessments", filter=Q(assessments__status=AssessmentStatus.SUBMITTED)),
+                signed_off=Count("assessments", filter=Q(assessments__status=AssessmentStatus.SIGNED_OFF)),
+                unsubmitted=Count("assessments", filter=unsubmitted),
+            )
+        )
+        return super().get_context_data(
+            cycles=cycles, today=today, can_open=self.request.user.role in CYCLE_MANAGERS, **kwargs
+        )
+
+
+class CycleOpenView(RoleRequiredMixin, ActionFormView):
+    allowed_roles = CYCLE_MANAGERS
+    form_class = CycleForm
+    template_name = "assurance/cycle_form.html"
+    page_title = "Open an assessment cycle"
+    submit_label = "Open cycle"
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "frameworks": Framework.objects.all(),
+            "organisations": allowed_organisations(self.request.user),
+        }
+
+    def perform(self, form):
+        return actions.do_open_cycle(
+            icb=self.request.user.organisation.icb, acting_user=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("assurance:cycle", args=[self.result.pk])
+
+
+class CycleDetailView(RoleRequiredMixin, ScopedObjectMixin, TemplateView):
+    """Progress of a cycle: who has not started, submitted, been signed off, and who is late."""
+
+    allowed_roles = ICB_ROLES
+    model = Cycle
+    select_related = ("framework",)
+    template_name = "assurance/cycle_detail.html"
+
+    def get_context_data(self, **kwargs):
+        assessments = Assessment.objects.restrict(self.request.user).filter(cycle=self.object)
+        progress = reports.cycle_progress(self.object, assessments, timezone.localdate())
+        counts = [(AssessmentStatus(s).label, n) for s, n in progress.counts.items()]
+        return super().get_context_data(progress=progress, counts=counts, **kwargs)
+
+
+class AssessmentMixin(ScopedObjectMixin):
+    model = Assessment
+    select_related = ASSESSMENT_RELATED
+
+
+class CompleterMixin:
+    """Pages that change an assessment's answers: only the assessed organisation's users (403 otherwise)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if not hasattr(self, "object"):
+                self.object = self.get_object()
+            assessment = self.object if isinstance(self.object, Assessment) else self.object.assessment
+            if not actions.may_complete(request.user, assessment):
+                raise PermissionDenied("Only the assessed organisation completes its self-assessment.")
+            self.assessment = assessment
+        return super().dispatch(request, *args, **kwargs)
+
+
+def assessment_history(assessment, response_ids):
+    """Audit entries for the assessment, its responses, their evidence and review comments."""
+    types = ContentType.objects.get_for_models(Assessment, Response, Evidence)
+    evidence_ids = Evidence.objects.filter(response_id__in=response_ids).values_list("pk", flat=True)
+    return (
+        LogEntry.objects.filter(
+            Q(content_type=types[Assessment], object_pk=str(assessment.pk))
+            | Q(content_type=types[Response], object_pk__in=[str(pk) for pk in response_ids])
+            | Q(content_type=types[Evidence], object_pk__in=[str(pk) for pk in evidence_ids])
+        )
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")[:200]
+    )
+
+
+def responses_with_detail(assessment):
+    responses = list(
+        assessment.responses.select_related("requirement__section").prefetch_related("evidence", "comments__author")
+    )
+    tracked = {}
+    for action in TrackedAction.objects.filter(
+        source_type=ContentType.objects.get_for_model(Response), source_id__in=[r.pk for r in responses]
+    ).filter(archived_at=None):
+        tracked.setdefault(action.source_id, []).append(action)
+    sections = []
+    for response in responses:
+        response.actions = tracked.get(response.pk, [])
+        response.live_evidence = [e for e in response.evidence.all() if e.archived_at is None]
+        response.needs_action = response.rating in SHORTFALL_RATINGS and not response.actions
+        if not sections or sections[-1][0] != response.requirement.section:
+            sections.append((response.requirement.section, []))
+        sections[-1][1].append(response)
+    return responses, sections
+
+
+class AssessmentDetailView(AssessmentMixin, TemplateView):
+    template_name = "assurance/assessment_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user, assessment = self.request.user, self.object
+        responses, sections = responses_with_detail(assessment)
+        editable = assessment.status in EDITABLE_STATUSES
+        today = timezone.localdate()
+        return super().get_context_data(
+            assessment=assessment,
+            sections=sections,
+            rag=reports.assessment_rags([assessment])[assessment.pk],
+            late=editable and today > assessment.cycle.due_date,
+            can_complete=editable and actions.may_complete(user, assessment),
+            can_reply=actions.may_complete(user, assessment) and assessment.status != AssessmentStatus.SIGNED_OFF,
+            can_review=user.role in REVIEWERS and assessment.status == AssessmentStatus.SUBMITTED,
+            problems=actions.submission_problems(assessment) if editable else {},
+            history=assessment_history(assessment, [r.pk for r in responses]),
+            today=today,
+            **kwargs,
+        )
+
+
+class SectionEditView(AssessmentMixin, CompleterMixin, ActionFormView):
+    """One section of the framework: a rating, N/A reason and narrative per requirement."""
+
+    form_class = SectionForm
+    template_name = "assurance/section_form.html"
+
+    def get_section(self):
+        return get_object_or_404(Section, pk=self.kwargs["section_pk"], framework_id=self.object.cycle.framework_id)
+
+    def get_form_kwargs(self):
+        self.section = self.get_section()
+        responses = self.object.responses.filter(requirement__section=self.section).select_related("requirement")
+        return {**super().get_form_kwargs(), "responses": responses}
+
+    def get_context_data(self, **kwargs):
+        sections = Section.objects.filter(framework_id=self.object.cycle.framework_id)
+        following = sections.filter(order__gt=self.section.order).first()
+        return super().get_context_data(assessment=self.object, section=self.section, next_section=following, **kwargs)
+
+    def perform(self, form):
+        return actions.do_save_responses(self.object, form.answers(), acting_user=self.request.user)
+
+    def get_success_url(self):
+        messages.success(self.request, f"Draft saved: {self.section.title}.")
+        if "next" in self.request.POST:
+            following = Section.objects.filter(
+                framework_id=self.object.cycle.framework_id, order__gt=self.section.order
+            ).first()
+            if following:
+                return reverse("assurance:section", args=[self.object.pk, following.pk])
+        return reverse("assurance:assessment", args=[self.object.pk]) + f"#section-{self.section.pk}"
+
+
+class ResponseMixin(ScopedObjectMixin):
+    model = Response
+    select_related = ("requirement", "assessment__organisation", "assessment__cycle__framework")
+
+    def get_success_url(self):
+        return reverse("assurance:assessment", args=[self.object.assessment_id]) + f"#req-{self.object.pk}"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(response=self.object, **kwargs)
+
+
+class ActionAddView(ResponseMixin, CompleterMixin, ActionFormView):
+    form_class = ActionForm
+    template_name = "assurance/response_form.html"
+    submit_label = "Add action"
+    page_title = "Add a SMART action"
+
+    def perform(self, form):
+        return actions.do_add_shortfall_action(self.object, acting_user=self.request.user, **form.cleaned_data)
+
+
+class EvidenceAddView(ResponseMixin, CompleterMixin, ActionFormView):
+    form_class = EvidenceForm
+    template_name = "assurance/response_form.html"
+    submit_label = "Add evidence"
+    page_title = "Add evidence"
+
+    def perform(self, form):
+        data = form.cleaned_data
+        if data.get("upload"):
+            return actions.do_add_evidence_file(
+                self.object, upload=data["upload"], description=data["description"], acting_user=self.request.user
+            )
+        return actions.do_add_evidence_link(
+            self.object, url=data["url"], description=data["description"], acting_user=self.request.user
+        )
+
+
+class ReplyView(ResponseMixin, CompleterMixin, ActionFormView):
+    form_class = ReplyForm
+    template_name = "assurance/response_form.html"
+    submit_label = "Send answer"
+    page_title = "Answer the challenge"
+
+    def perform(self, form):
+        return actions.do_answer_challenge(self.object, acting_user=self.request.user, **form.cleaned_data)
+
+
+class EvidenceDownloadView(ScopedObjectMixin, View):
+    """Evidence files are served only here, to users who may see the assessment (never from /media/)."""
+
+    model = Evidence
+    select_related = ("response__assessment__organisation",)
+
+    def get(self, request, pk):
+        evidence = self.object
+        if evidence.kind != "file" or not evidence.file:
+            raise Http404("No file.")
+        log_access(request.user, evidence, how="download")
+        return FileResponse(
+            evidence.file.open("rb"),
+            as_attachment=True,
+            filename=evidence.original_name,
+            content_type=evidence.content_type or "application/octet-stream",
+        )
+
+
+class EvidenceArchiveView(ScopedObjectMixin, View):
+    model = Evidence
+    select_related = ("response__assessment__organisation",)
+
+    def post(self, request, pk):
+        assessment = self.object.response.assessment
+        try:
+            actions.do_archive_evidence(self.object, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(reverse("assurance:assessment", args=[assessment.pk]) + f"#req-{self.object.response_id}")
+
+
+class SubmitView(AssessmentMixin, CompleterMixin, TemplateView):
+    template_name = "assurance/submit.html"
+
+    def get_context_data(self, **kwargs):
+        editable = self.object.status in EDITABLE_STATUSES
+        problems = actions.submission_problems(self.object) if editable else {}
+        return super().get_context_data(
+            assessment=self.object, problems=sorted(problems.items()), editable=editable, **kwargs
+        )
+
+    def post(self, request, pk):
+        try:
+            actions.do_submit_assessment(self.object, acting_user=request.user)
+        except ValidationError:
+            return self.get(request, pk)
+        messages.success(request, "Submitted to the ICB for review.")
+        return redirect("assurance:assessment", pk=pk)
+
+
+class ReviewView(RoleRequiredMixin, AssessmentMixin, ActionFormView):
+    allowed_roles = REVIEWERS
+    form_class = ReviewForm
+    template_name = "assurance/review.html"
+
+    def get_form_kwargs(self):
+        pending = self.object.responses.exclude(review_decision=ReviewDecision.ACCEPTED).select_related("requirement")
+        return {**super().get_form_kwargs(), "responses": pending}
+
+    def get_context_data(self, **kwargs):
+        responses, sections = responses_with_detail(self.object)
+        return super().get_context_data(
+            assessment=self.object,
+            sections=sections,
+            reviewable=self.object.status == AssessmentStatus.SUBMITTED,
+            sign_off_problem=actions.sign_off_problem(self.object),
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+    def perform(self, form):
+        decisions = form.decisions()
+        if not decisions:
+            raise ValidationError("Choose accept or challenge for at least one requirement.")
+        return actions.do_review(self.object, decisions, acting_user=self.request.user)
+
+    def get_success_url(self):
+        if self.object.status == AssessmentStatus.RETURNED:
+            messages.success(self.request, "Challenges recorded: the assessment is returned to the provider.")
+            return reverse("assurance:assessment", args=[self.object.pk])
+        messages.success(self.request, "Review recorded.")
+        return reverse("assurance:review", args=[self.object.pk])
+
+
+class SignOffView(RoleRequiredMixin, AssessmentMixin, View):
+    allowed_roles = REVIEWERS
+
+    def post(self, request, pk):
+        try:
+            actions.do_sign_off(self.object, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("assurance:review", pk=pk)
+        messages.success(request, "Assessment signed off.")
+        return redirect("assurance:assessment", pk=pk)
+
+
+class ExportView(AssessmentMixin, View):
+    def get(self, request, pk):
+        log_access(request.user, self.object, how="export")
+        content = spreadsheets.export_assessment(self.object)
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        code = self.object.organisation.ods_code or self.object.organisation_id
+        response["Content-Disposition"] = f'attachment; filename="assessment-{self.object.pk}-{code}.xlsx"'
+        return response
+
+
+class ImportView(AssessmentMixin, CompleterMixin, ActionFormView):
+    form_class = ImportForm
+    template_name = "assurance/import.html"
+    submit_label = "Import"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(assessment=self.object, **kwargs)
+
+    def perform(self, form):
+        return spreadsheets.do_import_assessment(
+            self.object, form.cleaned_data["upload"].read(), acting_user=self.request.user
+        )
+
+    def get_success_url(self):
+        answers, new_actions = self.result
+        messages.success(self.request, f"Imported {answers} answers and {new_actions} new actions as a draft.")
+        return reverse("assurance:assessment", args=[self.object.pk])
+
+
+class RollUpView(RoleRequiredMixin, TemplateView):
+    allowed_roles = ICB_ROLES
+    template_name = "assurance/rollup.html"
+
+    def get_context_data(self, **kwargs):
+        result = reports.rollup(Assessment.objects.restrict(self.request.user))
+        rows = [
+            (entry, [entry.by_framework.get(key) for key, _ in result.frameworks]) for entry in result.organisations
+        ]
+        return super().get_context_data(rollup=result, rows=rows, **kwargs)
