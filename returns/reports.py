@@ -1,0 +1,292 @@
+"""The ICB's quarterly safeguarding assurance report for its quality and safety group [DDICB Governance;
+CPCCG 8.2]: completeness and timeliness, the RAG matrix, trends of the main metrics, providers with red
+metrics and their actions, and the designated professional's narrative. PDF (reportlab, with charts) and
+XLSX (the figures).
+
+Built only from stored data, with a fixed "as at" date (the latest due date of the quarter's returns, or
+the date given), so building it twice gives the same document: the PDF is made with reportlab's
+`invariant=1` (fixed creation date and document id) and charts without timestamps.
+"""
+
+import io
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from core.models import TrackedAction
+from organisations.models import Organisation
+from returns import charts, conf, rules, services
+from returns.models import ReportNarrative, Return
+
+RAG_COLOURS = {rules.RED: "#f6d4d1", rules.AMBER: "#ffeebb", rules.GREEN: "#cce5d8", rules.NONE: "#ffffff"}
+TAG = {rules.RED: "R", rules.AMBER: "A", rules.GREEN: "G", rules.NONE: ""}
+
+
+@dataclass
+class ReportData:
+    icb: Organisation
+    quarter: rules.Quarter
+    as_at: object
+    matrix: services.Matrix
+    trends: dict  # metric code -> [(quarter, {rating: count})]
+    reds: list  # [(row, [metric codes], [actions])]
+    narrative: str
+
+
+def icb_organisations(icb):
+    return Organisation.objects.filter(icb_id=icb.pk)
+
+
+def gather(icb, quarter, as_at=None):
+    """Everything the report shows, from stored data only."""
+    returns = Return.objects.filter(provider__icb_id=icb.pk, archived_at__isnull=True)
+    organisations = icb_organisations(icb)
+    if as_at is None:
+        dues = [r.due_date for r in returns.filter(period=quarter.index)]
+        as_at = max([*dues, rules.due_date(quarter, services.working_calendar(icb.pk), conf.due_working_days())])
+    matrix = services.build_matrix(organisations, returns, quarter, today=as_at, icb_id=icb.pk)
+    main = [m for m in matrix.metrics if m.main]
+    trends = {m.code: [] for m in main}
+    for q in rules.quarters_up_to(quarter, conf.trend_quarters()):
+        past = matrix if q == quarter else services.build_matrix(organisations, returns, q, today=as_at, icb_id=icb.pk)
+        for metric in main:
+            counts = {rules.RED: 0, rules.AMBER: 0, rules.GREEN: 0}
+            for row in past.rows:
+                cell = row.cells.get(metric.code)
+                if cell and cell.rating in counts:
+                    counts[cell.rating] += 1
+            trends[metric.code].append((q, counts))
+    reds = []
+    red_rows = [row for row in matrix.rows if row.reds]
+    sources = [row.return_obj for row in red_rows]
+    actions = {}
+    if sources:
+        from django.contrib.contenttypes.models import ContentType
+
+        content_type = ContentType.objects.get_for_model(Return)
+        for action in TrackedAction.objects.filter(
+            source_type=content_type, source_id__in=[r.pk for r in sources]
+        ).order_by("due_date", "pk"):
+            actions.setdefault(action.source_id, []).append(action)
+    for row in red_rows:
+        codes = [code for code, cell in row.cells.items() if cell and cell.rating == rules.RED]
+        reds.append((row, codes, actions.get(row.return_obj.pk, [])))
+    narrative = ReportNarrative.objects.filter(icb=icb, period=quarter.index).first()
+    return ReportData(icb, quarter, as_at, matrix, trends, reds, narrative.text if narrative else "")
+
+
+def _styles():
+    styles = getSampleStyleSheet()
+    return (
+        styles["Title"],
+        styles["Heading2"],
+        styles["BodyText"],
+        styles["BodyText"].clone("small", fontSize=7, leading=8),
+    )
+
+
+def _trend_chart(metric, points):
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(7, 2.2), dpi=100)
+    axes = figure.add_subplot()
+    xs = list(range(len(points)))
+    bottom = [0] * len(points)
+    for rating in (rules.RED, rules.AMBER, rules.GREEN):
+        heights = [counts[rating] for _, counts in points]
+        axes.bar(xs, heights, bottom=bottom, color=charts.COLOURS[rating], label=rating)
+        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    axes.set_xticks(xs, [q.label for q, _ in points], fontsize=7)
+    axes.set_title(f"{metric.code} {metric.title}: providers by rating", fontsize=9)
+    axes.legend(fontsize=7, loc="upper left")
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png", metadata={"Software": None})
+    out.seek(0)
+    return out
+
+
+def assurance_pdf(icb, quarter, as_at=None):
+    data = gather(icb, quarter, as_at)
+    title, heading, body, small = _styles()
+    story = [
+        Paragraph(f"Quarterly safeguarding assurance report: {quarter.label}", title),
+        Paragraph(f"{icb.name}. For the quality and safety group. Figures as at {data.as_at:%d %B %Y}.", body),
+        Spacer(1, 0.3 * cm),
+        Paragraph("Designated professional's narrative", heading),
+    ]
+    for paragraph in (data.narrative or "No narrative was written for this quarter.").split("\n\n"):
+        story.append(Paragraph(paragraph.replace("\n", "<br/>"), body))
+    m = data.matrix
+    story += [
+        Paragraph("Completeness and timeliness", heading),
+        Table(
+            [
+                ["Returns expected", "Submitted", "On time", "Late", "Missing", "Completeness", "Timeliness"],
+                [
+                    m.expected,
+                    m.submitted,
+                    m.on_time,
+                    m.late,
+                    m.missing,
+                    _pct_text(m.completeness),
+                    _pct_text(m.timeliness),
+                ],
+            ],
+            style=_grid(),
+        ),
+        PageBreak(),
+        Paragraph(f"RAG matrix, {quarter.label}", heading),
+        _matrix_table(m, small),
+        PageBreak(),
+        Paragraph("Trends of the main metrics (eight quarters)", heading),
+    ]
+    metrics = {x.code: x for x in m.metrics}
+    for code, points in data.trends.items():
+        story.append(Image(_trend_chart(metrics[code], points), width=24 * cm, height=7.5 * cm))
+    story.append(Paragraph("Providers with red metrics and their actions", heading))
+    if not data.reds:
+        story.append(Paragraph("No provider has a red metric this quarter.", body))
+    for row, codes, actions in data.reds:
+        story.append(Paragraph(f"<b>{_esc(row.provider.name)}</b>: red on {', '.join(codes)}", body))
+        if actions:
+            story.append(
+                Table(
+                    [["Action", "Owner", "Due", "Status"]]
+                    + [
+                        [Paragraph(_esc(a.title), small), a.owner, f"{a.due_date:%d %b %Y}", a.get_status_display()]
+                        for a in actions
+                    ],
+                    colWidths=[14 * cm, 4 * cm, 3 * cm, 4 * cm],
+                    style=_grid(),
+                )
+            )
+        else:
+            story.append(Paragraph("No action opened yet.", small))
+    out = io.BytesIO()
+    document = SimpleDocTemplate(
+        out,
+        pagesize=landscape(A4),
+        invariant=1,
+        title=f"Safeguarding assurance {quarter.label}",
+        author=icb.name,
+        creator="Vigil",
+        leftMargin=1.2 * cm,
+        rightMargin=1.2 * cm,
+    )
+    document.build(story)
+    return out.getvalue()
+
+
+def _pct_text(value):
+    return "–" if value is None else f"{value}%"
+
+
+def _esc(text):
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _grid():
+    return TableStyle(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edee")),
+            ("FONTSIZE", (0, 0), (-1, -1), 8),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+    )
+
+
+def _matrix_table(matrix, small):
+    header = ["Provider", "Return"] + [m.code for m in matrix.metrics]
+    rows = [header]
+    style = _grid()
+    for r, row in enumerate(matrix.rows, start=1):
+        line = [Paragraph(_esc(row.provider.name), small), row.status]
+        for c, metric in enumerate(matrix.metrics, start=2):
+            cell = row.cells.get(metric.code)
+            line.append("" if cell is None else f"{TAG[cell.rating]} {cell.display}".strip())
+            if cell is not None:
+                style.add("BACKGROUND", (c, r), (c, r), colors.HexColor(RAG_COLOURS[cell.rating]))
+        rows.append(line)
+    style.add("FONTSIZE", (0, 0), (-1, -1), 6)
+    widths = [5 * cm, 2.2 * cm] + [1.05 * cm] * len(matrix.metrics)
+    return Table(rows, colWidths=widths, style=style, repeatRows=1)
+
+
+def assurance_xlsx(icb, quarter, as_at=None):
+    data = gather(icb, quarter, as_at)
+    book = Workbook()
+    book.properties.creator = "Vigil"
+    summary = book.active
+    summary.title = "Summary"
+    m = data.matrix
+    summary.append([f"Quarterly safeguarding assurance report {quarter.label}", icb.name])
+    summary.append(["Figures as at", data.as_at])
+    summary.append(["Returns expected", m.expected])
+    summary.append(["Submitted", m.submitted])
+    summary.append(["On time", m.on_time])
+    summary.append(["Late", m.late])
+    summary.append(["Missing", m.missing])
+    summary.append(["Completeness %", m.completeness])
+    summary.append(["Timeliness %", m.timeliness])
+    summary.append(["Narrative", data.narrative])
+    sheet = book.create_sheet("RAG matrix")
+    sheet.append(["Provider", "ODS code", "Return"] + [x.code for x in m.metrics])
+    for row in m.rows:
+        line = [row.provider.name, row.provider.ods_code, row.status]
+        line += ["" if row.cells.get(x.code) is None else row.cells[x.code].display for x in m.metrics]
+        sheet.append(line)
+        for c, metric in enumerate(m.metrics, start=4):
+            cell = row.cells.get(metric.code)
+            if cell is not None and cell.rating != rules.NONE:
+                fill = RAG_COLOURS[cell.rating].lstrip("#")
+                sheet.cell(row=sheet.max_row, column=c).fill = PatternFill("solid", fgColor=fill)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    figures = book.create_sheet("Figures")
+    figures.append(["Provider", "Metric", "Numerator / value", "Denominator", "Percentage", "Rating"])
+    for row in m.rows:
+        for metric in m.metrics:
+            cell = row.cells.get(metric.code)
+            if cell is not None and cell.value is not None:
+                figures.append(
+                    [
+                        row.provider.name,
+                        metric.code,
+                        cell.value.numerator if metric.unit != "date" else cell.value.date_value,
+                        cell.value.denominator,
+                        None if cell.pct is None else round(float(cell.pct), 2),
+                        cell.rating,
+                    ]
+                )
+    trends = book.create_sheet("Trends")
+    trends.append(["Metric", "Quarter", "Red", "Amber", "Green"])
+    for code, points in data.trends.items():
+        for q, counts in points:
+            trends.append([code, q.label, counts[rules.RED], counts[rules.AMBER], counts[rules.GREEN]])
+    reds = book.create_sheet("Red metrics and actions")
+    reds.append(["Provider", "Red metrics", "Action", "Owner", "Due", "Status"])
+    for row, codes, actions in data.reds:
+        if not actions:
+            reds.append([row.provider.name, ", ".join(codes), "No action opened yet"])
+        for action in actions:
+            reds.append(
+                [
+                    row.provider.name,
+                    ", ".join(codes),
+                    action.title,
+                    action.owner,
+                    action.due_date,
+                    action.get_status_display(),
+                ]
+            )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

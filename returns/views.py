@@ -1,0 +1,562 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from core.audit import history_for
+from core.choices import ICB_ROLES, Role
+from core.models import ACTION_EDITORS, TrackedAction
+from core.scoping import CHANGE, allowed_organisations, can
+from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
+from organisations.choices import OrganisationKind
+from organisations.models import Contract
+from returns import actions, catalogue, charts, conf, reports, rules, services, spreadsheet
+from returns.choices import ReturnStatus, Source
+from returns.filters import ReturnFilter
+from returns.forms import (
+    CommentForm,
+    NarrativeForm,
+    OverrideForm,
+    ReturnFiguresForm,
+    StartReturnForm,
+    TrackedActionForm,
+    UploadForm,
+)
+from returns.models import (
+    OVERRIDE_EDITORS,
+    REPORT_WRITERS,
+    RETURN_EDITORS,
+    REVIEWERS,
+    Metric,
+    MetricValue,
+    ReportNarrative,
+    Return,
+    ThresholdOverride,
+)
+
+
+def selected_quarter(request):
+    try:
+        return rules.Quarter.parse(request.GET.get("quarter", ""))
+    except ValueError:
+        return rules.last_ended_quarter(timezone.localdate())
+
+
+def quarter_choices(today, count=8):
+    return rules.quarters_up_to(rules.last_ended_quarter(today), count)[::-1]
+
+
+class ReturnListView(LoginRequiredMixin, TemplateView):
+    """A provider's returns by quarter (with the ones still to make); the ICB's returns, filterable."""
+
+    template_name = "returns/return_list.html"
+
+    def get_context_data(self, **kwargs):
+        user, today = self.request.user, timezone.localdate()
+        queryset = Return.objects.restrict(user).filter(archived_at__isnull=True).select_related("provider")
+        filterset = ReturnFilter(self.request.GET or None, queryset=queryset)
+        returns = filterset.qs if filterset.is_bound else queryset
+        to_start = []
+        if user.role == Role.PROVIDER:
+            made = set(queryset.values_list("period", flat=True))
+            to_start = [q for q in quarter_choices(today, 4) if q.index not in made]
+        return super().get_context_data(
+            filter=filterset,
+            returns=returns[:200],
+            today=today,
+            to_start=to_start,
+            can_start=user.role in RETURN_EDITORS,
+            **kwargs,
+        )
+
+
+class StartReturnView(RoleRequiredMixin, View):
+    allowed_roles = RETURN_EDITORS
+
+    def post(self, request):
+        form = StartReturnForm(request.POST)
+        provider = request.user.organisation
+        if request.user.role != Role.PROVIDER:
+            provider = allowed_organisations(request.user).filter(pk=request.POST.get("provider") or 0).first()
+            if provider is None:
+                raise Http404("No such provider.")
+        if not form.is_valid():
+            messages.error(request, "; ".join(form.errors.get("quarter", ["Choose a quarter."])))
+            return redirect("returns:list")
+        existing = Return.objects.filter(provider=provider, period=form.cleaned_data["quarter"].index).first()
+        if existing:
+            return redirect("returns:detail", pk=existing.pk)
+        try:
+            return_obj = actions.do_start_return(
+                provider=provider, quarter=form.cleaned_data["quarter"], acting_user=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("returns:list")
+        return redirect("returns:detail", pk=return_obj.pk)
+
+
+class ReturnDetailView(ScopedObjectMixin, TemplateView):
+    """The quarter view of one provider's return: status, due date, figures and ratings, every version."""
+
+    model = Return
+    select_related = ("provider", "reviewed_by")
+    template_name = "returns/return_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user, ret = self.request.user, self.object
+        versions = list(ret.versions.select_related("submitted_by"))
+        shown = next((v for v in versions if str(v.number) == self.request.GET.get("version")), versions[-1])
+        metrics = catalogue.metrics_for(ret.provider.kind)
+        book = services.SchemeBook([ret.provider_id], metrics)
+        shown.return_obj = ret
+        rated = services.rate_versions([shown], book, metrics)[shown.pk]
+        problems = []
+        if ret.is_editable:
+            blocking, problems = actions.submission_problems(ret)
+            problems = list({p.where() + p.message: p for p in [*problems, *blocking]}.values())
+        can_change = can(user, Return, CHANGE, ret.provider)
+        return super().get_context_data(
+            ret=ret,
+            versions=versions,
+            shown=shown,
+            rated=list(rated.values()),
+            problems=problems,
+            today=timezone.localdate(),
+            can_edit=can_change and ret.is_editable,
+            can_review=user.role in REVIEWERS and ret.status == ReturnStatus.SUBMITTED,
+            actions=TrackedAction.objects.restrict(user).for_source(ret),
+            history=history_for(ret)[:30],
+            **kwargs,
+        )
+
+
+class EditableReturnMixin(ScopedObjectMixin):
+    model = Return
+    scope_action = CHANGE
+    select_related = ("provider",)
+
+    def get_object(self):
+        obj = super().get_object()
+        if self.request.user.role not in RETURN_EDITORS:
+            raise PermissionDenied("Your role cannot change returns.")
+        return obj
+
+
+class ReturnEditView(EditableReturnMixin, ActionFormView):
+    """The web form: every applicable metric with its breakdowns."""
+
+    form_class = ReturnFiguresForm
+    template_name = "returns/return_form.html"
+    submit_label = "Save figures"
+
+    @property
+    def page_title(self):
+        return f"{self.object.quarter} return: {self.object.provider.name}"
+
+    def get_form_kwargs(self):
+        ret = self.object
+        return {
+            **super().get_form_kwargs(),
+            "metrics": catalogue.metrics_for(ret.provider.kind),
+            "local_authorities": catalogue.local_authorities_for(ret.provider.icb_id),
+            "entries": services.entries_of(services.working_version(ret)),
+        }
+
+    def perform(self, form):
+        return actions.do_save_figures(
+            self.object, entries=form.entries, acting_user=self.request.user, source=Source.WEB
+        )
+
+    def get_success_url(self):
+        return reverse("returns:detail", args=[self.object.pk])
+
+
+class ReturnSubmitView(EditableReturnMixin, View):
+    def post(self, request, pk):
+        try:
+            actions.do_submit_return(self.object, acting_user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "Return submitted.")
+        return redirect("returns:detail", pk=pk)
+
+
+class ReviewMixin(ScopedObjectMixin):
+    model = Return
+    select_related = ("provider",)
+
+    def get_object(self):
+        obj = super().get_object()
+        if self.request.user.role not in REVIEWERS:
+            raise PermissionDenied("Only the ICB safeguarding team reviews returns.")
+        return obj
+
+
+class ReturnSendBackView(ReviewMixin, ActionFormView):
+    form_class = CommentForm
+    submit_label = "Return for correction"
+
+    @property
+    def page_title(self):
+        return f"Return for correction: {self.object}"
+
+    def perform(self, form):
+        return actions.do_return_for_correction(
+            self.object, comment=form.cleaned_data["comment"], acting_user=self.request.user
+        )
+
+    def get_success_url(self):
+        return reverse("returns:detail", args=[self.object.pk])
+
+
+class ReturnAcceptView(ReviewMixin, View):
+    def post(self, request, pk):
+        try:
+            actions.do_accept_return(self.object, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("returns:detail", pk=pk)
+
+
+class TemplateDownloadView(EditableReturnMixin, View):
+    def get(self, request, pk):
+        ret = self.object
+        content = spreadsheet.build_template(
+            ret.provider, ret.quarter, entries=services.entries_of(services.working_version(ret))
+        )
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        filename = f"return-{ret.provider.ods_code or ret.provider_id}-{ret.quarter.slug}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class UploadView(EditableReturnMixin, ActionFormView):
+    form_class = UploadForm
+    template_name = "returns/upload.html"
+    submit_label = "Upload"
+
+    @property
+    def page_title(self):
+        return f"Upload the {self.object.quarter} return template"
+
+    def perform(self, form):
+        return spreadsheet.import_upload(self.object, form.cleaned_data["file"], acting_user=self.request.user)
+
+    def get_success_url(self):
+        messages.success(self.request, "The template was read and its figures saved. Check them, then submit.")
+        return reverse("returns:detail", args=[self.object.pk])
+
+
+class MatrixView(RoleRequiredMixin, TemplateView):
+    """The ICB's RAG matrix: providers × metrics for a quarter, with completeness and timeliness."""
+
+    allowed_roles = ICB_ROLES
+    template_name = "returns/matrix.html"
+
+    def get_context_data(self, **kwargs):
+        user, today = self.request.user, timezone.localdate()
+        quarter = selected_quarter(self.request)
+        kind = self.request.GET.get("kind", "")
+        sort = self.request.GET.get("sort", "")
+        matrix = services.build_matrix(
+            allowed_organisations(user),
+            Return.objects.restrict(user),
+            quarter,
+            kind=kind or None,
+            sort=sort,
+            today=today,
+            icb_id=user.organisation.icb_id,
+        )
+        kinds = [(k, label) for k, label in OrganisationKind.choices if k in services.REPORTING_KINDS]
+        return super().get_context_data(
+            matrix=matrix,
+            quarter=quarter,
+            quarters=quarter_choices(today),
+            kinds=kinds,
+            kind=kind,
+            sort=sort,
+            **kwargs,
+        )
+
+
+class CellView(ScopedObjectMixin, TemplateView):
+    """Drill-down from a matrix cell: the figures and breakdown behind one metric's rating."""
+
+    model = Return
+    select_related = ("provider",)
+    template_name = "returns/cell.html"
+
+    def get_context_data(self, **kwargs):
+        ret = self.object
+        try:
+            metric = Metric.objects.get(code=self.kwargs["code"])
+        except Metric.DoesNotExist as missing:
+            raise Http404("No such metric.") from missing
+        version = services.latest_submitted_versions([ret]).get(ret.pk) or services.working_version(ret)
+        version.return_obj = ret
+        value = MetricValue.objects.filter(version=version, metric=metric).prefetch_related("breakdown").first()
+        book = services.SchemeBook([ret.provider_id], [metric])
+        scheme = book.scheme(ret.provider_id, metric.pk, ret.quarter)
+        rated = services.rate_value(metric, value, scheme, ret.quarter)
+        authorities = dict(catalogue.local_authorities_for(ret.provider.icb_id))
+        tables = []
+        rows = list(value.breakdown.all()) if value else []
+        for dimension in metric.breakdowns:
+            labels = dict(catalogue.categories(dimension, authorities.items()))
+            table_rows = []
+            for row in rows:
+                if row.dimension == dimension:
+                    pct = rules.percentage(row.numerator, row.denominator)
+                    table_rows.append(
+                        {
+                            "label": labels.get(row.category, row.category),
+                            "row": row,
+                            "pct": None if pct is None else f"{float(pct):.1f}%",
+                        }
+                    )
+            tables.append({"title": catalogue.dimension_title(dimension), "rows": table_rows})
+        previous = services.trend(
+            ret.provider,
+            Return.objects.restrict(self.request.user),
+            rules.quarters_up_to(ret.quarter, conf.trend_quarters()),
+            [metric],
+        )
+        return super().get_context_data(
+            ret=ret,
+            metric=metric,
+            version=version,
+            rated=rated,
+            tables=tables,
+            trend=previous.get(metric.code, []),
+            can_open_action=self.request.user.role in ACTION_EDITORS and rated.rating in (rules.RED, rules.AMBER),
+            actions=[
+                a
+                for a in TrackedAction.objects.restrict(self.request.user).for_source(ret)
+                if f", {metric.code} " in a.source_label
+            ],
+            **kwargs,
+        )
+
+
+class OpenActionView(ScopedObjectMixin, ActionFormView):
+    """Open an action in the shared tracker for a red or amber metric."""
+
+    model = Return
+    select_related = ("provider",)
+    form_class = TrackedActionForm
+    submit_label = "Open action"
+
+    def get_object(self):
+        obj = super().get_object()
+        if self.request.user.role not in ACTION_EDITORS:
+            raise PermissionDenied("Your role cannot open actions.")
+        try:
+            self.metric = Metric.objects.get(code=self.kwargs["code"])
+        except Metric.DoesNotExist as missing:
+            raise Http404("No such metric.") from missing
+        return obj
+
+    @property
+    def page_title(self):
+        return f"Open an action: {self.metric.title}, {self.object}"
+
+    def perform(self, form):
+        ret = self.object
+        version = services.latest_submitted_versions([ret]).get(ret.pk)
+        value = MetricValue.objects.filter(version=version, metric=self.metric).first() if version else None
+        scheme = services.SchemeBook([ret.provider_id], [self.metric]).scheme(
+            ret.provider_id, self.metric.pk, ret.quarter
+        )
+        rating = services.rate_value(self.metric, value, scheme, ret.quarter).rating
+        return actions.do_open_metric_action(
+            ret, metric=self.metric, rating=rating, acting_user=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("returns:cell", args=[self.object.pk, self.metric.code])
+
+
+class ProviderScopeMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.provider = allowed_organisations(request.user).filter(pk=kwargs["provider"]).first()
+            if self.provider is None:
+                raise Http404("Not found, or not yours to see.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class TrendView(ProviderScopeMixin, TemplateView):
+    """A provider's eight-quarter trend: ratings per metric per quarter, with a chart per main metric."""
+
+    template_name = "returns/trend.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        quarter = selected_quarter(self.request)
+        quarters = rules.quarters_up_to(quarter, conf.trend_quarters())
+        metrics = catalogue.metrics_for(self.provider.kind)
+        trend = services.trend(self.provider, Return.objects.restrict(self.request.user), quarters, metrics)
+        rows = [{"metric": m, "cells": trend[m.code]} for m in metrics]
+        return super().get_context_data(
+            provider=self.provider, quarters=quarters, rows=rows, quarter=quarter, today=today, **kwargs
+        )
+
+
+class TrendChartView(ProviderScopeMixin, View):
+    def get(self, request, provider, code):
+        try:
+            metric = Metric.objects.get(code=code)
+        except Metric.DoesNotExist as missing:
+            raise Http404("No such metric.") from missing
+        quarter = selected_quarter(request)
+        quarters = rules.quarters_up_to(quarter, conf.trend_quarters())
+        trend = services.trend(self.provider, Return.objects.restrict(request.user), quarters, [metric])
+        png = charts.trend_png(metric, trend.get(code, [(q, None) for q in quarters]))
+        return HttpResponse(png, content_type="image/png")
+
+
+class OverrideListView(RoleRequiredMixin, TemplateView):
+    allowed_roles = ICB_ROLES
+    template_name = "returns/overrides.html"
+
+    def get_context_data(self, **kwargs):
+        overrides = (
+            ThresholdOverride.objects.restrict(self.request.user)
+            .select_related("contract__provider", "metric", "created_by")
+            .order_by("contract__provider__name", "metric__position", "effective_from")
+        )
+        rows = [
+            {"o": o, "scheme": rules.Scheme.from_dict(o.scheme, gap_rating=conf.multi_agency_gap_rating())}
+            for o in overrides
+        ]
+        metrics = [
+            {"m": m, "scheme": rules.Scheme.from_dict(m.scheme, gap_rating=conf.multi_agency_gap_rating())}
+            for m in Metric.objects.filter(active=True)
+        ]
+        return super().get_context_data(
+            rows=rows, metrics=metrics, can_add=self.request.user.role in OVERRIDE_EDITORS, **kwargs
+        )
+
+
+class OverrideCreateView(RoleRequiredMixin, ActionFormView):
+    allowed_roles = OVERRIDE_EDITORS
+    form_class = OverrideForm
+    page_title = "Set a contract's thresholds for a metric"
+    submit_label = "Save thresholds"
+
+    def get_form_kwargs(self):
+        contracts = Contract.objects.restrict(self.request.user).filter(archived_at__isnull=True)
+        return {**super().get_form_kwargs(), "contracts": contracts.select_related("provider")}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        scheme = actions.override_scheme(
+            green_above=data["green_above"],
+            amber_from=data["amber_from"],
+            require_breakdown=data["require_breakdown"],
+            target=data["target"],
+        )
+        return actions.do_set_threshold_override(
+            contract=data["contract"],
+            metric=data["metric"],
+            effective_from=data["effective_from"],
+            scheme=scheme,
+            reason=data["reason"],
+            acting_user=self.request.user,
+        )
+
+    def get_success_url(self):
+        return reverse("returns:overrides")
+
+
+class CatalogueView(LoginRequiredMixin, TemplateView):
+    template_name = "returns/catalogue.html"
+
+    def get_context_data(self, **kwargs):
+        gap = conf.multi_agency_gap_rating()
+        metrics = [
+            {
+                "m": m,
+                "scheme": rules.Scheme.from_dict(m.scheme, gap_rating=gap),
+                "breakdowns": [catalogue.dimension_title(d) for d in m.breakdowns],
+                "kinds": [OrganisationKind(k).label for k in m.applies_to if k in OrganisationKind.values],
+            }
+            for m in Metric.objects.filter(active=True)
+        ]
+        return super().get_context_data(metrics=metrics, version=catalogue.data()["version"], **kwargs)
+
+
+class ReportView(RoleRequiredMixin, ActionFormView):
+    """The quarterly assurance report: the designated professional writes the narrative, then generates it."""
+
+    allowed_roles = ICB_ROLES
+    form_class = NarrativeForm
+    template_name = "returns/report.html"
+    submit_label = "Save narrative"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.quarter = selected_quarter(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if request.user.role not in REPORT_WRITERS:
+            raise PermissionDenied("Only the designated professional writes the narrative.")
+        return super().post(request, *args, **kwargs)
+
+    def get_initial(self):
+        narrative = self.narrative()
+        return {"text": narrative.text} if narrative else {}
+
+    def narrative(self):
+        return ReportNarrative.objects.filter(
+            icb_id=self.request.user.organisation.icb_id, period=self.quarter.index
+        ).first()
+
+    def perform(self, form):
+        return actions.do_save_narrative(
+            icb=self.request.user.organisation.icb,
+            quarter=self.quarter,
+            text=form.cleaned_data["text"],
+            acting_user=self.request.user,
+        )
+
+    def get_success_url(self):
+        return f"{reverse('returns:report')}?quarter={self.quarter.slug}"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            quarter=self.quarter,
+            quarters=quarter_choices(timezone.localdate()),
+            narrative=self.narrative(),
+            can_write=self.request.user.role in REPORT_WRITERS,
+            **kwargs,
+        )
+
+
+class ReportFileView(RoleRequiredMixin, View):
+    allowed_roles = ICB_ROLES
+    kind = "pdf"
+
+    def get(self, request):
+        quarter = selected_quarter(request)
+        icb = request.user.organisation.icb
+        if self.kind == "pdf":
+            content, content_type = reports.assurance_pdf(icb, quarter), "application/pdf"
+        else:
+            content = reports.assurance_xlsx(icb, quarter)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(content, content_type=content_type)
+        filename = f"safeguarding-assurance-{icb.ods_code or icb.pk}-{quarter.slug}.{self.kind}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
