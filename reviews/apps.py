@@ -6,8 +6,7 @@ from core.choices import ALL_ROLES, ICB_ROLES
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = "Statutory reviews and learning"
-    menu = []
-    menu_later = [
+    menu = [
         ("Reviews", "reviews:list", ALL_ROLES),
         ("Learning", "reviews:learning", ICB_ROLES),
     ]

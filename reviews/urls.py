@@ -1,2 +1,21 @@
+from django.urls import path
+
+from reviews import views
+
 app_name = "reviews"
-urlpatterns = []
+urlpatterns = [
+    path("", views.ReviewListView.as_view(), name="list"),
+    path("add/", views.ReviewCreateView.as_view(), name="add"),
+    path("learning/", views.LearningOverviewView.as_view(), name="learning"),
+    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("notifications/xlsx/", views.NotificationExportView.as_view(), name="notifications-xlsx"),
+    path("contributions/<int:pk>/edit/", views.ContributionUpdateView.as_view(), name="contribution-edit"),
+    path("<int:pk>/", views.ReviewDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.ReviewEditView.as_view(), name="edit"),
+    path("<int:pk>/decision/", views.ReviewDecisionView.as_view(), name="decision"),
+    path("<int:pk>/archive/", views.ReviewArchiveView.as_view(), name="archive"),
+    path("<int:pk>/terms-of-reference/", views.TermsOfReferenceView.as_view(), name="tor"),
+    path("<int:pk>/contributions/add/", views.ContributionAddView.as_view(), name="contribution-add"),
+    path("<int:pk>/recommendations/add/", views.RecommendationAddView.as_view(), name="recommendation-add"),
+    path("<int:pk>/learning/add/", views.LearningAddView.as_view(), name="learning-add"),
+]

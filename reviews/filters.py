@@ -1,0 +1,57 @@
+"""One filterset per model, shared by the pages and the API."""
+
+import django_filters
+from django.db.models import Q
+
+from reviews.choices import ACTIVE_STATUSES, ContributionKind, ContributionStatus, ReviewStatus
+from reviews.models import Contribution, LearningEntry, Recommendation, Review, ReviewKind, Theme
+
+
+class ReviewFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Reference or subject")
+    kind = django_filters.ModelChoiceFilter(
+        queryset=ReviewKind.objects.all(), to_field_name="code", empty_label="All kinds"
+    )
+    status = django_filters.ChoiceFilter(choices=ReviewStatus.choices, empty_label="Any status")
+    theme = django_filters.ModelChoiceFilter(field_name="themes", queryset=Theme.objects.all(), empty_label="Any theme")
+    active = django_filters.BooleanFilter(method="filter_active", label="Open or under way")
+    archived = django_filters.BooleanFilter(field_name="archived_at", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = Review
+        fields = ["q", "kind", "status", "theme", "active", "archived", "lead_partnership"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q(subject_reference__icontains=value)
+        if value.upper().startswith("R") and value[1:].isdigit():
+            condition |= Q(pk=int(value[1:]))
+        return queryset.filter(condition)
+
+    def filter_active(self, queryset, name, value):
+        return queryset.filter(status__in=ACTIVE_STATUSES) if value else queryset.exclude(status__in=ACTIVE_STATUSES)
+
+
+class ContributionFilter(django_filters.FilterSet):
+    review = django_filters.NumberFilter(field_name="involvement__review")
+    organisation = django_filters.NumberFilter(field_name="involvement__organisation")
+    kind = django_filters.ChoiceFilter(choices=ContributionKind.choices)
+    status = django_filters.ChoiceFilter(choices=ContributionStatus.choices)
+
+    class Meta:
+        model = Contribution
+        fields = ["review", "organisation", "kind", "status"]
+
+
+class RecommendationFilter(django_filters.FilterSet):
+    class Meta:
+        model = Recommendation
+        fields = ["review", "organisations"]
+
+
+class LearningFilter(django_filters.FilterSet):
+    class Meta:
+        model = LearningEntry
+        fields = ["review", "briefing_issued"]

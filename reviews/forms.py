@@ -1,0 +1,166 @@
+from django import forms
+
+from core.forms import NHSFormMixin
+from core.scoping import allowed_organisations
+from organisations.choices import PARTNER_KINDS, PROVIDER_KINDS
+from reviews.choices import ContributionKind, DecisionOutcome
+from reviews.models import PARTNERSHIP_KINDS, Contribution, LearningEntry, Review, ReviewKind, Theme
+
+DATE_WIDGETS = dict.fromkeys(
+    ("incident_date", "awareness_date", "notification_date", "decision_date", "initiation_date", "publication_date"),
+    forms.DateInput,
+)
+ACKNOWLEDGE_HELP = (
+    "Vigil warns when a field looks like a person's name or holds a valid NHS number. Tick only if you have "
+    "checked that it is a pseudonym."
+)
+
+
+class ReviewForm(NHSFormMixin, forms.ModelForm):
+    abuse_or_neglect = forms.NullBooleanField(
+        label="Abuse or neglect known or suspected", widget=forms.NullBooleanSelect, required=False
+    )
+    subject_has_children = forms.NullBooleanField(
+        label="Subject has children", widget=forms.NullBooleanSelect, required=False
+    )
+    tor_link = forms.URLField(label="Terms of reference link", required=False, assume_scheme="https")
+    acknowledge_identifiers = forms.BooleanField(
+        label="I confirm there is no real name or NHS number here", required=False, help_text=ACKNOWLEDGE_HELP
+    )
+
+    class Meta:
+        model = Review
+        fields = [
+            "kind",
+            "subject_reference",
+            "summary",
+            "abuse_or_neglect",
+            "harm",
+            "subject_age",
+            "subject_has_children",
+            "lead_partnership",
+            "incident_date",
+            "awareness_date",
+            "notification_date",
+            "decision_date",
+            "initiation_date",
+            "publication_date",
+            "status",
+            "themes",
+            "linked_reviews",
+            "tor_file",
+            "tor_link",
+        ]
+        widgets = {**DATE_WIDGETS, "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].queryset = ReviewKind.objects.filter(active=True)
+        self.fields["lead_partnership"].queryset = allowed_organisations(user).filter(
+            kind__in=PARTNERSHIP_KINDS, archived_at__isnull=True
+        )
+        self.fields["themes"].queryset = Theme.objects.filter(active=True)
+        linked = Review.objects.restrict(user).filter(archived_at__isnull=True).select_related("kind")
+        if self.instance.pk:
+            linked = linked.exclude(pk=self.instance.pk)
+        self.fields["linked_reviews"].queryset = linked
+        for name in ("linked_reviews", "themes"):
+            self.fields[name].help_text = "Hold Ctrl (Cmd on a Mac) to choose more than one."
+
+    def _post_clean(self):
+        """Model validation runs in the action, with the acknowledgement."""
+
+    def action_fields(self, changed_only=False):
+        """The cleaned data for the action: a new or cleared file only; on edit, only what changed."""
+        data = dict(self.cleaned_data)
+        if changed_only:
+            data = {name: value for name, value in data.items() if name in self.changed_data}
+            data["acknowledge_identifiers"] = self.cleaned_data.get("acknowledge_identifiers", False)
+        if "tor_file" not in self.changed_data:
+            data.pop("tor_file", None)
+        elif data.get("tor_file") is False:  # "clear" ticked
+            data["tor_file"] = ""
+        return data
+
+
+class DecisionForm(NHSFormMixin, forms.Form):
+    decision_date = forms.DateField(widget=forms.DateInput)
+    outcome = forms.ChoiceField(label="What was decided", choices=DecisionOutcome.choices)
+    initiation_date = forms.DateField(
+        widget=forms.DateInput,
+        required=False,
+        help_text="When the review (for a rapid review: the CSPR) was initiated, if known.",
+    )
+
+
+def involvable_organisations(user):
+    return allowed_organisations(user).filter(kind__in=PROVIDER_KINDS | PARTNER_KINDS, archived_at__isnull=True)
+
+
+class ContributionForm(NHSFormMixin, forms.Form):
+    organisation = forms.ModelChoiceField(queryset=None)
+    kinds = forms.MultipleChoiceField(
+        label="What it must contribute",
+        choices=ContributionKind.choices,
+        help_text="Hold Ctrl (Cmd on a Mac) to choose more than one.",
+    )
+    due_date = forms.DateField(widget=forms.DateInput)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = involvable_organisations(user)
+
+
+class ContributionUpdateForm(NHSFormMixin, forms.ModelForm):
+    class Meta:
+        model = Contribution
+        fields = ["status", "submitted_on", "due_date", "notes"]
+        widgets = {"submitted_on": forms.DateInput, "due_date": forms.DateInput}
+
+    def __init__(self, *args, can_change_due_date, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_change_due_date:
+            del self.fields["due_date"]
+
+    def _post_clean(self):
+        """Validated by the action."""
+
+
+class RecommendationForm(NHSFormMixin, forms.Form):
+    text = forms.CharField(label="Recommendation", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    organisations = forms.ModelMultipleChoiceField(
+        label="Organisations it is assigned to",
+        queryset=None,
+        required=False,
+        help_text="Each organisation gets its own action in the tracker. Hold Ctrl (Cmd) to choose more than one.",
+    )
+    action_title = forms.CharField(
+        label="What will be done",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Leave blank to use the recommendation's words.",
+    )
+    owner = forms.CharField(max_length=150, required=False, help_text="The post responsible in each organisation.")
+    due_date = forms.DateField(widget=forms.DateInput, required=False)
+    success_measure = forms.CharField(
+        label="How success will be measured", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = involvable_organisations(user)
+
+
+class LearningForm(NHSFormMixin, forms.ModelForm):
+    class Meta:
+        model = LearningEntry
+        fields = ["key_findings", "briefing_issued", "briefing_title", "disseminated_to", "date"]
+        widgets = {
+            "date": forms.DateInput,
+            "key_findings": forms.Textarea(attrs={"rows": 4}),
+            "disseminated_to": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def _post_clean(self):
+        """Validated by the action."""
