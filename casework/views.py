@@ -63,7 +63,8 @@ class RegisterMixin(LoginRequiredMixin):
         return record
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(register=self.register, **kwargs)
+        kwargs["register"] = self.register  # replaces the slug from the URL
+        return super().get_context_data(**kwargs)
 
 
 class IndexView(RoleRequiredMixin, TemplateView):
@@ -422,4 +423,5 @@ class AccessLogView(RoleRequiredMixin, TemplateView):
             raise Http404("Not found, or not yours to see.")
         entries = history_for(record).select_related("content_type")
         views = [e for e in entries if e.action == LogEntry.Action.ACCESS]
-        return super().get_context_data(register=register, record=record, entries=entries, views=views, **kwargs)
+        kwargs["register"] = register
+        return super().get_context_data(record=record, entries=entries, views=views, **kwargs)
