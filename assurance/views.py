@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -211,11 +212,11 @@ class SectionEditView(AssessmentMixin, CompleterMixin, ActionFormView):
     form_class = SectionForm
     template_name = "assurance/section_form.html"
 
-    def get_section(self):
+    @cached_property
+    def section(self):
         return get_object_or_404(Section, pk=self.kwargs["section_pk"], framework_id=self.object.cycle.framework_id)
 
     def get_form_kwargs(self):
-        self.section = self.get_section()
         responses = self.object.responses.filter(requirement__section=self.section).select_related("requirement")
         return {**super().get_form_kwargs(), "responses": responses}
 
