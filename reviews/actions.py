@@ -256,8 +256,11 @@ def do_add_recommendation(
     return recommendation
 
 
-def do_update_recommendation(recommendation, *, acting_user, text):
-    if not (text or "").strip():
+def do_update_recommendation(recommendation, *, acting_user, text=None):
+    """Reword a recommendation. Its organisations and actions stay: add a new recommendation to change them."""
+    if text is None:
+        return recommendation
+    if not text.strip():
         raise ValidationError({"text": "Write the recommendation."})
     return save_fields(recommendation, {"text": text.strip()}, acting_user=acting_user)
 

@@ -1,0 +1,171 @@
+import datetime as dt
+
+import pytest
+
+from core import actions as core_actions
+from core.choices import Role
+from core.models import TrackedAction
+from reviews import actions
+from reviews.models import Contribution, Recommendation, Review
+
+
+@pytest.fixture
+def api(world):
+    return world.api(Role.DESIGNATED)
+
+
+class TestReviewsApi:
+    def test_it_opens_a_review_and_returns_milestones_and_hints(self, api, partnerships, today):
+        response = api.post(
+            "/api/v1/reviews/",
+            {
+                "kind": "dhr",
+                "subject_reference": "Adult R",
+                "lead_partnership": partnerships["csp"].pk,
+                "notification_date": (today - dt.timedelta(days=3)).isoformat(),
+                "subject_age": 17,
+            },
+            format="json",
+        )
+        assert response.status_code == 201, response.content
+        body = response.json()
+        assert body["reference"] == f"R{body['id']:04d}"
+        decision, report = body["milestones"]
+        assert decision["code"] == "dhr_decision" and decision["state"] in {"due", "due_soon"}
+        assert report["state"] == "pending" and report["due"] is None and report["waiting_for"] == "decision date"
+        assert body["eligibility_hints"][0]["source"] == "NEL 8.4"
+
+    def test_bad_input_is_400_with_field_errors_and_nothing_saved(self, api, partnerships, today):
+        response = api.post(
+            "/api/v1/reviews/",
+            {
+                "kind": "rapid_review",
+                "subject_reference": "Child Q",
+                "notification_date": today.isoformat(),
+                "decision_date": (today - dt.timedelta(days=1)).isoformat(),
+            },
+            format="json",
+        )
+        assert response.status_code == 400
+        assert "cannot be before the notification date" in response.json()["decision_date"][0]
+        assert not Review.objects.exists()
+        response = api.post(
+            "/api/v1/reviews/", {"kind": "rapid_review", "subject_reference": "999 000 0018"}, format="json"
+        )
+        assert "acknowledge_identifiers" in response.json()
+        assert api.post(
+            "/api/v1/reviews/", {"kind": "sar", "subject_reference": "A", "colour": 1}, format="json"
+        ).json() == {"colour": ["Unknown field."]}
+
+    def test_decision_opens_a_cspr(self, api, open_review, today):
+        rapid = open_review()
+        response = api.post(
+            f"/api/v1/reviews/{rapid.pk}/decision/",
+            {"decision_date": today.isoformat(), "outcome": "local_cspr", "initiation_date": today.isoformat()},
+            format="json",
+        )
+        assert response.status_code == 200, response.content
+        assert response.json()["kind"] == "cspr_local" and response.json()["linked_reviews"] == [rapid.pk]
+
+    def test_delete_is_refused_and_archive_offered(self, api, open_review):
+        review = open_review()
+        assert api.delete(f"/api/v1/reviews/{review.pk}/").status_code == 405
+        assert api.post(f"/api/v1/reviews/{review.pk}/archive/").json()["archived_at"]
+
+    def test_notification_list_for_icb_staff_only(self, world, api, open_review):
+        review = open_review()
+        body = api.get("/api/v1/reviews/notification-list/").json()
+        assert [r["id"] for r in body["reviews"]] == [review.pk]
+        assert world.api(Role.PROVIDER).get("/api/v1/reviews/notification-list/").status_code == 403
+
+
+class TestSubResources:
+    def test_contributions_created_by_the_icb_and_updated_by_the_provider(self, world, api, open_review, today):
+        review = open_review()
+        response = api.post(
+            "/api/v1/review-contributions/",
+            {
+                "review": review.pk,
+                "organisation": world.provider.pk,
+                "kind": "chronology",
+                "due_date": today.isoformat(),
+            },
+            format="json",
+        )
+        assert response.status_code == 201, response.content
+        contribution_id = response.json()["id"]
+        provider = world.api(Role.PROVIDER)
+        assert (
+            provider.patch(
+                f"/api/v1/review-contributions/{contribution_id}/", {"due_date": today.isoformat()}, format="json"
+            ).status_code
+            == 403
+        )
+        response = provider.patch(
+            f"/api/v1/review-contributions/{contribution_id}/", {"status": "submitted"}, format="json"
+        )
+        assert response.status_code == 200 and response.json()["submitted_on"] == today.isoformat()
+        assert (
+            world.api(world.other_provider_user).get(f"/api/v1/review-contributions/{contribution_id}/").status_code
+            == 404
+        )
+
+    def test_a_provider_cannot_ask_for_contributions(self, world, open_review, today):
+        review = open_review()
+        actions.do_add_contributions(
+            review, organisation=world.provider, kinds=["chronology"], due_date=today, acting_user=None
+        )
+        response = world.api(Role.PROVIDER).post(
+            "/api/v1/review-contributions/",
+            {
+                "review": review.pk,
+                "organisation": world.provider.pk,
+                "kind": "agency_report",
+                "due_date": today.isoformat(),
+            },
+            format="json",
+        )
+        assert response.status_code in {400, 403}
+        assert Contribution.objects.count() == 1
+
+    def test_recommendations_need_an_organisation_and_report_closure(self, world, api, open_review, today):
+        review = open_review()
+        data = {
+            "review": review.pk,
+            "text": "Improve information sharing",
+            "owner": "Named nurse",
+            "due_date": (today + dt.timedelta(days=30)).isoformat(),
+            "success_measure": "Audit",
+        }
+        response = api.post("/api/v1/review-recommendations/", {**data, "organisations": []}, format="json")
+        assert response.status_code == 400
+        assert response.json()["organisations"] == ["Assign the recommendation to at least one organisation."]
+        assert not Recommendation.objects.exists()
+        response = api.post(
+            "/api/v1/review-recommendations/", {**data, "organisations": [world.provider.pk]}, format="json"
+        )
+        assert response.status_code == 201, response.content
+        body = response.json()
+        assert body["closed"] is False and len(body["actions"]) == 1
+        action = TrackedAction.objects.get(pk=body["actions"][0]["id"])
+        core_actions.do_complete_action(action, evidence="Done", acting_user=world.user(Role.PROVIDER))
+        core_actions.do_verify_action(action, acting_user=world.user(Role.DESIGNATED))
+        assert api.get(f"/api/v1/review-recommendations/{body['id']}/").json()["closed"] is True
+        refused = api.patch(f"/api/v1/review-recommendations/{body['id']}/", {"organisations": []}, format="json")
+        assert refused.status_code == 400
+
+    def test_learning_entries(self, api, open_review, today):
+        review = open_review()
+        response = api.post(
+            "/api/v1/review-learning/",
+            {"review": review.pk, "key_findings": "Curiosity", "disseminated_to": "Forum", "date": today.isoformat()},
+            format="json",
+        )
+        assert response.status_code == 201, response.content
+        assert api.get(f"/api/v1/review-learning/?review={review.pk}").json()["count"] == 1
+
+    def test_kinds_and_themes_are_listed(self, api):
+        kinds = api.get("/api/v1/review-kinds/").json()["results"]
+        rapid = next(k for k in kinds if k["code"] == "rapid_review")
+        assert [m["amount"] for m in rapid["milestones"]] == [5, 15]
+        assert api.get("/api/v1/review-themes/").json()["count"] >= 7
