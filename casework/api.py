@@ -13,9 +13,17 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from casework import actions, exports, registers
+from casework.forms import local_authorities_for
 from casework.models import EscalationStage, InformationRequest
 from core.api import ScopedOrganisationField, ScopedViewSet, StrictSerializer
 from core.audit import log_access
+
+
+class LocalAuthorityField(serializers.PrimaryKeyRelatedField):
+    """A local authority of the user's ICB; any other id reads as 'does not exist'."""
+
+    def get_queryset(self):
+        return local_authorities_for(self.context["request"].user)
 
 
 def _serializer(register, fields, name):
@@ -24,7 +32,10 @@ def _serializer(register, fields, name):
         for f in register.model._meta.concrete_fields
         if f.name in fields and f.is_relation and f.related_model._meta.model_name == "organisation"
     ]
-    attrs = {name_: ScopedOrganisationField() for name_ in organisation_fields}
+    attrs = {
+        name_: LocalAuthorityField() if name_ == "local_authority" else ScopedOrganisationField()
+        for name_ in organisation_fields
+    }
     attrs["acknowledge_warnings"] = serializers.BooleanField(write_only=True, required=False, default=False)
     read_only = ["id", "reference", "archived_at"]
     attrs["Meta"] = type(

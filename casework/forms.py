@@ -7,6 +7,17 @@ from organisations.choices import OrganisationKind
 ACKNOWLEDGE_LABEL = "I have checked the warnings: this is a pseudonymous reference"
 
 
+def local_authorities_for(user):
+    """The local authorities the user's ICB works with (a provider user may name them too)."""
+    from organisations.models import Organisation
+
+    if not user.organisation_id:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        kind=OrganisationKind.LOCAL_AUTHORITY, icb_id=user.organisation.icb_id, archived_at__isnull=True
+    )
+
+
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -26,7 +37,7 @@ class CaseworkForm(NHSFormMixin, forms.ModelForm):
         for name, field in self.fields.items():
             model_field = self._meta.model._meta.get_field(name) if name != "acknowledge_warnings" else None
             if name == "local_authority":
-                field.queryset = in_scope.filter(kind=OrganisationKind.LOCAL_AUTHORITY)
+                field.queryset = local_authorities_for(user)
             elif isinstance(field, forms.ModelChoiceField):
                 field.queryset = in_scope
             if model_field is not None and model_field.get_internal_type() == "DateTimeField":
