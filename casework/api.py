@@ -13,6 +13,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from casework import actions, exports, registers
+from casework.filters import filter_for
 from casework.forms import local_authorities_for
 from casework.models import EscalationStage, InformationRequest
 from core.api import ScopedOrganisationField, ScopedViewSet, StrictSerializer
@@ -102,6 +103,7 @@ def _viewset(register, mixins=()):
         "queryset": register.model.objects.select_related(*register.select_related).prefetch_related(
             *register.prefetch_related
         ),
+        "filterset_class": filter_for(register.model),
         "full_serializer": full,
         "summary_serializer": summary,
         "serializer_class": full,
@@ -120,7 +122,7 @@ class EscalationStageActions:
         data = StageSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         actions.do_record_stage(escalation, acting_user=request.user, **data.validated_data)
-        stages = StageSerializer(escalation.stages.all(), many=True).data
+        stages = StageSerializer(EscalationStage.objects.filter(escalation=escalation), many=True).data
         return Response({"id": escalation.pk, "reference": escalation.reference, "stages": stages}, status=201)
 
 

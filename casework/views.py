@@ -4,7 +4,7 @@ record, its edit form or an export logs who saw it (core.audit.log_access)."""
 from auditlog.models import LogEntry
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 
 from casework import actions, exports, reports
 from casework.apps import CASEWORK_ROLES
+from casework.filters import filter_for
 from casework.forms import IncidentActionForm, InformationRequestForm, QuarterForm, ReturnedForm, StageForm
 from casework.models import Escalation, HealthNeedsConcern, InformationRequest, SeriousIncident
 from casework.registers import BY_SLUG, REGISTERS, display_value, label, readable_by
@@ -87,15 +88,10 @@ class RegisterListView(RegisterMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         register, params = self.register, self.request.GET
-        records = self.records().filter(archived_at__isnull=params.get("archived") != "true")
-        if text := params.get("q", "").strip():
-            query = Q(reference__icontains=text)
-            for name in register.model.pseudonym_fields:
-                query |= Q(**{f"{name}__icontains": text})
-            records = records.filter(query)
-        status = params.get("status", "")
-        if status and hasattr(register.model, "closed_on"):
-            records = records.filter(closed_on__isnull=status == "open")
+        queryset = self.records()
+        if params.get("archived") != "true":
+            queryset = queryset.filter(archived_at__isnull=True)
+        records = filter_for(register.model)(params, queryset=queryset).qs
         columns = [label(register.model, name) for name in register.summary]
         rows = [(record, [display_value(record, name) for name in register.summary]) for record in records[:500]]
         return super().get_context_data(

@@ -1,0 +1,137 @@
+"""The API: create with field errors and the acknowledge flag, child endpoints, filters, strictness."""
+
+import datetime as dt
+
+import pytest
+
+from casework.models import AdviceEntry, Allegation, EscalationStage, Referral
+from casework.tests import factories
+from casework.tests.test_actions import synthetic_nhs_number
+from core.choices import Role
+from core.models import TrackedAction
+
+FRIDAY = factories.RECENT
+
+
+@pytest.fixture
+def allegation_payload(world):
+    return {
+        "organisation": world.provider.pk,
+        "person_name": "Invented Person",
+        "person_role": "Porter",
+        "category": "risk",
+        "summary": "Synthetic.",
+        "made_on": FRIDAY.isoformat(),
+    }
+
+
+def test_hr_records_an_allegation_and_the_named_person_is_returned_only_in_full(world, allegation_payload):
+    api = world.api(Role.HR)
+    created = api.post("/api/v1/casework/allegations/", allegation_payload, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["reference"].startswith("ALG-")
+    listed = api.get("/api/v1/casework/allegations/").json()["results"][0]
+    assert "person_name" not in listed
+    assert api.get(f"/api/v1/casework/allegations/{listed['id']}/").json()["person_name"] == "Invented Person"
+
+
+def test_a_lado_date_before_the_allegation_is_a_400_naming_the_field(world, allegation_payload):
+    response = world.api(Role.HR).post(
+        "/api/v1/casework/allegations/", {**allegation_payload, "lado_informed_on": "2026-11-19"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "cannot be before the allegation" in response.json()["lado_informed_on"][0]
+    assert not Allegation.objects.exists()
+
+
+def test_an_outcome_without_closure_is_a_400(world, allegation_payload):
+    response = world.api(Role.HR).post(
+        "/api/v1/casework/allegations/", {**allegation_payload, "outcome": "false"}, format="json"
+    )
+    assert response.status_code == 400 and "closed_on" in response.json()
+
+
+def test_unknown_fields_are_refused_by_name(world, allegation_payload):
+    response = world.api(Role.HR).post(
+        "/api/v1/casework/allegations/", {**allegation_payload, "nhs_number": "x"}, format="json"
+    )
+    assert response.status_code == 400 and response.json() == {"nhs_number": ["Unknown field."]}
+
+
+def test_an_nhs_number_needs_the_acknowledge_flag(world):
+    payload = {
+        "organisation": world.icb.pk,
+        "local_authority": factories.local_authority(world).pk,
+        "subject_reference": synthetic_nhs_number(),
+        "referred_by": "Designated nurse",
+        "category": "neglect",
+        "telephoned_at": "2026-11-20T15:30:00Z",
+    }
+    api = world.api(Role.DESIGNATED)
+    refused = api.post("/api/v1/casework/referrals/", payload, format="json")
+    assert refused.status_code == 400 and "valid NHS number" in refused.json()["subject_reference"][0]
+    assert not Referral.objects.exists()
+    accepted = api.post("/api/v1/casework/referrals/", {**payload, "acknowledge_warnings": True}, format="json")
+    assert accepted.status_code == 201
+
+
+def test_a_provider_cannot_create_in_another_providers_name(world):
+    payload = {
+        "organisation": world.other_provider.pk,
+        "summary": "Synthetic.",
+        "occurred_on": FRIDAY.isoformat(),
+        "reported_on": FRIDAY.isoformat(),
+    }
+    response = world.api(Role.PROVIDER).post("/api/v1/casework/serious-incidents/", payload, format="json")
+    assert response.status_code == 400 and "does not exist" in response.json()["organisation"][0]
+
+
+def test_stages_are_posted_in_order(world):
+    escalation = factories.escalation(world, stages=[FRIDAY])
+    api = world.api(Role.PROVIDER)
+    url = f"/api/v1/casework/escalations/{escalation.pk}/stages/"
+    skipped = api.post(url, {"stage": 3, "reached_on": FRIDAY.isoformat(), "agreed": "x"}, format="json")
+    assert skipped.status_code == 400 and skipped.json() == {"stage": ["Stage 3 cannot be recorded before stage 2."]}
+    ok = api.post(url, {"stage": 2, "reached_on": FRIDAY.isoformat(), "agreed": "Team managers met"}, format="json")
+    assert ok.status_code == 201 and [s["stage"] for s in ok.json()["stages"]] == [1, 2]
+    assert EscalationStage.objects.count() == 2
+
+
+def test_information_requests_are_for_the_icb_team_only(world):
+    concern = factories.concern(world)
+    url = f"/api/v1/casework/complex-health-needs/{concern.pk}/requests/"
+    body = {"agency": world.other_provider.pk, "requested_on": FRIDAY.isoformat()}
+    assert world.api(Role.PROVIDER).post(url, body, format="json").status_code == 403
+    response = world.api(Role.ADMINISTRATOR).post(url, body, format="json")
+    assert response.status_code == 201 and response.json()["return_by"] == concern.return_deadline.isoformat()
+
+
+def test_incident_actions_land_in_the_shared_tracker(world):
+    incident = factories.incident(world)
+    body = {
+        "title": "Audit of safeguarding referrals",
+        "owner": "Named nurse",
+        "due_date": (dt.date.today() + dt.timedelta(days=20)).isoformat(),
+        "success_measure": "Audit presented to the safeguarding committee",
+    }
+    response = world.api(Role.PROVIDER).post(f"/api/v1/casework/serious-incidents/{incident.pk}/actions/", body)
+    assert response.status_code == 201
+    assert TrackedAction.objects.for_source(incident).count() == 1
+
+
+def test_the_api_filters_by_reference_and_status(world):
+    open_entry = factories.advice(world, subject_reference="Family 7")
+    factories.advice(world, subject_reference="Family 8")
+    api = world.api(Role.ADMINISTRATOR)
+    found = api.get("/api/v1/casework/advice/?q=family 7").json()["results"]
+    assert [row["id"] for row in found] == [open_entry.pk]
+    assert AdviceEntry.objects.count() == 2
+
+
+def test_records_are_archived_not_deleted(world):
+    entry = factories.advice(world)
+    api = world.api(Role.DESIGNATED)
+    assert api.delete(f"/api/v1/casework/advice/{entry.pk}/").status_code == 405
+    assert api.post(f"/api/v1/casework/advice/{entry.pk}/archive/").status_code == 200
+    entry.refresh_from_db()
+    assert entry.archived_at is not None
