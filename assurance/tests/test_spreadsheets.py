@@ -79,7 +79,8 @@ class TestBadImports:
         assert error.value.messages == [
             "Assessment, row 8, column A: the requirement code is missing.",
             "Assessment, row 9, column A: 'S11-99' is not a requirement of this assessment.",
-            "Assessment, row 10, column E: 'Mostly' is not a rating (Fully met, Partially met, Not met, Not applicable).",
+            "Assessment, row 10, column E: 'Mostly' is not a rating "
+            "(Fully met, Partially met, Not met, Not applicable).",
         ]
         assert not assessment.responses.exclude(rating="").exists()
 

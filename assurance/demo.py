@@ -1,0 +1,130 @@
+"""Synthetic demo data for standards assurance (every name and answer is invented).
+
+- Section 11, 2025/26 (closed, a year ago): three trusts signed off, for the roll-up comparison.
+- Section 11, 2026/27 (open, due in six weeks) for every demo provider: ZA1 signed off, ZA2 submitted,
+  ZA3 returned with a challenge, ZA7 in progress, the others not started.
+- Prevent, 2026/27 (due a week ago): ZA1 and ZA3 submitted, ZA9 (the care home with no Prevent lead)
+  late and not started.
+"""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from assurance import actions
+from assurance.choices import ReviewDecision
+from assurance.models import Cycle, Framework
+from assurance.reference import load_frameworks
+from core.actions import save_fields
+from core.models import User
+from organisations.choices import PROVIDER_KINDS
+from organisations.models import Organisation
+
+NARRATIVE = "Synthetic demo answer: the policy is in place, reviewed this year and known to staff."
+
+
+def load():
+    icb = Organisation.objects.filter(ods_code="QZZ").first()
+    if icb is None or Cycle.objects.filter(icb=icb).exists():
+        return
+    load_frameworks()
+    designated = User.objects.filter(username="designated").first()
+    providers = {
+        o.ods_code: o
+        for o in Organisation.objects.filter(icb=icb, kind__in=PROVIDER_KINDS).exclude(ods_code=None).order_by("name")
+    }
+
+    def user_of(code):
+        return User.objects.filter(username=f"provider.{code.lower()}").first()
+
+    today = timezone.localdate()
+    s11 = Framework.objects.filter(key="section11-children").order_by("-effective_date").first()
+    prevent = Framework.objects.filter(key="prevent").order_by("-effective_date").first()
+
+    previous = actions.do_open_cycle(
+        icb=icb,
+        framework=s11,
+        period_label="2025/26",
+        due_date=today + dt.timedelta(days=1),
+        organisations=[providers[c] for c in ("ZA1", "ZA2", "ZA3")],
+        acting_user=designated,
+    )
+    for code, shortfalls in (("ZA1", {"S11-11": "not_met"}), ("ZA2", {}), ("ZA3", {"S11-12": "partially_met"})):
+        assessment = previous.assessments.get(organisation=providers[code])
+        _complete(assessment, user_of(code), shortfalls)
+        _accept_all(assessment, designated)
+        actions.do_sign_off(assessment, acting_user=designated)
+    save_fields(previous, {"due_date": today - dt.timedelta(days=330)}, acting_user=designated)
+
+    current = actions.do_open_cycle(
+        icb=icb,
+        framework=s11,
+        period_label="2026/27",
+        due_date=today + dt.timedelta(days=42),
+        organisations=list(providers.values()),
+        acting_user=designated,
+    )
+    za1 = current.assessments.get(organisation=providers["ZA1"])
+    _complete(za1, user_of("ZA1"), {"S11-11": "partially_met"})
+    _accept_all(za1, designated)
+    actions.do_sign_off(za1, acting_user=designated)
+
+    za2 = current.assessments.get(organisation=providers["ZA2"])
+    _complete(za2, user_of("ZA2"), {"S11-10": "partially_met", "S11-12": "not_met"})
+
+    za3 = current.assessments.get(organisation=providers["ZA3"])
+    _complete(za3, user_of("ZA3"), {"S11-3": "partially_met"})
+    responses = list(za3.responses.select_related("requirement"))
+    decisions = dict.fromkeys(responses, (ReviewDecision.ACCEPTED, ""))
+    challenged = next(r for r in responses if r.requirement.code == "S11-7")
+    decisions[challenged] = (
+        ReviewDecision.CHALLENGED,
+        "Please attach the escalation policy and show it matches the partnership's procedure.",
+    )
+    actions.do_review(za3, decisions, acting_user=designated)
+
+    za7 = current.assessments.get(organisation=providers["ZA7"])
+    first_section = za7.responses.select_related("requirement").filter(requirement__section__order=1)
+    actions.do_save_responses(
+        za7, {r: {"rating": "fully_met", "narrative": NARRATIVE} for r in first_section}, acting_user=user_of("ZA7")
+    )
+
+    prevent_cycle = actions.do_open_cycle(
+        icb=icb,
+        framework=prevent,
+        period_label="2026/27",
+        due_date=today + dt.timedelta(days=1),
+        organisations=[providers[c] for c in ("ZA1", "ZA3", "ZA9")],
+        acting_user=designated,
+    )
+    for code in ("ZA1", "ZA3"):
+        _complete(prevent_cycle.assessments.get(organisation=providers[code]), user_of(code), {}, submit=True)
+    save_fields(prevent_cycle, {"due_date": today - dt.timedelta(days=7)}, acting_user=designated)
+
+
+def _complete(assessment, user, shortfalls, submit=True):
+    responses = list(assessment.responses.select_related("requirement"))
+    answers = {
+        r: {"rating": shortfalls.get(r.requirement.code, "fully_met"), "narrative": NARRATIVE} for r in responses
+    }
+    actions.do_save_responses(assessment, answers, acting_user=user)
+    for response in responses:
+        if response.requirement.code in shortfalls:
+            actions.do_add_shortfall_action(
+                response,
+                title=f"Close the gap found against {response.requirement.code}",
+                owner="Named nurse for safeguarding children",
+                due_date=timezone.localdate() + dt.timedelta(days=90),
+                success_measure="Audit shows the standard fully met; evidence sent to the designated nurse.",
+                acting_user=user,
+            )
+    actions.do_add_evidence_link(
+        responses[0], url="https://intranet.example.invalid/safeguarding/policy", acting_user=user
+    )
+    if submit:
+        actions.do_submit_assessment(assessment, acting_user=user)
+
+
+def _accept_all(assessment, designated):
+    responses = assessment.responses.select_related("requirement")
+    actions.do_review(assessment, dict.fromkeys(responses, (ReviewDecision.ACCEPTED, "")), acting_user=designated)

@@ -1,0 +1,67 @@
+from django.urls import reverse
+from django.utils import timezone
+
+from assurance import rules
+from assurance.choices import EDITABLE_STATUSES, AssessmentStatus
+from assurance.models import REVIEWERS, Assessment
+from core.choices import Role
+from core.home import Panel
+
+
+def panels(user):
+    today = timezone.localdate()
+    visible = (
+        Assessment.objects.restrict(user)
+        .filter(cycle__archived_at=None)
+        .select_related("organisation", "cycle__framework")
+    )
+    if user.role == Role.PROVIDER:
+        todo = list(visible.filter(status__in=EDITABLE_STATUSES))
+        return [
+            Panel(
+                "Self-assessments to complete",
+                items=[
+                    (
+                        f"{a.cycle.framework.name}, {a.cycle.period_label}",
+                        reverse("assurance:assessment", args=[a.pk]),
+                        f"{a.get_status_display()}, due {a.cycle.due_date:%d %B %Y}"
+                        + (" (late)" if rules.is_late(a.status, a.cycle.due_date, today) else ""),
+                    )
+                    for a in todo
+                ],
+                count=len(todo),
+                empty_text="Nothing to complete.",
+                link=("All your assessments", reverse("assurance:assessments")),
+            )
+        ]
+    result = []
+    if user.role in REVIEWERS:
+        waiting = list(visible.filter(status=AssessmentStatus.SUBMITTED))
+        result.append(
+            Panel(
+                "Self-assessments awaiting review",
+                items=[
+                    (a.organisation.name, reverse("assurance:review", args=[a.pk]), str(a.cycle)) for a in waiting[:15]
+                ],
+                count=len(waiting),
+                empty_text="No assessment is waiting for review.",
+            )
+        )
+    late = list(visible.filter(status__in=EDITABLE_STATUSES, cycle__due_date__lt=today))
+    result.append(
+        Panel(
+            "Late self-assessments",
+            items=[
+                (
+                    a.organisation.name,
+                    reverse("assurance:assessment", args=[a.pk]),
+                    f"{a.cycle}, due {a.cycle.due_date:%d %B %Y}",
+                )
+                for a in late[:15]
+            ],
+            count=len(late),
+            empty_text="No self-assessment is late.",
+            link=("Assurance cycles", reverse("assurance:cycles")),
+        )
+    )
+    return result
