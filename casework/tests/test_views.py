@@ -204,3 +204,25 @@ def test_an_escalation_is_opened_from_the_page_by_a_provider_user_for_their_own_
         },
     )
     assert response.status_code == 200 and not Escalation.objects.exists()
+
+
+def test_editing_an_allegation_records_the_lado_date_and_logs_the_form_view(world, client_for):
+    allegation = factories.allegation(world)
+    client = client_for(world.user(Role.HR))
+    form = client.get(f"/casework/allegations/{allegation.pk}/edit/").context["form"]
+    data = {name: value for name, value in form.initial.items() if value not in (None, "") and name in form.fields}
+    data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
+    data["made_on"], data["lado_informed_on"] = FRIDAY.isoformat(), "2026-11-23"
+    response = client.post(f"/casework/allegations/{allegation.pk}/edit/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    allegation.refresh_from_db()
+    assert allegation.lado_informed_on == dt.date(2026, 11, 23)
+    assert access_entries(allegation, "view").count() == 1
+
+
+def test_the_auditors_audit_trail_shows_who_viewed_a_record_but_withholds_its_values(world, client_for):
+    allegation = factories.allegation(world, acting_user=world.user(Role.HR))
+    client_for(world.user(Role.EXECUTIVE)).get(f"/casework/allegations/{allegation.pk}/")
+    page = client_for(world.user(Role.AUDITOR)).get("/audit/?q=" + allegation.reference).content.decode()
+    assert "executive" in page and "(view)" in page and allegation.reference in page
+    assert "Invented Staffmember" not in page and "[restricted]" in page
