@@ -128,12 +128,16 @@ class ContributionUpdateForm(NHSFormMixin, forms.ModelForm):
 
 
 class RecommendationForm(NHSFormMixin, forms.Form):
-    text = forms.CharField(label="Recommendation", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    text = forms.CharField(
+        label="Recommendation",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write the recommendation."},
+    )
     organisations = forms.ModelMultipleChoiceField(
         label="Organisations it is assigned to",
         queryset=None,
-        required=False,
         help_text="Each organisation gets its own action in the tracker. Hold Ctrl (Cmd) to choose more than one.",
+        error_messages={"required": "Assign the recommendation to at least one organisation."},
     )
     action_title = forms.CharField(
         label="What will be done",
@@ -141,10 +145,16 @@ class RecommendationForm(NHSFormMixin, forms.Form):
         required=False,
         help_text="Leave blank to use the recommendation's words.",
     )
-    owner = forms.CharField(max_length=150, required=False, help_text="The post responsible in each organisation.")
-    due_date = forms.DateField(widget=forms.DateInput, required=False)
+    owner = forms.CharField(
+        max_length=150,
+        help_text="The post responsible in each organisation.",
+        error_messages={"required": "Name who owns the action."},
+    )
+    due_date = forms.DateField(widget=forms.DateInput, error_messages={"required": "Enter the date the action is due."})
     success_measure = forms.CharField(
-        label="How success will be measured", widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label="How success will be measured",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say how success will be measured."},
     )
 
     def __init__(self, *args, user, **kwargs):
