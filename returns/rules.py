@@ -295,12 +295,12 @@ def parse_yes_no(raw):
     if raw is None or str(raw).strip() == "":
         return None
     if isinstance(raw, bool):
-        return int(raw)
+        return Decimal(int(raw))
     text = str(raw).strip().lower()
     if text in {"yes", "y", "1", "true"}:
-        return 1
+        return Decimal(1)
     if text in {"no", "n", "0", "false"}:
-        return 0
+        return Decimal(0)
     raise NotANumber(f"'{raw}' is not yes or no")
 
 

@@ -401,6 +401,7 @@ class TrendView(ProviderScopeMixin, TemplateView):
     template_name = "returns/trend.html"
 
     def get_context_data(self, **kwargs):
+        kwargs.pop("provider", None)
         today = timezone.localdate()
         quarter = selected_quarter(self.request)
         quarters = rules.quarters_up_to(quarter, conf.trend_quarters())
