@@ -191,3 +191,19 @@ class TestCrossReviewPages:
             recommend(first, [world.provider, world.other_provider], text=f"Recommendation {name}")
         many = [count_queries(lambda u=url: designated.get(u))[0] for url in urls]
         assert many == few
+
+
+class TestHomePanels:
+    def test_icb_staff_see_overdue_milestones_and_providers_their_requested_contributions(
+        self, world, client_for, open_review, today
+    ):
+        review = open_review(awareness_date=today - dt.timedelta(days=30), notification_date=None, incident_date=None)
+        actions.do_add_contributions(
+            review, organisation=world.provider, kinds=["chronology"], due_date=today, acting_user=None
+        )
+        page = client_for(world.user(Role.DESIGNATED)).get("/").content.decode()
+        assert "Review milestones overdue or due soon" in page and f"{review.reference} Rapid review" in page
+        page = client_for(world.user(Role.PROVIDER)).get("/").content.decode()
+        assert "Contributions to statutory reviews" in page and f"Chronology for {review.reference}" in page
+        page = client_for(world.other_provider_user).get("/").content.decode()
+        assert "No review is waiting for a contribution from you." in page
