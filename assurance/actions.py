@@ -164,6 +164,10 @@ def do_add_evidence_file(response, *, upload, description="", acting_user):
         max_bytes=conf.get("ASSURANCE_EVIDENCE_MAX_BYTES"),
         extensions=conf.get("ASSURANCE_EVIDENCE_EXTENSIONS"),
     )
+    if not problem:
+        head = upload.read(2048)
+        upload.seek(0)
+        problem = rules.evidence_content_problem(upload.name, head)
     if problem:
         raise ValidationError({"upload": problem})
     with audited(acting_user):

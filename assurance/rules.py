@@ -163,6 +163,28 @@ def evidence_file_problem(name, size, *, max_bytes, extensions):
     return None
 
 
+SIGNATURES = {
+    "pdf": (b"%PDF",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+}
+
+
+def evidence_content_problem(name, head):
+    """The first bytes must match the extension (a renamed executable is refused); text files must
+    not contain NUL bytes."""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension in SIGNATURES:
+        if not any(head.startswith(signature) for signature in SIGNATURES[extension]):
+            return f"The file's content is not a {extension.upper()} file."
+    elif b"\x00" in head:
+        return f"The file's content is not a {extension.upper()} text file."
+    return None
+
+
 def cycle_due_date_problem(due_date, today):
     if due_date is None:
         return "Enter the date the assessments are due."

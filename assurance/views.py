@@ -24,6 +24,7 @@ from assurance.models import (
     Evidence,
     Framework,
     Response,
+    ReviewComment,
     Section,
 )
 from core.audit import log_access
@@ -150,13 +151,23 @@ class CompleterMixin:
 
 def assessment_history(assessment, response_ids):
     """Audit entries for the assessment, its responses, their evidence and review comments."""
-    types = ContentType.objects.get_for_models(Assessment, Response, Evidence)
+    types = ContentType.objects.get_for_models(Assessment, Response, Evidence, ReviewComment, TrackedAction)
+
+    def keys(ids):
+        return [str(pk) for pk in ids]
+
     evidence_ids = Evidence.objects.filter(response_id__in=response_ids).values_list("pk", flat=True)
+    comment_ids = ReviewComment.objects.filter(response_id__in=response_ids).values_list("pk", flat=True)
+    action_ids = TrackedAction.objects.filter(source_type=types[Response], source_id__in=response_ids).values_list(
+        "pk", flat=True
+    )
     return (
         LogEntry.objects.filter(
             Q(content_type=types[Assessment], object_pk=str(assessment.pk))
-            | Q(content_type=types[Response], object_pk__in=[str(pk) for pk in response_ids])
-            | Q(content_type=types[Evidence], object_pk__in=[str(pk) for pk in evidence_ids])
+            | Q(content_type=types[Response], object_pk__in=keys(response_ids))
+            | Q(content_type=types[Evidence], object_pk__in=keys(evidence_ids))
+            | Q(content_type=types[ReviewComment], object_pk__in=keys(comment_ids))
+            | Q(content_type=types[TrackedAction], object_pk__in=keys(action_ids))
         )
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-pk")[:200]
@@ -297,7 +308,7 @@ class EvidenceDownloadView(ScopedObjectMixin, View):
         evidence = self.object
         if evidence.kind != "file" or not evidence.file:
             raise Http404("No file.")
-        log_access(request.user, evidence, how="download")
+        log_access(request.user, evidence, how="export")
         return FileResponse(
             evidence.file.open("rb"),
             as_attachment=True,

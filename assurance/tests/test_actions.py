@@ -172,6 +172,17 @@ class TestEvidence:
             assert "upload" in error.value.message_dict
         assert not response.evidence.exists()
 
+    def test_a_renamed_executable_is_refused(self, world):
+        response = self.response(world)
+        with pytest.raises(ValidationError) as error:
+            actions.do_add_evidence_file(
+                response,
+                upload=SimpleUploadedFile("policy.pdf", b"MZ\x90\x00 an executable"),
+                acting_user=world.user(Role.PROVIDER),
+            )
+        assert error.value.message_dict["upload"] == ["The file's content is not a PDF file."]
+        assert not response.evidence.exists()
+
     def test_a_link_is_evidence_too(self, world):
         evidence = actions.do_add_evidence_link(
             self.response(world), url="https://intranet.example.invalid/policy", acting_user=world.user(Role.PROVIDER)
