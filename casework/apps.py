@@ -28,4 +28,5 @@ class CaseworkConfig(AppConfig):
 
         for model in (*models.REGISTER_MODELS, models.EscalationStage, models.InformationRequest):
             masked = [f.name for f in model._meta.concrete_fields if f.name not in UNMASKED_FIELDS]
-            auditlog.register(model, mask_fields=masked, mask_callable="casework.apps.redact")
+            reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
+            auditlog.register(model, mask_fields=masked, mask_callable="casework.apps.redact", exclude_fields=reverse)
