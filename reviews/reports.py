@@ -184,7 +184,7 @@ def notification_list(reviews, year, quarter):
     """Every review opened (notified, or recorded in Vigil) or changed in the financial quarter."""
     start, end = rules.quarter_bounds(year, quarter)
     reviews = reviews.filter(archived_at__isnull=True)
-    icb_ids = set(reviews.values_list("icb_id", flat=True).distinct())
+    icb_ids = set(reviews.order_by().values_list("icb_id", flat=True).distinct())
     content_types = ContentType.objects.filter(app_label="reviews", model__in=REVIEW_PART_MODELS)
     changed_ids = set()
     entries = LogEntry.objects.filter(
@@ -197,6 +197,19 @@ def notification_list(reviews, year, quarter):
         for data in entries.filter(additional_data__icb=icb_id).values_list("additional_data", flat=True):
             if isinstance(data, dict) and data.get("review"):
                 changed_ids.add(int(data["review"]))
+    # Progress on a recommendation's actions (completed, verified...) is a change to the review too.
+    action_ids = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(TrackedAction),
+        timestamp__date__gte=start,
+        timestamp__date__lte=end,
+        action__in=[LogEntry.Action.CREATE, LogEntry.Action.UPDATE],
+    ).values("object_id")
+    recommendation_ids = TrackedAction.objects.filter(
+        pk__in=action_ids, source_type=ContentType.objects.get_for_model(Recommendation)
+    ).values("source_id")
+    changed_ids.update(
+        Recommendation.objects.filter(pk__in=recommendation_ids, review__in=reviews).values_list("review_id", flat=True)
+    )
     rows = []
     for review in reviews.select_related("kind", "lead_partnership").prefetch_related("themes").order_by("pk"):
         notified = review.notification_date and start <= review.notification_date <= end

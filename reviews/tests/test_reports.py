@@ -82,3 +82,19 @@ class TestNotificationList:
         assert sheet.cell(row=3, column=3).value == "Child Q"
         assert sheet.cell(row=3, column=8).value.date() == start
         assert sheet.max_row == 4
+
+    def test_progress_on_a_recommendations_action_counts_as_a_change(self, world, open_review, recommend, today):
+        from auditlog.models import LogEntry
+
+        review = open_review()
+        recommendation = recommend(review, [world.provider])
+        Review.objects.filter(pk=review.pk).update(created_at=timezone.now() - dt.timedelta(days=400))
+        Review.objects.filter(pk=review.pk).update(notification_date=today - dt.timedelta(days=390))
+        LogEntry.objects.all().update(timestamp=timezone.now() - dt.timedelta(days=400))
+        year, quarter = rules.financial_quarter(today)
+        designated = world.user(Role.DESIGNATED)
+        assert reports.notification_list(Review.objects.restrict(designated), year, quarter) == []
+        (action,) = TrackedAction.objects.for_source(recommendation)
+        core_actions.do_complete_action(action, evidence="Audit", acting_user=world.user(Role.PROVIDER))
+        rows = reports.notification_list(Review.objects.restrict(designated), year, quarter)
+        assert [(row.review, row.what) for row in rows] == [(review, "Changed")]
