@@ -6,6 +6,7 @@ save until the user acknowledges them (`acknowledge_warnings=True`).
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from casework import rules
@@ -27,7 +28,7 @@ def _next_reference(model, year):
     prefix = f"{model.prefix}-{year}-"
     last = (
         model.objects.filter(reference__startswith=prefix)
-        .order_by("-reference")
+        .order_by(Length("reference").desc(), "-reference")  # ...-999 before ...-1000
         .values_list("reference", flat=True)
         .first()
     )

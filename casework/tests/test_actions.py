@@ -34,6 +34,13 @@ class TestReferences:
         assert (first.reference, second.reference) == (f"ALG-{year}-001", f"ALG-{year}-002")
         assert str(first) == first.reference
 
+    def test_numbering_continues_past_999(self, world):
+        first = factories.advice(world)
+        prefix = first.reference.rsplit("-", 1)[0]
+        type(first).objects.filter(pk=first.pk).update(reference=f"{prefix}-999")
+        assert factories.advice(world).reference == f"{prefix}-1000"
+        assert factories.advice(world).reference == f"{prefix}-1001"
+
     def test_each_register_has_its_own_sequence(self, world):
         assert factories.escalation(world).reference.startswith("ESC-")
         assert factories.incident(world).reference.startswith("SI-")

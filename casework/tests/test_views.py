@@ -226,3 +226,16 @@ def test_the_auditors_audit_trail_shows_who_viewed_a_record_but_withholds_its_va
     page = client_for(world.user(Role.AUDITOR)).get("/audit/?q=" + allegation.reference).content.decode()
     assert "executive" in page and "(view)" in page and allegation.reference in page
     assert "Invented Staffmember" not in page and "[restricted]" in page
+
+
+class TestHomeAndIndex:
+    def test_the_home_page_shows_casework_due_to_readers_only(self, world, client_for):
+        allegation = factories.allegation(world, made_on=dt.date(2026, 11, 2))
+        hr_home = client_for(world.user(Role.HR)).get("/").content.decode()
+        assert "Casework due today or overdue" in hr_home and allegation.reference in hr_home
+        board_home = client_for(world.user(Role.BOARD)).get("/").content.decode()
+        assert "Casework due today or overdue" not in board_home and allegation.reference not in board_home
+
+    def test_the_index_lists_only_the_registers_the_user_reads(self, world, client_for):
+        page = client_for(world.user(Role.PROVIDER)).get("/casework/").content.decode()
+        assert "Serious incidents" in page and "Allegations" not in page and "Disclosure log" not in page
