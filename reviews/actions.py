@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from core import rules as core_rules
 from core.actions import audited, do_archive, do_create_tracked_action, save_fields
-from core.choices import ActionSource
+from core.choices import ActionSource, Role
 from reviews import conf, rules
 from reviews.choices import CSPR_OUTCOMES, ContributionKind, ContributionStatus, DecisionOutcome, ReviewStatus
 from reviews.models import Contribution, Involvement, LearningEntry, Recommendation, Review, ReviewKind
@@ -199,9 +199,19 @@ def do_add_contributions(review, *, organisation, kinds, due_date, acting_user, 
     return created
 
 
+PROVIDER_CONTRIBUTION_STATUSES = frozenset({ContributionStatus.REQUESTED, ContributionStatus.SUBMITTED})
+
+
 def do_update_contribution(contribution, *, acting_user, **fields):
-    """Change a contribution's status (a provider marks its own submitted), due date or notes."""
+    """Change a contribution's status (a provider marks its own submitted), due date or notes.
+
+    Accepting a contribution, withdrawing it and setting its due date are for the ICB."""
     status = fields.get("status", contribution.status)
+    if getattr(acting_user, "role", None) == Role.PROVIDER:
+        if "due_date" in fields:
+            raise ValidationError({"due_date": "The ICB sets the due date of a contribution."})
+        if "status" in fields and status not in PROVIDER_CONTRIBUTION_STATUSES:
+            raise ValidationError({"status": "Only the ICB accepts a contribution or marks it no longer required."})
     if status in {ContributionStatus.SUBMITTED, ContributionStatus.ACCEPTED}:
         fields.setdefault("submitted_on", contribution.submitted_on or timezone.localdate())
     if fields.get("submitted_on") and fields["submitted_on"] > timezone.localdate():

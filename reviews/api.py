@@ -8,7 +8,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.api import ScopedOrganisationField, ScopedViewSet, StrictSerializer
-from core.choices import ICB_ROLES, Role
+from core.choices import ICB_ROLES
 from core.scoping import CHANGE, VIEW
 from reviews import actions, reports, rules
 from reviews.choices import ContributionKind, DecisionOutcome
@@ -211,9 +211,7 @@ class ContributionViewSet(ScopedViewSet):
     archive_action = staticmethod(actions.do_archive_contribution)
 
     def _check_change_scope(self, data):
-        """Providers change only the status, date submitted and notes of their own contributions."""
-        if self.request.user.role == Role.PROVIDER and "due_date" in data:
-            raise PermissionDenied("The ICB sets the due date of a contribution.")
+        """Providers change only the status, date submitted and notes of their own contributions (the action checks)."""
 
     def perform_create(self, serializer):
         if self.request.user.role not in Review.access.change:

@@ -3,7 +3,7 @@ from django import forms
 from core.forms import NHSFormMixin
 from core.scoping import allowed_organisations
 from organisations.choices import PARTNER_KINDS, PROVIDER_KINDS
-from reviews.choices import ContributionKind, DecisionOutcome
+from reviews.choices import ContributionKind, ContributionStatus, DecisionOutcome
 from reviews.models import PARTNERSHIP_KINDS, Contribution, LearningEntry, Review, ReviewKind, Theme
 
 DATE_WIDGETS = dict.fromkeys(
@@ -122,6 +122,11 @@ class ContributionUpdateForm(NHSFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not can_change_due_date:
             del self.fields["due_date"]
+            self.fields["status"].choices = [
+                (value, label)
+                for value, label in self.fields["status"].choices
+                if value in {ContributionStatus.REQUESTED, ContributionStatus.SUBMITTED}
+            ]
 
     def _post_clean(self):
         """Validated by the action."""

@@ -94,6 +94,7 @@ class ReviewDetailView(ScopedObjectMixin, TemplateView):
 class ReviewCreateView(RoleRequiredMixin, ActionFormView):
     allowed_roles = Review.access.change
     form_class = ReviewForm
+    template_name = "reviews/review_form.html"
     page_title = "Open a review"
     submit_label = "Open review"
 
@@ -127,6 +128,7 @@ class ReviewChildView(ScopedObjectMixin, ActionFormView):
 
 class ReviewEditView(ReviewChildView):
     form_class = ReviewForm
+    template_name = "reviews/review_form.html"
     submit_label = "Save changes"
 
     @property

@@ -95,12 +95,12 @@ class TestSubResources:
         assert response.status_code == 201, response.content
         contribution_id = response.json()["id"]
         provider = world.api(Role.PROVIDER)
-        assert (
-            provider.patch(
-                f"/api/v1/review-contributions/{contribution_id}/", {"due_date": today.isoformat()}, format="json"
-            ).status_code
-            == 403
-        )
+        url = f"/api/v1/review-contributions/{contribution_id}/"
+        refused = provider.patch(url, {"due_date": today.isoformat()}, format="json")
+        assert refused.status_code == 400
+        assert refused.json() == {"due_date": ["The ICB sets the due date of a contribution."]}
+        refused = provider.patch(url, {"status": "accepted"}, format="json")
+        assert refused.status_code == 400 and "Only the ICB accepts" in refused.json()["status"][0]
         response = provider.patch(
             f"/api/v1/review-contributions/{contribution_id}/", {"status": "submitted"}, format="json"
         )

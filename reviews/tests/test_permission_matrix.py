@@ -143,8 +143,13 @@ def test_lists_do_not_reveal_reviews_a_provider_is_not_involved_in(world, ids, c
     assert f"R{ids['review']:04d}" in page and f"R{ids['other_review']:04d}" not in page
     listed = world.api(Role.PROVIDER).get("/api/v1/reviews/").json()["results"]
     assert [r["id"] for r in listed] == [ids["review"]]
-    contributions = world.api(Role.PROVIDER).get("/api/v1/review-contributions/").json()["results"]
-    assert [c["id"] for c in contributions] == [ids["contribution"]]
+    for endpoint, key in (
+        ("review-contributions", "contribution"),
+        ("review-recommendations", "recommendation"),
+        ("review-learning", "learning"),
+    ):
+        listed = world.api(Role.PROVIDER).get(f"/api/v1/{endpoint}/").json()["results"]
+        assert [row["id"] for row in listed] == [ids[key]], endpoint
 
 
 def test_icb_staff_of_another_icb_cannot_see_the_review(world, ids):

@@ -113,6 +113,7 @@ class TestDecisionContributionsRecommendations:
         provider = client_for(world.user(Role.PROVIDER))
         form = provider.get(f"/reviews/contributions/{chronology.pk}/edit/")
         assert "due_date" not in form.context["form"].fields
+        assert [v for v, _ in form.context["form"].fields["status"].choices] == ["requested", "submitted"]
         provider.post(f"/reviews/contributions/{chronology.pk}/edit/", {"status": "submitted", "notes": ""})
         chronology.refresh_from_db()
         assert chronology.status == "submitted" and chronology.submitted_on == today
