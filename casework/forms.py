@@ -1,5 +1,6 @@
 from django import forms
 
+from casework import rules
 from core.forms import NHSFormMixin
 from core.scoping import allowed_organisations
 from organisations.choices import OrganisationKind
@@ -29,7 +30,7 @@ class CaseworkForm(NHSFormMixin, forms.ModelForm):
     """A register's form: organisations limited to the user's scope, dates as date inputs, and the
     checkbox that acknowledges pseudonym warnings."""
 
-    acknowledge_warnings = forms.BooleanField(label=ACKNOWLEDGE_LABEL, required=False)
+    acknowledge_warnings = forms.BooleanField(label=ACKNOWLEDGE_LABEL, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,6 +45,16 @@ class CaseworkForm(NHSFormMixin, forms.ModelForm):
                 field.widget = DateTimeInput(attrs={"class": "nhsuk-input"})
                 field.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
         self.order_fields([n for n in self.fields if n != "acknowledge_warnings"] + ["acknowledge_warnings"])
+
+    def apply_action_error(self, error):
+        """Show the acknowledge checkbox only once a pseudonym warning has been raised."""
+        super().apply_action_error(error)
+        if any(rules.ACKNOWLEDGE_HINT in message for message in error.messages):
+            field = self.fields["acknowledge_warnings"]
+            field.widget = forms.CheckboxInput(attrs={"class": "nhsuk-checkboxes__input"})
+            data = self.data.copy()
+            data.pop(self.add_prefix("acknowledge_warnings"), None)  # shown unticked: the user must tick it
+            self.data = data
 
     def _post_clean(self):
         # Rules run once, in the action (with the pseudonym warnings), so the form only checks fields.

@@ -106,9 +106,17 @@ class TestAllegationPages:
         from casework.tests.test_actions import synthetic_nhs_number
 
         client = client_for(world.user(Role.HR))
+        assert (
+            'type="checkbox" name="acknowledge_warnings"'
+            not in client.get("/casework/allegations/add/").content.decode()
+        )
         data = self.form(world, subject_reference=synthetic_nhs_number())
-        response = client.post("/casework/allegations/add/", data)
-        assert "valid NHS number" in response.content.decode()
+        page = client.post("/casework/allegations/add/", data).content.decode()
+        assert "valid NHS number" in page
+        assert (
+            'type="checkbox" name="acknowledge_warnings"' in page
+            and "checked" not in page.split("acknowledge_warnings")[1][:80]
+        )
         assert not Allegation.objects.exists()
         client.post("/casework/allegations/add/", {**data, "acknowledge_warnings": "on"})
         assert Allegation.objects.count() == 1
