@@ -5,8 +5,11 @@ from core.jobs import register_job
 
 @register_job("returns.assurance_report")
 def build_assurance_report(payload):
-    """Build the quarterly assurance report for an ICB and quarter; returns its checksums."""
+    """Build the quarterly assurance report for an ICB and quarter into the media storage."""
     import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
 
     from organisations.models import Organisation
     from returns import reports
@@ -14,6 +17,11 @@ def build_assurance_report(payload):
 
     icb = Organisation.objects.get(pk=payload["icb"])
     quarter = Quarter.from_index(payload["period"])
+    stem = f"returns/reports/safeguarding-assurance-{icb.ods_code or icb.pk}-{quarter.slug}"
     pdf = reports.assurance_pdf(icb, quarter)
     xlsx = reports.assurance_xlsx(icb, quarter)
-    return {"pdf_sha256": hashlib.sha256(pdf).hexdigest(), "xlsx_bytes": len(xlsx), "pdf_bytes": len(pdf)}
+    for name, content in ((f"{stem}.pdf", pdf), (f"{stem}.xlsx", xlsx)):
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        default_storage.save(name, ContentFile(content))
+    return {"pdf": f"{stem}.pdf", "xlsx": f"{stem}.xlsx", "pdf_sha256": hashlib.sha256(pdf).hexdigest()}

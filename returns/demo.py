@@ -1,0 +1,137 @@
+"""Synthetic demo returns for the fictional demo ICB (QZZ): four quarters for every demo provider, with some
+red and amber metrics, one late return, one missing return and one action opened from a red metric.
+Idempotent: loading again changes nothing. Every figure is invented."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import User
+from organisations.models import Organisation
+from returns import actions, catalogue, rules, services
+from returns.models import Metric, Return, ReturnVersion
+
+ICB_CODE = "QZZ"
+MISSING = "ZB1"  # no return for the latest quarter
+LATE = "ZA9"  # submitted after the due date
+# (ODS code, metric) -> (numerator, denominator) in the latest quarter, to show red and amber
+LATEST = {
+    ("ZA1", "TRN-CH"): (702, 1000),  # red: below 75 %
+    ("ZA3", "SUP"): (164, 200),  # amber
+    ("ZA5", "MAM"): (34, 50),  # 68 %: in the 60-75 % gap, red by default
+    ("ZA2", "TRN-PREV"): (455, 500),  # 91 %: green
+    ("ZA4", "TRN-AD"): (300, 400),  # exactly 75 %: amber
+}
+NOT_BROKEN_DOWN = {("ZA6", "TRN-MCA")}  # red whatever its value
+
+
+def load():
+    icb = Organisation.objects.filter(ods_code=ICB_CODE).first()
+    if icb is None or Return.objects.filter(provider__icb=icb).exists():
+        return
+    with transaction.atomic():
+        _load(icb)
+
+
+def _load(icb):
+    designated = User.objects.filter(username="designated").first()
+    today = timezone.localdate()
+    latest = rules.last_ended_quarter(today)
+    quarters = rules.quarters_up_to(latest, 4)
+    providers = list(Organisation.objects.filter(icb=icb, kind__in=services.REPORTING_KINDS).order_by("ods_code"))
+    authorities = catalogue.local_authorities_for(icb.pk)
+    metrics = list(Metric.objects.filter(active=True))
+    for q_number, quarter in enumerate(quarters):
+        for p_number, provider in enumerate(providers):
+            if quarter == latest and provider.ods_code == MISSING:
+                continue
+            _submit(provider, quarter, q_number, p_number, quarter == latest, metrics, authorities, designated)
+    red = Return.objects.filter(provider__ods_code="ZA1", period=latest.index).first()
+    if red and designated:
+        actions.do_open_metric_action(
+            red,
+            metric=Metric.objects.get(code="TRN-CH"),
+            rating=rules.RED,
+            title="Add two level 3 safeguarding children sessions a month for nursing and medical staff",
+            owner="Named nurse for safeguarding children",
+            due_date=today + dt.timedelta(days=75),
+            success_measure="Safeguarding children training above 90 % in the next quarter's return",
+            acting_user=designated,
+        )
+
+
+def _figure(code, p_number, q_number):
+    base = 88 + (p_number * 7 + len(code) * 3) % 11  # 88..98
+    return base + q_number % 2  # stable within two points quarter to quarter
+
+
+def _entries(provider, quarter, q_number, p_number, latest, metrics, authorities):
+    entries = {}
+    for metric in metrics:
+        if not metric.applies_to_kind(provider.kind):
+            continue
+        key = (provider.ods_code, metric.code)
+        entry = rules.Entry()
+        if metric.unit == "percentage":
+            den = 200 + p_number * 40
+            num = den * _figure(metric.code, p_number, q_number) // 100
+            if metric.code == "VAC":
+                num = den * (5 + p_number % 6) // 100
+            if latest and key in LATEST:
+                num, den = LATEST[key]
+            entry.numerator, entry.denominator = Decimal(num), Decimal(den)
+        elif metric.unit == "count":
+            entry.numerator = Decimal((p_number + len(metric.code)) % 5 + 2)
+        elif metric.unit == "yes_no":
+            entry.numerator = Decimal(0 if provider.ods_code == "ZB2" else 1)
+        else:  # the annual report: sent on 20 August (15 September for one late provider), once that has passed
+            sent = dt.date(quarter.fy, 9, 15) if provider.ods_code == "ZA3" else dt.date(quarter.fy, 8, 20)
+            entry.date_value = sent if sent <= quarter.end else None
+        if latest and key in NOT_BROKEN_DOWN:
+            entry.explanation = "Our new workforce system cannot split this figure yet."
+        else:
+            for dimension in metric.breakdowns:
+                codes = [c for c, _ in catalogue.categories(dimension, authorities)]
+                entry.breakdown[dimension] = _spread(entry.numerator, entry.denominator, codes, metric.unit)
+        entries[metric.code] = entry
+    return entries
+
+
+def _spread(num, den, codes, unit):
+    """Split a total over categories so that the rows add up (and each numerator stays within its denominator)."""
+    n = len(codes)
+    rows = {}
+    if unit == "percentage":
+        dens = [den // n + (1 if i < den % n else 0) for i in range(n)]
+        nums, left = [], num
+        for d in dens:
+            take = min(d, left)
+            nums.append(take)
+            left -= take
+        return {c: (Decimal(a), Decimal(b)) for c, a, b in zip(codes, nums, dens, strict=True)}
+    for i, code in enumerate(codes):
+        rows[code] = (Decimal(num // n + (1 if i < num % n else 0)), None)
+    return rows
+
+
+def _submit(provider, quarter, q_number, p_number, latest, metrics, authorities, designated):
+    ret = actions.do_start_return(provider=provider, quarter=quarter, acting_user=None)
+    entries = _entries(provider, quarter, q_number, p_number, latest, metrics, authorities)
+    actions.do_save_figures(ret, entries=entries, acting_user=None)
+    blocking, _ = actions.submission_problems(ret)
+    for problem in blocking:
+        if problem.severity == rules.WARNING:
+            entries[problem.metric].explanation = "Synthetic demo: explained at the quarterly review meeting."
+    if blocking:
+        actions.do_save_figures(ret, entries=entries, acting_user=None)
+    actions.do_submit_return(ret, acting_user=None)
+    # Demo history: date the submission a few days before (or, for the late one, after) its due date.
+    submitted_on = ret.due_date + dt.timedelta(days=4 if (latest and provider.ods_code == LATE) else -3 - p_number % 5)
+    when = timezone.make_aware(dt.datetime.combine(submitted_on, dt.time(11, 0)))
+    Return.objects.filter(pk=ret.pk).update(first_submitted_at=when, last_submitted_at=when)
+    ReturnVersion.objects.filter(return_obj=ret).update(submitted_at=when)
+    if q_number < 2 and designated:
+        ret.refresh_from_db()
+        actions.do_accept_return(ret, acting_user=designated)
