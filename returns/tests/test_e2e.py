@@ -1,0 +1,42 @@
+"""End to end in headless Chromium: a provider uploads its template; the designated professional sees the
+RAG matrix and drills into a red cell."""
+
+import pytest
+from playwright.sync_api import expect
+
+from returns import spreadsheet
+from returns.tests.factories import Q, entries_for
+
+pytestmark = pytest.mark.e2e
+
+
+def test_provider_uploads_a_template_and_the_designated_professional_drills_into_a_red_cell(
+    world, page, sign_in, tmp_path
+):
+    sign_in("provider.one")
+    page.goto("/returns/")
+    page.get_by_role("button", name=f"Start the {Q.label} return").click()
+    expect(page.get_by_role("heading", name=f"{Q.label} return", level=1)).to_be_visible()
+
+    template = tmp_path / "return.xlsx"
+    template.write_bytes(
+        spreadsheet.build_template(world.provider, Q, entries=entries_for(world.provider, pct=(6, 10)))
+    )
+    page.get_by_role("link", name="Upload the completed template").click()
+    page.get_by_label("Completed return template (.xlsx)").set_input_files(str(template))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_text("The template was read and its figures saved")).to_be_visible()
+    page.get_by_role("button", name="Submit return").click()
+    expect(page.get_by_text("Return submitted.")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in("designated")
+    page.get_by_role("link", name="RAG matrix").first.click()
+    page.get_by_label("Quarter").select_option(Q.slug)
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_text("1 of 3 returns submitted")).to_be_visible()
+    page.get_by_role("link", name="Provider One TRN-CH red").click()
+    expect(page.get_by_role("heading", name="TRN-CH Safeguarding children training")).to_be_visible()
+    expect(page.get_by_text("60.0% (6 of 10)")).to_be_visible()
+    expect(page.get_by_role("caption").filter(has_text="By professional group")).to_be_visible()
+    expect(page.locator(".nhsuk-tag--red").first).to_have_text("Red")
