@@ -1,4 +1,6 @@
 from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
@@ -53,8 +55,13 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
         return queryset
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class OrganisationIdField(ScopedOrganisationField):
+    """An organisation id in the user's scope (a cycle's organisations are written, never read back)."""
+
+
 class CycleSerializer(StrictSerializer):
-    organisations = ScopedOrganisationField(many=True, write_only=True)
+    organisations = OrganisationIdField(many=True, write_only=True)
     icb = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
@@ -84,7 +91,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         model = Assessment
         fields = ["id", "cycle", "organisation", "status", "submitted_at", "signed_off_at", "signed_off_by", "rag"]
 
-    def get_rag(self, assessment):
+    def get_rag(self, assessment) -> str:
         rags = self.context.get("rags")
         if rags is None or assessment.pk not in rags:
             return reports.assessment_rags([assessment])[assessment.pk]
@@ -149,7 +156,7 @@ class ResponseSerializer(StrictSerializer):
         read_only_fields = ["assessment", "requirement", "review_decision"]
 
 
-class ReviewSerializer(StrictSerializer):
+class ResponseReviewSerializer(StrictSerializer):
     decision = serializers.ChoiceField(choices=["accepted", "challenged"])
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -173,10 +180,10 @@ class ResponseViewSet(ScopedViewSet):
     def archive(self, request, pk=None):
         raise MethodNotAllowed("POST")
 
-    @action(detail=True, methods=["post"], serializer_class=ReviewSerializer)
+    @action(detail=True, methods=["post"], serializer_class=ResponseReviewSerializer)
     def review(self, request, pk=None):
         response = self.get_object()
-        serializer = ReviewSerializer(data=request.data)
+        serializer = ResponseReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         actions.do_review(

@@ -201,16 +201,17 @@ class AssessmentDetailView(AssessmentMixin, TemplateView):
         user, assessment = self.request.user, self.object
         responses, sections = responses_with_detail(assessment)
         editable = assessment.status in EDITABLE_STATUSES
+        can_complete = editable and actions.may_complete(user, assessment)
         today = timezone.localdate()
         return super().get_context_data(
             assessment=assessment,
             sections=sections,
             rag=reports.assessment_rags([assessment])[assessment.pk],
             late=editable and today > assessment.cycle.due_date,
-            can_complete=editable and actions.may_complete(user, assessment),
+            can_complete=can_complete,
             can_reply=actions.may_complete(user, assessment) and assessment.status != AssessmentStatus.SIGNED_OFF,
             can_review=user.role in REVIEWERS and assessment.status == AssessmentStatus.SUBMITTED,
-            problems=actions.submission_problems(assessment) if editable else {},
+            problems=actions.submission_problems(assessment) if can_complete else {},
             history=assessment_history(assessment, [r.pk for r in responses]),
             today=today,
             **kwargs,

@@ -175,3 +175,29 @@ class TestProgressAndRollUp:
         organisations = {a.organisation for a, _, _ in page.context["rows"]}
         assert organisations == {world.provider}
         assert Assessment.objects.count() == 2
+
+
+def test_assessment_and_review_pages_do_not_query_per_requirement(world, client_for):
+    from assurance.choices import ReviewDecision
+
+    cycle = open_cycle(world)
+    bare = assessment_of(cycle, world.other_provider)
+    busy = assessment_of(cycle, world.provider)
+    submitted(world, bare)
+    submitted(world, busy, shortfall_codes={"S11-1", "S11-2", "S11-3", "S11-4"})
+    designated = world.user(Role.DESIGNATED)
+    first = bare.responses.select_related("requirement").first()
+    actions.do_review(bare, {first: (ReviewDecision.CHALLENGED, "One question")}, acting_user=designated)
+    responses = list(busy.responses.select_related("requirement"))
+    actions.do_review(
+        busy,
+        dict.fromkeys(responses[:6], (ReviewDecision.CHALLENGED, "More evidence please")),
+        acting_user=world.user(Role.DESIGNATED),
+    )
+    for response in responses[:6]:
+        actions.do_add_evidence_link(response, url="https://example.invalid/e", acting_user=world.user(Role.PROVIDER))
+    client = client_for(world.user(Role.DESIGNATED))
+    for url in ("/assurance/assessments/{}/", "/assurance/assessments/{}/review/"):
+        few, _ = count_queries(lambda url=url: client.get(url.format(bare.pk)))
+        many, _ = count_queries(lambda url=url: client.get(url.format(busy.pk)))
+        assert many == few, url
