@@ -49,14 +49,6 @@ def _check_reviewer(user):
 # Cycles
 
 
-def requirements_for(framework, kind):
-    return [
-        r
-        for r in Requirement.objects.filter(framework=framework).select_related("section")
-        if rules.applies_to(r.applies_to, framework.applies_to, kind)
-    ]
-
-
 def do_open_cycle(*, icb, framework, period_label, due_date, organisations, acting_user):
     """Open a cycle and give each organisation an assessment with the requirements for its kind."""
     errors = {}
@@ -70,7 +62,11 @@ def do_open_cycle(*, icb, framework, period_label, due_date, organisations, acti
     outside = [o.name for o in organisations if o.icb_id != icb.pk]
     if outside:
         errors["organisations"] = f"Not in this ICB: {', '.join(outside)}."
-    plans = {o.pk: requirements_for(framework, o.kind) for o in organisations}
+    all_requirements = list(Requirement.objects.filter(framework=framework).select_related("section"))
+    plans = {
+        o.pk: [r for r in all_requirements if rules.applies_to(r.applies_to, framework.applies_to, o.kind)]
+        for o in organisations
+    }
     empty = [o.name for o in organisations if not plans[o.pk]]
     if empty and "organisations" not in errors:
         errors["organisations"] = f"No requirement of this framework applies to: {', '.join(empty)}."
@@ -245,7 +241,8 @@ def do_submit_assessment(assessment, *, acting_user):
         raise ValidationError(problems)
     with audited(acting_user):
         # On resubmission, challenged answers go back to the reviewer; accepted ones stay accepted.
-        assessment.responses.filter(review_decision=ReviewDecision.CHALLENGED).update(review_decision="")
+        for response in assessment.responses.filter(review_decision=ReviewDecision.CHALLENGED):
+            save_fields(response, {"review_decision": ""}, acting_user=acting_user)
         save_fields(
             assessment,
             {"status": AssessmentStatus.SUBMITTED, "submitted_at": timezone.now()},

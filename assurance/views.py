@@ -1,3 +1,5 @@
+import mimetypes
+
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -314,7 +316,7 @@ class EvidenceDownloadView(ScopedObjectMixin, View):
             evidence.file.open("rb"),
             as_attachment=True,
             filename=evidence.original_name,
-            content_type=evidence.content_type or "application/octet-stream",
+            content_type=mimetypes.guess_type(evidence.original_name)[0] or "application/octet-stream",
         )
 
 

@@ -149,3 +149,14 @@ def test_the_icbs_own_self_assessment_is_completed_by_its_designated_and_admin_s
 def test_evidence_files_are_not_served_from_media(world, ids, client_for):
     response = client_for(world.user(Role.PROVIDER)).get("/media/assurance/evidence/")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", sorted(ALL))
+def test_only_the_provider_submits_and_only_a_designated_professional_reviews(world, ids, client_for, role):
+    api = world.api(role)
+    submit = api.post(f"/api/v1/assurance/assessments/{ids['assessment']}/submit/")
+    assert submit.status_code == (400 if role in PROVIDER else 403)  # 400: nothing is rated yet
+    page = client_for(world.user(role)).post(f"/assurance/assessments/{ids['assessment']}/submit/")
+    assert page.status_code == (200 if role in PROVIDER else 403)  # 200: the page lists what is missing
+    review = api.post(f"/api/v1/assurance/responses/{ids['response']}/review/", {"decision": "accepted"})
+    assert review.status_code == (400 if role in DESIGNATED else 403)  # 400: not submitted yet
