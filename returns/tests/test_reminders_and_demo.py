@@ -86,3 +86,13 @@ def test_the_demo_loads_red_amber_late_and_missing_returns_once(db):
     assert ratings[("ZA4", "TRN-AD")] == "amber"
     assert ratings[("ZA6", "TRN-MCA")] == "red"
     assert User.objects.filter(role=Role.DESIGNATED).exists()
+
+
+def test_the_benchmark_runs_small(db):
+    from returns import benchmark
+
+    lines = []
+    results = benchmark.run(scale=0.002, xlsx=1, out=lines.append)
+    assert results["matrix"][1] < 30 and results["api"][1] < 15
+    assert results["xlsx_rows_per_s"] > 0
+    assert any(line.startswith("Generated 1 ICBs, 3 providers, 8 quarters") for line in lines)
