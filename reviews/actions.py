@@ -86,6 +86,8 @@ def do_update_review(review, *, acting_user, acknowledge_identifiers=False, them
     changed_text = {name: fields[name] for name in IDENTIFIER_FIELDS if name in fields}
     _check_identifiers(changed_text, acknowledge_identifiers)
     _check_tor_file(fields.get("tor_file"))
+    if fields.get("status") == ReviewStatus.CLOSED and review.status != ReviewStatus.CLOSED:
+        _check_can_close(review)
     with audited(acting_user):
         for name, value in fields.items():
             setattr(review, name, value)
@@ -94,6 +96,23 @@ def do_update_review(review, *, acting_user, acknowledge_identifiers=False, them
         review.save()
         _set_links(review, themes, linked_reviews)
     return review
+
+
+def _check_can_close(review):
+    """A review is closed (learning embedded) only when every recommendation is closed."""
+    from reviews.reports import actions_of
+
+    recommendations = list(review.recommendations.filter(archived_at__isnull=True))
+    statuses = {r.pk: [] for r in recommendations}
+    for source_id, status in actions_of(recommendations).values_list("source_id", "status"):
+        statuses[source_id].append(status)
+    still_open = sorted(r.number for r in recommendations if not rules.recommendation_closed(statuses[r.pk]))
+    if still_open:
+        numbers = ", ".join(str(n) for n in still_open)
+        which = (
+            f"Recommendations {numbers} still have" if len(still_open) > 1 else f"Recommendation {numbers} still has"
+        )
+        raise ValidationError({"status": f"{which} actions not verified: the review cannot be closed yet."})
 
 
 def do_archive_review(review, *, acting_user):

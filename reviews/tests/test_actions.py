@@ -196,6 +196,20 @@ class TestRecommendations:
         core_actions.do_verify_action(second, acting_user=designated)
         assert state().closed
 
+    def test_a_review_closes_only_when_every_recommendation_is_closed(self, world, open_review, recommend):
+        review = open_review()
+        (action,) = TrackedAction.objects.for_source(recommend(review, [world.provider]))
+        designated = world.user(Role.DESIGNATED)
+        with pytest.raises(ValidationError) as error:
+            actions.do_update_review(review, status=ReviewStatus.CLOSED, acting_user=designated)
+        assert error.value.message_dict["status"] == [
+            "Recommendation 1 still has actions not verified: the review cannot be closed yet."
+        ]
+        core_actions.do_complete_action(action, evidence="Done", acting_user=world.user(Role.PROVIDER))
+        core_actions.do_verify_action(action, acting_user=designated)
+        actions.do_update_review(review, status=ReviewStatus.CLOSED, acting_user=designated)
+        assert Review.objects.get(pk=review.pk).status == ReviewStatus.CLOSED
+
     def test_a_provider_cannot_verify_its_own_action(self, world, open_review, recommend):
         (action,) = TrackedAction.objects.for_source(recommend(open_review(), [world.provider]))
         core_actions.do_complete_action(action, evidence="Done", acting_user=world.user(Role.PROVIDER))
