@@ -47,7 +47,19 @@ def load_framework_data(data, *, framework_model, section_model, requirement_mod
     return framework, True
 
 
-def load_frameworks(*, framework_model=None, section_model=None, requirement_model=None, files=None):
+def differences(framework, data, requirement_model):
+    """Requirement codes whose wording in the file differs from the loaded version (never applied:
+    a change of wording needs a new version)."""
+    loaded = {r.code: (r.title, r.guidance, r.source) for r in requirement_model.objects.filter(framework=framework)}
+    in_file = {
+        row["code"]: (row["title"], row.get("guidance", ""), row["source"])
+        for section in data["sections"]
+        for row in section["requirements"]
+    }
+    return sorted(code for code in loaded.keys() | in_file.keys() if loaded.get(code) != in_file.get(code))
+
+
+def load_frameworks(*, framework_model=None, section_model=None, requirement_model=None, files=None, warn=None):
     """Load every data file; returns the frameworks created (empty when all were loaded before)."""
     if framework_model is None:
         from assurance.models import Framework, Requirement, Section
@@ -61,4 +73,9 @@ def load_frameworks(*, framework_model=None, section_model=None, requirement_mod
         )
         if was_created:
             created.append(framework)
+        elif warn is not None and (changed := differences(framework, data, requirement_model)):
+            warn(
+                f"{path}: version {framework.version} is already loaded and differs in {', '.join(changed)}; "
+                "nothing was changed. Give the file a new version to load the new wording."
+            )
     return created

@@ -241,3 +241,20 @@ def test_the_icb_completes_its_own_self_assessment(world):
     complete(assessment, world.user(Role.ADMINISTRATOR))
     actions.do_submit_assessment(assessment, acting_user=world.user(Role.DESIGNATED))
     assert assessment.status == AssessmentStatus.SUBMITTED
+
+
+def test_the_command_loads_nothing_twice_and_warns_when_a_loaded_version_was_edited(db, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("load_frameworks", stdout=out, stderr=err)
+    assert "0 framework version(s) loaded." in out.getvalue() and err.getvalue() == ""
+    data = json.loads(next(p for p in framework_files() if "prevent" in p.name).read_text())
+    data["sections"][0]["requirements"][0]["title"] = "Edited without a new version"
+    path = tmp_path / "prevent_edited.json"
+    path.write_text(json.dumps(data))
+    call_command("load_frameworks", str(path), stdout=out, stderr=err)
+    assert "differs in PV-1" in err.getvalue()
+    assert Requirement.objects.get(framework__key="prevent", code="PV-1").title != "Edited without a new version"

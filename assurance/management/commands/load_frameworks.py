@@ -12,7 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, files=(), **options):
         with transaction.atomic():
-            created = load_frameworks(files=files or None)
+            created = load_frameworks(files=files or None, warn=lambda text: self.stderr.write(text))
         for framework in created:
             self.stdout.write(f"Loaded {framework}")
         self.stdout.write(f"{len(created)} framework version(s) loaded.")
