@@ -12,6 +12,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from assurance import actions
 from assurance.choices import Rating
@@ -89,6 +90,13 @@ def export_assessment(assessment):
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=HEADER_ROW + offset, column=column, value=value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if responses:
+        choices = ",".join(label for _, label in Rating.choices)
+        validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
+        validation.error = "Choose one of: " + ", ".join(label for _, label in Rating.choices)
+        sheet.add_data_validation(validation)
+        column = column_letter(COLUMNS, "rating")
+        validation.add(f"{column}{HEADER_ROW + 1}:{column}{HEADER_ROW + len(responses)}")
     action_sheet = book.create_sheet(ACTIONS_SHEET)
     _header(action_sheet, ACTION_COLUMNS, 1)
     row = 2

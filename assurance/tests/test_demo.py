@@ -27,5 +27,6 @@ def test_demo_has_a_mix_of_states_with_actions_and_is_idempotent(db, client):
     client.force_login(designated)
     for url in ("/assurance/", "/assurance/cycles/", f"/assurance/cycles/{s11.pk}/", "/assurance/roll-up/", "/"):
         assert client.get(url).status_code == 200, url
+    assert "Self-assessments awaiting review" in client.get("/").content.decode()
     client.force_login(User.objects.get(username="provider.za3"))
     assert "Self-assessments to complete" in client.get("/").content.decode()

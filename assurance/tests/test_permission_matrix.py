@@ -160,3 +160,11 @@ def test_only_the_provider_submits_and_only_a_designated_professional_reviews(wo
     assert page.status_code == (200 if role in PROVIDER else 403)  # 200: the page lists what is missing
     review = api.post(f"/api/v1/assurance/responses/{ids['response']}/review/", {"decision": "accepted"})
     assert review.status_code == (400 if role in DESIGNATED else 403)  # 400: not submitted yet
+
+
+@pytest.mark.parametrize("url", ["/assurance/", "/assurance/roll-up/", "/api/v1/assurance/assessments/"])
+def test_anonymous_users_are_sent_to_sign_in_or_refused(client, db, url):
+    response = client.get(url)
+    assert response.status_code in {302, 401, 403}
+    if response.status_code == 302:
+        assert response["Location"].startswith("/sign-in/")

@@ -110,3 +110,9 @@ class TestBadImports:
             f"/assurance/assessments/{assessment.pk}/import/", {"upload": upload}
         )
         assert "row 7, column A: the requirement code is missing" in page.content.decode()
+
+
+def test_the_rating_column_offers_a_drop_down(world, assessment):
+    book = load_workbook(io.BytesIO(spreadsheets.export_assessment(assessment)))
+    (validation,) = book[spreadsheets.ASSESSMENT_SHEET].data_validations.dataValidation
+    assert "Partially met" in validation.formula1 and str(validation.sqref) == "E7:E18"
