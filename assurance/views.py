@@ -14,7 +14,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
-from assurance import actions, reports, spreadsheets
+from assurance import actions, reports, rules, spreadsheets
 from assurance.choices import EDITABLE_STATUSES, SHORTFALL_RATINGS, AssessmentStatus, ReviewDecision
 from assurance.filters import AssessmentFilter
 from assurance.forms import ActionForm, CycleForm, EvidenceForm, ImportForm, ReplyForm, ReviewForm, SectionForm
@@ -66,7 +66,7 @@ class AssessmentListView(LoginRequiredMixin, TemplateView):
         assessments = list(filterset.qs)
         rags = reports.assessment_rags(assessments)
         today = timezone.localdate()
-        rows = [(a, rags[a.pk], a.status in EDITABLE_STATUSES and today > a.cycle.due_date) for a in assessments]
+        rows = [(a, rags[a.pk], rules.is_late(a.status, a.cycle.due_date, today)) for a in assessments]
         return super().get_context_data(filter=filterset, rows=rows, **kwargs)
 
 
@@ -89,6 +89,10 @@ class CycleListView(RoleRequiredMixin, TemplateView):
                 unsubmitted=Count("assessments", filter=unsubmitted),
             )
         )
+        cycles = list(cycles)
+        for cycle in cycles:
+            # every unsubmitted assessment of a cycle past its due date is late
+            cycle.late = cycle.unsubmitted if rules.is_late(AssessmentStatus.IN_PROGRESS, cycle.due_date, today) else 0
         return super().get_context_data(
             cycles=cycles, today=today, can_open=self.request.user.role in CYCLE_MANAGERS, **kwargs
         )
@@ -209,7 +213,7 @@ class AssessmentDetailView(AssessmentMixin, TemplateView):
             assessment=assessment,
             sections=sections,
             rag=reports.assessment_rags([assessment])[assessment.pk],
-            late=editable and today > assessment.cycle.due_date,
+            late=rules.is_late(assessment.status, assessment.cycle.due_date, today),
             can_complete=can_complete,
             can_reply=actions.may_complete(user, assessment) and assessment.status != AssessmentStatus.SIGNED_OFF,
             can_review=user.role in REVIEWERS and assessment.status == AssessmentStatus.SUBMITTED,

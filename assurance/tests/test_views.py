@@ -201,3 +201,14 @@ def test_assessment_and_review_pages_do_not_query_per_requirement(world, client_
         few, _ = count_queries(lambda url=url: client.get(url.format(bare.pk)))
         many, _ = count_queries(lambda url=url: client.get(url.format(busy.pk)))
         assert many == few, url
+
+
+def test_cycle_list_counts_late_assessments_only_after_the_due_date(world, client_for):
+    cycle = open_cycle(world)
+    submitted(world, assessment_of(cycle, world.other_provider))
+    client = client_for(world.user(Role.DESIGNATED))
+    (listed,) = client.get("/assurance/cycles/").context["cycles"]
+    assert (listed.total, listed.unsubmitted, listed.submitted, listed.late) == (2, 1, 1, 0)
+    Cycle.objects.filter(pk=cycle.pk).update(due_date=timezone.localdate() - dt.timedelta(days=1))
+    (listed,) = client.get("/assurance/cycles/").context["cycles"]
+    assert listed.late == 1
