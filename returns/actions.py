@@ -55,10 +55,11 @@ def get_or_start_return(*, provider, quarter, acting_user):
     return existing or do_start_return(provider=provider, quarter=quarter, acting_user=acting_user)
 
 
-def do_save_figures(return_obj, *, entries, acting_user, source=Source.WEB):
+def do_save_figures(return_obj, *, entries, acting_user, source=Source.WEB, replace=False):
     """Store figures (a {metric code: rules.Entry}) in the working version. All or nothing: any error
     (unknown metric, non-whole count, numerator above denominator, breakdown not adding up...) stores nothing.
-    Warnings are kept and must be explained before submission."""
+    Warnings are kept and must be explained before submission. With `replace` (the web form and the XLSX
+    template, which carry every metric) a metric left out is cleared; otherwise (the API) it is left as it was."""
     if not return_obj.is_editable:
         raise ValidationError(
             {"status": f"This return is {return_obj.get_status_display().lower()}: it cannot be changed."}
@@ -80,7 +81,7 @@ def do_save_figures(return_obj, *, entries, acting_user, source=Source.WEB):
         if version.source != source:
             version.source = source
             version.save(update_fields=["source"])
-        existing = {v.metric_id: v for v in version.values.all()}
+        existing = {v.metric_id: v for v in version.values.select_related("metric")}
         for code, entry in entries.items():
             metric = metrics[code]
             fields = {
@@ -95,6 +96,13 @@ def do_save_figures(return_obj, *, entries, acting_user, source=Source.WEB):
             elif any(getattr(value, k) != v for k, v in fields.items()):
                 save_fields(value, fields, acting_user=acting_user)
             _save_breakdown(value, entry, specs[code])
+        if replace:
+            for value in existing.values():
+                code = value.metric.code
+                if code not in entries:
+                    empty = {"numerator": None, "denominator": None, "date_value": None, "explanation": ""}
+                    save_fields(value, empty, acting_user=acting_user)
+                    _save_breakdown(value, rules.Entry(), specs.get(code) or rules.MetricSpec(code, "", ""))
     return return_obj
 
 

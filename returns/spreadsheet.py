@@ -222,5 +222,5 @@ def import_upload(return_obj, file, *, acting_user):
                 ]
             }
         )
-    actions.do_save_figures(return_obj, entries=entries, acting_user=acting_user, source=Source.XLSX)
+    actions.do_save_figures(return_obj, entries=entries, acting_user=acting_user, source=Source.XLSX, replace=True)
     return entries

@@ -170,7 +170,7 @@ class ReturnEditView(EditableReturnMixin, ActionFormView):
 
     def perform(self, form):
         return actions.do_save_figures(
-            self.object, entries=form.entries, acting_user=self.request.user, source=Source.WEB
+            self.object, entries=form.entries, acting_user=self.request.user, source=Source.WEB, replace=True
         )
 
     def get_success_url(self):

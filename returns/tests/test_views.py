@@ -213,3 +213,13 @@ def test_only_the_designated_professional_writes_the_narrative(world, client_for
     assert response.status_code == 403
     response = client_for(world.user(Role.DESIGNATED)).post(f"/returns/report/?quarter={Q.slug}", {"text": "Fine."})
     assert response.status_code == 302
+
+
+def test_a_value_blanked_in_the_web_form_is_cleared(world, client_for, draft):
+    client = client_for(world.user(Role.PROVIDER))
+    data = form_data(world.provider)
+    client.post(f"/returns/{draft.pk}/edit/", data)
+    data = {k: v for k, v in data.items() if not k.startswith("REF__")}
+    assert client.post(f"/returns/{draft.pk}/edit/", data).status_code == 302
+    assert MetricValue.objects.get(metric__code="REF").numerator is None
+    assert MetricValue.objects.get(metric__code="TRN-CH").numerator == 80
