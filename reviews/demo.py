@@ -162,8 +162,8 @@ def load():
         harm="died",
         subject_age=34,
         subject_has_children=True,
-        incident_date=ago(40),
-        notification_date=ago(31),
+        incident_date=ago(50),
+        notification_date=ago(40),
         lead_partnership=partner["csp"],
         themes=[themes["Domestic abuse"], themes["Mental health"], themes["Think family"]],
     )
