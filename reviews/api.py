@@ -88,15 +88,15 @@ class ReviewSerializer(StrictSerializer):
         ]
         read_only_fields = ["decision_outcome", "created_at", "updated_at", "archived_at"]
 
-    def get_has_tor_file(self, review):
+    def get_has_tor_file(self, review) -> bool:
         return bool(review.tor_file)
 
-    def get_milestones(self, review):
+    def get_milestones(self, review) -> list[dict]:
         calendars = self.context.setdefault("calendars", reports.Calendars())
         today = self.context.setdefault("today", timezone.localdate())
         return [milestone_data(m) for m in reports.milestones_for(review, calendars[review.icb_id], today)]
 
-    def get_eligibility_hints(self, review):
+    def get_eligibility_hints(self, review) -> list[dict]:
         return [{"level": h.level, "text": h.text, "source": h.source} for h in hints_for(review)]
 
 
@@ -280,10 +280,10 @@ class RecommendationSerializer(StrictSerializer):
             state = self._states()[recommendation.pk]
         return state
 
-    def get_closed(self, recommendation):
+    def get_closed(self, recommendation) -> bool:
         return self._state(recommendation).closed
 
-    def get_actions(self, recommendation):
+    def get_actions(self, recommendation) -> list[dict]:
         return [
             {"id": a.pk, "organisation": a.organisation_id, "status": a.status, "due_date": a.due_date}
             for a in self._state(recommendation).actions
@@ -352,7 +352,7 @@ class MilestoneRuleSerializer(serializers.ModelSerializer):
         model = MilestoneRule
         fields = ["code", "name", "base", "unit", "amount", "met_by", "setting", "source"]
 
-    def get_amount(self, rule):
+    def get_amount(self, rule) -> int:
         return rule.as_rule().amount
 
 
