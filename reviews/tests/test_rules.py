@@ -246,3 +246,15 @@ class TestRecommendationClosure:
         assert not rules.recommendation_closed(["verified", "completed"])
         assert not rules.recommendation_closed(["verified", "open"])
         assert not rules.recommendation_closed([])
+
+
+class TestDhrAgeBoundaries:
+    @given(st.integers(min_value=0, max_value=110), st.booleans())
+    def test_the_hint_follows_the_victims_age_and_children(self, age, has_children):
+        levels = [h.level for h in rules.eligibility_hints("dhr", age=age, has_children=has_children)]
+        if age < 16:
+            assert levels == ["warning"]
+        elif age <= 18 or has_children:
+            assert levels == ["info"]
+        else:
+            assert levels == []

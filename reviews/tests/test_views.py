@@ -208,3 +208,20 @@ class TestHomePanels:
         assert "Contributions to statutory reviews" in page and f"Chronology for {review.reference}" in page
         page = client_for(world.other_provider_user).get("/").content.decode()
         assert "No review is waiting for a contribution from you." in page
+
+
+class TestListFilters:
+    def test_the_list_filters_by_kind_theme_and_reference(self, world, designated, open_review, partnerships):
+        neglect = Theme.objects.get(name="Neglect")
+        rapid = open_review(themes=[neglect])
+        sar = open_review("sar", subject_reference="Adult R", lead_partnership=partnerships["sab"])
+
+        def listed(**params):
+            return [review for review, _ in designated.get("/reviews/", params).context["rows"]]
+
+        assert listed(kind="sar") == [sar]
+        assert listed(theme=neglect.pk) == [rapid]
+        assert listed(q=rapid.reference) == [rapid]
+        assert listed(q="adult") == [sar]
+        api = world.api(Role.DESIGNATED)
+        assert [r["id"] for r in api.get("/api/v1/reviews/", {"kind": "rapid_review"}).json()["results"]] == [rapid.pk]
