@@ -69,7 +69,7 @@ def test_complete_submit_challenge_answer_and_sign_off(world, page, sign_in):
 
     sign_in("provider.one")
     page.goto(f"/assurance/assessments/{assessment.pk}/")
-    expect(page.get_by_text("Please show the escalation policy matches")).to_be_visible()
+    expect(page.locator(f"#req-{challenged.pk}")).to_contain_text("Please show the escalation policy matches")
     page.get_by_role("link", name="Answer the challenge on S11-7").click()
     page.get_by_label("Your answer to the challenge").fill("Policy section 4 mirrors the partnership's procedure.")
     page.get_by_role("button", name="Send answer").click()
