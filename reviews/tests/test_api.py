@@ -169,3 +169,16 @@ class TestSubResources:
         rapid = next(k for k in kinds if k["code"] == "rapid_review")
         assert [m["amount"] for m in rapid["milestones"]] == [5, 15]
         assert api.get("/api/v1/review-themes/").json()["count"] >= 7
+
+
+class TestTermsOfReferenceUpload:
+    def test_a_pdf_is_accepted_and_a_disguised_file_refused(self, world, api, open_review):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        review = open_review()
+        url = f"/api/v1/reviews/{review.pk}/"
+        bad = api.patch(url, {"tor_file": SimpleUploadedFile("tor.pdf", b"<script>")}, format="multipart")
+        assert bad.status_code == 400 and "not a .pdf document" in bad.json()["tor_file"][0]
+        good = api.patch(url, {"tor_file": SimpleUploadedFile("tor.pdf", b"%PDF-1.4 synthetic")}, format="multipart")
+        assert good.status_code == 200 and good.json()["has_tor_file"] is True
+        assert "tor_file" not in good.json()
