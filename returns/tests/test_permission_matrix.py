@@ -13,6 +13,7 @@ REVIEWERS = {Role.DESIGNATED, Role.ADMINISTRATOR}
 ACTION_OPENERS = {Role.DESIGNATED, Role.ADMINISTRATOR, Role.PROVIDER}
 
 PAGES = [
+    ("/", ALL),  # the home page, with this module's panels
     ("/returns/", ALL),
     ("/returns/catalogue/", ALL),
     ("/returns/matrix/", ICB),

@@ -223,3 +223,28 @@ def test_a_value_blanked_in_the_web_form_is_cleared(world, client_for, draft):
     assert client.post(f"/returns/{draft.pk}/edit/", data).status_code == 302
     assert MetricValue.objects.get(metric__code="REF").numerator is None
     assert MetricValue.objects.get(metric__code="TRN-CH").numerator == 80
+
+
+def test_the_report_runs_as_a_stored_job(world, settings):
+    from django.core.files.storage import default_storage
+
+    from core import jobs
+
+    submitted_return(world.provider)
+    job = jobs.enqueue("returns.assurance_report", {"icb": world.icb.pk, "period": Q.index})
+    jobs.run_pending()
+    job.refresh_from_db()
+    assert job.status == "done", job.error
+    assert default_storage.open(job.result["pdf"]).read() == reports.assurance_pdf(world.icb, Q)
+
+
+def test_the_report_command_writes_pdf_and_xlsx(world, tmp_path):
+    from django.core.management import call_command
+
+    submitted_return(world.provider)
+    call_command("returns_report", icb=world.icb.ods_code, quarter=Q.label, out=str(tmp_path))
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [
+        f"safeguarding-assurance-{world.icb.ods_code}-{Q.slug}.pdf",
+        f"safeguarding-assurance-{world.icb.ods_code}-{Q.slug}.xlsx",
+    ]
