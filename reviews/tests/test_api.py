@@ -125,7 +125,7 @@ class TestSubResources:
             },
             format="json",
         )
-        assert response.status_code in {400, 403}
+        assert response.status_code == 400 and "does not exist" in response.json()["review"][0]
         assert Contribution.objects.count() == 1
 
     def test_recommendations_need_an_organisation_and_report_closure(self, world, api, open_review, today):
