@@ -15,6 +15,7 @@ Glossary:
 """
 
 from django.db import models
+from django.urls import reverse
 
 from assurance.choices import AssessmentStatus, CommentKind, EvidenceKind, Rating, ReviewDecision
 from core.choices import ALL_ROLES, ICB_ROLES, ActionSource, Role
@@ -124,6 +125,9 @@ class Assessment(AuditScopeMixin, models.Model):
     def __str__(self):
         return f"{self.organisation.name}: {self.cycle}"
 
+    def get_absolute_url(self):
+        return reverse("assurance:assessment", args=[self.pk])
+
 
 class Response(AuditScopeMixin, models.Model):
     """An organisation's answer to one requirement: rating, narrative, evidence, review."""
@@ -147,6 +151,10 @@ class Response(AuditScopeMixin, models.Model):
 
     def __str__(self):
         return f"{self.requirement.code} ({self.assessment})"
+
+    def get_absolute_url(self):
+        """Where an action's source links to (the requirement on its assessment page)."""
+        return reverse("assurance:assessment", args=[self.assessment_id]) + f"#req-{self.pk}"
 
 
 def evidence_path(instance, filename):

@@ -212,3 +212,12 @@ def test_cycle_list_counts_late_assessments_only_after_the_due_date(world, clien
     Cycle.objects.filter(pk=cycle.pk).update(due_date=timezone.localdate() - dt.timedelta(days=1))
     (listed,) = client.get("/assurance/cycles/").context["cycles"]
     assert listed.late == 1
+
+
+def test_an_actions_source_links_to_the_requirement_on_its_assessment(world, assessment):
+    from assurance.tests.factories import add_action
+
+    response = assessment.responses.first()
+    action = add_action(response, world.user(Role.PROVIDER))
+    source = action.source_type.get_object_for_this_type(pk=action.source_id)
+    assert source.get_absolute_url() == f"/assurance/assessments/{assessment.pk}/#req-{response.pk}"
