@@ -4,6 +4,7 @@ SQLite under var/ is the embedded default; set DATABASE_URL for PostgreSQL
 (e.g. postgres://vigil@127.0.0.1:5432/vigil).
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -174,11 +175,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# Domain settings: defaults come from the source policies (see README, "Settings").
+# Domain settings. Each module keeps its defaults, with the source policy of each, in
+# `<app>/conf.py` (README, "Settings"). Override any of them here or with an environment
+# variable VIGIL_<KEY> holding a JSON value, e.g. VIGIL_CASEWORK_REFERRAL_FOLLOW_UP_HOURS=24.
 VIGIL = {
     # Days before a contract's end date when it shows as "ending soon" on the home page.
-    "CONTRACT_ENDING_SOON_DAYS": env_int("VIGIL_CONTRACT_ENDING_SOON_DAYS", 90),
+    "CONTRACT_ENDING_SOON_DAYS": 90,
 }
+for _name, _raw in os.environ.items():
+    if _name.startswith("VIGIL_") and _name != "VIGIL_VAR_DIR":
+        try:
+            VIGIL[_name.removeprefix("VIGIL_")] = json.loads(_raw)
+        except json.JSONDecodeError:
+            VIGIL[_name.removeprefix("VIGIL_")] = _raw
 
 # Lockout is per username on purpose: NHS offices share one outgoing IP address, so locking
 # by address would lock out a whole building after one person's mistakes.

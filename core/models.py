@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
@@ -78,6 +79,7 @@ class TrackedAction(AuditScopeMixin, models.Model):
 
     source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     source_id = models.PositiveBigIntegerField()
+    source = GenericForeignKey("source_type", "source_id")
     source_kind = models.CharField(max_length=20, choices=ActionSource.choices)
     source_label = models.CharField(max_length=250, help_text="What the action came from, as shown in lists.")
     organisation = models.ForeignKey(
@@ -107,6 +109,12 @@ class TrackedAction(AuditScopeMixin, models.Model):
 
     def __str__(self):
         return f"{self.title[:80]} ({self.organisation.name})"
+
+    @property
+    def source_url(self):
+        """The page of the record the action came from, where that record has one."""
+        get_url = getattr(self.source, "get_absolute_url", None)
+        return get_url() if get_url else ""
 
     def is_overdue_on(self, today):
         return rules.is_overdue(self.status, self.due_date, today)

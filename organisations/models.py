@@ -14,6 +14,7 @@ Glossary:
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 
 from core.choices import ALL_ROLES, ICB_ROLES, Role
 from core.scoping import Access, AuditScopeMixin, ScopedQuerySet
@@ -61,6 +62,9 @@ class Organisation(AuditScopeMixin, models.Model):
     @property
     def is_archived(self):
         return self.archived_at is not None
+
+    def get_absolute_url(self):
+        return reverse("organisations:detail", args=[self.pk])
 
     @property
     def is_provider(self):

@@ -124,6 +124,10 @@ class TestTrackerPages:
         action.refresh_from_db()
         assert action.status == ActionStatus.VERIFIED
 
+    def test_the_detail_page_links_back_to_the_source(self, world, action, client_for):
+        page = client_for(world.user(Role.DESIGNATED)).get(f"/actions/{action.pk}/").content.decode()
+        assert f'href="/organisations/{world.provider.pk}/">Assurance visit</a>' in page
+
     def test_empty_evidence_shows_the_error_summary(self, world, action, client_for):
         response = client_for(world.user(Role.PROVIDER)).post(f"/actions/{action.pk}/complete/", {"evidence": ""})
         assert response.status_code == 200 and "There is a problem" in response.content.decode()
