@@ -228,6 +228,7 @@ def run(scale=1.0, xlsx=20, out=print):
     client.force_login(user)
     latest = quarters[-1]
     providers = Organisation.objects.filter(icb=icb, kind__in=PROVIDER_KINDS).count()
+    client.get(f"/returns/matrix/?quarter={latest.slug}")  # warm up: imports, templates, the bank-holiday table
     results["matrix"] = time_request(
         client, f"/returns/matrix/?quarter={latest.slug}", f"ICB matrix page ({providers} providers)", out
     )

@@ -14,7 +14,7 @@ from core.models import working_calendar
 from organisations.choices import PROVIDER_KINDS, OrganisationKind
 from returns import catalogue, conf, rules
 from returns.choices import ReturnStatus
-from returns.models import Metric, MetricValue, Return, ReturnVersion, ThresholdOverride, ValidationRule
+from returns.models import BreakdownValue, Metric, MetricValue, Return, ReturnVersion, ThresholdOverride, ValidationRule
 
 REPORTING_KINDS = PROVIDER_KINDS | {OrganisationKind.ICB}
 
@@ -126,10 +126,13 @@ class Rated:
         return "–" if value.numerator is None else str(value.numerator)
 
 
-def rate_value(metric, value, scheme, quarter):
+def rate_value(metric, value, scheme, quarter, broken=None):
+    """Rate one stored value. `broken` (the dimensions it is broken down by) is read from its breakdown rows
+    when not given."""
     if value is None:
         return Rated(metric, None, rules.NONE, scheme=scheme)
-    broken = frozenset(row.dimension for row in value.breakdown.all() if row.numerator is not None)
+    if broken is None:
+        broken = frozenset(row.dimension for row in value.breakdown.all() if row.numerator is not None)
     rating = rules.rate(
         scheme,
         unit=metric.unit,
@@ -144,23 +147,36 @@ def rate_value(metric, value, scheme, quarter):
 
 
 def rate_versions(versions, book, metrics):
-    """{version id: {metric code: Rated}} for submitted versions (values and breakdowns in two queries)."""
+    """{version id: {metric code: Rated}} for submitted versions (values, and which dimensions each value is
+    broken down by, in two queries: the breakdown rows themselves are not loaded)."""
     by_version = defaultdict(dict)
-    values = MetricValue.objects.filter(version__in=[v.pk for v in versions]).prefetch_related("breakdown")
-    for value in values:
+    ids = [v.pk for v in versions]
+    value_ids = []
+    for value in MetricValue.objects.filter(version__in=ids):
         by_version[value.version_id][value.metric_id] = value
+        value_ids.append(value.pk)
+    broken = defaultdict(set)
+    for start in range(0, len(value_ids), 20000):
+        for value_id, dimension in BreakdownValue.objects.filter(
+            value_id__in=value_ids[start : start + 20000], numerator__isnull=False
+        ).values_list("value_id", "dimension"):
+            broken[value_id].add(dimension)
     result = {}
     for version in versions:
         ret = version.return_obj
         quarter = ret.quarter
         result[version.pk] = {
-            m.code: rate_value(
-                m, by_version[version.pk].get(m.pk), book.scheme(ret.provider_id, m.pk, quarter), quarter
+            m.code: _rate(
+                m, by_version[version.pk].get(m.pk), book.scheme(ret.provider_id, m.pk, quarter), quarter, broken
             )
             for m in metrics
             if m.applies_to_kind(ret.provider.kind)
         }
     return result
+
+
+def _rate(metric, value, scheme, quarter, broken):
+    return rate_value(metric, value, scheme, quarter, frozenset(broken.get(value.pk, ())) if value else None)
 
 
 # ------------------------------------------------------------------------------------------------- matrix
