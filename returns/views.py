@@ -65,9 +65,14 @@ class ReturnListView(LoginRequiredMixin, TemplateView):
         if user.role == Role.PROVIDER:
             made = set(queryset.values_list("period", flat=True))
             to_start = [q for q in quarter_choices(today, 4) if q.index not in made]
+        providers = []
+        if user.role in RETURN_EDITORS and user.role != Role.PROVIDER:
+            providers = services.reporting_organisations(allowed_organisations(user))
         return super().get_context_data(
             filter=filterset,
             returns=returns[:200],
+            providers=providers,
+            quarters=quarter_choices(today, 4),
             today=today,
             to_start=to_start,
             can_start=user.role in RETURN_EDITORS,

@@ -248,3 +248,12 @@ def test_the_report_command_writes_pdf_and_xlsx(world, tmp_path):
         f"safeguarding-assurance-{world.icb.ods_code}-{Q.slug}.pdf",
         f"safeguarding-assurance-{world.icb.ods_code}-{Q.slug}.xlsx",
     ]
+
+
+def test_the_icb_administrator_starts_a_return_on_a_providers_behalf(world, client_for):
+    client = client_for(world.user(Role.ADMINISTRATOR))
+    assert "Start a return on a provider" in client.get("/returns/").content.decode()
+    client.post("/returns/start/", {"quarter": Q.label, "provider": world.provider.pk})
+    assert Return.objects.filter(provider=world.provider, period=Q.index).exists()
+    foreign = client.post("/returns/start/", {"quarter": Q.label, "provider": world.foreign_provider.pk})
+    assert foreign.status_code == 404
