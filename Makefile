@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 HOST ?= 127.0.0.1:8000
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test setup lint test-sqlite test-postgres demo worker reminders benchmark clean
 
@@ -31,12 +32,12 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 test-sqlite: setup
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-postgres: setup
 	@if $(PY) scripts/port_open.py 127.0.0.1 5432; then \
 		echo "PostgreSQL answers on 127.0.0.1:5432: running the suite on PostgreSQL"; \
-		DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest --create-db; \
+		DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS) --create-db; \
 	else \
 		echo "No PostgreSQL on 127.0.0.1:5432: PostgreSQL run skipped"; \
 	fi
