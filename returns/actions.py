@@ -81,7 +81,8 @@ def do_save_figures(return_obj, *, entries, acting_user, source=Source.WEB, repl
         if version.source != source:
             version.source = source
             version.save(update_fields=["source"])
-        existing = {v.metric_id: v for v in version.values.select_related("metric")}
+        existing = {v.metric_id: v for v in version.values.select_related("metric").prefetch_related("breakdown")}
+        new_rows = []
         for code, entry in entries.items():
             metric = metrics[code]
             fields = {
@@ -93,16 +94,19 @@ def do_save_figures(return_obj, *, entries, acting_user, source=Source.WEB, repl
             value = existing.get(metric.pk)
             if value is None:
                 value = MetricValue.objects.create(version=version, metric=metric, **fields)
-            elif any(getattr(value, k) != v for k, v in fields.items()):
-                save_fields(value, fields, acting_user=acting_user)
-            _save_breakdown(value, entry, specs[code])
+                new_rows += _save_breakdown(value, entry, specs[code], current=())
+            else:
+                if any(getattr(value, k) != v for k, v in fields.items()):
+                    save_fields(value, fields, acting_user=acting_user)
+                new_rows += _save_breakdown(value, entry, specs[code], current=value.breakdown.all())
         if replace:
             for value in existing.values():
                 code = value.metric.code
                 if code not in entries:
                     empty = {"numerator": None, "denominator": None, "date_value": None, "explanation": ""}
                     save_fields(value, empty, acting_user=acting_user)
-                    _save_breakdown(value, rules.Entry(), specs.get(code) or rules.MetricSpec(code, "", ""))
+                    _save_breakdown(value, rules.Entry(), rules.MetricSpec(code, "", ""), current=value.breakdown.all())
+        BreakdownValue.objects.bulk_create(new_rows)
     return return_obj
 
 
@@ -110,8 +114,9 @@ def _int(number):
     return None if number is None else int(number)
 
 
-def _save_breakdown(value, entry, spec):
-    rows = {(r.dimension, r.category): r for r in value.breakdown.all()}
+def _save_breakdown(value, entry, spec, *, current):
+    """Update the value's breakdown rows in place; returns the new rows for one bulk insert by the caller."""
+    rows = {(r.dimension, r.category): r for r in current}
     new = []
     for dimension in spec.breakdowns:
         for category, (num, den) in entry.breakdown.get(dimension, {}).items():
@@ -131,7 +136,7 @@ def _save_breakdown(value, entry, spec):
         if category not in entry.breakdown.get(dimension, {}) and row.numerator is not None:
             row.numerator = row.denominator = None
             row.save(update_fields=["numerator", "denominator"])
-    BreakdownValue.objects.bulk_create(new)
+    return new
 
 
 def submission_problems(return_obj):
