@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from returns.models import Metric, Return, ThresholdOverride, ValidationRule
+from returns.models import Metric, MetricScheme, Return, ThresholdOverride, ValidationRule
 
 
 @admin.register(Metric)
@@ -25,3 +25,8 @@ class ReturnAdmin(admin.ModelAdmin):
 class ThresholdOverrideAdmin(admin.ModelAdmin):
     list_display = ["contract", "metric", "effective_from", "created_by", "created_at"]
     readonly_fields = [f.name for f in ThresholdOverride._meta.fields]
+
+
+@admin.register(MetricScheme)
+class MetricSchemeAdmin(admin.ModelAdmin):
+    list_display = ["metric", "effective_from", "catalogue_version", "created_at"]

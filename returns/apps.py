@@ -18,6 +18,7 @@ class ReturnsConfig(AppConfig):
 
         for model in (
             models.Metric,
+            models.MetricScheme,
             models.ValidationRule,
             models.ThresholdOverride,
             models.Return,

@@ -23,9 +23,13 @@ def expand_kinds(applies_to):
     return sorted(set(kinds))
 
 
-def sync_catalogue(metric_model, rule_model):
+def sync_catalogue(metric_model, rule_model, scheme_model=None):
     """Create missing metrics and rules; update metrics when the file's version is newer. Loading twice
-    changes nothing. Takes the model classes so that a data migration can pass its historical models."""
+    changes nothing. Takes the model classes so that a data migration can pass its historical models.
+
+    With `scheme_model`, default schemes are dated: a metric's first scheme applies from the beginning; a newer
+    catalogue version that changes it adds a scheme from the metric's `scheme_from` quarter (e.g. "2027/28 Q1"),
+    so earlier quarters keep their rating (without `scheme_from` the new scheme applies to every quarter)."""
     catalogue = data()
     version = catalogue["version"]
     changed = 0
@@ -44,9 +48,20 @@ def sync_catalogue(metric_model, rule_model):
         }
         metric = metric_model.objects.filter(code=row["code"]).first()
         if metric is None:
-            metric_model.objects.create(code=row["code"], **fields)
+            metric = metric_model.objects.create(code=row["code"], **fields)
+            if scheme_model is not None:
+                scheme_model.objects.create(
+                    metric=metric, effective_from=0, scheme=row["scheme"], catalogue_version=version
+                )
             changed += 1
         elif metric.catalogue_version < version:
+            if scheme_model is not None and metric.scheme != row["scheme"]:
+                start = rules.Quarter.parse(row["scheme_from"]).index if row.get("scheme_from") else 0
+                scheme_model.objects.update_or_create(
+                    metric=metric,
+                    effective_from=start,
+                    defaults={"scheme": row["scheme"], "catalogue_version": version},
+                )
             for name, value in fields.items():
                 setattr(metric, name, value)
             metric.save()

@@ -54,6 +54,25 @@ class Metric(models.Model):
         return kind in self.applies_to
 
 
+class MetricScheme(models.Model):
+    """A dated default rating scheme of a metric: the catalogue's scheme in force from a quarter. A new catalogue
+    version that changes a default adds a row from its `scheme_from` quarter, so earlier quarters keep being
+    rated as they were."""
+
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="schemes")
+    effective_from = models.PositiveIntegerField(default=0, help_text="Quarter index; 0 = since the beginning.")
+    scheme = models.JSONField()
+    catalogue_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["metric", "effective_from"]
+        constraints = [models.UniqueConstraint(fields=["metric", "effective_from"], name="one_scheme_per_quarter")]
+
+    def __str__(self):
+        return f"{self.metric.code} scheme from {self.effective_from}"
+
+
 class ValidationRule(models.Model):
     """A validation rule as data: its severity (error blocks submission; a warning needs an explanation)
     and its parameter (e.g. the change from the previous quarter that needs explaining)."""

@@ -14,7 +14,16 @@ from core.models import working_calendar
 from organisations.choices import PROVIDER_KINDS, OrganisationKind
 from returns import catalogue, conf, rules
 from returns.choices import ReturnStatus
-from returns.models import BreakdownValue, Metric, MetricValue, Return, ReturnVersion, ThresholdOverride, ValidationRule
+from returns.models import (
+    BreakdownValue,
+    Metric,
+    MetricScheme,
+    MetricValue,
+    Return,
+    ReturnVersion,
+    ThresholdOverride,
+    ValidationRule,
+)
 
 REPORTING_KINDS = PROVIDER_KINDS | {OrganisationKind.ICB}
 
@@ -83,6 +92,10 @@ class SchemeBook:
         self.gap = conf.multi_agency_gap_rating()
         self.metrics = {m.pk: m for m in (metrics if metrics is not None else Metric.objects.all())}
         self.defaults = {pk: rules.Scheme.from_dict(m.scheme, gap_rating=self.gap) for pk, m in self.metrics.items()}
+        self.history = defaultdict(list)  # dated catalogue defaults
+        for dated in MetricScheme.objects.filter(metric_id__in=list(self.metrics)):
+            scheme = rules.Scheme.from_dict(dated.scheme, gap_rating=self.gap)
+            self.history[dated.metric_id].append((dated.effective_from, dated.pk, scheme))
         self.overrides = defaultdict(list)
         for override in ThresholdOverride.objects.filter(
             contract__provider_id__in=provider_ids, archived_at__isnull=True
@@ -98,7 +111,12 @@ class SchemeBook:
                 if override.pk not in self._parsed:
                     self._parsed[override.pk] = rules.Scheme.from_dict(override.scheme, gap_rating=self.gap)
                 candidates.append((override.effective_from, override.pk, self._parsed[override.pk]))
-        return rules.scheme_in_force(self.defaults[metric_id], candidates, quarter.index)
+        if candidates:  # a contract's own thresholds win over the catalogue's default
+            return rules.scheme_in_force(None, candidates, quarter.index) or self.default(metric_id, quarter)
+        return self.default(metric_id, quarter)
+
+    def default(self, metric_id, quarter):
+        return rules.scheme_in_force(self.defaults[metric_id], self.history.get(metric_id, ()), quarter.index)
 
 
 @dataclass

@@ -199,3 +199,23 @@ def test_a_red_metric_opens_an_action_in_the_shared_tracker(world, designated):
             success_measure="s",
             acting_user=designated,
         )
+
+
+def test_a_new_catalogue_version_changes_a_default_only_from_its_quarter(world, monkeypatch):
+    import copy
+
+    from returns.models import MetricScheme, ValidationRule
+
+    earlier = submitted_return(world.provider, quarter=Q.previous(), pct=(93, 100))
+    later = submitted_return(world.provider, quarter=Q, pct=(93, 100))
+    assert rating_of(earlier, "TRN-CH") == rating_of(later, "TRN-CH") == rules.GREEN
+    version_2 = copy.deepcopy(catalogue.data())
+    version_2["version"] = 2
+    metric = next(m for m in version_2["metrics"] if m["code"] == "TRN-CH")
+    metric["scheme"]["bands"] = [["gt", "95", "green"], ["ge", "75", "amber"]]
+    metric["scheme_from"] = Q.label
+    monkeypatch.setattr(catalogue, "data", lambda: version_2)
+    assert catalogue.sync_catalogue(Metric, ValidationRule, MetricScheme) == len(version_2["metrics"])
+    assert rating_of(earlier, "TRN-CH") == rules.GREEN
+    assert rating_of(later, "TRN-CH") == rules.AMBER
+    assert catalogue.sync_catalogue(Metric, ValidationRule, MetricScheme) == 0
