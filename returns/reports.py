@@ -3,11 +3,12 @@ CPCCG 8.2]: completeness and timeliness, the RAG matrix, trends of the main metr
 metrics and their actions, and the designated professional's narrative. PDF (reportlab, with charts) and
 XLSX (the figures).
 
-Built only from stored data, with a fixed "as at" date (the latest due date of the quarter's returns, or
-the date given), so building it twice gives the same document: the PDF is made with reportlab's
+Built only from stored data, with a fixed "as at" date (the day after the latest due date of the quarter's
+returns, or the date given), so building it twice gives the same document: the PDF is made with reportlab's
 `invariant=1` (fixed creation date and document id) and charts without timestamps.
 """
 
+import datetime as dt
 import io
 from dataclasses import dataclass
 
@@ -49,7 +50,8 @@ def gather(icb, quarter, as_at=None):
     organisations = icb_organisations(icb)
     if as_at is None:
         dues = [r.due_date for r in returns.filter(period=quarter.index)]
-        as_at = max([*dues, rules.due_date(quarter, services.working_calendar(icb.pk), conf.due_working_days())])
+        deadline = max([*dues, rules.due_date(quarter, services.working_calendar(icb.pk), conf.due_working_days())])
+        as_at = deadline + dt.timedelta(days=1)  # the day after the last deadline: a return not in is missing
     matrix = services.build_matrix(organisations, returns, quarter, today=as_at, icb_id=icb.pk)
     main = [m for m in matrix.metrics if m.main]
     trends = {m.code: [] for m in main}

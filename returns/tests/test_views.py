@@ -184,6 +184,8 @@ def test_the_trend_chart_is_a_png(world, client_for):
 
 
 def test_the_report_is_built_twice_identical(world, client_for):
+    import datetime as dt
+
     ret = submitted_return(world.provider, pct=(60, 100))
     actions.do_save_narrative(
         icb=world.icb, quarter=Q, text="Training is behind at one trust.", acting_user=world.user(Role.DESIGNATED)
@@ -198,6 +200,8 @@ def test_the_report_is_built_twice_identical(world, client_for):
     summary = {row[0]: row[1] for row in xlsx[0]["Summary"].iter_rows(values_only=True)}
     assert summary["Narrative"] == "Training is behind at one trust."
     assert summary["Returns expected"] == 3 and summary["Submitted"] == 1
+    assert summary["Missing"] == 2  # as at the day after the deadline (30 April 2026)
+    assert summary["Figures as at"].date() == dt.date(2026, 5, 1)
     reds = list(xlsx[0]["Red metrics and actions"].iter_rows(values_only=True))
     assert reds[1][0] == "Provider One" and "TRN-CH" in reds[1][1]
 

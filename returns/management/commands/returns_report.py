@@ -16,7 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--icb", required=True, help="ODS code of the ICB, e.g. QZZ")
         parser.add_argument("--quarter", required=True, help="e.g. '2026/27 Q2' or 2026-27-Q2")
         parser.add_argument("--out", default=".", help="Directory to write the files in")
-        parser.add_argument("--as-at", help="Date the statuses are taken at (default: the quarter's last due date)")
+        parser.add_argument(
+            "--as-at", help="Date the statuses are taken at (default: the day after the quarter's last due date)"
+        )
         parser.add_argument("--job", action="store_true", help="Queue it as a stored job instead (run_worker)")
 
     def handle(self, **options):
