@@ -219,3 +219,13 @@ def test_a_new_catalogue_version_changes_a_default_only_from_its_quarter(world, 
     assert rating_of(earlier, "TRN-CH") == rules.GREEN
     assert rating_of(later, "TRN-CH") == rules.AMBER
     assert catalogue.sync_catalogue(Metric, ValidationRule, MetricScheme) == 0
+
+
+def test_the_icbs_closure_days_move_the_due_date(world):
+    from core.actions import do_add_closure_day
+
+    do_add_closure_day(icb=world.icb, date=dt.date(2026, 4, 30), reason="Office move", acting_user=None)
+    ret = actions.do_start_return(provider=world.provider, quarter=Q, acting_user=None)
+    assert ret.due_date == dt.date(2026, 5, 1)
+    other = actions.do_start_return(provider=world.foreign_provider, quarter=Q, acting_user=None)
+    assert other.due_date == dt.date(2026, 4, 30)  # another ICB's calendar is not affected

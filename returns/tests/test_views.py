@@ -261,3 +261,25 @@ def test_the_icb_administrator_starts_a_return_on_a_providers_behalf(world, clie
     assert Return.objects.filter(provider=world.provider, period=Q.index).exists()
     foreign = client.post("/returns/start/", {"quarter": Q.label, "provider": world.foreign_provider.pk})
     assert foreign.status_code == 404
+
+
+def test_the_report_lists_the_actions_of_providers_with_red_metrics(world):
+    import datetime as dt
+
+    from returns.models import Metric
+
+    ret = submitted_return(world.provider, pct=(60, 100))
+    actions.do_open_metric_action(
+        ret,
+        metric=Metric.objects.get(code="TRN-CH"),
+        rating="red",
+        title="Extra level 3 sessions",
+        owner="Named nurse",
+        due_date=dt.date.today() + dt.timedelta(days=30),
+        success_measure="Above 90 %",
+        acting_user=world.user(Role.DESIGNATED),
+    )
+    book = load_workbook(io.BytesIO(reports.assurance_xlsx(world.icb, Q)))
+    rows = list(book["Red metrics and actions"].iter_rows(values_only=True))
+    assert rows[1][:4] == ("Provider One", rows[1][1], "Extra level 3 sessions", "Named nurse")
+    assert "TRN-CH" in rows[1][1]
