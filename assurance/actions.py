@@ -17,6 +17,7 @@ from assurance.models import REVIEWERS, Assessment, Cycle, Evidence, Requirement
 from core.actions import audited, do_archive, do_create_tracked_action, save_fields
 from core.choices import ActionSource, Role
 from core.models import TrackedAction
+from core.uploads import read_head, upload_problem
 
 
 def may_complete(user, assessment):
@@ -154,16 +155,13 @@ def do_add_evidence_file(response, *, upload, description="", acting_user):
     assessment = response.assessment
     _check_completer(acting_user, assessment)
     _check_editable(assessment)
-    problem = rules.evidence_file_problem(
+    problem = upload_problem(
         upload.name,
         upload.size,
+        read_head(upload),
         max_bytes=conf.get("ASSURANCE_EVIDENCE_MAX_BYTES"),
         extensions=conf.get("ASSURANCE_EVIDENCE_EXTENSIONS"),
     )
-    if not problem:
-        head = upload.read(2048)
-        upload.seek(0)
-        problem = rules.evidence_content_problem(upload.name, head)
     if problem:
         raise ValidationError({"upload": problem})
     with audited(acting_user):

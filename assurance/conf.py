@@ -3,7 +3,7 @@
 The lead adds the keys to config/settings.py; docs/assurance.md lists them with their sources.
 """
 
-from django.conf import settings
+from core.conf import setting
 
 DEFAULTS = {
     # An assessment is red when at least this many requirements are rated not met.
@@ -25,7 +25,7 @@ DEFAULTS = {
 
 
 def get(name):
-    return getattr(settings, "VIGIL", {}).get(name, DEFAULTS[name])
+    return setting(name, DEFAULTS)
 
 
 def rag_thresholds():

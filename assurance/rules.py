@@ -148,41 +148,7 @@ def trend(previous, current):
     return "same"
 
 
-# Evidence files
-
-
-def evidence_file_problem(name, size, *, max_bytes, extensions):
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in extensions:
-        allowed = ", ".join(e.upper() for e in extensions)
-        return f"A file of type '{extension or 'none'}' cannot be uploaded: use {allowed}."
-    if size > max_bytes:
-        return f"The file is {size / 1048576:.1f} MB: the largest allowed is {max_bytes / 1048576:.0f} MB."
-    if size == 0:
-        return "The file is empty."
-    return None
-
-
-SIGNATURES = {
-    "pdf": (b"%PDF",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-}
-
-
-def evidence_content_problem(name, head):
-    """The first bytes must match the extension (a renamed executable is refused); text files must
-    not contain NUL bytes."""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension in SIGNATURES:
-        if not any(head.startswith(signature) for signature in SIGNATURES[extension]):
-            return f"The file's content is not a {extension.upper()} file."
-    elif b"\x00" in head:
-        return f"The file's content is not a {extension.upper()} text file."
-    return None
+# Evidence files are checked by core.uploads.upload_problem (shared with review terms of reference).
 
 
 def cycle_due_date_problem(due_date, today):

@@ -3,7 +3,7 @@
 Each value is a default the source policies give; an ICB changes it with `VIGIL["CASEWORK_..."]`.
 """
 
-from django.conf import settings
+from core.conf import setting
 
 DEFAULTS = {
     # Written follow-up of a telephone referral to children's social care, in clock hours
@@ -22,4 +22,4 @@ DEFAULTS = {
 
 
 def get(name):
-    return getattr(settings, "VIGIL", {}).get(name, DEFAULTS[name])
+    return setting(name, DEFAULTS)

@@ -5,10 +5,10 @@ days count the same way everywhere.
 """
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from casework.choices import EmploymentOutcome
+from core.identifiers import identifier_warnings
 
 # ---------------------------------------------------------------------------------------------
 # Clocks
@@ -188,85 +188,7 @@ def active_in(stage_dates, start, end):
 
 
 # ---------------------------------------------------------------------------------------------
-# Pseudonym warnings
-
-
-NHS_NUMBER_PATTERN = re.compile(r"(?<!\d)(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d)")
-NAME_WORD = r"[A-Z](?:[a-z]+|['’][A-Z][a-z]+)(?:-[A-Z][a-z]+)*"
-NAME_PATTERN = re.compile(rf"^(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?{NAME_WORD}(?:\s+{NAME_WORD}){{1,3}}$")
-GENERIC_WORDS = frozenset(
-    [
-        "child",
-        "adult",
-        "baby",
-        "person",
-        "sibling",
-        "mother",
-        "father",
-        "parent",
-        "carer",
-        "case",
-        "family",
-        "young",
-        "patient",
-        "unborn",
-        "infant",
-        "boy",
-        "girl",
-        "man",
-        "woman",
-        "client",
-        "service",
-        "user",
-        "subject",
-        "staff",
-        "member",
-    ]
-)
-
-
-def nhs_number_is_valid(digits):
-    """Modulus 11 check of a 10-digit NHS number: weights 10..2 on the first nine digits,
-    check digit = 11 - (sum mod 11), 11 -> 0, 10 -> never valid."""
-    if len(digits) != 10 or not digits.isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
-    check = 11 - total % 11
-    if check == 11:
-        check = 0
-    return check != 10 and check == int(digits[9])
-
-
-def contains_nhs_number(text):
-    return any(nhs_number_is_valid("".join(m.groups())) for m in NHS_NUMBER_PATTERN.finditer(text or ""))
-
-
-def looks_like_a_name(text):
-    """Two to four capitalised words ("Jane Smith", "Mrs Ann Lee"), not a generic label ("Child A")."""
-    text = (text or "").strip()
-    if not NAME_PATTERN.match(text):
-        return False
-    words = [w.lower().rstrip(".") for w in text.split()]
-    return not any(w in GENERIC_WORDS for w in words)
-
-
-@dataclass(frozen=True)
-class PseudonymWarning:
-    field: str
-    message: str
-
-
-def pseudonym_warnings(values):
-    """Warnings for fields where a pseudonym is expected ({field: text})."""
-    warnings = []
-    for field, text in values.items():
-        if contains_nhs_number(text):
-            warnings.append(
-                PseudonymWarning(field, "This looks like it holds a valid NHS number; use a pseudonymous reference.")
-            )
-        elif looks_like_a_name(text):
-            warnings.append(PseudonymWarning(field, "This looks like a person's name; use a pseudonymous reference."))
-    return warnings
+# Pseudonym warnings: names and valid NHS numbers are found by core.identifiers (shared with reviews).
 
 
 ACKNOWLEDGE_HINT = (
@@ -275,10 +197,10 @@ ACKNOWLEDGE_HINT = (
 
 
 def unacknowledged_warning_errors(values, acknowledged):
-    """{field: message} for pseudonym warnings not yet acknowledged; empty when acknowledged or none."""
+    """{field: message} for pseudonym warnings not yet acknowledged ({field: text}); empty when acknowledged or none."""
     if acknowledged:
         return {}
-    return {w.field: f"{w.message} {ACKNOWLEDGE_HINT}" for w in pseudonym_warnings(values)}
+    return {field: f"{message} {ACKNOWLEDGE_HINT}" for field, message in identifier_warnings(values).items()}
 
 
 @dataclass

@@ -8,6 +8,8 @@ from django.utils import timezone
 from core import rules as core_rules
 from core.actions import audited, do_archive, do_create_tracked_action, save_fields
 from core.choices import ActionSource, Role
+from core.identifiers import identifier_warnings
+from core.uploads import read_head, upload_problem
 from reviews import conf, rules
 from reviews.choices import CSPR_OUTCOMES, ContributionKind, ContributionStatus, DecisionOutcome, ReviewStatus
 from reviews.models import Contribution, Involvement, LearningEntry, Recommendation, Review, ReviewKind
@@ -18,7 +20,7 @@ ACKNOWLEDGE = "acknowledge_identifiers"
 
 def _check_identifiers(values, acknowledged):
     """Refuse text that looks like a name or holds a valid NHS number unless the user has confirmed it is not."""
-    warnings = rules.identifier_warnings({name: values.get(name) or "" for name in IDENTIFIER_FIELDS})
+    warnings = identifier_warnings({name: values.get(name) or "" for name in IDENTIFIER_FIELDS})
     if warnings and not acknowledged:
         raise ValidationError(
             {
@@ -31,11 +33,14 @@ def _check_identifiers(values, acknowledged):
 def _check_tor_file(upload):
     if not upload or not hasattr(upload, "size"):
         return
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(position)
-    if problem := rules.tor_file_problem(upload.name, upload.size, head, conf.setting("REVIEWS_TOR_MAX_BYTES")):
+    problem = upload_problem(
+        upload.name,
+        upload.size,
+        read_head(upload),
+        max_bytes=conf.setting("REVIEWS_TOR_MAX_BYTES"),
+        extensions=rules.TOR_EXTENSIONS,
+    )
+    if problem:
         raise ValidationError({"tor_file": problem})
 
 

@@ -3,7 +3,7 @@
 Each default comes from a source; docs/reviews.md lists every key with its source.
 """
 
-from django.conf import settings
+from core import conf
 
 DEFAULTS = {
     # Working days before a milestone or contribution is due when a reminder is sent.
@@ -15,5 +15,4 @@ DEFAULTS = {
 
 def setting(name, default=None):
     """A value from settings.VIGIL, else this app's default, else `default`."""
-    fallback = DEFAULTS.get(name, default)
-    return getattr(settings, "VIGIL", {}).get(name, fallback)
+    return conf.setting(name, DEFAULTS, default)

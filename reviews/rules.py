@@ -1,11 +1,10 @@
 """Pure rules of statutory reviews: milestone due dates, date order, eligibility hints,
-identifier warnings, terms-of-reference files, financial quarters, recommendation closure.
+terms-of-reference file types, financial quarters, recommendation closure.
 
 No database here: calendars, settings and dates are passed in.
 """
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from core.calendar import add_calendar_months
@@ -226,113 +225,11 @@ def eligibility_hints(kind, *, abuse_or_neglect=None, harm=None, age=None, has_c
     return hints
 
 
-# --- Identifiers in free text -------------------------------------------------------------
-
-NHS_NUMBER_PATTERN = re.compile(r"(?<!\d)(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d)")
-PSEUDONYM_WORDS = {
-    "child",
-    "children",
-    "baby",
-    "adult",
-    "family",
-    "infant",
-    "sibling",
-    "siblings",
-    "young",
-    "person",
-    "review",
-    "case",
-    "subject",
-    "victim",
-    "mother",
-    "father",
-    "parent",
-    "parents",
-    "carer",
-    "the",
-    "and",
-    "of",
-}
-TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "master"}
-CAPITALISED_WORD = re.compile(r"^[A-Z](?:[a-z]+|'[A-Z][a-z]+)(?:[-'][A-Z]?[a-z]+)*$")
-
-
-def nhs_number_is_valid(digits):
-    """The NHS number Modulus 11 check: weights 10..2 on the first nine digits."""
-    if len(digits) != 10 or not digits.isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
-    check = 11 - total % 11
-    if check == 11:
-        check = 0
-    return check != 10 and check == int(digits[9])
-
-
-def valid_nhs_numbers_in(text):
-    return [
-        "".join(match.groups())
-        for match in NHS_NUMBER_PATTERN.finditer(text or "")
-        if nhs_number_is_valid("".join(match.groups()))
-    ]
-
-
-def name_like_phrases(text):
-    """Phrases that look like a person's name: two capitalised words in a row that are not a
-    pseudonym pattern ("Child Q", "Adult R", "Family Z"), or a title before a capitalised word."""
-    words = re.findall(r"[A-Za-z][A-Za-z'-]*", text or "")
-    found = []
-    for first, second in zip(words, words[1:], strict=False):
-        titled = first.lower() in TITLES and CAPITALISED_WORD.match(second)
-        two_names = (
-            CAPITALISED_WORD.match(first)
-            and CAPITALISED_WORD.match(second)
-            and first.lower() not in PSEUDONYM_WORDS | TITLES
-            and second.lower() not in PSEUDONYM_WORDS
-        )
-        if titled or two_names:
-            found.append(f"{first} {second}")
-    return found
-
-
-def identifier_warnings(fields):
-    """{field: message} for free-text fields ({name: text}) that look like a name or hold a valid NHS number."""
-    warnings = {}
-    for name, text in fields.items():
-        if numbers := valid_nhs_numbers_in(text):
-            warnings[name] = (
-                f"This holds what looks like a valid NHS number ({numbers[0]}). Reviews use a pseudonymous "
-                "reference: remove it, or confirm it is not an NHS number."
-            )
-        elif phrases := name_like_phrases(text):
-            warnings[name] = (
-                f"“{phrases[0]}” looks like a person's name. Use a pseudonym such as “Child Q” or “Adult R”, "
-                "or confirm it is not a real name."
-            )
-    return warnings
-
-
 # --- Terms of reference file ----------------------------------------------------------------
+# Checked by core.uploads.upload_problem (shared with assurance evidence); identifiers in free text by
+# core.identifiers (shared with casework).
 
-TOR_TYPES = {
-    ".pdf": (b"%PDF",),
-    ".docx": (b"PK\x03\x04",),
-    ".odt": (b"PK\x03\x04",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-}
-
-
-def tor_file_problem(name, size, head, max_bytes):
-    """None when the file is an allowed document of allowed size, else a message."""
-    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in (name or "") else ""
-    if suffix not in TOR_TYPES:
-        return "The terms of reference must be a PDF, Word (.docx, .doc) or OpenDocument (.odt) file."
-    if size > max_bytes:
-        return f"The file is larger than {max_bytes // (1024 * 1024)} MB."
-    if size == 0:
-        return "The file is empty."
-    if not any(head.startswith(magic) for magic in TOR_TYPES[suffix]):
-        return f"The file's content is not a {suffix} document."
-    return None
+TOR_EXTENSIONS = ("pdf", "docx", "odt", "doc")
 
 
 # --- Financial quarters (NHS England's quarterly return) ----------------------------------

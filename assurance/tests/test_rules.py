@@ -149,34 +149,7 @@ class TestLatenessAndReminders:
         assert len(fired) == 1 and ENGLAND.working_days_between(fired[0], due) == 10
 
 
-class TestEvidenceFiles:
-    LIMITS = {"max_bytes": 10 * 1024 * 1024, "extensions": ("pdf", "docx", "csv")}
-
-    def test_size_boundary(self):
-        assert rules.evidence_file_problem("a.pdf", 10 * 1024 * 1024, **self.LIMITS) is None
-        assert "largest allowed is 10 MB" in rules.evidence_file_problem("a.pdf", 10 * 1024 * 1024 + 1, **self.LIMITS)
-        assert rules.evidence_file_problem("a.pdf", 0, **self.LIMITS) == "The file is empty."
-
-    def test_type_is_checked_by_extension(self):
-        assert rules.evidence_file_problem("Report.PDF", 10, **self.LIMITS) is None
-        assert "cannot be uploaded" in rules.evidence_file_problem("run.exe", 10, **self.LIMITS)
-        assert "cannot be uploaded" in rules.evidence_file_problem("noextension", 10, **self.LIMITS)
-
-
 def test_requirement_kinds_override_the_framework_kinds():
     assert rules.applies_to([], ["trust_acute", "gp_practice"], "gp_practice")
     assert not rules.applies_to(["trust_acute"], ["trust_acute", "gp_practice"], "gp_practice")
     assert not rules.applies_to([], ["trust_acute"], "icb")
-
-
-class TestEvidenceContent:
-    def test_the_content_must_match_the_extension(self):
-        assert rules.evidence_content_problem("a.pdf", b"%PDF-1.7 ...") is None
-        assert rules.evidence_content_problem("a.pdf", b"MZ\x90\x00") == "The file's content is not a PDF file."
-        assert rules.evidence_content_problem("a.docx", b"PK\x03\x04rest") is None
-        assert rules.evidence_content_problem("a.png", b"\x89PNG\r\n\x1a\nIHDR") is None
-        assert rules.evidence_content_problem("a.jpg", b"GIF89a") is not None
-
-    def test_text_files_must_be_text(self):
-        assert rules.evidence_content_problem("a.csv", b"code,rating\nS11-1,fully_met\n") is None
-        assert rules.evidence_content_problem("a.txt", b"MZ\x00\x00") is not None

@@ -11,20 +11,10 @@ from casework.models import Allegation, Escalation, EscalationStage, Information
 from casework.tests import factories
 from core.choices import Role
 from core.models import TrackedAction
+from core.tests.synthetic import first_synthetic_nhs_number as synthetic_nhs_number
 
 pytestmark = pytest.mark.django_db
 FRIDAY = factories.RECENT
-
-
-def synthetic_nhs_number(start=400_000_000):
-    """The first Modulus-11-valid number from `start`: generated, never a real person's."""
-    for base in range(start, start + 100):
-        nine = f"{base:09d}"
-        total = sum(int(d) * w for d, w in zip(nine, range(10, 1, -1), strict=True))
-        check = (11 - total % 11) % 11
-        if check != 10:
-            return nine + str(check)
-    raise AssertionError("no valid number")
 
 
 class TestReferences:

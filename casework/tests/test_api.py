@@ -6,9 +6,9 @@ import pytest
 
 from casework.models import AdviceEntry, Allegation, EscalationStage, Referral
 from casework.tests import factories
-from casework.tests.test_actions import synthetic_nhs_number
 from core.choices import Role
 from core.models import TrackedAction
+from core.tests.synthetic import first_synthetic_nhs_number as synthetic_nhs_number
 
 FRIDAY = factories.RECENT
 

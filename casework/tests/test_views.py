@@ -103,7 +103,7 @@ class TestAllegationPages:
         assert not Allegation.objects.exists()
 
     def test_an_nhs_number_warning_must_be_ticked_before_saving(self, world, client_for):
-        from casework.tests.test_actions import synthetic_nhs_number
+        from core.tests.synthetic import first_synthetic_nhs_number as synthetic_nhs_number
 
         client = client_for(world.user(Role.HR))
         assert (

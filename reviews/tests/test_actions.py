@@ -54,7 +54,7 @@ class TestOpeningAReview:
         upload = SimpleUploadedFile("tor.pdf", b"<html>not a pdf</html>", content_type="application/pdf")
         with pytest.raises(ValidationError) as error:
             open_review(tor_file=upload)
-        assert "not a .pdf document" in error.value.message_dict["tor_file"][0]
+        assert "not a PDF file" in error.value.message_dict["tor_file"][0]
         assert not Review.objects.exists()
 
     def test_a_terms_of_reference_pdf_is_stored(self, open_review):

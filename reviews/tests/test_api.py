@@ -178,7 +178,7 @@ class TestTermsOfReferenceUpload:
         review = open_review()
         url = f"/api/v1/reviews/{review.pk}/"
         bad = api.patch(url, {"tor_file": SimpleUploadedFile("tor.pdf", b"<script>")}, format="multipart")
-        assert bad.status_code == 400 and "not a .pdf document" in bad.json()["tor_file"][0]
+        assert bad.status_code == 400 and "not a PDF file" in bad.json()["tor_file"][0]
         good = api.patch(url, {"tor_file": SimpleUploadedFile("tor.pdf", b"%PDF-1.4 synthetic")}, format="multipart")
         assert good.status_code == 200 and good.json()["has_tor_file"] is True
         assert "tor_file" not in good.json()
