@@ -29,17 +29,25 @@ def generate(icb_count, providers_per_icb, seed=7):
         icb.icb = icb
         icb.save(update_fields=["icb"])
         providers = Organisation.objects.bulk_create(
-            Organisation(name=f"Bench provider {run}-{i}-{n}", kind=rng.choice(sorted(PROVIDER_KINDS)), parent=icb,
-                         icb=icb, provides_children_services=rng.random() < 0.4)
+            Organisation(
+                name=f"Bench provider {run}-{i}-{n}",
+                kind=rng.choice(sorted(PROVIDER_KINDS)),
+                parent=icb,
+                icb=icb,
+                provides_children_services=rng.random() < 0.4,
+            )
             for n in range(providers_per_icb)
         )
         holders = [
             RoleHolder(organisation=p, role=r.role, holder_name="" if rng.random() < 0.1 else "Bench Person")
-            for p in providers for r in requirements if r.kind == p.kind and rng.random() < 0.9
+            for p in providers
+            for r in requirements
+            if r.kind == p.kind and rng.random() < 0.9
         ]
         RoleHolder.objects.bulk_create(holders, batch_size=2000)
-        users.append(User.objects.create(username=f"bench.designated.{run}.{i}", role=Role.DESIGNATED,
-                                         organisation=icb))
+        users.append(
+            User.objects.create(username=f"bench.designated.{run}.{i}", role=Role.DESIGNATED, organisation=icb)
+        )
     return users[0]
 
 

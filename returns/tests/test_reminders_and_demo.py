@@ -89,7 +89,7 @@ def test_the_demo_loads_red_amber_late_and_missing_returns_once(db):
 
 
 def test_the_benchmark_runs_small(db):
-    from returns import benchmark
+    from benchmarks import returns as benchmark
 
     lines = []
     results = benchmark.run(scale=0.002, xlsx=1, out=lines.append)

@@ -1,6 +1,6 @@
 """Benchmark of quarterly returns at national scale, with its data generator.
 
-    python manage.py benchmark_returns [--scale 1.0] [--xlsx 20]
+    .venv/bin/python benchmarks/returns.py [--scale 1.0] [--xlsx 20]
 
 Generates (once; later runs reuse it) 42 ICBs with 1,500 providers between them, 8 quarters of submitted
 returns with the full metric catalogue and every breakdown row, straight into the database with bulk inserts
@@ -12,10 +12,19 @@ returns with the full metric catalogue and every breakdown row, straight into th
 to that database, so use a benchmark database, never a live one.
 """
 
+import argparse
 import datetime as dt
 import io
+import sys
 import time
 from decimal import Decimal
+from pathlib import Path
+
+if __name__ == "__main__":  # run as a script: set Django up on the benchmark database first
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from harness import setup_django
+
+    setup_django()
 
 from django.db import connection
 from django.test import Client
@@ -238,3 +247,18 @@ def run(scale=1.0, xlsx=20, out=print):
     results["api"] = time_request(client, "/api/v1/returns/", "API list (first page)", out)
     results["xlsx_rows_per_s"] = time_xlsx_import(icb, xlsx, out)
     return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 42 ICBs and 1,500 providers")
+    parser.add_argument("--xlsx", type=int, default=20, help="How many templates to import for the XLSX rate")
+    args = parser.parse_args()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS.append("testserver")
+    run(scale=args.scale, xlsx=args.xlsx)
+
+
+if __name__ == "__main__":
+    main()
