@@ -122,27 +122,6 @@ class TestSchemeVersioningByQuarter:
         assert in_force is (max(applicable, key=lambda c: (c[0], c[1]))[2] if applicable else TRAINING)
 
 
-class TestQuarters:
-    def test_2026_27_q3_is_october_to_december_2026(self):
-        q = Quarter.parse("2026/27 Q3")
-        assert (q.start, q.end) == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
-        assert Quarter(2026, 4).end == dt.date(2027, 3, 31)
-        assert Quarter(2026, 1).start == dt.date(2026, 4, 1)
-
-    @given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 12, 31)))
-    def test_every_day_falls_in_the_quarter_containing_it(self, day):
-        q = Quarter.containing(day)
-        assert q.start <= day <= q.end
-        assert Quarter.from_index(q.index) == q
-        assert Quarter.parse(q.label) == q == Quarter.parse(q.slug)
-        assert q.previous().next() == q
-
-    @pytest.mark.parametrize("text", ["2026/28 Q3", "2026 Q3", "2026/27 Q5", ""])
-    def test_it_refuses_what_is_not_a_quarter(self, text):
-        with pytest.raises(ValueError):
-            Quarter.parse(text)
-
-
 class TestDueDates:
     def test_20_working_days_after_december_skips_christmas_and_new_year(self):
         # 2026/27 Q3 ends Thu 31 Dec 2026; 1 Jan 2027 is a bank holiday.
