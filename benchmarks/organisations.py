@@ -61,6 +61,7 @@ def measure(user, size, results):
         gaps = reports.gaps_by_organisation(allowed_organisations(user))
     client = Client()
     client.force_login(user)
+    client.get("/organisations/")  # warm up: imports, templates, URL resolvers
     with measured(f"organisation list page, {size} providers", results):
         assert client.get("/organisations/").status_code == 200
     with measured(f"role-holder API list (100 a page), {size} providers", results):
