@@ -19,6 +19,7 @@ from assurance.choices import Rating
 from assurance.models import Response
 from core import rules as core_rules
 from core.actions import audited
+from core.downloads import workbook_bytes
 from core.models import TrackedAction
 
 ASSESSMENT_SHEET, ACTIONS_SHEET = "Assessment", "Actions"
@@ -115,9 +116,7 @@ def export_assessment(assessment):
                 action_sheet.cell(row=row, column=column, value=value)
             action_sheet.cell(row=row, column=4).number_format = "DD/MM/YYYY"
             row += 1
-    stream = io.BytesIO()
-    book.save(stream)
-    return stream.getvalue()
+    return workbook_bytes(book)
 
 
 def _header(sheet, columns, row):

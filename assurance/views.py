@@ -1,12 +1,10 @@
-import mimetypes
-
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +29,7 @@ from assurance.models import (
 )
 from core.audit import log_access
 from core.choices import ICB_ROLES
+from core.downloads import file_attachment, xlsx_response
 from core.models import TrackedAction
 from core.scoping import allowed_organisations
 from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
@@ -316,12 +315,7 @@ class EvidenceDownloadView(ScopedObjectMixin, View):
         if evidence.kind != "file" or not evidence.file:
             raise Http404("No file.")
         log_access(request.user, evidence, how="export")
-        return FileResponse(
-            evidence.file.open("rb"),
-            as_attachment=True,
-            filename=evidence.original_name,
-            content_type=mimetypes.guess_type(evidence.original_name)[0] or "application/octet-stream",
-        )
+        return file_attachment(evidence.file, evidence.original_name)
 
 
 class EvidenceArchiveView(ScopedObjectMixin, View):
@@ -407,12 +401,8 @@ class ExportView(AssessmentMixin, View):
     def get(self, request, pk):
         log_access(request.user, self.object, how="export")
         content = spreadsheets.export_assessment(self.object)
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
         code = self.object.organisation.ods_code or self.object.organisation_id
-        response["Content-Disposition"] = f'attachment; filename="assessment-{self.object.pk}-{code}.xlsx"'
-        return response
+        return xlsx_response(content, f"assessment-{self.object.pk}-{code}.xlsx")
 
 
 class ImportView(AssessmentMixin, CompleterMixin, ActionFormView):

@@ -5,7 +5,6 @@ the view; `GET <register>/export/` returns the XLSX and logs each record; non-re
 Pseudonym warnings come back as 400 until the request sends `acknowledge_warnings: true`.
 """
 
-from django.http import HttpResponse
 from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -18,6 +17,7 @@ from casework.forms import local_authorities_for
 from casework.models import EscalationStage, InformationRequest
 from core.api import ScopedOrganisationField, ScopedViewSet, StrictSerializer
 from core.audit import log_access
+from core.downloads import xlsx_response
 
 
 class LocalAuthorityField(serializers.PrimaryKeyRelatedField):
@@ -88,10 +88,7 @@ class RegisterViewSet(ScopedViewSet):
     def export(self, request):
         records = self.get_queryset().filter(archived_at__isnull=True)
         content = exports.register_workbook(self.register, records, request.user)
-        response = HttpResponse(content, content_type=exports.XLSX)
-        filename = f"{self.register.slug}-{timezone.localdate().isoformat()}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return xlsx_response(content, f"{self.register.slug}-{timezone.localdate().isoformat()}.xlsx")
 
 
 def _viewset(register, mixins=()):

@@ -1,13 +1,13 @@
 """XLSX exports of a register. Only readers export; every exported record is logged (how="export")."""
 
 import datetime as dt
-import io
 
 from django.utils import timezone
 from openpyxl import Workbook
 
 from casework.registers import display_value, label
 from core.audit import log_access
+from core.downloads import workbook_bytes
 
 
 def _cell(value):
@@ -33,7 +33,7 @@ def register_workbook(register, records, user):
                 row.append(_cell(getattr(record, name)))
         sheet.append(row)
         log_access(user, record, how="export")
-    return _bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def escalation_counts_workbook(counts):
@@ -45,13 +45,4 @@ def escalation_counts_workbook(counts):
     for local_authority, theme, by_stage, total in counts.rows:
         sheet.append([local_authority, theme, *by_stage, total])
     sheet.append(["All", "All", *counts.by_stage.values(), counts.total])
-    return _bytes(workbook)
-
-
-def _bytes(workbook):
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return workbook_bytes(workbook)

@@ -5,7 +5,7 @@ from auditlog.models import LogEntry
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from casework.models import Escalation, HealthNeedsConcern, InformationRequest, 
 from casework.registers import BY_SLUG, REGISTERS, display_value, label, readable_by
 from core.audit import history_for, log_access
 from core.choices import Role
+from core.downloads import xlsx_response
 from core.models import TrackedAction, working_calendar
 from core.scoping import CHANGE, VIEW
 from core.views import ActionFormView, RoleRequiredMixin
@@ -227,10 +228,7 @@ class ExportView(RegisterMixin, View):
     def get(self, request, register):
         records = self.records().filter(archived_at__isnull=True)
         content = exports.register_workbook(self.register, records, request.user)
-        response = HttpResponse(content, content_type=exports.XLSX)
-        stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="{self.register.slug}-{stamp}.xlsx"'
-        return response
+        return xlsx_response(content, f"{self.register.slug}-{timezone.localdate().isoformat()}.xlsx")
 
 
 class ChildFormView(RegisterMixin, ActionFormView):
@@ -353,9 +351,7 @@ class EscalationReportView(RegisterMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "xlsx":
             counts = reports.escalation_counts(self.records(), *self.quarter())
-            response = HttpResponse(exports.escalation_counts_workbook(counts), content_type=exports.XLSX)
-            response["Content-Disposition"] = f'attachment; filename="escalations-{counts.start:%Y-%m}.xlsx"'
-            return response
+            return xlsx_response(exports.escalation_counts_workbook(counts), f"escalations-{counts.start:%Y-%m}.xlsx")
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -3,7 +3,6 @@ NHS England quarterly notification list. Each function takes already-scoped quer
 fixed number of queries, whatever the number of rows."""
 
 import datetime as dt
-import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from core.choices import ActionStatus
+from core.downloads import workbook_bytes
 from core.models import TrackedAction, working_calendar
 from reviews import conf, rules
 from reviews.choices import ACTIVE_STATUSES
@@ -273,6 +273,4 @@ def notification_xlsx(rows, title):
             cell.number_format = "DD/MM/YYYY"
     for index, width in enumerate([10, 40, 22, 40, 22, 16, 12, 12, 12, 12, 14, 40], start=1):
         sheet.column_dimensions[sheet.cell(row=2, column=index).column_letter].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

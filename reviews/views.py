@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 
 from core.audit import history_for, log_access
 from core.choices import ICB_ROLES, Role
+from core.downloads import file_attachment, xlsx_response
 from core.models import working_calendar
 from core.scoping import CHANGE, can
 from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
@@ -223,8 +224,7 @@ class TermsOfReferenceView(ScopedObjectMixin, View):
         if not self.object.tor_file:
             raise Http404("No terms of reference file.")
         log_access(request.user, self.object, how="export")
-        name = self.object.tor_file.name.rsplit("/", 1)[-1]
-        return FileResponse(self.object.tor_file.open("rb"), as_attachment=True, filename=name)
+        return file_attachment(self.object.tor_file)
 
 
 class ContributionUpdateView(ScopedObjectMixin, ActionFormView):
@@ -319,8 +319,4 @@ class NotificationExportView(RoleRequiredMixin, View):
             log_access(request.user, row.review, how="export")
         label = rules.quarter_label(year, quarter)
         content = reports.notification_xlsx(rows, f"Statutory reviews opened or changed, {label}")
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="reviews-{year}-Q{quarter}.xlsx"'
-        return response
+        return xlsx_response(content, f"reviews-{year}-Q{quarter}.xlsx")
