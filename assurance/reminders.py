@@ -12,8 +12,9 @@ from assurance import conf, rules
 from assurance.choices import UNSUBMITTED_STATUSES
 from assurance.models import Assessment
 from core.choices import Role
-from core.models import User, working_calendar
+from core.recipients import AddressBook
 from core.reminders import Due
+from core.working_calendars import Calendars
 
 
 def collect(today):
@@ -25,18 +26,13 @@ def collect(today):
     )
     if not assessments:
         return
-    calendars = {}
-    emails = {}
-    for user in User.objects.filter(is_active=True).exclude(email="").only("email", "role", "organisation_id"):
-        emails.setdefault(user.organisation_id, []).append((user.role, user.email))
+    calendars = Calendars()
+    emails = AddressBook()
     for assessment in assessments:
         cycle, organisation = assessment.cycle, assessment.organisation
         icb_id = cycle.icb_id
-        if icb_id not in calendars:
-            calendars[icb_id] = working_calendar(icb_id)
         calendar = calendars[icb_id]
-        recipients = [email for _, email in emails.get(organisation.pk, [])]
-        recipients += [email for role, email in emails.get(icb_id, []) if role == Role.DESIGNATED]
+        recipients = emails.emails(organisation.pk) + emails.emails(icb_id, {Role.DESIGNATED})
         name = f"{cycle.framework.name}, {cycle.period_label}"
         if rules.due_soon_today(assessment.status, cycle.due_date, today, calendar, days):
             yield Due(

@@ -13,24 +13,20 @@ from casework.models import DESIGNATED_ALLEGATION_READERS, Allegation
 from casework.registers import BY_MODEL
 from casework.reports import CLOCK_MODELS, _open, open_clocks
 from core.choices import Role
-from core.models import User, working_calendar
+from core.recipients import AddressBook
 from core.reminders import Due
+from core.working_calendars import Calendars
 
 SEND = {rules.OVERDUE, rules.DUE_TODAY}
 
 
 def collect(today):
-    calendars = {}
+    calendars = Calendars()
 
     def calendar_for(record):
-        icb_id = record.organisation.icb_id
-        if icb_id not in calendars:
-            calendars[icb_id] = working_calendar(icb_id)
-        return calendars[icb_id]
+        return calendars[record.organisation.icb_id]
 
-    users = {}
-    for user in User.objects.filter(is_active=True).exclude(email="").select_related("organisation"):
-        users.setdefault(user.organisation_id, []).append(user)
+    emails = AddressBook()
 
     for model in CLOCK_MODELS:
         register = BY_MODEL[model]
@@ -41,9 +37,9 @@ def collect(today):
             roles = register.editors
             if isinstance(record, Allegation) and record.concerns_designated_professional:
                 roles = DESIGNATED_ALLEGATION_READERS
-            recipients = [u.email for u in users.get(record.organisation.icb_id, []) if u.role in roles]
+            recipients = emails.emails(record.organisation.icb_id, roles)
             if Role.PROVIDER in roles and record.organisation_id != record.organisation.icb_id:
-                recipients += [u.email for u in users.get(record.organisation_id, []) if u.role == Role.PROVIDER]
+                recipients += emails.emails(record.organisation_id, {Role.PROVIDER})
             due = item.clock.due
             when = due.strftime("%d %B %Y %H:%M") if item.clock.has_time else due.strftime("%d %B %Y")
             yield Due(

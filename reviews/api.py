@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from core.api import ScopedOrganisationField, ScopedViewSet, StrictSerializer
 from core.choices import ICB_ROLES
 from core.scoping import CHANGE, VIEW
+from core.working_calendars import Calendars
 from reviews import actions, reports, rules
 from reviews.choices import ContributionKind, DecisionOutcome
 from reviews.filters import ContributionFilter, LearningFilter, RecommendationFilter, ReviewFilter
@@ -92,7 +93,7 @@ class ReviewSerializer(StrictSerializer):
         return bool(review.tor_file)
 
     def get_milestones(self, review) -> list[dict]:
-        calendars = self.context.setdefault("calendars", reports.Calendars())
+        calendars = self.context.setdefault("calendars", Calendars())
         today = self.context.setdefault("today", timezone.localdate())
         return [milestone_data(m) for m in reports.milestones_for(review, calendars[review.icb_id], today)]
 

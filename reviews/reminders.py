@@ -1,11 +1,10 @@
 """Reminders for `manage.py send_reminders`: review milestones and contributions due within
 REVIEWS_REMINDER_WORKING_DAYS working days (default 5), and overdue ones."""
 
-from collections import defaultdict
-
 from core.choices import Role
-from core.models import User
+from core.recipients import AddressBook
 from core.reminders import Due
+from core.working_calendars import Calendars
 from reviews import conf, reports, rules
 from reviews.choices import ACTIVE_STATUSES, ContributionStatus
 from reviews.models import Contribution, Review
@@ -13,23 +12,13 @@ from reviews.models import Contribution, Review
 ICB_RECIPIENT_ROLES = {Role.DESIGNATED, Role.ADMINISTRATOR}
 
 
-def _emails():
-    """{organisation id: [(role, email)]} for every active user with an e-mail address."""
-    emails = defaultdict(list)
-    for organisation_id, role, email in (
-        User.objects.filter(is_active=True).exclude(email="").values_list("organisation_id", "role", "email")
-    ):
-        emails[organisation_id].append((role, email))
-    return emails
-
-
 def _icb_team(emails, icb_id):
-    return [email for role, email in emails.get(icb_id, []) if role in ICB_RECIPIENT_ROLES]
+    return emails.emails(icb_id, ICB_RECIPIENT_ROLES)
 
 
 def collect(today):
-    emails = _emails()
-    calendars = reports.Calendars()
+    emails = AddressBook()
+    calendars = Calendars()
     soon = conf.setting("REVIEWS_REMINDER_WORKING_DAYS")
     for row in reports.milestone_rows(Review.objects.all(), today, states={rules.DUE_SOON, rules.OVERDUE}):
         review, milestone = row.review, row.milestone
@@ -54,7 +43,7 @@ def collect(today):
         if contribution.due_date > horizon:
             continue
         overdue = contribution.due_date < today
-        recipients = [email for _, email in emails.get(organisation.pk, [])] + _icb_team(emails, review.icb_id)
+        recipients = emails.emails(organisation.pk) + _icb_team(emails, review.icb_id)
         yield Due(
             key=f"reviews:contribution-{'overdue' if overdue else 'due'}:{contribution.pk}",
             recipients=recipients,

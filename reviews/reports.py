@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from core.choices import ActionStatus
 from core.downloads import workbook_bytes
-from core.models import TrackedAction, working_calendar
+from core.models import TrackedAction
+from core.working_calendars import Calendars
 from reviews import conf, rules
 from reviews.choices import ACTIVE_STATUSES
 from reviews.models import Contribution, Involvement, LearningEntry, MilestoneRule, Recommendation, Review
@@ -34,14 +35,6 @@ def milestones_for(review, calendar, today):
         today,
         soon_working_days=conf.setting("REVIEWS_REMINDER_WORKING_DAYS"),
     )
-
-
-class Calendars(dict):
-    """One working calendar per ICB, loaded once."""
-
-    def __missing__(self, icb_id):
-        self[icb_id] = working_calendar(icb_id)
-        return self[icb_id]
 
 
 @dataclass

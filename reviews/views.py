@@ -13,6 +13,7 @@ from core.downloads import file_attachment, xlsx_response
 from core.models import working_calendar
 from core.scoping import CHANGE, can
 from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
+from core.working_calendars import Calendars
 from reviews import actions, reports, rules
 from reviews.filters import ReviewFilter
 from reviews.forms import (
@@ -46,7 +47,7 @@ class ReviewListView(LoginRequiredMixin, TemplateView):
         queryset = reports.with_rules(Review.objects.restrict(user))
         filterset = ReviewFilter(self.request.GET or None, queryset=queryset)
         reviews = filterset.qs if filterset.is_bound else queryset.filter(archived_at__isnull=True)
-        today, calendars = timezone.localdate(), reports.Calendars()
+        today, calendars = timezone.localdate(), Calendars()
         rows = []
         for review in reviews:
             upcoming = [m for m in reports.milestones_for(review, calendars[review.icb_id], today) if m.is_open]
