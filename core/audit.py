@@ -26,7 +26,9 @@ def log_access(user, instance, *, how="view", remote_addr=None):
 
 def history_for(instance):
     """Every audit entry for one record, newest first."""
-    return LogEntry.objects.get_for_object(instance).select_related("actor", "content_type").order_by("-timestamp", "-pk")
+    return (
+        LogEntry.objects.get_for_object(instance).select_related("actor", "content_type").order_by("-timestamp", "-pk")
+    )
 
 
 def entries_for_icb(icb_id):
