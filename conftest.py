@@ -2,10 +2,21 @@ import os
 
 import pytest
 
-from core.testing import World
+from core.testing import World, replay_data_migrations
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_e2e(request):
+    """End-to-end tests run against a live server, so the database is flushed after each one, which
+    also wipes the reference data that data migrations load (role requirements, frameworks, the
+    metric catalogue, review kinds). Load it again before each end-to-end test."""
+    if request.node.get_closest_marker("e2e") is None:
+        return
+    request.getfixturevalue("transactional_db")
+    replay_data_migrations()
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 users for every role, and assertions for permission matrices and query counts."""
 
 import itertools
+from pathlib import Path
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -64,6 +65,23 @@ class World:
         client = APIClient()
         client.force_authenticate(user)
         return client
+
+
+def replay_data_migrations():
+    """Run every data migration of Vigil's own apps again (each is idempotent), restoring the
+    reference data they load after a transactional test has flushed the database."""
+    from django.apps import apps
+    from django.conf import settings
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    own_apps = {c.label for c in apps.get_app_configs() if Path(c.path).parent == Path(settings.BASE_DIR)}
+    graph = MigrationLoader(connection).graph
+    plan = dict.fromkeys(key for leaf in graph.leaf_nodes() for key in graph.forwards_plan(leaf))
+    for key in (key for key in plan if key[0] in own_apps):
+        for operation in graph.nodes[key].operations:
+            if isinstance(operation, RunPython):
+                operation.code(apps, None)
 
 
 def count_queries(func):
