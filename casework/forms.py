@@ -3,7 +3,6 @@ from django import forms
 from casework import rules
 from core.forms import NHSFormMixin
 from core.scoping import allowed_organisations
-from organisations.choices import OrganisationKind
 
 ACKNOWLEDGE_LABEL = "I have checked the warnings: this is a pseudonymous reference"
 
@@ -11,12 +10,11 @@ ACKNOWLEDGE_LABEL = "I have checked the warnings: this is a pseudonymous referen
 def local_authorities_for(user):
     """The local authorities the user's ICB works with (a provider user may name them too)."""
     from organisations.models import Organisation
+    from organisations.reports import local_authorities
 
     if not user.organisation_id:
         return Organisation.objects.none()
-    return Organisation.objects.filter(
-        kind=OrganisationKind.LOCAL_AUTHORITY, icb_id=user.organisation.icb_id, archived_at__isnull=True
-    )
+    return local_authorities(user.organisation.icb_id)
 
 
 class DateTimeInput(forms.DateTimeInput):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from casework.choices import EmploymentOutcome
 from core.identifiers import identifier_warnings
+from core.quarters import Quarter
 
 # ---------------------------------------------------------------------------------------------
 # Clocks
@@ -160,21 +161,14 @@ def disclosure_problems(*, reasoning, person_told, why_not_told):
 
 def financial_quarter(year, quarter):
     """(first day, last day) of quarter 1-4 of the financial year starting in April of `year`."""
-    if quarter not in (1, 2, 3, 4):
-        raise ValueError("quarter must be 1 to 4")
-    start_month = 4 + 3 * (quarter - 1)
-    start_year = year + (start_month - 1) // 12
-    start_month = (start_month - 1) % 12 + 1
-    start = dt.date(start_year, start_month, 1)
-    end_month_next = start_month + 3
-    end = dt.date(start_year + (end_month_next - 1) // 12, (end_month_next - 1) % 12 + 1, 1) - dt.timedelta(days=1)
-    return start, end
+    q = Quarter(year, quarter)
+    return q.start, q.end
 
 
 def quarter_of(day):
     """(financial year, quarter) for a date."""
-    year = day.year if day.month >= 4 else day.year - 1
-    return year, (day.month - 4) % 12 // 3 + 1
+    q = Quarter.containing(day)
+    return q.fy, q.q
 
 
 def highest_stage_by(stage_dates, end):

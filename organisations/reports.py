@@ -68,3 +68,13 @@ def organisation_history(organisation, limit=50):
 
 def contracts_without_schedule(contracts):
     return contracts.filter(safeguarding_schedule_included=False, archived_at__isnull=True).select_related("provider")
+
+
+def local_authorities(icb_id):
+    """The active local authorities an ICB works with (for escalations and returns' breakdowns)."""
+    from organisations.choices import OrganisationKind
+    from organisations.models import Organisation
+
+    return Organisation.objects.filter(
+        icb_id=icb_id, kind=OrganisationKind.LOCAL_AUTHORITY, archived_at__isnull=True
+    ).order_by("name")

@@ -88,15 +88,9 @@ def categories(dimension, local_authorities=()):
 
 
 def local_authorities_for(icb_id):
-    from organisations.choices import OrganisationKind
-    from organisations.models import Organisation
+    from organisations.reports import local_authorities
 
-    return [
-        (org.ods_code or f"LA{org.pk}", org.name)
-        for org in Organisation.objects.filter(
-            icb_id=icb_id, kind=OrganisationKind.LOCAL_AUTHORITY, archived_at__isnull=True
-        ).order_by("name")
-    ]
+    return [(org.ods_code or f"LA{org.pk}", org.name) for org in local_authorities(icb_id)]
 
 
 def specs_for(metrics, local_authorities=()):

@@ -7,11 +7,11 @@
 | RETURNS_TREND_QUARTERS | 8 | issue 4 (eight-quarter trend) |
 """
 
-from django.conf import settings
+from core.conf import setting
 
 
 def _get(name, default):
-    return getattr(settings, "VIGIL", {}).get(name, default)
+    return setting(name, default=default)
 
 
 def due_working_days():

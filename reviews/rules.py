@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from core.calendar import add_calendar_months
+from core.quarters import Quarter
 
 # The dates of a review, in the order they must happen. Each is optional.
 DATE_FIELDS = ("incident", "awareness", "notification", "decision", "initiation", "publication")
@@ -237,20 +238,18 @@ TOR_EXTENSIONS = ("pdf", "docx", "odt", "doc")
 
 def financial_quarter(day):
     """(financial year starting April, quarter 1-4): 1 April 2026 is Q1 of 2026/27."""
-    year = day.year if day.month >= 4 else day.year - 1
-    return year, (day.month - 4) % 12 // 3 + 1
+    q = Quarter.containing(day)
+    return q.fy, q.q
 
 
 def quarter_bounds(year, quarter):
     """First and last day of quarter `quarter` (1-4) of the financial year starting 1 April `year`."""
-    if quarter not in (1, 2, 3, 4):
-        raise ValueError("quarter must be 1 to 4")
-    start = add_calendar_months(dt.date(year, 4, 1), 3 * (quarter - 1))
-    return start, add_calendar_months(start, 3) - dt.timedelta(days=1)
+    q = Quarter(year, quarter)
+    return q.start, q.end
 
 
 def quarter_label(year, quarter):
-    return f"Q{quarter} {year}/{(year + 1) % 100:02d}"
+    return Quarter(year, quarter).label
 
 
 # --- Recommendations ----------------------------------------------------------------------

@@ -174,7 +174,7 @@ class TestFinancialQuarters:
         assert rules.financial_quarter(D(2027, 1, 1)) == (2026, 4)
         assert rules.financial_quarter(D(2027, 3, 31)) == (2026, 4)
         assert rules.quarter_bounds(2026, 4) == (D(2027, 1, 1), D(2027, 3, 31))
-        assert rules.quarter_label(2026, 4) == "Q4 2026/27"
+        assert rules.quarter_label(2026, 4) == "2026/27 Q4"  # one label format across Vigil
 
     @given(dates_2020s)
     def test_every_day_lies_within_its_quarter(self, day):
