@@ -15,7 +15,7 @@ from casework import actions, exports, registers
 from casework.filters import filter_for
 from casework.forms import local_authorities_for
 from casework.models import EscalationStage, InformationRequest
-from core.api import ScopedOrganisationField, ScopedViewSet, StrictSerializer
+from core.api import ScopedOrganisationField, ScopedRelatedField, ScopedViewSet, StrictSerializer
 from core.audit import log_access
 from core.downloads import xlsx_response
 
@@ -37,6 +37,9 @@ def _serializer(register, fields, name):
         name_: LocalAuthorityField() if name_ == "local_authority" else ScopedOrganisationField()
         for name_ in organisation_fields
     }
+    for field in register.model._meta.concrete_fields:
+        if field.name in fields and field.is_relation and field.name not in organisation_fields:
+            attrs[field.name] = ScopedRelatedField(field.related_model, allow_null=field.null, required=False)
     attrs["acknowledge_warnings"] = serializers.BooleanField(write_only=True, required=False, default=False)
     read_only = ["id", "reference", "archived_at"]
     attrs["Meta"] = type(

@@ -3,6 +3,7 @@ from django import forms
 from casework import rules
 from core.forms import NHSFormMixin
 from core.scoping import allowed_organisations
+from organisations.models import Organisation
 
 ACKNOWLEDGE_LABEL = "I have checked the warnings: this is a pseudonymous reference"
 
@@ -37,8 +38,10 @@ class CaseworkForm(NHSFormMixin, forms.ModelForm):
             model_field = self._meta.model._meta.get_field(name) if name != "acknowledge_warnings" else None
             if name == "local_authority":
                 field.queryset = local_authorities_for(user)
-            elif isinstance(field, forms.ModelChoiceField):
+            elif isinstance(field, forms.ModelChoiceField) and field.queryset.model is Organisation:
                 field.queryset = in_scope
+            elif isinstance(field, forms.ModelChoiceField):
+                field.queryset = field.queryset.model.objects.restrict(user)
             if model_field is not None and model_field.get_internal_type() == "DateTimeField":
                 field.widget = DateTimeInput(attrs={"class": "nhsuk-input"})
                 field.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]

@@ -291,8 +291,20 @@ class SeriousIncident(CaseRecord):
         max_length=20, choices=DutyOfCandour.choices, default=DutyOfCandour.NOT_APPLICABLE
     )
     cqc_notified_on = models.DateField("CQC notified on", null=True, blank=True)
+    statutory_review = models.ForeignKey(
+        "reviews.Review",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="serious_incidents",
+        verbose_name="linked statutory review",
+        help_text="The CSPR, SAR, DHR or other review recorded in Vigil that this incident led to.",
+    )
     statutory_review_reference = models.CharField(
-        "linked statutory review", max_length=60, blank=True, help_text="The reference of a CSPR, SAR or DHR."
+        "other review reference",
+        max_length=60,
+        blank=True,
+        help_text="The reference of a review not recorded in Vigil (for example another area's).",
     )
     closed_on = models.DateField(null=True, blank=True)
 
@@ -305,6 +317,12 @@ class SeriousIncident(CaseRecord):
             problems["reported_on"] = "The incident cannot be reported before it happened."
         if self.escalated_as_safeguarding is False and not (self.escalation_reasoning or "").strip():
             problems["escalation_reasoning"] = "Say why the incident was not escalated as a safeguarding concern."
+        if (
+            self.statutory_review_id
+            and self.organisation_id
+            and self.statutory_review.icb_id != self.organisation.icb_id
+        ):
+            problems["statutory_review"] = "Link a review of the provider's own ICB."
         if problems:
             raise ValidationError(problems)
 

@@ -158,6 +158,7 @@ REGISTERS = [
             "designated_informed_on",
             "duty_of_candour",
             "cqc_notified_on",
+            "statutory_review",
             "statutory_review_reference",
             "closed_on",
         ),

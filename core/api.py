@@ -50,6 +50,17 @@ class ScopedOrganisationField(serializers.PrimaryKeyRelatedField):
         return allowed_organisations(self.context["request"].user)
 
 
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A link to another scoped record: only records the user may see; any other id reads as 'does not exist'."""
+
+    def __init__(self, model, **kwargs):
+        self.scoped_model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.scoped_model.objects.restrict(self.context["request"].user)
+
+
 class ScopedViewSet(viewsets.ModelViewSet):
     """A model viewset whose every query goes through `restrict` and every write through an action.
 

@@ -135,3 +135,48 @@ def test_records_are_archived_not_deleted(world):
     assert api.post(f"/api/v1/casework/advice/{entry.pk}/archive/").status_code == 200
     entry.refresh_from_db()
     assert entry.archived_at is not None
+
+
+class TestLinkingAStatutoryReview:
+    @pytest.fixture
+    def review(self, world):
+        from reviews.actions import do_open_review
+
+        return do_open_review(
+            acting_user=world.user(Role.DESIGNATED),
+            kind="sar",
+            subject_reference="Adult K",
+            incident_date=FRIDAY - dt.timedelta(days=30),
+        )
+
+    def test_the_icb_links_an_incident_to_a_review_it_can_see(self, world, review):
+        incident = factories.incident(world)
+        url = f"/api/v1/casework/serious-incidents/{incident.pk}/"
+        response = world.api(Role.DESIGNATED).patch(url, {"statutory_review": review.pk}, format="json")
+        assert response.status_code == 200, response.json()
+        incident.refresh_from_db()
+        assert incident.statutory_review == review
+
+    def test_a_provider_not_involved_cannot_link_the_review(self, world, review):
+        incident = factories.incident(world)
+        url = f"/api/v1/casework/serious-incidents/{incident.pk}/"
+        response = world.api(Role.PROVIDER).patch(url, {"statutory_review": review.pk}, format="json")
+        assert response.status_code == 400 and "does not exist" in response.json()["statutory_review"][0]
+
+    def test_a_review_of_another_icb_is_refused_by_the_action(self, world, review):
+        from django.core.exceptions import ValidationError
+
+        from casework import actions
+        from core.testing import make_user
+        from reviews.actions import do_open_review
+
+        elsewhere = do_open_review(
+            acting_user=make_user(Role.DESIGNATED, world.other_icb),
+            kind="sar",
+            subject_reference="Adult M",
+            incident_date=FRIDAY - dt.timedelta(days=30),
+        )
+        incident = factories.incident(world)
+        with pytest.raises(ValidationError) as error:
+            actions.do_update_incident(incident, statutory_review=elsewhere, acting_user=world.user(Role.DESIGNATED))
+        assert "statutory_review" in error.value.message_dict
