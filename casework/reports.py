@@ -169,3 +169,24 @@ def escalation_counts(queryset, year, quarter):
         for e in escalations
     ]
     return rules.count_escalations(items, start, end)
+
+
+def escalation_counts_by_code(queryset, year, quarter):
+    """As `escalation_counts`, keyed by codes rather than labels (the shape of the quarterly return's ESC
+    breakdowns): stage numbers, theme codes and each local authority's ODS code (or "LA<pk>")."""
+    start, end = rules.financial_quarter(year, quarter)
+    escalations = (
+        queryset.filter(archived_at__isnull=True, stages__reached_on__range=(start, end))
+        .distinct()
+        .select_related("local_authority")
+        .prefetch_related("stages")
+    )
+    items = [
+        (
+            e.local_authority.ods_code or f"LA{e.local_authority_id}",
+            e.theme,
+            {s.stage: s.reached_on for s in e.stages.all()},
+        )
+        for e in escalations
+    ]
+    return rules.count_escalations(items, start, end)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from core.actions import audited, save_fields
 from core.choices import ActionSource
 from core.models import working_calendar
-from returns import conf, rules, services
+from returns import catalogue, conf, rules, services
 from returns.choices import ReturnStatus, Source, Unit
 from returns.models import (
     OVERRIDE_EDITORS,
@@ -46,8 +46,64 @@ def do_start_return(*, provider, quarter, acting_user, today=None):
         return_obj = Return(provider=provider, period=quarter.index, due_date=due)
         return_obj.full_clean()
         return_obj.save()
-        ReturnVersion.objects.create(return_obj=return_obj, number=1)
+        version = ReturnVersion.objects.create(return_obj=return_obj, number=1)
+        prefill_escalations(version, acting_user=acting_user)
     return return_obj
+
+
+ESCALATIONS_METRIC = "ESC"
+ESCALATIONS_REGISTER = "escalations register"
+
+
+def prefill_escalations(version, *, acting_user=None):
+    """Fill the ESC figure of a return's working version from the casework escalations register: the
+    provider's escalations active in the quarter, by the highest stage reached by its end, theme and local
+    authority (the shape providers report) [DUDLEY App. 6; CPCCG App. 5]. A figure already there is never
+    overwritten; with no escalations in the register nothing is filled. Returns the MetricValue or None."""
+    from casework.models import Escalation
+    from casework.reports import escalation_counts_by_code
+
+    return_obj = version.return_obj
+    provider = return_obj.provider
+    metric = Metric.objects.filter(code=ESCALATIONS_METRIC, active=True).first()
+    if metric is None or not metric.applies_to_kind(provider.kind):
+        return None
+    existing = version.values.filter(metric=metric).first()
+    if existing is not None and (existing.numerator is not None or existing.breakdown.exists()):
+        return None
+    quarter = return_obj.quarter
+    counts = escalation_counts_by_code(Escalation.objects.filter(organisation=provider), quarter.fy, quarter.q)
+    if not counts.total:
+        return None
+    authorities = catalogue.local_authorities_for(provider.icb_id)
+    known = {code for code, _ in authorities}
+    by_la = {}
+    for code, n in counts.by_local_authority.items():
+        key = code if code in known else "other"
+        by_la[key] = by_la.get(key, 0) + n
+    found = {
+        "escalation_level": {str(stage): n for stage, n in counts.by_stage.items()},
+        "theme": counts.by_theme,
+        "local_authority": by_la,
+    }
+    # every category of each breakdown (zeros included): a breakdown that is started is complete
+    breakdown = {
+        dimension: {
+            code: found.get(dimension, {}).get(code, 0) for code, _ in catalogue.categories(dimension, authorities)
+        }
+        for dimension in metric.breakdowns
+    }
+    if existing is None:
+        existing = MetricValue.objects.create(version=version, metric=metric)
+    save_fields(existing, {"numerator": counts.total, "prefilled_from": ESCALATIONS_REGISTER}, acting_user=acting_user)
+    BreakdownValue.objects.bulk_create(
+        [
+            BreakdownValue(value=existing, dimension=dimension, category=category, numerator=n)
+            for dimension, rows in breakdown.items()
+            for category, n in rows.items()
+        ]
+    )
+    return existing
 
 
 def get_or_start_return(*, provider, quarter, acting_user):
@@ -96,18 +152,40 @@ def do_save_figures(return_obj, *, entries, acting_user, source=Source.WEB, repl
                 value = MetricValue.objects.create(version=version, metric=metric, **fields)
                 new_rows += _save_breakdown(value, entry, specs[code], current=())
             else:
-                if any(getattr(value, k) != v for k, v in fields.items()):
+                changed = any(getattr(value, k) != v for k, v in fields.items())
+                if value.prefilled_from and (changed or _breakdown_changed(value, entry)):
+                    fields["prefilled_from"] = ""  # the provider's figure now, not the register's
+                    changed = True
+                if changed:
                     save_fields(value, fields, acting_user=acting_user)
                 new_rows += _save_breakdown(value, entry, specs[code], current=value.breakdown.all())
         if replace:
             for value in existing.values():
                 code = value.metric.code
                 if code not in entries:
-                    empty = {"numerator": None, "denominator": None, "date_value": None, "explanation": ""}
+                    empty = {
+                        "numerator": None,
+                        "denominator": None,
+                        "date_value": None,
+                        "explanation": "",
+                        "prefilled_from": "",
+                    }
                     save_fields(value, empty, acting_user=acting_user)
                     _save_breakdown(value, rules.Entry(), rules.MetricSpec(code, "", ""), current=value.breakdown.all())
         BreakdownValue.objects.bulk_create(new_rows)
     return return_obj
+
+
+def _breakdown_changed(value, entry):
+    stored = {(r.dimension, r.category): (r.numerator, r.denominator) for r in value.breakdown.all()}
+    stored = {k: v for k, v in stored.items() if v != (None, None)}
+    given = {
+        (dimension, category): (_int(num), _int(den))
+        for dimension, rows in entry.breakdown.items()
+        for category, (num, den) in rows.items()
+        if (num, den) != (None, None)
+    }
+    return stored != given
 
 
 def _int(number):

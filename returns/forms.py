@@ -16,8 +16,9 @@ class ReturnFiguresForm(NHSFormMixin, forms.Form):
     """Every applicable metric of a return: totals, breakdown rows and an explanation. Numbers are read
     by returns.rules (so a non-numeric entry is named with its metric and breakdown)."""
 
-    def __init__(self, *args, metrics, local_authorities=(), entries=None, **kwargs):
+    def __init__(self, *args, metrics, local_authorities=(), entries=None, prefilled=None, **kwargs):
         entries = entries or {}
+        prefilled = prefilled or {}
         initial = {}
         self.metrics = metrics
         self.layout = []
@@ -25,6 +26,10 @@ class ReturnFiguresForm(NHSFormMixin, forms.Form):
         for metric in metrics:
             entry = entries.get(metric.code, rules.Entry())
             section = {"metric": metric, "totals": [], "tables": [], "explanation": None}
+            if metric.code in prefilled:
+                section["prefilled"] = (
+                    f"Prefilled from the {prefilled[metric.code]}: check it and correct it if needed."
+                )
             if metric.unit == Unit.PERCENTAGE:
                 self.fields[f"{metric.code}__num"] = _number_field(f"{metric.code} numerator")
                 self.fields[f"{metric.code}__den"] = _number_field(f"{metric.code} denominator")

@@ -204,6 +204,12 @@ class MetricValue(AuditScopeMixin, models.Model):
     denominator = models.BigIntegerField(null=True, blank=True)
     date_value = models.DateField(null=True, blank=True)
     explanation = models.TextField(blank=True, help_text="The provider's explanation (needed for warnings).")
+    prefilled_from = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="Where Vigil took the figure from when the return was started (e.g. the escalations register); "
+        "cleared once the provider changes it.",
+    )
 
     objects = ScopedQuerySet.as_manager()
 

@@ -55,6 +55,15 @@ def entries_of(version):
     return {v.metric.code: entry_from_value(v) for v in values}
 
 
+def prefilled_codes(version):
+    """{metric code: where it was prefilled from} for the version's figures Vigil filled in and the
+    provider has not changed since (e.g. ESC from the escalations register)."""
+    if version is None:
+        return {}
+    values = MetricValue.objects.filter(version=version).exclude(prefilled_from="").select_related("metric")
+    return {v.metric.code: v.prefilled_from for v in values}
+
+
 def working_version(return_obj):
     return return_obj.versions.order_by("-number").first()
 

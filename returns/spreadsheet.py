@@ -35,11 +35,12 @@ TOTAL = "total"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 
 
-def build_template(provider, quarter, metrics=None, entries=None):
+def build_template(provider, quarter, metrics=None, entries=None, prefilled=None):
     """The template for `provider` and `quarter` (pre-filled with `entries` when given), as bytes."""
     metrics = metrics if metrics is not None else catalogue.metrics_for(provider.kind)
     authorities = catalogue.local_authorities_for(provider.icb_id)
     entries = entries or {}
+    prefilled = prefilled or {}
     book = Workbook()
     sheet = book.active
     sheet.title = "Return"
@@ -66,7 +67,10 @@ def build_template(provider, quarter, metrics=None, entries=None):
         total_value = entry.date_value if metric.unit == Unit.DATE else entry.numerator
         if metric.unit == Unit.YES_NO and total_value is not None:
             total_value = "Yes" if total_value else "No"
-        _write(sheet, row, metric, TOTAL, TOTAL, "Total", total_value, entry.denominator, entry.explanation)
+        label = (
+            f"Total (prefilled from the {prefilled[metric.code]}: check it)" if metric.code in prefilled else "Total"
+        )
+        _write(sheet, row, metric, TOTAL, TOTAL, label, total_value, entry.denominator, entry.explanation)
         if metric.unit == Unit.YES_NO:
             yes_no.add(f"{NUM}{row}")
         row += 1

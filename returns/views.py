@@ -171,6 +171,7 @@ class ReturnEditView(EditableReturnMixin, ActionFormView):
             "metrics": catalogue.metrics_for(ret.provider.kind),
             "local_authorities": catalogue.local_authorities_for(ret.provider.icb_id),
             "entries": services.entries_of(services.working_version(ret)),
+            "prefilled": services.prefilled_codes(services.working_version(ret)),
         }
 
     def perform(self, form):
@@ -234,8 +235,9 @@ class ReturnAcceptView(ReviewMixin, View):
 class TemplateDownloadView(EditableReturnMixin, View):
     def get(self, request, pk):
         ret = self.object
+        version = services.working_version(ret)
         content = spreadsheet.build_template(
-            ret.provider, ret.quarter, entries=services.entries_of(services.working_version(ret))
+            ret.provider, ret.quarter, entries=services.entries_of(version), prefilled=services.prefilled_codes(version)
         )
         response = HttpResponse(
             content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
