@@ -6,14 +6,20 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test setup lint test-sqlite test-postgres demo worker reminders benchmark clean
+.PHONY: run test setup dev-setup lint test-sqlite test-postgres demo worker reminders benchmark clean
 
 setup: $(VENV)/.installed node_modules/.installed
+
+dev-setup: setup $(VENV)/.dev-installed
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -27,14 +33,14 @@ run: setup
 	@echo "Vigil is serving on http://$(HOST) (sign in with a demo login above)."
 	$(PY) manage.py runserver $(HOST)
 
-lint: setup
+lint: dev-setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test-sqlite: setup
+test-sqlite: dev-setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: setup
+test-postgres: dev-setup
 	@if $(PY) scripts/port_open.py 127.0.0.1 5432; then \
 		echo "PostgreSQL answers on 127.0.0.1:5432: running the suite on PostgreSQL"; \
 		DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS) --create-db; \
