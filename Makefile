@@ -8,7 +8,9 @@ PYTEST_ARGS ?= -n auto
 
 .PHONY: run test setup dev-setup lint test-sqlite test-postgres demo worker reminders benchmark clean
 
-setup: $(VENV)/.installed node_modules/.installed
+BUILT_CSS := build/static/nhsuk.css
+
+setup: $(VENV)/.installed node_modules/.installed $(BUILT_CSS)
 
 dev-setup: setup $(VENV)/.dev-installed
 
@@ -25,6 +27,10 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The NHS.UK stylesheet without its web fonts from another origin (frontend/nhsuk.scss).
+$(BUILT_CSS): node_modules/.installed frontend/nhsuk.scss
+	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps frontend/nhsuk.scss $@
 
 run: setup
 	mkdir -p var
@@ -57,4 +63,4 @@ reminders: setup
 	$(PY) manage.py send_reminders
 
 clean:
-	rm -rf $(VENV) node_modules var
+	rm -rf $(VENV) node_modules var build
