@@ -121,3 +121,53 @@ def _comparisons(assessments, rags):
         ]
         comparisons.append(Comparison(current.framework.name, current, previous, rows))
     return comparisons
+
+
+SECTION11_FRAMEWORK = "section11-children"
+
+
+@dataclass
+class Section11Position:
+    """Where an organisation stands on its latest Section 11 self-assessment, for the judgement of 11.a.3
+    [CPCCG App. 3 11.a.3]: its status and RAG, and the SMART actions raised from it (every tracked action
+    is SMART by construction: what, owner, due date, measure) with how many are done and how many overdue."""
+
+    assessment: object
+    rag: str
+    actions: int
+    done: int
+    overdue: int
+
+    @property
+    def progressing(self):
+        return self.actions > 0 and self.done > 0 and self.overdue == 0
+
+
+def section11_position(organisation_id, today):
+    """The organisation's latest Section 11 assessment with its actions, or None (three queries)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from assurance.models import Assessment
+    from core.choices import ActionStatus
+    from core.models import TrackedAction
+
+    assessment = (
+        Assessment.objects.filter(organisation_id=organisation_id, cycle__framework__key=SECTION11_FRAMEWORK)
+        .select_related("cycle__framework")
+        .order_by("-cycle__due_date", "-pk")
+        .first()
+    )
+    if assessment is None:
+        return None
+    response_ids = list(Response.objects.filter(assessment=assessment).values_list("pk", flat=True))
+    actions = list(
+        TrackedAction.objects.filter(
+            archived_at__isnull=True,
+            source_type=ContentType.objects.get_for_model(Response),
+            source_id__in=response_ids,
+        )
+    )
+    done = sum(a.status in (ActionStatus.COMPLETED, ActionStatus.VERIFIED) for a in actions)
+    overdue = sum(a.is_overdue_on(today) for a in actions)
+    rag = assessment_rags([assessment])[assessment.pk]
+    return Section11Position(assessment, rag, len(actions), done, overdue)

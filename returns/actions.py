@@ -13,6 +13,9 @@ from returns.models import (
     REPORT_WRITERS,
     REVIEWERS,
     BreakdownValue,
+    JudgedMetric,
+    JudgedRating,
+    JudgementEvidence,
     Metric,
     MetricValue,
     ReportNarrative,
@@ -303,6 +306,12 @@ def _copy_version(version):
                 for r in rows
             ]
         )
+    JudgementEvidence.objects.bulk_create(
+        [
+            JudgementEvidence(version=copy, judged_metric_id=e.judged_metric_id, answers=e.answers)
+            for e in version.evidence.all()
+        ]
+    )
     return copy
 
 
@@ -395,3 +404,69 @@ def do_open_metric_action(return_obj, *, metric, rating, title, owner, due_date,
         source_kind=ActionSource.RETURN,
         source_label=f"{return_obj.quarter} return, {metric.code} {metric.title} ({rating})",
     )
+
+
+def do_save_evidence(return_obj, *, answers, acting_user):
+    """Save the provider's evidence for the judged metrics in the return's working version.
+    `answers` is {judged metric code: {field code: text}}; unknown metrics or fields are refused."""
+    if not return_obj.is_editable:
+        raise ValidationError({"status": f"This return is {return_obj.get_status_display().lower()}: it is closed."})
+    judged = {j.code: j for j in catalogue.judged_metrics_for(return_obj.provider.kind)}
+    errors = {}
+    for code, fields in answers.items():
+        if code not in judged:
+            errors[code] = f"{code} is not a judged metric of this return."
+            continue
+        allowed = {f["code"] for f in judged[code].evidence_fields}
+        for name in set(fields) - allowed:
+            errors[f"{code}.{name}"] = f"{code} has no evidence field '{name}'."
+    if errors:
+        raise ValidationError(errors)
+    version = services.working_version(return_obj)
+    with audited(acting_user):
+        for code, fields in answers.items():
+            cleaned = {name: (text or "").strip() for name, text in fields.items()}
+            JudgementEvidence.objects.update_or_create(
+                version=version, judged_metric=judged[code], defaults={"answers": cleaned}
+            )
+    return version
+
+
+JUDGEABLE_STATUSES = (ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED)
+
+
+def do_rate_judged_metric(return_obj, *, judged_metric, rating, reason, acting_user):
+    """The ICB rates one judged metric of a submitted return by choosing a descriptor [CPCCG App. 3]; anything
+    but green needs a reason. A second rating is a revision: the earlier one is kept."""
+    _require_reviewer(acting_user)
+    if return_obj.status not in JUDGEABLE_STATUSES:
+        raise ValidationError({"status": "Judged metrics are rated once the return has been submitted."})
+    if not judged_metric.applies_to_kind(return_obj.provider.kind):
+        raise ValidationError({"judged_metric": f"{judged_metric.code} does not apply to this provider."})
+    problems = rules.judgement_problems(rating, reason)
+    if problems:
+        raise ValidationError(problems)
+    with audited(acting_user):
+        latest = (
+            JudgedRating.objects.select_for_update()
+            .filter(return_obj=return_obj, judged_metric=judged_metric)
+            .order_by("-revision")
+            .first()
+        )
+        return JudgedRating.objects.create(
+            return_obj=return_obj,
+            judged_metric=judged_metric,
+            revision=latest.revision + 1 if latest else 1,
+            rating=rating,
+            descriptor=judged_metric.descriptors[rating],
+            reason=(reason or "").strip(),
+            rated_by=acting_user,
+        )
+
+
+def judged_metric_for(return_obj, code):
+    """The active judged metric `code` that applies to the return's provider, or a ValidationError."""
+    judged = JudgedMetric.objects.filter(code=code, active=True).first()
+    if judged is None or not judged.applies_to_kind(return_obj.provider.kind):
+        raise ValidationError({"judged_metric": f"{code} is not a judged metric of this return."})
+    return judged

@@ -12,7 +12,8 @@ denominator, breakdown not adding up...) is an HTTP 400 naming metric, breakdown
 """
 
 from django.db import transaction
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -22,7 +23,7 @@ from core.scoping import CHANGE, can
 from returns import actions, catalogue, rules, services
 from returns.choices import Source
 from returns.filters import ReturnFilter
-from returns.models import Metric, MetricValue, Return
+from returns.models import JudgedMetric, Metric, MetricValue, Return
 
 VALUE_KEYS = {"numerator", "denominator", "date", "explanation", "breakdown"}
 
@@ -55,21 +56,29 @@ class ReturnSerializer(StrictSerializer):
 class ReturnDetailSerializer(ReturnSerializer):
     versions = serializers.SerializerMethodField()
     values = serializers.SerializerMethodField()
+    judged = serializers.SerializerMethodField()
 
     class Meta(ReturnSerializer.Meta):
-        fields = [*ReturnSerializer.Meta.fields, "versions", "values"]
+        fields = [*ReturnSerializer.Meta.fields, "versions", "values", "judged"]
         read_only_fields = fields
 
     def get_versions(self, obj):
         return [{"number": v.number, "submitted_at": v.submitted_at, "source": v.source} for v in obj.versions.all()]
 
+    def _rated(self, obj):
+        """(version, {code: Rated}, {judged code: JudgedCell}) once per object (values and judged share it)."""
+        if getattr(self, "_rated_for", None) != obj.pk:
+            version = services.latest_submitted_versions([obj]).get(obj.pk) or services.working_version(obj)
+            request = self.context.get("request")
+            visible = request is None or services.judgements_visible(request.user, obj)
+            self._rated_for = obj.pk
+            self._rated_cache = (version, *services.rate_return(obj, version, judged=visible))
+        return self._rated_cache
+
     def get_values(self, obj):
-        version = services.latest_submitted_versions([obj]).get(obj.pk) or services.working_version(obj)
-        version.return_obj = obj
-        metrics = catalogue.metrics_for(obj.provider.kind)
-        rated = services.rate_versions([version], services.SchemeBook([obj.provider_id], metrics), metrics)
+        version, rated, _ = self._rated(obj)
         result = {}
-        for code, cell in rated[version.pk].items():
+        for code, cell in rated.items():
             value = cell.value
             if value is None:
                 continue
@@ -81,7 +90,27 @@ class ReturnDetailSerializer(ReturnSerializer):
                 "explanation": value.explanation,
                 "percentage": None if cell.pct is None else round(float(cell.pct), 2),
                 "rating": cell.rating if version.submitted_at else None,
+                "numeric_rating": cell.numeric_rating if version.submitted_at else None,
+                "rated_on": cell.driven_by,
                 "breakdown": _breakdown(value),
+            }
+        return result
+
+    def get_judged(self, obj):
+        version, rated, judged = self._rated(obj)
+        evidence = services.evidence_of(version)
+        result = {}
+        for judged_metric in catalogue.judged_metrics_for(obj.provider.kind):
+            cell = judged.get(judged_metric.code)
+            judgement = cell.judgement if cell else None
+            result[judged_metric.code] = {
+                "evidence": evidence.get(judged_metric.code, {}),
+                "rating": judgement.rating if judgement else None,
+                "to_rate": bool(cell and cell.to_rate),
+                "reason": judgement.reason if judgement else None,
+                "revision": judgement.revision if judgement else None,
+                "rated_at": judgement.rated_at if judgement else None,
+                "caps": judged_metric.caps,
             }
         return result
 
@@ -91,6 +120,16 @@ def _breakdown(value: MetricValue):
     for row in value.breakdown.all():
         result.setdefault(row.dimension, {})[row.category] = [row.numerator, row.denominator]
     return result
+
+
+class EvidenceSerializer(serializers.Serializer):
+    answers = serializers.DictField(child=serializers.DictField(child=serializers.CharField(allow_blank=True)))
+
+
+class JudgementSerializer(serializers.Serializer):
+    judged_metric = serializers.CharField(max_length=20)
+    rating = serializers.ChoiceField(choices=rules.JUDGEMENT_RATINGS)
+    reason = serializers.CharField(allow_blank=True, required=False, default="")
 
 
 class SubmissionSerializer(serializers.Serializer):
@@ -214,7 +253,9 @@ class ReturnViewSet(ScopedViewSet):
             if data["submit"]:
                 actions.do_submit_return(return_obj, acting_user=request.user, source=Source.API)
         return_obj.refresh_from_db()
-        return Response(ReturnDetailSerializer(return_obj).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ReturnDetailSerializer(return_obj, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
@@ -234,9 +275,56 @@ class ReturnViewSet(ScopedViewSet):
         actions.do_return_for_correction(return_obj, comment=request.data.get("comment", ""), acting_user=request.user)
         return Response(ReturnSerializer(return_obj).data)
 
+    @extend_schema(request=EvidenceSerializer, responses=ReturnDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def evidence(self, request, pk=None):
+        """The provider's evidence for the judged metrics: {"answers": {"11.a.1": {"trends": "..."}}}."""
+        return_obj = self.get_object()
+        serializer = EvidenceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        actions.do_save_evidence(return_obj, answers=serializer.validated_data["answers"], acting_user=request.user)
+        return Response(ReturnDetailSerializer(return_obj, context={"request": request}).data)
+
+    @extend_schema(request=JudgementSerializer, responses=ReturnDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def judge(self, request, pk=None):
+        """The ICB rates one judged metric: {"judged_metric": "11.a.1", "rating": "amber", "reason": "..."}."""
+        return_obj = self.get_object()
+        serializer = JudgementSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        actions.do_rate_judged_metric(
+            return_obj,
+            judged_metric=actions.judged_metric_for(return_obj, data["judged_metric"]),
+            rating=data["rating"],
+            reason=data.get("reason", ""),
+            acting_user=request.user,
+        )
+        return Response(ReturnDetailSerializer(return_obj, context={"request": request}).data)
+
     def archive(self, request, pk=None):  # returns are never archived through the API
         return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
 
 
+class JudgedMetricSerializer(serializers.ModelSerializer):
+    evidence = serializers.ListField(source="evidence_fields", child=serializers.DictField(), read_only=True)
+
+    class Meta:
+        model = JudgedMetric
+        fields = ["code", "title", "source", "applies_to", "evidence", "descriptors", "caps", "catalogue_version"]
+        read_only_fields = fields
+
+
+class JudgedMetricViewSet(viewsets.ReadOnlyModelViewSet):
+    """The judged quality metrics [CPCCG App. 3] with their descriptors: reference data, readable by every
+    signed-in user."""
+
+    queryset = JudgedMetric.objects.filter(active=True)
+    serializer_class = JudgedMetricSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+
+
 def register(router):
     router.register("returns", ReturnViewSet)
+    router.register("judged-metrics", JudgedMetricViewSet)

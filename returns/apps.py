@@ -26,5 +26,8 @@ class ReturnsConfig(AppConfig):
             models.MetricValue,
             models.BreakdownValue,
             models.ReportNarrative,
+            models.JudgedMetric,
+            models.JudgementEvidence,
+            models.JudgedRating,
         ):
             auditlog.register(model)

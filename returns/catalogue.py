@@ -111,3 +111,46 @@ def metrics_for(kind, metric_model=None):
 
     model = metric_model or Metric
     return [m for m in model.objects.filter(active=True) if m.applies_to_kind(kind)]
+
+
+JUDGED_FILE = Path(__file__).parent / "data" / "judged_metrics.json"
+
+
+@lru_cache(maxsize=1)
+def judged_data():
+    return json.loads(JUDGED_FILE.read_text())
+
+
+def sync_judged_metrics(judged_model):
+    """Create missing judged metrics; update them when the file's version is newer than the row's (so the
+    descriptors are loaded once per catalogue version). Loading twice changes nothing. A rating keeps the
+    descriptor wording it chose, so a later version never rewrites what was decided."""
+    catalogue = judged_data()
+    version = catalogue["version"]
+    changed = 0
+    for position, row in enumerate(catalogue["judged_metrics"]):
+        fields = {
+            "title": row["title"],
+            "source": row["source"],
+            "applies_to": expand_kinds(row["applies_to"]),
+            "evidence": row["evidence"],
+            "descriptors": row["descriptors"],
+            "caps": row["caps"],
+            "facts": row["facts"],
+            "position": position,
+            "catalogue_version": version,
+        }
+        judged = judged_model.objects.filter(code=row["code"]).first()
+        if judged is None:
+            judged_model.objects.create(code=row["code"], **fields)
+            changed += 1
+        elif judged.catalogue_version < version:
+            judged_model.objects.filter(pk=judged.pk).update(**fields)
+            changed += 1
+    return changed
+
+
+def judged_metrics_for(kind):
+    from returns.models import JudgedMetric
+
+    return [j for j in JudgedMetric.objects.filter(active=True) if j.applies_to_kind(kind)]

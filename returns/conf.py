@@ -5,6 +5,8 @@
 | RETURNS_MULTI_AGENCY_GAP_RATING | "red" | CPCCG App. 3 11.a.2 leaves 60-75 % undefined; Vigil's choice |
 | RETURNS_REMINDER_WORKING_DAYS | 5 | issue 4 (remind 5 working days before the due date) |
 | RETURNS_TREND_QUARTERS | 8 | issue 4 (eight-quarter trend) |
+| RETURNS_JUDGED_CAPS | true | CPCCG App. 3 11.a.2, 11.a.5, 11.b (green needs the evidence judged present); |
+|   |   | false: the ICB rates numbers only |
 """
 
 from core.conf import setting
@@ -31,3 +33,8 @@ def reminder_working_days():
 
 def trend_quarters():
     return int(_get("RETURNS_TREND_QUARTERS", 8))
+
+
+def judged_caps():
+    """Whether a judged metric caps the numeric rating of the metrics it names (returns/data/judged_metrics.json)."""
+    return bool(_get("RETURNS_JUDGED_CAPS", True))

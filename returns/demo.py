@@ -25,6 +25,27 @@ LATEST = {
     ("ZA4", "TRN-AD"): (300, 400),  # exactly 75 %: amber
 }
 NOT_BROKEN_DOWN = {("ZA6", "TRN-MCA")}  # red whatever its value
+# (ODS code, judged metric) -> the ICB's judgements of the latest quarter, in order (a second one is a revision).
+# Every state shows: red, amber, green, a revision, and the rest to rate. ZA2 is above 90 % on training but has
+# given no evidence that training changes practice, so 11.b caps its training figures at amber [CPCCG App. 3 11.b].
+JUDGEMENTS = {
+    ("ZA2", "11.b"): [
+        ("amber", "Training figures are above 90 %, but the return gives no evidence of effect on practice.")
+    ],
+    ("ZA1", "11.a.1"): [("red", "No evidence of recognition of vulnerable children in the quarter's report.")],
+    ("ZA3", "11.a.5"): [("green", "")],
+    ("ZA4", "11.a.3"): [
+        ("amber", "Section 11 action plan provided, but its actions are not SMART."),
+        ("green", ""),
+    ],
+    ("ZA5", "11.a.2"): [("amber", "Some recognition of multi-agency work; no learning from reviews in audits.")],
+}
+EVIDENCE = {
+    "trends": "Synthetic demo: figures steady on last quarter; more referrals from the emergency department.",
+    "audit_learning": "Synthetic demo: the record-keeping audit led to a new checklist for safeguarding notes.",
+    "effect_on_practice": "Synthetic demo: a records audit after training found the child's voice better recorded.",
+}
+NO_EVIDENCE = {"ZA2"}  # gives no evidence of effect on practice
 
 
 def load():
@@ -48,6 +69,8 @@ def _load(icb):
             if quarter == latest and provider.ods_code == MISSING:
                 continue
             _submit(provider, quarter, q_number, p_number, quarter == latest, metrics, authorities, designated)
+    if designated:
+        _judge(latest, designated)
     red = Return.objects.filter(provider__ods_code="ZA1", period=latest.index).first()
     if red and designated:
         actions.do_open_metric_action(
@@ -60,6 +83,29 @@ def _load(icb):
             success_measure="Safeguarding children training above 90 % in the next quarter's return",
             acting_user=designated,
         )
+
+
+def _evidence(ret):
+    if ret.provider.ods_code in NO_EVIDENCE:
+        return
+    answers = {
+        judged.code: {f["code"]: EVIDENCE.get(f["code"], "") for f in judged.evidence_fields}
+        for judged in catalogue.judged_metrics_for(ret.provider.kind)
+    }
+    if answers:
+        actions.do_save_evidence(ret, answers=answers, acting_user=None)
+
+
+def _judge(quarter, designated):
+    for (code, judged_code), ratings in JUDGEMENTS.items():
+        ret = Return.objects.filter(provider__ods_code=code, period=quarter.index).select_related("provider").first()
+        if ret is None:
+            continue
+        judged = actions.judged_metric_for(ret, judged_code)
+        for rating, reason in ratings:
+            actions.do_rate_judged_metric(
+                ret, judged_metric=judged, rating=rating, reason=reason, acting_user=designated
+            )
 
 
 def _figure(code, p_number, q_number):
@@ -120,6 +166,8 @@ def _submit(provider, quarter, q_number, p_number, latest, metrics, authorities,
     ret = actions.do_start_return(provider=provider, quarter=quarter, acting_user=None)
     entries = _entries(provider, quarter, q_number, p_number, latest, metrics, authorities)
     actions.do_save_figures(ret, entries=entries, acting_user=None)
+    if latest:
+        _evidence(ret)
     blocking, _ = actions.submission_problems(ret)
     for problem in blocking:
         if problem.severity == rules.WARNING:

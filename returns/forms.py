@@ -186,3 +186,64 @@ class TrackedActionForm(NHSFormMixin, forms.Form):
     success_measure = forms.CharField(
         label="How success will be measured", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+
+class EvidenceForm(NHSFormMixin, forms.Form):
+    """The provider's evidence for each judged metric (narrative per field). Every field is optional: the ICB
+    judges what is given, and no evidence of effect on practice caps the rating at amber."""
+
+    def __init__(self, *args, judged_metrics, answers=None, **kwargs):
+        answers = answers or {}
+        self.base_fields = {}  # built per return, before the NHS styling of NHSFormMixin runs over them
+        layout = []
+        for judged in judged_metrics:
+            names = []
+            for spec in judged.evidence_fields:
+                name = f"{judged.code}__{spec['code']}"
+                self.base_fields[name] = forms.CharField(
+                    label=spec["label"],
+                    help_text=spec["hint"],
+                    required=False,
+                    max_length=10000,
+                    widget=forms.Textarea(attrs={"rows": 4}),
+                    initial=answers.get(judged.code, {}).get(spec["code"], ""),
+                )
+                names.append(name)
+            layout.append((judged, names))
+        super().__init__(*args, **kwargs)
+        self.layout = [(judged, [self[name] for name in names]) for judged, names in layout]
+
+    @property
+    def answers(self):
+        """{judged code: {field code: text}} from the cleaned data."""
+        result = {}
+        for name, text in self.cleaned_data.items():
+            code, field = name.split("__", 1)
+            result.setdefault(code, {})[field] = text
+        return result
+
+
+class JudgementForm(NHSFormMixin, forms.Form):
+    """The ICB's rating of one judged metric: a descriptor, and a reason for anything but green."""
+
+    rating = forms.ChoiceField(label="Rating", widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="Reason",
+        help_text="Needed for red or amber: what the evidence shows or lacks.",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, judged_metric, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].choices = [
+            (rating, f"{rating.title()}: {judged_metric.descriptors[rating]}") for rating in rules.JUDGEMENT_RATINGS
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for name, message in rules.judgement_problems(data.get("rating"), data.get("reason")).items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
+        return data

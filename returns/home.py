@@ -53,7 +53,7 @@ def panels(user):
     items = [
         (row.provider.name, reverse("returns:detail", args=[row.return_obj.pk]), f"{row.reds} red") for row in reds[:10]
     ]
-    return [
+    panels = [
         Panel(
             f"Quarterly returns {quarter}: {matrix.submitted} of {matrix.expected} in, {matrix.missing} missing",
             items=items,
@@ -62,3 +62,25 @@ def panels(user):
             link=("RAG matrix", f"{reverse('returns:matrix')}?quarter={quarter.slug}"),
         )
     ]
+    if user.role in {Role.DESIGNATED, Role.ADMINISTRATOR}:
+        panels.append(to_rate_panel(matrix, quarter))
+    return panels
+
+
+def to_rate_panel(matrix, quarter):
+    """Submitted returns whose judged quality metrics the ICB has not rated yet [CPCCG App. 3]."""
+    rows = [row for row in matrix.rows if row.to_rate]
+    return Panel(
+        f"Judged metrics to rate {quarter}: {matrix.to_rate}",
+        items=[
+            (
+                row.provider.name,
+                reverse("returns:detail", args=[row.return_obj.pk]) + "#judged",
+                f"{row.to_rate} to rate",
+            )
+            for row in rows[:10]
+        ],
+        count=len(rows),
+        empty_text="Every submitted return's judged metrics are rated.",
+        link=("RAG matrix", f"{reverse('returns:matrix')}?quarter={quarter.slug}"),
+    )

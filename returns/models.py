@@ -257,3 +257,81 @@ class ReportNarrative(AuditScopeMixin, models.Model):
 
     def __str__(self):
         return f"Narrative {rules.Quarter.from_index(self.period)}"
+
+
+class JudgedMetric(models.Model):
+    """A quality metric the ICB rates by judging the provider's evidence against descriptors [CPCCG App. 3]:
+    reference data loaded from returns/data/judged_metrics.json. `caps` names the numeric metrics whose rating
+    it caps (green only with the evidence judged present); `facts` names what Vigil already holds that is shown
+    beside the judgement (11.a.3: annual report, Section 11 cycle, partnership attendance)."""
+
+    code = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=200)
+    source = models.CharField(max_length=250)
+    applies_to = models.JSONField(default=list)
+    evidence = models.JSONField(default=list, help_text="[[field code, label, hint]] the provider answers.")
+    descriptors = models.JSONField(default=dict, help_text="{rating: descriptor} in the seed's words.")
+    caps = models.JSONField(default=list, help_text="Codes of the numeric metrics this judgement caps.")
+    facts = models.JSONField(default=list)
+    position = models.PositiveIntegerField(default=0)
+    catalogue_version = models.PositiveIntegerField(default=1)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def applies_to_kind(self, kind):
+        return kind in self.applies_to
+
+    @property
+    def evidence_fields(self):
+        return [{"code": code, "label": label, "hint": hint} for code, label, hint in self.evidence]
+
+
+class JudgementEvidence(AuditScopeMixin, models.Model):
+    """The provider's evidence for one judged metric in one version of its return (narrative per field)."""
+
+    access = Access(scope="version__return_obj__provider", view=RETURN_VIEWERS, change=RETURN_EDITORS)
+
+    version = models.ForeignKey(ReturnVersion, on_delete=models.PROTECT, related_name="evidence")
+    judged_metric = models.ForeignKey(JudgedMetric, on_delete=models.PROTECT, related_name="answers")
+    answers = models.JSONField(default=dict, help_text="{evidence field code: text}")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["judged_metric__position"]
+        constraints = [models.UniqueConstraint(fields=["version", "judged_metric"], name="one_evidence_per_judgement")]
+
+    def __str__(self):
+        return f"{self.judged_metric.code} evidence in {self.version}"
+
+
+class JudgedRating(AuditScopeMixin, models.Model):
+    """The ICB's rating of one judged metric for one return. A revision adds a row; earlier ones are kept and the
+    highest `revision` is in force. The provider sees it once the return is accepted."""
+
+    access = Access(scope="return_obj__provider", view=RETURN_VIEWERS, change=REVIEWERS)
+
+    return_obj = models.ForeignKey(Return, on_delete=models.PROTECT, related_name="judgements")
+    judged_metric = models.ForeignKey(JudgedMetric, on_delete=models.PROTECT, related_name="ratings")
+    revision = models.PositiveIntegerField(default=1)
+    rating = models.CharField(max_length=10, choices=[(r, r.title()) for r in rules.JUDGEMENT_RATINGS])
+    descriptor = models.TextField(help_text="The descriptor chosen, as worded when it was chosen.")
+    reason = models.TextField(blank=True)
+    rated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    rated_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["return_obj", "judged_metric__position", "-revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["return_obj", "judged_metric", "revision"], name="one_judgement_revision")
+        ]
+
+    def __str__(self):
+        return f"{self.judged_metric.code} {self.rating} (revision {self.revision})"

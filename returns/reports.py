@@ -77,7 +77,8 @@ def gather(icb, quarter, as_at=None):
         ).order_by("due_date", "pk"):
             actions.setdefault(action.source_id, []).append(action)
     for row in red_rows:
-        codes = [code for code, cell in row.cells.items() if cell and cell.rating == rules.RED]
+        cells = [*row.cells.items(), *row.judged.items()]
+        codes = [code for code, cell in cells if cell and cell.rating == rules.RED]
         reds.append((row, codes, actions.get(row.return_obj.pk, [])))
     narrative = ReportNarrative.objects.filter(icb=icb, period=quarter.index).first()
     return ReportData(icb, quarter, as_at, matrix, trends, reds, narrative.text if narrative else "")
@@ -143,9 +144,12 @@ def assurance_pdf(icb, quarter, as_at=None):
             ],
             style=_grid(),
         ),
+        Paragraph(_to_rate_text(m), body),
         PageBreak(),
         Paragraph(f"RAG matrix, {quarter.label}", heading),
         _matrix_table(m, small),
+        Paragraph("Judged quality metrics [CPCCG App. 3]", heading),
+        _judged_table(m, small),
         PageBreak(),
         Paragraph("Trends of the main metrics (eight quarters)", heading),
     ]
@@ -222,6 +226,31 @@ def _matrix_table(matrix, small):
     return Table(rows, colWidths=widths, style=style, repeatRows=1)
 
 
+def _to_rate_text(matrix):
+    if not matrix.to_rate:
+        return "Every judged quality metric of the submitted returns has been rated."
+    return (
+        f"{matrix.to_rate} judged quality metric(s) of submitted returns remain unrated; "
+        "the figures they cap are shown on their numeric rating alone."
+    )
+
+
+def _judged_table(matrix, small):
+    rows = [["Provider"] + [j.code for j in matrix.judged_metrics]]
+    style = _grid()
+    for r, row in enumerate(matrix.rows, start=1):
+        line = [Paragraph(_esc(row.provider.name), small)]
+        for c, judged in enumerate(matrix.judged_metrics, start=1):
+            cell = row.judged.get(judged.code)
+            line.append("" if cell is None else cell.display)
+            if cell is not None:
+                style.add("BACKGROUND", (c, r), (c, r), colors.HexColor(RAG_COLOURS[cell.rating]))
+        rows.append(line)
+    style.add("FONTSIZE", (0, 0), (-1, -1), 7)
+    widths = [7 * cm] + [2.2 * cm] * len(matrix.judged_metrics)
+    return Table(rows, colWidths=widths, style=style, repeatRows=1)
+
+
 def assurance_xlsx(icb, quarter, as_at=None):
     data = gather(icb, quarter, as_at)
     book = Workbook()
@@ -238,6 +267,7 @@ def assurance_xlsx(icb, quarter, as_at=None):
     summary.append(["Missing", m.missing])
     summary.append(["Completeness %", m.completeness])
     summary.append(["Timeliness %", m.timeliness])
+    summary.append(["Judged metrics still to rate", m.to_rate])
     summary.append(["Narrative", data.narrative])
     sheet = book.create_sheet("RAG matrix")
     sheet.append(["Provider", "ODS code", "Return"] + [x.code for x in m.metrics])
@@ -266,6 +296,22 @@ def assurance_xlsx(icb, quarter, as_at=None):
                         cell.value.denominator,
                         None if cell.pct is None else round(float(cell.pct), 2),
                         cell.rating,
+                    ]
+                )
+    judged_sheet = book.create_sheet("Judged metrics")
+    judged_sheet.append(["Provider", "Judged metric", "Rating", "Reason", "Revision"])
+    for row in m.rows:
+        for judged in m.judged_metrics:
+            cell = row.judged.get(judged.code)
+            if cell is not None and row.return_obj is not None:
+                judgement = cell.judgement
+                judged_sheet.append(
+                    [
+                        row.provider.name,
+                        f"{judged.code} {judged.title}",
+                        cell.display,
+                        judgement.reason if judgement else "",
+                        judgement.revision if judgement else None,
                     ]
                 )
     trends = book.create_sheet("Trends")

@@ -480,3 +480,45 @@ def blocking(problems, entries):
         for p in problems
         if p.severity == ERROR or not (entries.get(p.metric) and entries[p.metric].explanation.strip())
     ]
+
+
+# ------------------------------------------------------------------------------------ judged metrics
+
+JUDGEMENT_RATINGS = (RED, AMBER, GREEN)
+NUMBER, JUDGEMENT, BOTH = "number", "judgement", "both"
+
+
+@dataclass(frozen=True)
+class Combined:
+    """A metric rated on a number and on the ICB's judgement of the evidence [CPCCG App. 3 11.a.2, 11.a.5, 11.b].
+
+    `rating` is what the matrix shows; `driver` says which part set it (NUMBER, JUDGEMENT or BOTH);
+    `to_rate` is true while the ICB has not judged the evidence, when the numeric rating stands alone."""
+
+    rating: str
+    numeric: str
+    judged: str | None
+    driver: str
+    to_rate: bool
+
+
+def combine(numeric, judged, *, cap=True):
+    """The numeric band capped by the judgement: green only with the evidence judged present (a judgement of
+    green), so 95 % with no evidence of effect on practice is amber. Without a judgement yet, or with the cap
+    switched off (an ICB that rates numbers only), the numeric rating stands. No figure, no rating."""
+    if numeric == NONE:
+        return Combined(NONE, numeric, judged, NUMBER, judged is None)
+    if judged is None or not cap:
+        return Combined(numeric, numeric, judged, NUMBER, judged is None)
+    rating = worst([numeric, judged])
+    driver = BOTH if numeric == judged else JUDGEMENT if rating == judged else NUMBER
+    return Combined(rating, numeric, judged, driver, False)
+
+
+def judgement_problems(rating, reason):
+    """{field: message} for a judgement the ICB is about to record; empty when it may be saved."""
+    if rating not in JUDGEMENT_RATINGS:
+        return {"rating": "Choose red, amber or green."}
+    if rating != GREEN and not (reason or "").strip():
+        return {"reason": f"Give the reason for rating it {rating}: a rating other than green needs one."}
+    return {}

@@ -16,6 +16,8 @@ from returns import catalogue, conf, rules
 from returns.choices import ReturnStatus
 from returns.models import (
     BreakdownValue,
+    JudgedMetric,
+    JudgedRating,
     Metric,
     MetricScheme,
     MetricValue,
@@ -136,6 +138,25 @@ class Rated:
     pct: object = None
     target_met: bool | None = None
     scheme: rules.Scheme | None = None
+    combined: rules.Combined | None = None  # set when a judged metric caps this one (see apply_judgements)
+    judged_by: JudgedMetric | None = None
+
+    @property
+    def numeric_rating(self):
+        return self.combined.numeric if self.combined else self.rating
+
+    @property
+    def driven_by(self):
+        """Which part set the rating, in words, for a combined cell (None for a number-only metric)."""
+        if self.combined is None:
+            return None
+        if self.combined.to_rate:
+            return f"number only: evidence ({self.judged_by.code}) to rate"
+        return {
+            rules.NUMBER: "the number",
+            rules.JUDGEMENT: f"the judgement of evidence ({self.judged_by.code})",
+            rules.BOTH: f"the number and the judgement ({self.judged_by.code})",
+        }[self.combined.driver]
 
     @property
     def display(self):
@@ -206,6 +227,75 @@ def _rate(metric, value, scheme, quarter, broken):
     return rate_value(metric, value, scheme, quarter, frozenset(broken.get(value.pk, ())) if value else None)
 
 
+# ----------------------------------------------------------------------------------------- judged metrics
+
+
+@dataclass
+class JudgedCell:
+    """One judged metric for one return: the ICB's rating in force, or to rate once the return is submitted."""
+
+    judged_metric: JudgedMetric
+    judgement: JudgedRating | None
+    submitted: bool = True
+
+    @property
+    def rating(self):
+        return self.judgement.rating if self.judgement else rules.NONE
+
+    @property
+    def to_rate(self):
+        return self.submitted and self.judgement is None
+
+    @property
+    def display(self):
+        if self.judgement:
+            return self.judgement.get_rating_display()
+        return "To rate" if self.submitted else "–"
+
+
+def judgements_visible(user, return_obj):
+    """The ICB sees its judgements as it makes them; the provider once the return is accepted."""
+    from core.choices import ICB_ROLES
+
+    return user.role in ICB_ROLES or return_obj.status == ReturnStatus.ACCEPTED
+
+
+def active_judged_metrics():
+    return list(JudgedMetric.objects.filter(active=True))
+
+
+def current_judgements(return_ids):
+    """{(return id, judged metric id): the judgement in force (highest revision)} in one query."""
+    current = {}
+    for judgement in JudgedRating.objects.filter(return_obj__in=list(return_ids)).order_by("revision"):
+        current[(judgement.return_obj_id, judgement.judged_metric_id)] = judgement
+    return current
+
+
+def apply_judgements(returns, rated, judged_metrics, *, submitted_ids):
+    """{return id: {judged code: JudgedCell}} for `returns`; caps the numeric cells in `rated` ({return id:
+    {metric code: Rated}}) that a judged metric names, from the same rule (rules.combine) everywhere."""
+    judgements = current_judgements(r.pk for r in returns)
+    cap = conf.judged_caps()
+    cells = {}
+    for ret in returns:
+        kind = ret.provider.kind
+        submitted = ret.pk in submitted_ids
+        mine = {}
+        for judged in judged_metrics:
+            if not judged.applies_to_kind(kind):
+                continue
+            judgement = judgements.get((ret.pk, judged.pk))
+            mine[judged.code] = JudgedCell(judged, judgement, submitted)
+            for code in judged.caps if submitted else ():
+                cell = rated.get(ret.pk, {}).get(code)
+                if cell is not None and cell.value is not None:
+                    cell.combined = rules.combine(cell.rating, judgement.rating if judgement else None, cap=cap)
+                    cell.rating, cell.judged_by = cell.combined.rating, judged
+        cells[ret.pk] = mine
+    return cells
+
+
 # ------------------------------------------------------------------------------------------------- matrix
 
 
@@ -216,14 +306,22 @@ class Row:
     due_date: object
     cells: dict = field(default_factory=dict)  # metric code -> Rated (or None when the metric does not apply)
     status: str = "missing"
+    judged: dict = field(default_factory=dict)  # judged metric code -> JudgedCell (or None when it does not apply)
+
+    def _all_cells(self):
+        return [*self.cells.values(), *self.judged.values()]
 
     @property
     def reds(self):
-        return sum(1 for c in self.cells.values() if c and c.rating == rules.RED)
+        return sum(1 for c in self._all_cells() if c and c.rating == rules.RED)
 
     @property
     def ambers(self):
-        return sum(1 for c in self.cells.values() if c and c.rating == rules.AMBER)
+        return sum(1 for c in self._all_cells() if c and c.rating == rules.AMBER)
+
+    @property
+    def to_rate(self):
+        return sum(1 for c in self.judged.values() if c and c.to_rate)
 
 
 @dataclass
@@ -236,6 +334,12 @@ class Matrix:
     on_time: int = 0
     late: int = 0
     missing: int = 0
+    judged_metrics: list = field(default_factory=list)
+
+    @property
+    def to_rate(self):
+        """Judged metrics of submitted returns the ICB has not rated yet."""
+        return sum(row.to_rate for row in self.rows)
 
     @property
     def completeness(self):
@@ -270,9 +374,12 @@ def build_matrix(organisations, returns, quarter, *, kind=None, sort="", today=N
     versions = latest_submitted_versions(list(returns.values()))
     book = SchemeBook([p.pk for p in providers], metrics)
     rated = rate_versions(list(versions.values()), book, metrics) if versions else {}
+    rated_by_return = {ret_id: rated.get(version.pk, {}) for ret_id, version in versions.items()}
+    judged_metrics = active_judged_metrics()
+    judged = apply_judgements(list(returns.values()), rated_by_return, judged_metrics, submitted_ids=set(versions))
     icb_ids = {p.icb_id for p in providers} | ({icb_id} if icb_id else set())
     calendars = {i: working_calendar(i) for i in icb_ids}
-    matrix = Matrix(quarter, metrics, [])
+    matrix = Matrix(quarter, metrics, [], judged_metrics=judged_metrics)
     for provider in providers:
         ret = returns.get(provider.pk)
         due = ret.due_date if ret else rules.due_date(quarter, calendars[provider.icb_id], conf.due_working_days())
@@ -280,6 +387,8 @@ def build_matrix(organisations, returns, quarter, *, kind=None, sort="", today=N
         cells = rated.get(version.pk, {}) if version else {}
         row = Row(provider, ret, due)
         row.cells = {m.code: cells.get(m.code) if m.applies_to_kind(provider.kind) else None for m in metrics}
+        mine = judged.get(ret.pk, {}) if ret else {}
+        row.judged = {j.code: mine.get(j.code) if j.applies_to_kind(provider.kind) else None for j in judged_metrics}
         if version is None:
             for m in metrics:
                 if m.applies_to_kind(provider.kind):
@@ -311,7 +420,7 @@ def sort_rows(rows, sort):
         order = {rules.RED: 0, rules.AMBER: 1, rules.GREEN: 2, rules.NONE: 3}
 
         def key(row):
-            cell = row.cells.get(sort)
+            cell = row.cells.get(sort) or row.judged.get(sort)
             return (order[cell.rating] if cell else 4, row.provider.name)
 
         return sorted(rows, key=key)
@@ -324,7 +433,9 @@ def trend(provider, returns, quarters, metrics):
     versions = latest_submitted_versions(returns)
     book = SchemeBook([provider.pk], metrics)
     rated = rate_versions(list(versions.values()), book, metrics) if versions else {}
-    by_period = {r.period: rated.get(versions[r.pk].pk, {}) for r in returns if r.pk in versions}
+    rated_by_return = {ret_id: rated.get(version.pk, {}) for ret_id, version in versions.items()}
+    apply_judgements(returns, rated_by_return, active_judged_metrics(), submitted_ids=set(versions))
+    by_period = {r.period: rated_by_return[r.pk] for r in returns if r.pk in versions}
     return {
         m.code: [(q, by_period.get(q.index, {}).get(m.code)) for q in quarters]
         for m in metrics
@@ -335,3 +446,61 @@ def trend(provider, returns, quarters, metrics):
 def specs_for_provider(provider, metrics=None):
     metrics = metrics if metrics is not None else catalogue.metrics_for(provider.kind)
     return catalogue.specs_for(metrics, catalogue.local_authorities_for(provider.icb_id))
+
+
+def rate_return(ret, version, metrics=None, *, judged=True):
+    """({metric code: Rated}, {judged code: JudgedCell}) for one version of one return. Judgements cap the
+    figures of a submitted version only, and only when `judged` (a provider sees them once the return is
+    accepted)."""
+    metrics = metrics if metrics is not None else catalogue.metrics_for(ret.provider.kind)
+    version.return_obj = ret
+    rated = rate_versions([version], SchemeBook([ret.provider_id], metrics), metrics)[version.pk]
+    if not judged:
+        return rated, {}
+    submitted = {ret.pk} if version.submitted_at else set()
+    cells = apply_judgements([ret], {ret.pk: rated}, active_judged_metrics(), submitted_ids=submitted)
+    return rated, cells[ret.pk]
+
+
+def evidence_of(version):
+    """{judged metric code: {field code: text}} the provider gave in this version."""
+    from returns.models import JudgementEvidence
+
+    rows = JudgementEvidence.objects.filter(version=version).select_related("judged_metric")
+    return {row.judged_metric.code: row.answers for row in rows}
+
+
+@dataclass
+class Fact:
+    label: str
+    text: str
+    met: bool | None  # None: shown without a judgement
+
+
+def judgement_facts(judged, ret, rated, evidence, today=None):
+    """What Vigil already holds that bears on a judged metric (11.a.3), shown beside the judgement."""
+    from assurance.reports import section11_position
+
+    today = today or timezone.localdate()
+    facts = []
+    for name in judged.facts:
+        if name == "annual_report":
+            cell = rated.get("ANNUAL")
+            received = cell is not None and cell.value is not None and cell.value.date_value is not None
+            text = f"received {cell.value.date_value:%d %B %Y}" if received else "not recorded in this return"
+            facts.append(Fact("Annual safeguarding report", text, received))
+        elif name == "section11":
+            position = section11_position(ret.provider_id, today)
+            if position is None:
+                facts.append(Fact("Section 11 self-assessment", "none in Vigil", False))
+            else:
+                text = (
+                    f"{position.assessment.cycle.period_label}: {position.assessment.get_status_display().lower()}, "
+                    f"{position.rag}; {position.actions} SMART action(s), {position.done} done, "
+                    f"{position.overdue} overdue"
+                )
+                facts.append(Fact("Section 11 self-assessment", text, position.progressing))
+        elif name == "partnership_attendance":
+            stated = (evidence.get(judged.code, {}).get("partnership_attendance") or "").strip()
+            facts.append(Fact("Executive nurse or deputy at the partnerships", stated or "not stated", bool(stated)))
+    return facts

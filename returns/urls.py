@@ -22,6 +22,8 @@ urlpatterns = [
     path("<int:pk>/accept/", views.ReturnAcceptView.as_view(), name="accept"),
     path("<int:pk>/template.xlsx", views.TemplateDownloadView.as_view(), name="template"),
     path("<int:pk>/upload/", views.UploadView.as_view(), name="upload"),
+    path("<int:pk>/evidence/", views.EvidenceEditView.as_view(), name="evidence"),
+    path("<int:pk>/judge/<str:code>/", views.JudgeView.as_view(), name="judge"),
     path("<int:pk>/metric/<str:code>/", views.CellView.as_view(), name="cell"),
     path("<int:pk>/metric/<str:code>/action/", views.OpenActionView.as_view(), name="open-action"),
 ]

@@ -20,6 +20,8 @@ from returns.choices import ReturnStatus, Source
 from returns.filters import ReturnFilter
 from returns.forms import (
     CommentForm,
+    EvidenceForm,
+    JudgementForm,
     NarrativeForm,
     OverrideForm,
     ReturnFiguresForm,
@@ -32,6 +34,7 @@ from returns.models import (
     REPORT_WRITERS,
     RETURN_EDITORS,
     REVIEWERS,
+    JudgedRating,
     Metric,
     MetricValue,
     ReportNarrative,
@@ -117,20 +120,36 @@ class ReturnDetailView(ScopedObjectMixin, TemplateView):
         user, ret = self.request.user, self.object
         versions = list(ret.versions.select_related("submitted_by"))
         shown = next((v for v in versions if str(v.number) == self.request.GET.get("version")), versions[-1])
-        metrics = catalogue.metrics_for(ret.provider.kind)
-        book = services.SchemeBook([ret.provider_id], metrics)
-        shown.return_obj = ret
-        rated = services.rate_versions([shown], book, metrics)[shown.pk]
+        show_judgements = services.judgements_visible(user, ret)
+        rated, judged = services.rate_return(ret, shown, judged=show_judgements)
         problems = []
         if ret.is_editable:
             blocking, problems = actions.submission_problems(ret)
             problems = list({p.where() + p.message: p for p in [*problems, *blocking]}.values())
         can_change = can(user, Return, CHANGE, ret.provider)
+        evidence = services.evidence_of(shown)
         return super().get_context_data(
             ret=ret,
             versions=versions,
             shown=shown,
             rated=list(rated.values()),
+            judged=[
+                {
+                    "judged_metric": judged_metric,
+                    "cell": judged.get(judged_metric.code),
+                    "answers": [
+                        (spec["label"], evidence.get(judged_metric.code, {}).get(spec["code"], ""))
+                        for spec in judged_metric.evidence_fields
+                    ],
+                    "facts": services.judgement_facts(judged_metric, ret, rated, evidence)
+                    if user.role in ICB_ROLES
+                    else [],
+                }
+                for judged_metric in catalogue.judged_metrics_for(ret.provider.kind)
+            ],
+            judgement_history=judgement_history(ret) if show_judgements else [],
+            show_judgements=show_judgements,
+            can_rate=user.role in REVIEWERS and ret.status in actions.JUDGEABLE_STATUSES,
             problems=problems,
             today=timezone.localdate(),
             can_edit=can_change and ret.is_editable,
@@ -139,6 +158,14 @@ class ReturnDetailView(ScopedObjectMixin, TemplateView):
             history=history_for(ret)[:30],
             **kwargs,
         )
+
+
+def judgement_history(ret):
+    return list(
+        JudgedRating.objects.filter(return_obj=ret)
+        .select_related("judged_metric", "rated_by")
+        .order_by("judged_metric__position", "-revision")
+    )
 
 
 class EditableReturnMixin(ScopedObjectMixin):
@@ -193,6 +220,93 @@ class ReturnSubmitView(EditableReturnMixin, View):
         else:
             messages.success(request, "Return submitted.")
         return redirect("returns:detail", pk=pk)
+
+
+class EvidenceEditView(EditableReturnMixin, ActionFormView):
+    """The provider's evidence for the judged quality metrics [CPCCG App. 3], beside its figures."""
+
+    form_class = EvidenceForm
+    template_name = "returns/evidence_form.html"
+    submit_label = "Save evidence"
+
+    @property
+    def page_title(self):
+        return f"Evidence for the judged metrics: {self.object.quarter} return"
+
+    def get_form_kwargs(self):
+        ret = self.object
+        return {
+            **super().get_form_kwargs(),
+            "judged_metrics": catalogue.judged_metrics_for(ret.provider.kind),
+            "answers": services.evidence_of(services.working_version(ret)),
+        }
+
+    def perform(self, form):
+        result = actions.do_save_evidence(self.object, answers=form.answers, acting_user=self.request.user)
+        messages.success(self.request, "Evidence saved.")
+        return result
+
+    def get_success_url(self):
+        return reverse("returns:detail", args=[self.object.pk]) + "#judged"
+
+
+class JudgeView(ScopedObjectMixin, ActionFormView):
+    """The ICB rates one judged metric of a submitted return by choosing a descriptor."""
+
+    model = Return
+    select_related = ("provider",)
+    form_class = JudgementForm
+    template_name = "returns/judge.html"
+    submit_label = "Save rating"
+
+    def get_object(self):
+        obj = super().get_object()
+        if self.request.user.role not in REVIEWERS:
+            raise PermissionDenied("Only the ICB safeguarding team rates judged metrics.")
+        try:
+            self.judged_metric = actions.judged_metric_for(obj, self.kwargs["code"])
+        except ValidationError as error:
+            raise Http404(" ".join(error.messages)) from error
+        return obj
+
+    @property
+    def page_title(self):
+        return f"Rate {self.judged_metric.code} {self.judged_metric.title}"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "judged_metric": self.judged_metric}
+
+    def get_context_data(self, **kwargs):
+        ret = self.object
+        version = services.latest_submitted_versions([ret]).get(ret.pk) or services.working_version(ret)
+        rated, _ = services.rate_return(ret, version, judged=False)
+        evidence = services.evidence_of(version)
+        return super().get_context_data(
+            ret=ret,
+            judged_metric=self.judged_metric,
+            answers=[
+                (spec["label"], evidence.get(self.judged_metric.code, {}).get(spec["code"], ""))
+                for spec in self.judged_metric.evidence_fields
+            ],
+            facts=services.judgement_facts(self.judged_metric, ret, rated, evidence),
+            capped=[rated[code] for code in self.judged_metric.caps if code in rated],
+            history=[j for j in judgement_history(ret) if j.judged_metric_id == self.judged_metric.pk],
+            **kwargs,
+        )
+
+    def perform(self, form):
+        judgement = actions.do_rate_judged_metric(
+            self.object,
+            judged_metric=self.judged_metric,
+            rating=form.cleaned_data["rating"],
+            reason=form.cleaned_data["reason"],
+            acting_user=self.request.user,
+        )
+        messages.success(self.request, f"{self.judged_metric.code} rated {judgement.rating}.")
+        return judgement
+
+    def get_success_url(self):
+        return reverse("returns:detail", args=[self.object.pk]) + "#judged"
 
 
 class ReviewMixin(ScopedObjectMixin):
@@ -312,9 +426,9 @@ class CellView(ScopedObjectMixin, TemplateView):
         version = services.latest_submitted_versions([ret]).get(ret.pk) or services.working_version(ret)
         version.return_obj = ret
         value = MetricValue.objects.filter(version=version, metric=metric).prefetch_related("breakdown").first()
-        book = services.SchemeBook([ret.provider_id], [metric])
-        scheme = book.scheme(ret.provider_id, metric.pk, ret.quarter)
-        rated = services.rate_value(metric, value, scheme, ret.quarter)
+        visible = services.judgements_visible(self.request.user, ret)
+        rated, _ = services.rate_return(ret, version, [metric], judged=visible)
+        rated = rated.get(metric.code) or services.Rated(metric, value, rules.NONE)
         authorities = dict(catalogue.local_authorities_for(ret.provider.icb_id))
         tables = []
         rows = list(value.breakdown.all()) if value else []
@@ -380,11 +494,8 @@ class OpenActionView(ScopedObjectMixin, ActionFormView):
     def perform(self, form):
         ret = self.object
         version = services.latest_submitted_versions([ret]).get(ret.pk)
-        value = MetricValue.objects.filter(version=version, metric=self.metric).first() if version else None
-        scheme = services.SchemeBook([ret.provider_id], [self.metric]).scheme(
-            ret.provider_id, self.metric.pk, ret.quarter
-        )
-        rating = services.rate_value(self.metric, value, scheme, ret.quarter).rating
+        cell = services.rate_return(ret, version, [self.metric])[0].get(self.metric.code) if version else None
+        rating = cell.rating if cell else rules.NONE
         return actions.do_open_metric_action(
             ret, metric=self.metric, rating=rating, acting_user=self.request.user, **form.cleaned_data
         )

@@ -30,6 +30,8 @@ PAGES = [
     ("/returns/{draft}/template.xlsx", EDITORS),
     ("/returns/{draft}/upload/", EDITORS),
     ("/returns/{ret}/send-back/", REVIEWERS),
+    ("/returns/{ret}/judge/11.a.1/", REVIEWERS),
+    ("/returns/{draft}/evidence/", EDITORS),
 ]
 
 FOREIGN = [
@@ -39,6 +41,8 @@ FOREIGN = [
     "/returns/{other_draft}/edit/",
     "/returns/{other_draft}/template.xlsx",
     "/returns/{other_draft}/upload/",
+    "/returns/{other_draft}/evidence/",
+    "/returns/{other_ret}/judge/11.a.1/",
     "/returns/provider/{other_provider}/",
     "/returns/provider/{other_provider}/chart/TRN-CH.png",
     "/api/v1/returns/{other_ret}/",
@@ -84,6 +88,9 @@ def test_page_matrix(world, drafts, client_for, role):
 def test_endpoint_matrix(world, drafts, role):
     api = world.api(role)
     assert api.get("/api/v1/returns/").status_code == 200
+    assert api.get("/api/v1/judged-metrics/").status_code == 200
+    judge = api.post(f"/api/v1/returns/{drafts['ret']}/judge/", {"judged_metric": "11.b", "rating": "green"})
+    assert judge.status_code == (200 if role in REVIEWERS else 403), judge.content
     assert api.get(f"/api/v1/returns/{drafts['ret']}/").status_code == 200
     accept = api.post(f"/api/v1/returns/{drafts['ret']}/accept/")
     assert accept.status_code == (200 if role in REVIEWERS else 403), accept.content
