@@ -6,6 +6,7 @@ from django.utils import timezone
 from core.actions import audited, save_fields
 from core.choices import ActionSource
 from core.models import working_calendar
+from core.uploads import read_head, upload_problem
 from returns import catalogue, conf, rules, services
 from returns.choices import ReturnStatus, Source, Unit
 from returns.models import (
@@ -15,6 +16,7 @@ from returns.models import (
     BreakdownValue,
     JudgedMetric,
     JudgedRating,
+    JudgementAttachment,
     JudgementEvidence,
     Metric,
     MetricValue,
@@ -306,12 +308,13 @@ def _copy_version(version):
                 for r in rows
             ]
         )
-    JudgementEvidence.objects.bulk_create(
-        [
-            JudgementEvidence(version=copy, judged_metric_id=e.judged_metric_id, answers=e.answers)
-            for e in version.evidence.all()
-        ]
-    )
+    for evidence in version.evidence.prefetch_related("attachments"):
+        files = list(evidence.attachments.all())
+        evidence.pk, evidence.version = None, copy
+        evidence.save()
+        for attachment in files:  # the same stored file: a corrected version carries its evidence forward
+            attachment.pk, attachment.evidence = None, evidence
+            attachment.save()
     return copy
 
 
@@ -430,6 +433,34 @@ def do_save_evidence(return_obj, *, answers, acting_user):
                 version=version, judged_metric=judged[code], defaults={"answers": cleaned}
             )
     return version
+
+
+def do_attach_evidence(return_obj, *, judged_metric, upload, description="", acting_user):
+    """Attach a file as evidence for a judged metric in the return's working version."""
+    if not return_obj.is_editable:
+        raise ValidationError({"status": f"This return is {return_obj.get_status_display().lower()}: it is closed."})
+    problem = upload_problem(
+        upload.name,
+        upload.size,
+        read_head(upload),
+        max_bytes=conf.evidence_max_bytes(),
+        extensions=conf.evidence_extensions(),
+    )
+    if problem:
+        raise ValidationError({"upload": problem})
+    version = services.working_version(return_obj)
+    with audited(acting_user):
+        evidence, _ = JudgementEvidence.objects.get_or_create(version=version, judged_metric=judged_metric)
+        attachment = JudgementAttachment(
+            evidence=evidence,
+            original_name=upload.name[-200:],
+            size=upload.size,
+            description=(description or "").strip(),
+            added_by=acting_user,
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+    return attachment
 
 
 JUDGEABLE_STATUSES = (ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED)

@@ -306,6 +306,45 @@ class ReturnViewSet(ScopedViewSet):
         return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
 
 
+class MetricSerializer(serializers.ModelSerializer):
+    """A metric a return asks for, with its default rating schemes by quarter and the judged metric that caps it
+    (with that judgement's descriptors)."""
+
+    schemes = serializers.SerializerMethodField()
+    judged_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Metric
+        fields = ["code", "title", "definition", "unit", "applies_to", "breakdowns", "source", "schemes", "judged_by"]
+        read_only_fields = fields
+
+    def get_schemes(self, obj) -> list[dict]:
+        return [
+            {"from_quarter": rules.Quarter.from_index(s.effective_from).label if s.effective_from else None}
+            | {"scheme": s.scheme, "described": rules.Scheme.from_dict(s.scheme).describe()}
+            for s in obj.schemes.all()
+        ]
+
+    def get_judged_by(self, obj) -> dict | None:
+        judged = self.context.get("caps", {}).get(obj.code)
+        if judged is None:
+            return None
+        return {"code": judged.code, "title": judged.title, "descriptors": judged.descriptors}
+
+
+class MetricViewSet(viewsets.ReadOnlyModelViewSet):
+    """The metric catalogue: every code a return asks for, so a provider's BI team can build its submission."""
+
+    queryset = Metric.objects.filter(active=True).prefetch_related("schemes")
+    serializer_class = MetricSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+
+    def get_serializer_context(self):
+        caps = {code: judged for judged in JudgedMetric.objects.filter(active=True) for code in judged.caps}
+        return {**super().get_serializer_context(), "caps": caps}
+
+
 class JudgedMetricSerializer(serializers.ModelSerializer):
     evidence = serializers.ListField(source="evidence_fields", child=serializers.DictField(), read_only=True)
 
@@ -327,4 +366,5 @@ class JudgedMetricViewSet(viewsets.ReadOnlyModelViewSet):
 
 def register(router):
     router.register("returns", ReturnViewSet)
+    router.register("metrics", MetricViewSet)
     router.register("judged-metrics", JudgedMetricViewSet)

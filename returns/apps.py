@@ -29,5 +29,6 @@ class ReturnsConfig(AppConfig):
             models.JudgedMetric,
             models.JudgementEvidence,
             models.JudgedRating,
+            models.JudgementAttachment,
         ):
             auditlog.register(model)

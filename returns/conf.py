@@ -7,6 +7,8 @@
 | RETURNS_TREND_QUARTERS | 8 | issue 4 (eight-quarter trend) |
 | RETURNS_JUDGED_CAPS | true | CPCCG App. 3 11.a.2, 11.a.5, 11.b (green needs the evidence judged present); |
 |   |   | false: the ICB rates numbers only |
+| RETURNS_EVIDENCE_MAX_BYTES | 10 MB | as assurance evidence |
+| RETURNS_EVIDENCE_EXTENSIONS | pdf, docx, xlsx, png, jpg, jpeg, txt, csv | as assurance evidence |
 """
 
 from core.conf import setting
@@ -38,3 +40,11 @@ def trend_quarters():
 def judged_caps():
     """Whether a judged metric caps the numeric rating of the metrics it names (returns/data/judged_metrics.json)."""
     return bool(_get("RETURNS_JUDGED_CAPS", True))
+
+
+def evidence_max_bytes():
+    return int(_get("RETURNS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def evidence_extensions():
+    return tuple(_get("RETURNS_EVIDENCE_EXTENSIONS", ("pdf", "docx", "xlsx", "png", "jpg", "jpeg", "txt", "csv")))

@@ -223,6 +223,19 @@ class EvidenceForm(NHSFormMixin, forms.Form):
         return result
 
 
+class EvidenceAttachmentForm(NHSFormMixin, forms.Form):
+    judged_metric = forms.ModelChoiceField(
+        label="Judged metric", queryset=None, empty_label="Choose the metric the file is evidence for"
+    )
+    upload = forms.FileField(label="File", help_text="PDF, DOCX, XLSX, PNG, JPG, TXT or CSV, up to 10 MB.")
+    description = forms.CharField(label="Description", max_length=300, required=False)
+
+    def __init__(self, *args, judged_metrics, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["judged_metric"].queryset = judged_metrics
+        self.fields["judged_metric"].label_from_instance = lambda judged: f"{judged.code} {judged.title}"
+
+
 class JudgementForm(NHSFormMixin, forms.Form):
     """The ICB's rating of one judged metric: a descriptor, and a reason for anything but green."""
 

@@ -335,3 +335,30 @@ class JudgedRating(AuditScopeMixin, models.Model):
 
     def __str__(self):
         return f"{self.judged_metric.code} {self.rating} (revision {self.revision})"
+
+
+def judgement_attachment_path(instance, filename):
+    return f"returns/evidence/{instance.evidence.version.return_obj_id}/{filename}"
+
+
+class JudgementAttachment(AuditScopeMixin, models.Model):
+    """A file the provider attaches as evidence for a judged metric (an audit report, minutes). Served only through
+    a scoped view; a corrected version carries the same files forward."""
+
+    access = Access(scope="evidence__version__return_obj__provider", view=RETURN_VIEWERS, change=RETURN_EDITORS)
+
+    evidence = models.ForeignKey(JudgementEvidence, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=judgement_attachment_path, max_length=300)
+    original_name = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField(default=0)
+    description = models.CharField(max_length=300, blank=True)
+    added_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.original_name

@@ -283,7 +283,9 @@ def assurance_xlsx(icb, quarter, as_at=None):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     figures = book.create_sheet("Figures")
-    figures.append(["Provider", "Metric", "Numerator / value", "Denominator", "Percentage", "Rating"])
+    figures.append(
+        ["Provider", "Metric", "Numerator / value", "Denominator", "Percentage", "Rating", "Numeric rating", "Rated on"]
+    )
     for row in m.rows:
         for metric in m.metrics:
             cell = row.cells.get(metric.code)
@@ -296,6 +298,8 @@ def assurance_xlsx(icb, quarter, as_at=None):
                         cell.value.denominator,
                         None if cell.pct is None else round(float(cell.pct), 2),
                         cell.rating,
+                        cell.numeric_rating,
+                        cell.driven_by or "the number",
                     ]
                 )
     judged_sheet = book.create_sheet("Judged metrics")

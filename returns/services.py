@@ -427,20 +427,33 @@ def sort_rows(rows, sort):
     return sorted(rows, key=lambda r: r.provider.name)
 
 
-def trend(provider, returns, quarters, metrics):
+def trend(provider, returns, quarters, metrics, *, user=None):
     """{metric code: [(quarter, Rated or None)]} over `quarters` for one provider."""
+    return trend_with_judgements(provider, returns, quarters, metrics, user=user)[0]
+
+
+def trend_with_judgements(provider, returns, quarters, metrics, *, user=None):
+    """({metric code: [(quarter, Rated or None)]}, {judged code: [(quarter, JudgedCell or None)]}). Judgements
+    cap the figures only where `user` may see them (a provider: once the return is accepted)."""
     returns = list(returns.filter(provider=provider, period__in=[q.index for q in quarters]).select_related("provider"))
     versions = latest_submitted_versions(returns)
     book = SchemeBook([provider.pk], metrics)
     rated = rate_versions(list(versions.values()), book, metrics) if versions else {}
     rated_by_return = {ret_id: rated.get(version.pk, {}) for ret_id, version in versions.items()}
-    apply_judgements(returns, rated_by_return, active_judged_metrics(), submitted_ids=set(versions))
+    visible = [r for r in returns if user is None or judgements_visible(user, r)]
+    judged_metrics = [j for j in active_judged_metrics() if j.applies_to_kind(provider.kind)]
+    judged = apply_judgements(visible, rated_by_return, judged_metrics, submitted_ids=set(versions))
     by_period = {r.period: rated_by_return[r.pk] for r in returns if r.pk in versions}
-    return {
+    judged_by_period = {r.period: judged.get(r.pk, {}) for r in returns}
+    metric_trend = {
         m.code: [(q, by_period.get(q.index, {}).get(m.code)) for q in quarters]
         for m in metrics
         if m.applies_to_kind(provider.kind)
     }
+    judged_trend = {
+        j.code: [(q, judged_by_period.get(q.index, {}).get(j.code)) for q in quarters] for j in judged_metrics
+    }
+    return metric_trend, judged_trend
 
 
 def specs_for_provider(provider, metrics=None):
@@ -468,6 +481,18 @@ def evidence_of(version):
 
     rows = JudgementEvidence.objects.filter(version=version).select_related("judged_metric")
     return {row.judged_metric.code: row.answers for row in rows}
+
+
+def attachments_of(version):
+    """{judged metric code: [JudgementAttachment]} of this version (one query)."""
+    from returns.models import JudgementAttachment
+
+    files = {}
+    for attachment in JudgementAttachment.objects.filter(evidence__version=version).select_related(
+        "evidence__judged_metric"
+    ):
+        files.setdefault(attachment.evidence.judged_metric.code, []).append(attachment)
+    return files
 
 
 @dataclass

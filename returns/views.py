@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 
 from core.audit import history_for
 from core.choices import ICB_ROLES, Role
+from core.downloads import file_attachment
 from core.models import ACTION_EDITORS, TrackedAction
 from core.scoping import CHANGE, allowed_organisations, can
 from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
@@ -20,6 +21,7 @@ from returns.choices import ReturnStatus, Source
 from returns.filters import ReturnFilter
 from returns.forms import (
     CommentForm,
+    EvidenceAttachmentForm,
     EvidenceForm,
     JudgementForm,
     NarrativeForm,
@@ -34,7 +36,9 @@ from returns.models import (
     REPORT_WRITERS,
     RETURN_EDITORS,
     REVIEWERS,
+    JudgedMetric,
     JudgedRating,
+    JudgementAttachment,
     Metric,
     MetricValue,
     ReportNarrative,
@@ -128,6 +132,7 @@ class ReturnDetailView(ScopedObjectMixin, TemplateView):
             problems = list({p.where() + p.message: p for p in [*problems, *blocking]}.values())
         can_change = can(user, Return, CHANGE, ret.provider)
         evidence = services.evidence_of(shown)
+        files = services.attachments_of(shown)
         return super().get_context_data(
             ret=ret,
             versions=versions,
@@ -137,6 +142,7 @@ class ReturnDetailView(ScopedObjectMixin, TemplateView):
                 {
                     "judged_metric": judged_metric,
                     "cell": judged.get(judged_metric.code),
+                    "files": files.get(judged_metric.code, []),
                     "answers": [
                         (spec["label"], evidence.get(judged_metric.code, {}).get(spec["code"], ""))
                         for spec in judged_metric.evidence_fields
@@ -248,6 +254,46 @@ class EvidenceEditView(EditableReturnMixin, ActionFormView):
 
     def get_success_url(self):
         return reverse("returns:detail", args=[self.object.pk]) + "#judged"
+
+
+class EvidenceAttachView(EditableReturnMixin, ActionFormView):
+    """Attach a file as evidence for one judged metric."""
+
+    form_class = EvidenceAttachmentForm
+    submit_label = "Attach file"
+
+    @property
+    def page_title(self):
+        return f"Attach evidence: {self.object.quarter} return"
+
+    def get_form_kwargs(self):
+        codes = [j.code for j in catalogue.judged_metrics_for(self.object.provider.kind)]
+        return {**super().get_form_kwargs(), "judged_metrics": JudgedMetric.objects.filter(code__in=codes)}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        attachment = actions.do_attach_evidence(
+            self.object,
+            judged_metric=data["judged_metric"],
+            upload=data["upload"],
+            description=data["description"],
+            acting_user=self.request.user,
+        )
+        messages.success(self.request, f"{attachment.original_name} attached.")
+        return attachment
+
+    def get_success_url(self):
+        return reverse("returns:detail", args=[self.object.pk]) + "#judged"
+
+
+class EvidenceFileView(ScopedObjectMixin, View):
+    """Evidence files are served only here, to users who may see the return (never from /media/)."""
+
+    model = JudgementAttachment
+
+    def get(self, request, pk):
+        attachment = self.object
+        return file_attachment(attachment.file, attachment.original_name)
 
 
 class JudgeView(ScopedObjectMixin, ActionFormView):
@@ -451,6 +497,7 @@ class CellView(ScopedObjectMixin, TemplateView):
             Return.objects.restrict(self.request.user),
             rules.quarters_up_to(ret.quarter, conf.trend_quarters()),
             [metric],
+            user=self.request.user,
         )
         return super().get_context_data(
             ret=ret,
@@ -524,10 +571,23 @@ class TrendView(ProviderScopeMixin, TemplateView):
         quarter = selected_quarter(self.request)
         quarters = rules.quarters_up_to(quarter, conf.trend_quarters())
         metrics = catalogue.metrics_for(self.provider.kind)
-        trend = services.trend(self.provider, Return.objects.restrict(self.request.user), quarters, metrics)
+        user = self.request.user
+        trend, judged = services.trend_with_judgements(
+            self.provider, Return.objects.restrict(user), quarters, metrics, user=user
+        )
         rows = [{"metric": m, "cells": trend[m.code]} for m in metrics]
         return super().get_context_data(
-            provider=self.provider, quarters=quarters, rows=rows, quarter=quarter, today=today, **kwargs
+            provider=self.provider,
+            quarters=quarters,
+            rows=rows,
+            judged_rows=[
+                {"judged": j, "cells": judged[j.code]}
+                for j in catalogue.judged_metrics_for(self.provider.kind)
+                if j.code in judged
+            ],
+            quarter=quarter,
+            today=today,
+            **kwargs,
         )
 
 

@@ -350,3 +350,54 @@ def test_the_facts_vigil_holds_are_shown_beside_11_a_3(world, submitted):
     assert labels["Annual safeguarding report"].met is True  # the factory's ANNUAL date
     assert labels["Section 11 self-assessment"].text == "none in Vigil"
     assert labels["Executive nurse or deputy at the partnerships"].text == "not stated"
+
+
+def test_the_provider_attaches_an_evidence_file_served_only_in_scope(world, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ret = actions.do_start_return(provider=world.provider, quarter=Q, acting_user=None)
+    client = client_for(world.user(Role.PROVIDER))
+    refused = client.post(
+        f"/returns/{ret.pk}/evidence/attach/",
+        {"judged_metric": judged("11.b").pk, "upload": SimpleUploadedFile("audit.pdf", b"<html>not a pdf</html>")},
+    )
+    assert refused.status_code == 200 and "not a PDF" in refused.content.decode()
+    saved = client.post(
+        f"/returns/{ret.pk}/evidence/attach/",
+        {"judged_metric": judged("11.b").pk, "upload": SimpleUploadedFile("audit.pdf", b"%PDF-1.4 synthetic")},
+    )
+    assert saved.status_code == 302
+    attachment = services.attachments_of(services.working_version(ret))["11.b"][0]
+    download = client.get(f"/returns/evidence-file/{attachment.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    other = client_for(world.other_provider_user).get(f"/returns/evidence-file/{attachment.pk}/")
+    assert other.status_code == 404
+
+
+def test_the_metric_catalogue_lists_every_code_with_its_scheme_and_the_judgement_that_caps_it(world):
+    items = {m["code"]: m for m in world.api(Role.PROVIDER).get("/api/v1/metrics/?limit=100").json()["results"]}
+    assert {m.code for m in catalogue.metrics_for(world.provider.kind)} <= set(items)
+    assert items["TRN-CH"]["judged_by"]["code"] == "11.b"
+    assert set(items["TRN-CH"]["judged_by"]["descriptors"]) == {"red", "amber", "green"}
+    assert items["ESC"]["judged_by"] is None
+    assert "above 90" in items["TRN-CH"]["schemes"][0]["described"]
+
+
+def test_a_provider_sees_no_cap_in_its_trend_before_acceptance(world, submitted, client_for):
+    designated = world.user(Role.DESIGNATED)
+    actions.do_rate_judged_metric(
+        submitted, judged_metric=judged("11.b"), rating="amber", reason="No evidence.", acting_user=designated
+    )
+    quarters = rules.quarters_up_to(Q, 2)
+    metrics = catalogue.metrics_for(world.provider.kind)
+    own = world.user(Role.PROVIDER)
+    before, judged_before = services.trend_with_judgements(
+        world.provider, Return.objects.restrict(own), quarters, metrics, user=own
+    )
+    assert before["TRN-CH"][-1][1].rating == "green" and judged_before["11.b"][-1][1] is None
+    actions.do_accept_return(submitted, acting_user=designated)
+    after, judged_after = services.trend_with_judgements(
+        world.provider, Return.objects.restrict(own), quarters, metrics, user=own
+    )
+    assert after["TRN-CH"][-1][1].rating == "amber" and judged_after["11.b"][-1][1].rating == "amber"
+    assert client_for(own).get(f"/returns/provider/{world.provider.pk}/?quarter={Q.slug}").status_code == 200

@@ -32,6 +32,7 @@ PAGES = [
     ("/returns/{ret}/send-back/", REVIEWERS),
     ("/returns/{ret}/judge/11.a.1/", REVIEWERS),
     ("/returns/{draft}/evidence/", EDITORS),
+    ("/returns/{draft}/evidence/attach/", EDITORS),
 ]
 
 FOREIGN = [
@@ -42,6 +43,7 @@ FOREIGN = [
     "/returns/{other_draft}/template.xlsx",
     "/returns/{other_draft}/upload/",
     "/returns/{other_draft}/evidence/",
+    "/returns/{other_draft}/evidence/attach/",
     "/returns/{other_ret}/judge/11.a.1/",
     "/returns/provider/{other_provider}/",
     "/returns/provider/{other_provider}/chart/TRN-CH.png",
@@ -89,6 +91,7 @@ def test_endpoint_matrix(world, drafts, role):
     api = world.api(role)
     assert api.get("/api/v1/returns/").status_code == 200
     assert api.get("/api/v1/judged-metrics/").status_code == 200
+    assert api.get("/api/v1/metrics/").status_code == 200
     judge = api.post(f"/api/v1/returns/{drafts['ret']}/judge/", {"judged_metric": "11.b", "rating": "green"})
     assert judge.status_code == (200 if role in REVIEWERS else 403), judge.content
     assert api.get(f"/api/v1/returns/{drafts['ret']}/").status_code == 200
