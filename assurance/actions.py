@@ -1,5 +1,6 @@
 """Every change of state in standards assurance: atomic, audited, with the acting user."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.utils import timezone
@@ -13,8 +14,17 @@ from assurance.choices import (
     Rating,
     ReviewDecision,
 )
-from assurance.models import REVIEWERS, Assessment, Cycle, Evidence, Requirement, Response, ReviewComment
-from core.actions import audited, do_archive, do_create_tracked_action, save_fields
+from assurance.models import (
+    CYCLE_MANAGERS,
+    REVIEWERS,
+    Assessment,
+    Cycle,
+    Evidence,
+    Requirement,
+    Response,
+    ReviewComment,
+)
+from core.actions import audited, do_archive, do_carry_over_action, do_create_tracked_action, save_fields
 from core.choices import ActionSource, Role
 from core.models import TrackedAction
 from core.uploads import read_head, upload_problem
@@ -50,9 +60,15 @@ def _check_reviewer(user):
 # Cycles
 
 
-def do_open_cycle(*, icb, framework, period_label, due_date, organisations, acting_user):
-    """Open a cycle and give each organisation an assessment with the requirements for its kind."""
+def do_open_cycle(*, icb, framework, period_label, due_date, organisations, acting_user, roll_forward_from=None):
+    """Open a cycle and give each organisation an assessment with the requirements for its kind. With
+    `roll_forward_from` (an earlier cycle of the same framework), each organisation's answers and evidence of that
+    cycle are its starting point and its open actions move across (see `_roll_forward`)."""
     errors = {}
+    if roll_forward_from is not None and (
+        roll_forward_from.icb_id != icb.pk or roll_forward_from.framework.key != framework.key
+    ):
+        errors["roll_forward_from"] = "Roll forward from an earlier cycle of the same framework in this ICB."
     if problem := rules.cycle_due_date_problem(due_date, timezone.localdate()):
         errors["due_date"] = problem
     if not (period_label or "").strip():
@@ -75,7 +91,12 @@ def do_open_cycle(*, icb, framework, period_label, due_date, organisations, acti
         raise ValidationError(errors)
     with audited(acting_user):
         cycle = Cycle(
-            icb=icb, framework=framework, period_label=period_label.strip(), due_date=due_date, opened_by=acting_user
+            icb=icb,
+            framework=framework,
+            period_label=period_label.strip(),
+            due_date=due_date,
+            opened_by=acting_user,
+            rolled_from=roll_forward_from,
         )
         cycle.full_clean()
         cycle.save()
@@ -84,7 +105,58 @@ def do_open_cycle(*, icb, framework, period_label, due_date, organisations, acti
             Response.objects.bulk_create(
                 [Response(assessment=assessment, requirement=requirement) for requirement in plans[organisation.pk]]
             )
+        if roll_forward_from is not None:
+            _roll_forward(cycle, roll_forward_from, acting_user=acting_user)
     return cycle
+
+
+def _roll_forward(cycle, previous, *, acting_user):
+    """Each organisation's answers of `previous` (matched by requirement code) become the starting point of its
+    new answers, marked as carried; its evidence (files and links) is listed again; its open actions move to the
+    new answer with a note. Nothing is submitted for the organisation: the assessment stays not started."""
+    old = {
+        (r.assessment.organisation_id, r.requirement.code): r
+        for r in Response.objects.filter(assessment__cycle=previous).select_related("assessment", "requirement")
+    }
+    new = Response.objects.filter(assessment__cycle=cycle).select_related("assessment", "requirement")
+    pairs = [(r, old[key]) for r in new if (key := (r.assessment.organisation_id, r.requirement.code)) in old]
+    for response, earlier in pairs:
+        response.rating, response.na_reason, response.narrative = earlier.rating, earlier.na_reason, earlier.narrative
+        response.carried_from = earlier
+    Response.objects.bulk_update([r for r, _ in pairs], ["rating", "na_reason", "narrative", "carried_from"])
+    by_old = {earlier.pk: response for response, earlier in pairs}
+    _copy_evidence(by_old, acting_user)
+    note = f"Carried over from the {previous.period_label} cycle to {cycle.period_label}."
+    for action in TrackedAction.objects.open().filter(
+        source_type=ContentType.objects.get_for_model(Response), source_id__in=list(by_old)
+    ):
+        do_carry_over_action(action, to_source=by_old[action.source_id], note=note, acting_user=acting_user)
+
+
+def _copy_evidence(by_old, acting_user):
+    fields = ["kind", "file", "original_name", "size", "content_type", "url", "description"]
+    Evidence.objects.bulk_create(
+        [
+            Evidence(response=by_old[e.response_id], added_by=acting_user, **{f: getattr(e, f) for f in fields})
+            for e in Evidence.objects.filter(response_id__in=list(by_old), archived_at__isnull=True)
+        ]
+    )
+
+
+def do_close_cycle(cycle, *, reason="", acting_user):
+    """Close a cycle: it leaves the open cycles and the roll-up keeps its results. Closing before every assessment
+    is signed off needs a reason (the unsigned ones stay as they are)."""
+    if acting_user is not None and acting_user.role not in CYCLE_MANAGERS:
+        raise PermissionDenied("Only the ICB safeguarding team closes cycles.")
+    if cycle.closed_at is not None:
+        raise ValidationError({"cycle": "This cycle is already closed."})
+    unsigned = cycle.assessments.exclude(status=AssessmentStatus.SIGNED_OFF).count()
+    if unsigned and not (reason or "").strip():
+        raise ValidationError(
+            {"reason": f"{unsigned} assessment(s) are not signed off: say why the cycle closes without them."}
+        )
+    fields = {"closed_at": timezone.now(), "closed_by": acting_user, "close_reason": (reason or "").strip()}
+    return save_fields(cycle, fields, acting_user=acting_user)
 
 
 def do_archive_cycle(cycle, *, acting_user):

@@ -1,6 +1,6 @@
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
@@ -9,7 +9,7 @@ from rest_framework.response import Response as APIResponse
 from assurance import actions, reports
 from assurance.filters import AssessmentFilter, CycleFilter, ResponseFilter
 from assurance.models import Assessment, Cycle, Framework, Requirement, Response, Section
-from core.api import ScopedOrganisationField, ScopedViewSet, StrictSerializer
+from core.api import ScopedOrganisationField, ScopedRelatedField, ScopedViewSet, StrictSerializer
 
 
 class RequirementSerializer(serializers.ModelSerializer):
@@ -63,11 +63,29 @@ class OrganisationIdField(ScopedOrganisationField):
 class CycleSerializer(StrictSerializer):
     organisations = OrganisationIdField(many=True, write_only=True)
     icb = serializers.PrimaryKeyRelatedField(read_only=True)
+    roll_forward_from = ScopedRelatedField(Cycle, write_only=True, required=False, allow_null=True)
 
     class Meta:
         model = Cycle
-        fields = ["id", "icb", "framework", "period_label", "due_date", "organisations", "opened_at", "archived_at"]
-        read_only_fields = ["opened_at", "archived_at"]
+        fields = [
+            "id",
+            "icb",
+            "framework",
+            "period_label",
+            "due_date",
+            "organisations",
+            "roll_forward_from",
+            "rolled_from",
+            "opened_at",
+            "closed_at",
+            "close_reason",
+            "archived_at",
+        ]
+        read_only_fields = ["rolled_from", "opened_at", "closed_at", "close_reason", "archived_at"]
+
+
+class CloseSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, required=False, default="", max_length=2000)
 
 
 class CycleViewSet(ScopedViewSet):
@@ -82,6 +100,16 @@ class CycleViewSet(ScopedViewSet):
         serializer.instance = actions.do_open_cycle(
             icb=user.organisation.icb, acting_user=user, **serializer.validated_data
         )
+
+    @extend_schema(request=CloseSerializer, responses=CycleSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Close the cycle; a reason is needed when an assessment is not signed off."""
+        cycle = self.get_object()
+        serializer = CloseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        actions.do_close_cycle(cycle, reason=serializer.validated_data["reason"], acting_user=request.user)
+        return APIResponse(CycleSerializer(cycle, context=self.get_serializer_context()).data)
 
 
 class AssessmentSerializer(serializers.ModelSerializer):

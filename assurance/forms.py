@@ -14,14 +14,33 @@ class CycleForm(NHSFormMixin, forms.Form):
     organisations = forms.ModelMultipleChoiceField(
         queryset=None, widget=forms.CheckboxSelectMultiple, help_text="Each organisation gets its own assessment."
     )
+    roll_forward_from = forms.ModelChoiceField(
+        label="Start from an earlier cycle",
+        queryset=None,
+        required=False,
+        empty_label="No: start every assessment blank",
+        help_text="Each organisation's answers and evidence of that cycle become its starting point (it still checks "
+        "and submits them itself), and its open actions move across. The cycle must be of the same framework.",
+    )
 
-    def __init__(self, *args, frameworks, organisations, **kwargs):
+    def __init__(self, *args, frameworks, organisations, cycles, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["roll_forward_from"].queryset = cycles
         self.fields["framework"].queryset = frameworks
         self.fields["organisations"].queryset = organisations.filter(
             kind__in=[*PROVIDER_KINDS, OrganisationKind.ICB], archived_at__isnull=True
         ).order_by("name")
         self.fields["organisations"].widget.attrs["class"] = "nhsuk-checkboxes__input"
+
+
+class CycleCloseForm(NHSFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why the cycle closes now",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when an assessment is not signed off; it stays as it is.",
+    )
 
 
 class SectionForm(forms.Form):

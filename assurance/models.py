@@ -90,6 +90,17 @@ class Cycle(AuditScopeMixin, models.Model):
     due_date = models.DateField()
     opened_by = models.ForeignKey("core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     opened_at = models.DateTimeField(auto_now_add=True)
+    rolled_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rolled_into",
+        help_text="The earlier cycle whose answers, evidence and open actions this one started from.",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey("core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    close_reason = models.TextField(blank=True, help_text="Why it was closed before every assessment was signed off.")
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
@@ -140,6 +151,14 @@ class Response(AuditScopeMixin, models.Model):
     rating = models.CharField(max_length=20, choices=Rating.choices, blank=True)
     na_reason = models.TextField("reason it does not apply", blank=True)
     narrative = models.TextField(blank=True)
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Last cycle's answer this one started from (a starting point, never submitted for the provider).",
+    )
     review_decision = models.CharField(max_length=20, choices=ReviewDecision.choices, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

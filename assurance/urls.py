@@ -10,6 +10,7 @@ urlpatterns = [
     path("cycles/", views.CycleListView.as_view(), name="cycles"),
     path("cycles/open/", views.CycleOpenView.as_view(), name="cycle-open"),
     path("cycles/<int:pk>/", views.CycleDetailView.as_view(), name="cycle"),
+    path("cycles/<int:pk>/close/", views.CycleCloseView.as_view(), name="cycle-close"),
     path("roll-up/", views.RollUpView.as_view(), name="rollup"),
     path("assessments/<int:pk>/", views.AssessmentDetailView.as_view(), name="assessment"),
     path("assessments/<int:pk>/sections/<int:section_pk>/", views.SectionEditView.as_view(), name="section"),

@@ -15,7 +15,16 @@ from django.views.generic import TemplateView
 from assurance import actions, reports, rules, spreadsheets
 from assurance.choices import EDITABLE_STATUSES, SHORTFALL_RATINGS, AssessmentStatus, ReviewDecision
 from assurance.filters import AssessmentFilter
-from assurance.forms import ActionForm, CycleForm, EvidenceForm, ImportForm, ReplyForm, ReviewForm, SectionForm
+from assurance.forms import (
+    ActionForm,
+    CycleCloseForm,
+    CycleForm,
+    EvidenceForm,
+    ImportForm,
+    ReplyForm,
+    ReviewForm,
+    SectionForm,
+)
 from assurance.models import (
     CYCLE_MANAGERS,
     REVIEWERS,
@@ -31,7 +40,7 @@ from core.audit import log_access
 from core.choices import ICB_ROLES
 from core.downloads import file_attachment, xlsx_response
 from core.models import TrackedAction
-from core.scoping import allowed_organisations
+from core.scoping import CHANGE, allowed_organisations
 from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
 
 ASSESSMENT_RELATED = ("organisation", "cycle__framework", "signed_off_by")
@@ -78,7 +87,7 @@ class CycleListView(RoleRequiredMixin, TemplateView):
         unsubmitted = Q(assessments__status__in=EDITABLE_STATUSES)
         cycles = (
             Cycle.objects.restrict(self.request.user)
-            .filter(archived_at=None)
+            .filter(archived_at=None, closed_at=None)
             .select_related("framework")
             .annotate(
                 total=Count("assessments"),
@@ -92,8 +101,14 @@ class CycleListView(RoleRequiredMixin, TemplateView):
         for cycle in cycles:
             # every unsubmitted assessment of a cycle past its due date is late
             cycle.late = cycle.unsubmitted if rules.is_late(AssessmentStatus.IN_PROGRESS, cycle.due_date, today) else 0
+        closed = (
+            Cycle.objects.restrict(self.request.user)
+            .filter(archived_at=None, closed_at__isnull=False)
+            .select_related("framework")
+            .order_by("-closed_at")
+        )
         return super().get_context_data(
-            cycles=cycles, today=today, can_open=self.request.user.role in CYCLE_MANAGERS, **kwargs
+            cycles=cycles, closed=closed, today=today, can_open=self.request.user.role in CYCLE_MANAGERS, **kwargs
         )
 
 
@@ -109,7 +124,26 @@ class CycleOpenView(RoleRequiredMixin, ActionFormView):
             **super().get_form_kwargs(),
             "frameworks": Framework.objects.all(),
             "organisations": allowed_organisations(self.request.user),
+            "cycles": Cycle.objects.restrict(self.request.user).filter(archived_at=None).select_related("framework"),
         }
+
+    def get_initial(self):
+        """`?from=<cycle>`: roll that cycle forward (the newest version of its framework, the same organisations)."""
+        previous = self.previous_cycle()
+        if previous is None:
+            return super().get_initial()
+        newest = Framework.objects.filter(key=previous.framework.key).order_by("-effective_date").first()
+        return {
+            "roll_forward_from": previous,
+            "framework": newest,
+            "organisations": list(previous.assessments.values_list("organisation_id", flat=True)),
+        }
+
+    def previous_cycle(self):
+        raw = self.request.GET.get("from", "")
+        if not raw.isdigit() or len(raw) > 18:
+            return None
+        return Cycle.objects.restrict(self.request.user).filter(pk=int(raw), archived_at=None).first()
 
     def perform(self, form):
         return actions.do_open_cycle(
@@ -125,14 +159,39 @@ class CycleDetailView(RoleRequiredMixin, ScopedObjectMixin, TemplateView):
 
     allowed_roles = ICB_ROLES
     model = Cycle
-    select_related = ("framework",)
+    select_related = ("framework", "rolled_from", "closed_by")
     template_name = "assurance/cycle_detail.html"
 
     def get_context_data(self, **kwargs):
         assessments = Assessment.objects.restrict(self.request.user).filter(cycle=self.object)
         progress = reports.cycle_progress(self.object, assessments, timezone.localdate())
         counts = [(AssessmentStatus(s).label, n) for s, n in progress.counts.items()]
-        return super().get_context_data(progress=progress, counts=counts, **kwargs)
+        return super().get_context_data(
+            progress=progress, counts=counts, can_manage=self.request.user.role in CYCLE_MANAGERS, **kwargs
+        )
+
+
+class CycleCloseView(RoleRequiredMixin, ScopedObjectMixin, ActionFormView):
+    """Close a cycle: it leaves the open cycles (a reason when an assessment is not signed off)."""
+
+    allowed_roles = CYCLE_MANAGERS
+    model = Cycle
+    scope_action = CHANGE
+    select_related = ("framework",)
+    form_class = CycleCloseForm
+    submit_label = "Close cycle"
+
+    @property
+    def page_title(self):
+        return f"Close the cycle {self.object.framework.name}, {self.object.period_label}"
+
+    def perform(self, form):
+        cycle = actions.do_close_cycle(self.object, reason=form.cleaned_data["reason"], acting_user=self.request.user)
+        messages.success(self.request, "Cycle closed.")
+        return cycle
+
+    def get_success_url(self):
+        return reverse("assurance:cycle", args=[self.object.pk])
 
 
 class AssessmentMixin(ScopedObjectMixin):
@@ -429,8 +488,21 @@ class RollUpView(RoleRequiredMixin, TemplateView):
     template_name = "assurance/rollup.html"
 
     def get_context_data(self, **kwargs):
-        result = reports.rollup(Assessment.objects.restrict(self.request.user))
+        assessments = Assessment.objects.restrict(self.request.user)
+        choices = sorted(
+            set(
+                assessments.filter(cycle__archived_at=None).values_list(
+                    "cycle__framework__key", "cycle__framework__name"
+                )
+            )
+        )
+        chosen = self.request.GET.get("framework", "")
+        if chosen in {key for key, _ in choices}:
+            assessments = assessments.filter(cycle__framework__key=chosen)
+        else:
+            chosen = ""
+        result = reports.rollup(assessments)
         rows = [
             (entry, [entry.by_framework.get(key) for key, _ in result.frameworks]) for entry in result.organisations
         ]
-        return super().get_context_data(rollup=result, rows=rows, **kwargs)
+        return super().get_context_data(rollup=result, rows=rows, framework_choices=choices, framework=chosen, **kwargs)

@@ -145,3 +145,20 @@ def do_reopen_action(action, *, note, acting_user):
     if not (note or "").strip():
         raise ValidationError({"note": "Say why the evidence is not enough."})
     return _move(action, ActionStatus.IN_PROGRESS, note=note, acting_user=acting_user, completed_at=None)
+
+
+def do_carry_over_action(action, *, to_source, note, acting_user):
+    """Move an open action to a newer record of the same kind (last year's assessment answer to this year's),
+    with a note in its thread: the action keeps its history, owner and due date."""
+    with audited(acting_user):
+        save_fields(
+            action,
+            {
+                "source_type": ContentType.objects.get_for_model(to_source),
+                "source_id": to_source.pk,
+                "source_label": str(to_source)[:250],
+            },
+            acting_user=acting_user,
+        )
+        ActionUpdate.objects.create(action=action, author=acting_user, note=note, status=action.status)
+    return action

@@ -21,6 +21,7 @@ PAGES = [
     ("/assurance/cycles/", ICB),
     ("/assurance/cycles/open/", MANAGERS),
     ("/assurance/cycles/{cycle}/", ICB),
+    ("/assurance/cycles/{cycle}/close/", MANAGERS),
     ("/assurance/roll-up/", ICB),
     ("/assurance/assessments/{assessment}/", ALL),
     ("/assurance/assessments/{assessment}/sections/{section}/", PROVIDER),
