@@ -3,13 +3,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.exceptions import MethodNotAllowed, NotFound
 from rest_framework.response import Response as APIResponse
 
 from assurance import actions, reports
 from assurance.filters import AssessmentFilter, CycleFilter, ResponseFilter
-from assurance.models import Assessment, Cycle, Framework, Requirement, Response, Section
+from assurance.models import Assessment, Cycle, Evidence, Framework, Requirement, Response, Section
 from core.api import ScopedOrganisationField, ScopedRelatedField, ScopedViewSet, StrictSerializer
+from core.audit import log_access
+from core.downloads import file_attachment
 
 
 class RequirementSerializer(serializers.ModelSerializer):
@@ -221,8 +223,59 @@ class ResponseViewSet(ScopedViewSet):
         return APIResponse(ResponseSerializer(response, context=self.get_serializer_context()).data)
 
 
+class EvidenceSerializer(StrictSerializer):
+    """Evidence for one answer: a file (multipart `upload`) or a link (`url`). Files are read back through
+    `download/`, never from /media/."""
+
+    response = ScopedRelatedField(Response)
+    upload = serializers.FileField(write_only=True, required=False)
+    url = serializers.URLField(required=False, allow_blank=True, max_length=500)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "response", "kind", "upload", "url", "original_name", "size", "description", "created_at"]
+        read_only_fields = ["kind", "original_name", "size", "created_at"]
+
+    def validate(self, data):
+        if bool(data.get("upload")) == bool(data.get("url")):
+            raise serializers.ValidationError({"upload": "Send either a file (upload) or a link (url), not both."})
+        return data
+
+
+class EvidenceViewSet(ScopedViewSet):
+    """Evidence files and links of assessment answers: list, add, download, archive."""
+
+    queryset = Evidence.objects.select_related("response__assessment__organisation").filter(archived_at__isnull=True)
+    serializer_class = EvidenceSerializer
+    filterset_fields = ["response"]
+    http_method_names = ["get", "post", "head", "options"]
+    archive_action = staticmethod(actions.do_archive_evidence)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        if data.get("upload"):
+            serializer.instance = actions.do_add_evidence_file(
+                data["response"], upload=data["upload"], description=data["description"], acting_user=self.request.user
+            )
+        else:
+            serializer.instance = actions.do_add_evidence_link(
+                data["response"], url=data["url"], description=data["description"], acting_user=self.request.user
+            )
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        evidence = self.get_object()
+        if evidence.kind != "file" or not evidence.file:
+            raise NotFound("This evidence is a link, not a file.")
+        log_access(request.user, evidence, how="export")
+        return file_attachment(evidence.file, evidence.original_name)
+
+
 def register(router):
     router.register("assurance/frameworks", FrameworkViewSet, basename="assurance-framework")
     router.register("assurance/cycles", CycleViewSet, basename="assurance-cycle")
     router.register("assurance/assessments", AssessmentViewSet, basename="assurance-assessment")
     router.register("assurance/responses", ResponseViewSet, basename="assurance-response")
+    router.register("assurance/evidence", EvidenceViewSet, basename="assurance-evidence")

@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from core.actions import audited, save_fields
+from core.actions import audited, do_archive, save_fields
 from core.choices import ActionSource
 from core.models import working_calendar
 from core.uploads import read_head, upload_problem
@@ -354,6 +354,13 @@ def do_set_threshold_override(*, contract, metric, effective_from, scheme, reaso
         override.full_clean()
         override.save()
     return override
+
+
+def do_archive_threshold_override(override, *, acting_user):
+    """Retire an override (kept, with its history): returns are rated by the catalogue or an earlier override."""
+    if acting_user is not None and getattr(acting_user, "role", None) not in OVERRIDE_EDITORS:
+        raise PermissionDenied("Only the designated professional or a contract manager sets thresholds.")
+    return do_archive(override, acting_user=acting_user)
 
 
 def override_scheme(*, green_above, amber_from, require_breakdown, target=None, gap_rating=None):

@@ -18,12 +18,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from core.api import ScopedOrganisationField, ScopedViewSet, StrictSerializer
+from core.api import ScopedOrganisationField, ScopedRelatedField, ScopedViewSet, StrictSerializer
 from core.scoping import CHANGE, can
+from organisations.models import Contract
 from returns import actions, catalogue, rules, services
 from returns.choices import Source
 from returns.filters import ReturnFilter
-from returns.models import JudgedMetric, Metric, MetricValue, Return
+from returns.models import JudgedMetric, Metric, MetricValue, Return, ThresholdOverride
 
 VALUE_KEYS = {"numerator", "denominator", "date", "explanation", "breakdown"}
 
@@ -306,6 +307,84 @@ class ReturnViewSet(ScopedViewSet):
         return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
 
 
+class ThresholdOverrideSerializer(StrictSerializer):
+    """A contract's own thresholds for one percentage metric, in force from a quarter. Written as the override page
+    asks for them (green above, amber from, breakdown required, target); read with the stored scheme."""
+
+    contract = ScopedRelatedField(Contract)
+    metric = serializers.SlugRelatedField(slug_field="code", queryset=Metric.objects.filter(active=True))
+    effective_from = serializers.CharField(help_text="The first quarter it applies to, e.g. 2026/27 Q3.")
+    green_above = serializers.DecimalField(max_digits=5, decimal_places=2, write_only=True, min_value=0, max_value=100)
+    amber_from = serializers.DecimalField(
+        max_digits=5, decimal_places=2, write_only=True, required=False, allow_null=True, min_value=0, max_value=100
+    )
+    require_breakdown = serializers.BooleanField(write_only=True, default=True)
+    target = serializers.DecimalField(
+        max_digits=5, decimal_places=2, write_only=True, required=False, allow_null=True, min_value=0, max_value=100
+    )
+    described = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ThresholdOverride
+        fields = [
+            "id",
+            "contract",
+            "metric",
+            "effective_from",
+            "green_above",
+            "amber_from",
+            "require_breakdown",
+            "target",
+            "scheme",
+            "described",
+            "reason",
+            "created_at",
+            "archived_at",
+        ]
+        read_only_fields = ["scheme", "created_at", "archived_at"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["effective_from"] = instance.quarter.label
+        return data
+
+    def validate_effective_from(self, value):
+        try:
+            return rules.Quarter.parse(value)
+        except ValueError as error:
+            raise serializers.ValidationError(str(error)) from error
+
+    def get_described(self, obj) -> str:
+        return rules.Scheme.from_dict(obj.scheme).describe()
+
+
+class ThresholdOverrideViewSet(ScopedViewSet):
+    """The ICB's per-contract thresholds (list, read, create; archive). Each return is rated with the scheme in
+    force for its quarter, so an override never changes an earlier quarter."""
+
+    queryset = ThresholdOverride.objects.select_related("contract", "metric")
+    serializer_class = ThresholdOverrideSerializer
+    http_method_names = ["get", "post", "head", "options"]
+    archive_action = staticmethod(actions.do_archive_threshold_override)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        scheme = actions.override_scheme(
+            green_above=data["green_above"],
+            amber_from=data.get("amber_from"),
+            require_breakdown=data["require_breakdown"],
+            target=data.get("target"),
+        )
+        serializer.instance = actions.do_set_threshold_override(
+            contract=data["contract"],
+            metric=data["metric"],
+            effective_from=data["effective_from"],
+            scheme=scheme,
+            reason=data.get("reason", ""),
+            acting_user=self.request.user,
+        )
+
+
 class MetricSerializer(serializers.ModelSerializer):
     """A metric a return asks for, with its default rating schemes by quarter and the judged metric that caps it
     (with that judgement's descriptors)."""
@@ -367,4 +446,5 @@ class JudgedMetricViewSet(viewsets.ReadOnlyModelViewSet):
 def register(router):
     router.register("returns", ReturnViewSet)
     router.register("metrics", MetricViewSet)
+    router.register("threshold-overrides", ThresholdOverrideViewSet)
     router.register("judged-metrics", JudgedMetricViewSet)

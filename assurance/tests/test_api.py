@@ -97,3 +97,46 @@ def test_assessment_list_is_scoped_and_does_not_query_per_row(world):
 def test_delete_is_refused(world):
     cycle = open_cycle(world)
     assert world.api(Role.DESIGNATED).delete(f"/api/v1/assurance/cycles/{cycle.pk}/").status_code == 405
+
+
+def test_evidence_is_uploaded_listed_downloaded_and_archived_through_the_api(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assurance.tests.factories import assessment_of, open_cycle
+
+    cycle = open_cycle(world, organisations=[world.provider])
+    response = assessment_of(cycle, world.provider).responses.first()
+    api = world.api("provider")
+    wrong = api.post(
+        "/api/v1/assurance/evidence/",
+        {"response": response.pk, "upload": SimpleUploadedFile("policy.pdf", b"MZ not a pdf")},
+        format="multipart",
+    )
+    assert wrong.status_code == 400 and "upload" in wrong.json()
+    neither = api.post("/api/v1/assurance/evidence/", {"response": response.pk}, format="multipart")
+    assert neither.status_code == 400
+    created = api.post(
+        "/api/v1/assurance/evidence/",
+        {
+            "response": response.pk,
+            "upload": SimpleUploadedFile("policy.pdf", b"%PDF-1.4 synthetic"),
+            "description": "Policy",
+        },
+        format="multipart",
+    )
+    assert created.status_code == 201, created.content
+    evidence_id = created.json()["id"]
+    link = api.post(
+        "/api/v1/assurance/evidence/", {"response": response.pk, "url": "https://intranet.example/p"}, format="json"
+    )
+    assert link.status_code == 201, link.content
+    listed = api.get(f"/api/v1/assurance/evidence/?response={response.pk}").json()["results"]
+    assert {item["kind"] for item in listed} == {"file", "link"}
+    download = api.get(f"/api/v1/assurance/evidence/{evidence_id}/download/")
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert (
+        world.api(world.other_provider_user).get(f"/api/v1/assurance/evidence/{evidence_id}/download/").status_code
+        == 404
+    )
+    assert api.post(f"/api/v1/assurance/evidence/{evidence_id}/archive/").status_code == 200
+    assert api.get(f"/api/v1/assurance/evidence/{evidence_id}/").status_code == 404

@@ -120,9 +120,7 @@ def test_a_fully_signed_off_cycle_closes_without_a_reason(world):
     assessment = assessment_of(cycle, world.provider)
     submitted(world, assessment)
     designated = world.user(Role.DESIGNATED)
-    actions.do_review(
-        assessment, {r: ("accepted", "") for r in assessment.responses.all()}, acting_user=designated
-    )
+    actions.do_review(assessment, dict.fromkeys(assessment.responses.all(), ("accepted", "")), acting_user=designated)
     actions.do_sign_off(assessment, acting_user=designated)
     actions.do_close_cycle(cycle, acting_user=designated)
     assert Cycle.objects.get(pk=cycle.pk).closed_at is not None
@@ -152,7 +150,10 @@ def test_the_api_closes_a_cycle_and_rolls_one_forward(world, last_year):
     refused = api.post(f"/api/v1/assurance/cycles/{last_year.pk}/close/", {}, format="json")
     assert refused.status_code == 400 and "reason" in refused.json()
     assert (
-        api.post(f"/api/v1/assurance/cycles/{last_year.pk}/close/", {"reason": "Year ended."}, format="json").status_code == 200
+        api.post(
+            f"/api/v1/assurance/cycles/{last_year.pk}/close/", {"reason": "Year ended."}, format="json"
+        ).status_code
+        == 200
     )
     created = api.post(
         "/api/v1/assurance/cycles/",

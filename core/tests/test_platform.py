@@ -117,3 +117,13 @@ def test_demo_data_loads_twice_without_change(db):
     for username in ["designated", "admin", "executive", "board", "contracts", "hr", "auditor", "provider.za1"]:
         assert username in out.getvalue()
     assert Organisation.objects.filter(kind__in=["trust_acute", "care_home", "gp_practice"]).count() >= 5
+
+
+def test_every_api_operation_is_tagged_with_its_module(client_for, world):
+    from core.choices import Role
+
+    schema = client_for(world.user(Role.DESIGNATED)).get("/api/schema/?format=json").json()
+    tags = {op["tags"][0] for path in schema["paths"].values() for op in path.values() if isinstance(op, dict)}
+    assert "Quarterly provider returns" in tags
+    assert "Standards assurance" in tags
+    assert "api" not in tags  # the default tag of one undivided list

@@ -125,3 +125,43 @@ def test_unknown_fields_are_refused(world, extra):
     response = world.api(Role.PROVIDER).post(URL, {**payload(world.provider), **extra}, format="json")
     assert response.status_code == 400
     assert "unknown" in response.json()
+
+
+def test_threshold_overrides_are_set_read_and_archived_through_the_api(world):
+    from returns.models import ThresholdOverride
+
+    import datetime as dt
+
+    from organisations import actions as organisation_actions
+
+    contract = organisation_actions.do_create_contract(
+        provider=world.provider,
+        reference="SYN-001",
+        services="Synthetic community services",
+        start_date=dt.date(2025, 4, 1),
+        end_date=dt.date(2028, 3, 31),
+        lead_commissioner=world.icb,
+        acting_user=None,
+    )
+    api = world.api(Role.DESIGNATED)
+    payload = {
+        "contract": contract.pk,
+        "metric": "TRN-CH",
+        "effective_from": "2026/27 Q1",
+        "green_above": "85",
+        "amber_from": "70",
+        "reason": "Agreed recovery trajectory for this contract.",
+    }
+    missing_reason = api.post("/api/v1/threshold-overrides/", {**payload, "reason": ""}, format="json")
+    assert missing_reason.status_code == 400 and "reason" in missing_reason.json()
+    out_of_range = api.post("/api/v1/threshold-overrides/", {**payload, "green_above": "150"}, format="json")
+    assert out_of_range.status_code == 400 and "green_above" in out_of_range.json()
+    created = api.post("/api/v1/threshold-overrides/", payload, format="json")
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["effective_from"] == "2026/27 Q1" and "above 85" in body["described"]
+    assert world.api(Role.BOARD).post("/api/v1/threshold-overrides/", payload, format="json").status_code == 403
+    assert world.api(Role.PROVIDER).get("/api/v1/threshold-overrides/").status_code == 200
+    archived = api.post(f"/api/v1/threshold-overrides/{body['id']}/archive/")
+    assert archived.status_code == 200
+    assert ThresholdOverride.objects.get(pk=body["id"]).archived_at is not None
