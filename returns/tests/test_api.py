@@ -128,11 +128,10 @@ def test_unknown_fields_are_refused(world, extra):
 
 
 def test_threshold_overrides_are_set_read_and_archived_through_the_api(world):
-    from returns.models import ThresholdOverride
-
     import datetime as dt
 
     from organisations import actions as organisation_actions
+    from returns.models import ThresholdOverride
 
     contract = organisation_actions.do_create_contract(
         provider=world.provider,
