@@ -53,12 +53,14 @@ def panels(user):
     items = [
         (row.provider.name, reverse("returns:detail", args=[row.return_obj.pk]), f"{row.reds} red") for row in reds[:10]
     ]
+    items.append(
+        (f"Quarterly assurance report {quarter}", f"{reverse('returns:report')}?quarter={quarter.slug}", "PDF and XLSX")
+    )
     panels = [
         Panel(
             f"Quarterly returns {quarter}: {matrix.submitted} of {matrix.expected} in, {matrix.missing} missing",
             items=items,
             count=len(reds),
-            empty_text="No red metric this quarter.",
             link=("RAG matrix", f"{reverse('returns:matrix')}?quarter={quarter.slug}"),
         )
     ]

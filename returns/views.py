@@ -155,6 +155,7 @@ class ReturnDetailView(ScopedObjectMixin, TemplateView):
             ],
             judgement_history=judgement_history(ret) if show_judgements else [],
             show_judgements=show_judgements,
+            back_to_matrix=user.role in ICB_ROLES,
             can_rate=user.role in REVIEWERS and ret.status in actions.JUDGEABLE_STATUSES,
             problems=problems,
             today=timezone.localdate(),
@@ -507,6 +508,7 @@ class CellView(ScopedObjectMixin, TemplateView):
             tables=tables,
             trend=previous.get(metric.code, []),
             can_open_action=self.request.user.role in ACTION_EDITORS and rated.rating in (rules.RED, rules.AMBER),
+            back_to_matrix=self.request.user.role in ICB_ROLES,
             actions=[
                 a
                 for a in TrackedAction.objects.restrict(self.request.user).for_source(ret)

@@ -35,7 +35,7 @@ def test_provider_uploads_a_template_and_the_designated_professional_drills_into
     page.get_by_label("Quarter").select_option(Q.slug)
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_text("1 of 3 returns submitted")).to_be_visible()
-    page.get_by_role("link", name="Provider One TRN-CH red").click()
+    page.get_by_role("link", name="Provider One TRN-CH 60.0% red").click()
     expect(page.get_by_role("heading", name="TRN-CH Safeguarding children training")).to_be_visible()
     expect(page.get_by_text("60.0% (6 of 10)")).to_be_visible()
     expect(page.get_by_role("caption").filter(has_text="By professional group")).to_be_visible()
