@@ -20,6 +20,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import login as otp_login
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.audit import log_sign_in
@@ -47,6 +48,11 @@ def needs_second_factor(user):
 
 def confirmed_device(user):
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+
+
+def totp_code_for_key(key):
+    """The code an authenticator app holding `key` (bytes) shows now (30-second steps, 6 digits)."""
+    return f"{TOTP(key).token():06d}"
 
 
 def mark_strongly_authenticated(request, how):

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from core.choices import ICB_ROLES, Role
 from core.models import User
-from core.second_factor import STRONG_AUTHENTICATION_SESSION_KEY
+from core.second_factor import STRONG_AUTHENTICATION_SESSION_KEY, totp_code_for_key
 from organisations import actions
 from organisations.choices import OrganisationKind
 
@@ -112,12 +112,6 @@ def force_login_with_second_factor(client, user):
     client.force_login(user)
     mark_second_factor_given(client)
     return client
-
-
-def totp_code_for_key(key, *, step=None):
-    """The code an authenticator app holding `key` (bytes) shows now, or at time step `step`."""
-    totp = TOTP(key)
-    return f"{hotp(key, totp.t() if step is None else step, digits=6):06d}"
 
 
 def fresh_totp_code(device):
