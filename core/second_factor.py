@@ -116,6 +116,20 @@ def do_reset_second_factor(user, *, acting_user=None):
     return removed
 
 
+def _token_keywords():
+    from rest_framework.settings import api_settings
+
+    classes = api_settings.DEFAULT_AUTHENTICATION_CLASSES
+    return {keyword.lower() for keyword in (getattr(cls, "keyword", None) for cls in classes) if keyword}
+
+
+def is_api_token_request(request):
+    """An API call carrying a token: DRF's token authentication then either signs in the token's user
+    or refuses, and never falls back to the session (any other header would, so it is not trusted)."""
+    scheme = request.META.get("HTTP_AUTHORIZATION", "").split(" ", 1)[0].lower()
+    return request.path.startswith("/api/") and scheme in _token_keywords()
+
+
 def _exempt_paths():
     return {reverse("second-factor-setup"), reverse("second-factor-verify"), reverse("logout"), reverse("healthz")}
 
@@ -129,7 +143,7 @@ class SecondFactorMiddleware:
 
     def __call__(self, request):
         request.second_factor_pending = False
-        if "HTTP_AUTHORIZATION" in request.META:  # an API token: checked by DRF, never a session
+        if is_api_token_request(request):
             return self.get_response(request)
         request.second_factor_pending = second_factor_pending(request)
         if not request.second_factor_pending or self.is_exempt(request.path):

@@ -56,7 +56,9 @@ class SecondFactorSetupView(SecondFactorFormView):
 
     def get_context_data(self, **kwargs):
         config_url = self.device.config_url
-        qr_svg = segno.make(config_url, error="m").svg_inline(scale=4, title="QR code for your authenticator app")
+        qr_svg = segno.make(config_url, error="m").svg_inline(
+            scale=4, light="#fff", title="QR code for your authenticator app"
+        )
         key = b32encode(self.device.bin_key).decode()
         return super().get_context_data(
             qr_svg=mark_safe(qr_svg),  # noqa: S308 - segno's own SVG of our own otpauth URL

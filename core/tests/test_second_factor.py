@@ -85,6 +85,12 @@ class TestAPasswordIsNotEnoughForARestrictedReader:
         token = Token.objects.create(user=world.user(Role.DESIGNATED))
         assert client.get("/api/v1/actions/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
 
+    def test_a_made_up_authorization_header_does_not_get_past(self, world, client):
+        sign_in_with_password(client, "designated")
+        assert client.get("/casework/", HTTP_AUTHORIZATION="Token made-up")["Location"].startswith(SETUP)
+        assert client.get("/api/v1/actions/", HTTP_AUTHORIZATION="Basic bWFkZTp1cA==").status_code == 403
+        assert client.get("/api/v1/actions/", HTTP_AUTHORIZATION="Token made-up").status_code == 401
+
     def test_they_can_sign_out(self, world, client):
         sign_in_with_password(client, "designated")
         assert client.post("/sign-out/").status_code == 302
