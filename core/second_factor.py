@@ -77,12 +77,16 @@ def unconfirmed_device(user):
 
 
 def code_problem(device, code):
-    """Check `code` against `device` (counting failures towards the slow-down); the problem, or ""."""
-    allowed, details = device.verify_is_allowed()
-    if not allowed:
-        return _slow_down_message(details)
-    if not device.verify_token(code):
-        return "That code is not right. Check the time on your phone and enter the code shown now."
+    """Check `code` against `device` (counting failures towards the slow-down); the problem, or "".
+    The device row is locked meanwhile, so guesses sent in parallel are slowed down one after another
+    and one code cannot be used twice."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        allowed, details = device.verify_is_allowed()
+        if not allowed:
+            return _slow_down_message(details)
+        if not device.verify_token(code):
+            return "That code is not right. Check the time on your phone and enter the code shown now."
     return ""
 
 
