@@ -279,3 +279,26 @@ class TestRecovery:
 class TestForceLoginInTests:
     def test_force_login_counts_as_the_second_factor(self, world, client_for):
         assert client_for(world.user(Role.HR)).get("/casework/").status_code == 200
+
+
+class TestDemoLogins:
+    def test_demo_users_who_need_it_share_the_published_key_and_demo_code_prints_its_code(self, world, client):
+        from core.demo import DEMO_PASSWORD, ensure_user, print_logins, print_second_factor
+
+        designated = ensure_user("demo.designated", role=Role.DESIGNATED, organisation=world.icb)
+        ensure_user("demo.designated", role=Role.DESIGNATED, organisation=world.icb)
+        board = ensure_user("demo.board", role=Role.BOARD, organisation=world.icb)
+        assert TOTPDevice.objects.filter(user=designated, confirmed=True).count() == 1
+        assert not TOTPDevice.objects.filter(user=board).exists()
+
+        out = StringIO()
+        print_logins(out)
+        print_second_factor(out)
+        assert "* demo.designated" in out.getvalue() and "  demo.board" in out.getvalue()
+        assert "secret=VIGILDEMOVIGILDEMOVIGILDEMOVIGIL" in out.getvalue()
+
+        code = StringIO()
+        call_command("demo_code", stdout=code)
+        client.post("/sign-in/", {"username": "demo.designated", "password": DEMO_PASSWORD})
+        client.post(VERIFY, {"code": code.getvalue().strip()})
+        assert client.get("/casework/").status_code == 200
