@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from core.testing import World, replay_data_migrations
+from core.testing import TEST_PASSWORD, World, mark_second_factor_given, replay_data_migrations, sign_in_through_page
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -24,6 +24,20 @@ def _fast_hashing_and_media(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _force_login_gives_the_second_factor(monkeypatch):
+    """`client.force_login` skips authentication altogether, the second factor included (core.testing)."""
+    from django.test import Client
+
+    force_login = Client.force_login
+
+    def force_login_with_second_factor(self, user, backend=None):
+        force_login(self, user, backend)
+        mark_second_factor_given(self)
+
+    monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)
 
 
 @pytest.fixture
@@ -69,11 +83,7 @@ def page(browser, live_server):
 
 @pytest.fixture
 def sign_in(page):
-    def sign_in_as(username, password="a-test-password-1"):
-        page.goto("/sign-in/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url("**/")
+    def sign_in_as(username, password=TEST_PASSWORD):
+        sign_in_through_page(page, username, password)
 
     return sign_in_as

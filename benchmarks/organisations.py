@@ -55,12 +55,12 @@ def measure(user, size, results):
     from django.test import Client
 
     from core.scoping import allowed_organisations
+    from core.testing import force_login_with_second_factor
     from organisations import reports
 
     with measured(f"gap report, {size} providers", results):
         gaps = reports.gaps_by_organisation(allowed_organisations(user))
-    client = Client()
-    client.force_login(user)
+    client = force_login_with_second_factor(Client(), user)
     client.get("/organisations/")  # warm up: imports, templates, URL resolvers
     with measured(f"organisation list page, {size} providers", results):
         assert client.get("/organisations/").status_code == 200

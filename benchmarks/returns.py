@@ -34,6 +34,7 @@ from django.utils import timezone
 from core.calendar import ENGLAND
 from core.choices import Role
 from core.models import User
+from core.testing import force_login_with_second_factor
 from organisations.choices import PROVIDER_KINDS, OrganisationKind
 from organisations.models import Organisation
 from returns import actions, catalogue, rules, services, spreadsheet
@@ -236,8 +237,7 @@ def run(scale=1.0, xlsx=20, out=print):
     results = {"rate_s": time_rating(out)}
     icb = icbs[0]
     user = User.objects.filter(organisation=icb, role=Role.DESIGNATED).first()
-    client = Client()
-    client.force_login(user)
+    client = force_login_with_second_factor(Client(), user)
     latest = quarters[-1]
     providers = Organisation.objects.filter(icb=icb, kind__in=PROVIDER_KINDS).count()
     client.get(f"/returns/matrix/?quarter={latest.slug}")  # warm up: imports, templates, the bank-holiday table

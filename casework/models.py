@@ -52,6 +52,9 @@ ORG = "organisations.Organisation"
 
 
 class CaseRecord(AuditScopeMixin, models.Model):
+    # Every reader of a restricted register signs in with a second factor (core.second_factor).
+    restricted_register = True
+
     reference = models.CharField(max_length=20, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False

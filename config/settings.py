@@ -193,3 +193,43 @@ for _name, _raw in os.environ.items():
 # Lockout is per username on purpose: NHS offices share one outgoing IP address, so locking
 # by address would lock out a whole building after one person's mistakes.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Single sign-on and second factor (docs/sign-in.md) ---------------------------------------------
+# Single sign-on by OpenID Connect (mozilla-django-oidc) is off until a client ID, a client secret and
+# the provider's endpoints are set. OIDC_ENTRA_TENANT_ID fills in Microsoft Entra ID's endpoints; any
+# OIDC_OP_* variable overrides them (another provider: set every OIDC_OP_* variable).
+# Sign-in never creates a user: it signs in the one existing active user with the verified e-mail.
+_ENTRA_TENANT = os.environ.get("OIDC_ENTRA_TENANT_ID", "")
+
+
+def _entra(path):
+    return f"https://login.microsoftonline.com/{_ENTRA_TENANT}/{path}" if _ENTRA_TENANT else ""
+
+
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", _entra("oauth2/v2.0/authorize"))
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", _entra("oauth2/v2.0/token"))
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", _entra("discovery/v2.0/keys"))
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", _entra("v2.0"))
+# Empty: the claims come from the signed ID token only (Entra's userinfo endpoint lacks e-mail verification).
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_EMAIL_VERIFIED_CLAIMS = os.environ.get("OIDC_EMAIL_VERIFIED_CLAIMS", "email_verified,xms_edov").split(",")
+OIDC_CREATE_USER = False
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+AUTHENTICATION_BACKENDS += ["core.sso.SingleSignOnBackend"]
+
+# A TOTP second factor (django-otp) for local accounts that can read a restricted register
+# (core.second_factor.needs_second_factor). Wrong codes slow down: 1, 2, 4, 8 ... seconds between tries.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+_AFTER_AUTHENTICATION = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE[_AFTER_AUTHENTICATION:_AFTER_AUTHENTICATION] = [
+    "django_otp.middleware.OTPMiddleware",
+    "core.second_factor.SecondFactorMiddleware",
+]
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Vigil")
+OTP_TOTP_THROTTLE_FACTOR = 1

@@ -33,3 +33,22 @@ def history_for(instance):
 
 def entries_for_icb(icb_id):
     return LogEntry.objects.filter(additional_data__icb=icb_id)
+
+
+_THE_USER = object()
+
+
+def log_sign_in(request, user, how, *, actor=_THE_USER):
+    """Record a sign-in step (`how`: "password", "single sign-on", "second factor", ...) against the
+    user, in their ICB's audit trail. The actor is the user, unless someone else (or the system: None)
+    acted on their account."""
+    icb_id = user.organisation.icb_id if user.organisation_id else None
+    return LogEntry.objects.log_create(
+        user,
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        actor=user if actor is _THE_USER else actor,
+        remote_addr=request.META.get("REMOTE_ADDR") if request else None,
+        additional_data={"how": f"sign-in: {how}", "icb": icb_id},
+        changes={},
+    )

@@ -20,6 +20,8 @@ def navigation(request):
         "nhsuk_js": f"nhsuk/nhsuk-frontend-{version}.min.js",
     }
     user = getattr(request, "user", None)
+    if getattr(request, "second_factor_pending", False):  # no menu until the second factor is given
+        return context
     if user is not None and user.is_authenticated and user.role:
         items = []
         for label, url_name, roles in menu():

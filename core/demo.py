@@ -1,8 +1,16 @@
 """Shared helpers for the synthetic demo data. Every name in the demo is invented."""
 
+from base64 import b32decode
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from core.models import User
+from core.second_factor import needs_second_factor
 
 DEMO_PASSWORD = "vigil-demo-password"  # noqa: S105 - demo only, printed by `make run`
+# One published authenticator key for every demo login that needs a second factor (printed by `make run`):
+# add it once to an authenticator app, or run `manage.py demo_code`. Demo only, like the password.
+DEMO_TOTP_KEY = "VIGILDEMOVIGILDEMOVIGILDEMOVIGIL"
 
 
 def ensure_user(username, *, role, organisation, first_name="", last_name=""):
@@ -19,11 +27,27 @@ def ensure_user(username, *, role, organisation, first_name="", last_name=""):
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+    ensure_demo_second_factor(user)
     return user
 
 
+def ensure_demo_second_factor(user):
+    """Give a demo user who needs a second factor the demo authenticator key (once; never replaced)."""
+    if needs_second_factor(user) and not TOTPDevice.objects.filter(user=user).exists():
+        TOTPDevice.objects.create(user=user, name="Demo authenticator", key=b32decode(DEMO_TOTP_KEY).hex())
+
+
 def print_logins(stdout):
-    stdout.write("Demo logins:")
+    stdout.write("Demo logins (* asks for a code from an authenticator app after the password):")
     for user in User.objects.exclude(role="").select_related("organisation").order_by("role", "username"):
         where = user.organisation.name if user.organisation else ""
-        stdout.write(f"  {user.username:<24} {user.get_role_display():<36} {where}")
+        code = "*" if needs_second_factor(user) else " "
+        stdout.write(f"{code} {user.username:<24} {user.get_role_display():<36} {where}")
+
+
+def print_second_factor(stdout):
+    stdout.write(
+        f"Authenticator key for every * login: {DEMO_TOTP_KEY} (time-based, 6 digits), or scan:\n"
+        f"  otpauth://totp/Vigil%20demo?secret={DEMO_TOTP_KEY}&issuer=Vigil%20demo&digits=6&period=30\n"
+        "  No authenticator app? `.venv/bin/python manage.py demo_code` prints the current code."
+    )

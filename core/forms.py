@@ -83,3 +83,20 @@ class StandaloneActionForm(NHSFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["source_kind"].choices = [(c.value, c.label) for c in (ActionSource.INSPECTION, ActionSource.OTHER)]
+
+
+class SecondFactorCodeForm(NHSFormMixin, forms.Form):
+    """The 6-digit code from an authenticator app (spaces allowed, as some apps show "123 456")."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise ValidationError("Enter the 6-digit code shown in your authenticator app.")
+        return code

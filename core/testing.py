@@ -2,14 +2,19 @@
 users for every role, and assertions for permission matrices and query counts."""
 
 import itertools
+import time
+from base64 import b32decode
 from pathlib import Path
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_otp.oath import TOTP, hotp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from core.choices import ICB_ROLES, Role
 from core.models import User
+from core.second_factor import STRONG_AUTHENTICATION_SESSION_KEY, totp_code_for_key
 from organisations import actions
 from organisations.choices import OrganisationKind
 
@@ -35,11 +40,12 @@ def make_provider(icb, kind=OrganisationKind.TRUST_ACUTE, **fields):
     return make_organisation(kind, parent=icb, **fields)
 
 
+TEST_PASSWORD = "a-test-password-1"  # noqa: S105 - test users only
+
+
 def make_user(role, organisation, username=None):
     username = username or f"{role}.{next(_codes)}"
-    user = User.objects.create_user(
-        username=username, password="a-test-password-1", role=role, organisation=organisation
-    )
+    user = User.objects.create_user(username=username, password=TEST_PASSWORD, role=role, organisation=organisation)
     return user
 
 
@@ -88,3 +94,52 @@ def count_queries(func):
     with CaptureQueriesContext(connection) as context:
         result = func()
     return len(context.captured_queries), result
+
+
+# Signing in. A test that calls `client.force_login(user)` has skipped authentication altogether, so
+# conftest.py makes force_login also count as the second factor (`mark_second_factor_given`). Tests of
+# sign-in itself post to the sign-in page, and end-to-end tests go through every page, codes included.
+
+
+def mark_second_factor_given(client):
+    session = client.session
+    session[STRONG_AUTHENTICATION_SESSION_KEY] = "test: force_login"
+    session.save()
+
+
+def force_login_with_second_factor(client, user):
+    """For code outside pytest (benchmarks): a signed-in page client that owes no second factor."""
+    client.force_login(user)
+    mark_second_factor_given(client)
+    return client
+
+
+def fresh_totp_code(device):
+    """A code `device` accepts now and has never accepted (django-otp refuses a replayed code): this time
+    step's, else a later one's within the device's tolerance, else the next step's after waiting for it."""
+    device.refresh_from_db()
+    now = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
+    step = max(now, device.last_t + 1)
+    if step > now + device.tolerance:
+        time.sleep(device.step - (time.time() - device.t0) % device.step + 0.1)
+        return fresh_totp_code(device)
+    return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"
+
+
+def sign_in_through_page(page, username, password=TEST_PASSWORD):
+    """Sign in as a person does (Playwright page): password, then the second factor when asked for one,
+    setting up the authenticator app from the key on the page the first time."""
+    page.goto("/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    if "/sign-in/second-factor/set-up/" in page.url:
+        key = b32decode(page.locator(".vigil-totp-key").inner_text().replace(" ", "").strip())
+        page.get_by_label("Code from your authenticator app").fill(totp_code_for_key(key))
+        page.get_by_role("button", name="Confirm and continue").click()
+    elif "/sign-in/second-factor/" in page.url:
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        page.get_by_label("Code from your authenticator app").fill(fresh_totp_code(device))
+        page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(lambda url: "/sign-in/" not in url)

@@ -1,13 +1,21 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import views
+from core import second_factor_views, sso, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/second-factor/", second_factor_views.SecondFactorVerifyView.as_view(), name="second-factor-verify"),
+    path(
+        "sign-in/second-factor/set-up/",
+        second_factor_views.SecondFactorSetupView.as_view(),
+        name="second-factor-setup",
+    ),
+    path("oidc/authenticate/", sso.SingleSignOnStartView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", sso.SingleSignOnCallbackView.as_view(), name="oidc_authentication_callback"),
     path("closure-days/", views.ClosureDaysView.as_view(), name="closure-days"),
     path("audit/", views.AuditLogView.as_view(), name="audit-log"),
     path("actions/", views.ActionListView.as_view(), name="action-list"),

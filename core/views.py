@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from core import actions
-from core.audit import entries_for_icb, history_for
+from core.audit import entries_for_icb, history_for, log_sign_in
 from core.choices import ICB_ROLES, OPEN_STATUSES, ActionStatus, Role
 from core.filters import TrackedActionFilter
 from core.forms import ActionEvidenceForm, ActionNoteForm, ActionReopenForm, ClosureDayForm, StandaloneActionForm
 from core.models import ACTION_VERIFIERS, ClosureDay, TrackedAction
 from core.scoping import CHANGE, VIEW, allowed_organisations, can
+from core.sso import sso_enabled
 
 STANDALONE_ACTION_ROLES = frozenset({Role.DESIGNATED, Role.ADMINISTRATOR})
 
@@ -43,6 +44,14 @@ class SignInView(auth_views.LoginView):
         for field in form.fields.values():
             field.widget.attrs["class"] = "nhsuk-input"
         return form
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sso_enabled=sso_enabled(), **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # the second factor, when owed, is asked next (core.second_factor)
+        log_sign_in(self.request, form.get_user(), "password")
+        return response
 
 
 class RoleRequiredMixin(LoginRequiredMixin):

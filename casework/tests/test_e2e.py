@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from casework.models import Allegation
+from core.testing import sign_in_through_page
 
 pytestmark = pytest.mark.e2e
 
@@ -32,11 +33,7 @@ def test_an_allegation_recorded_on_a_friday_is_due_monday_hidden_from_providers_
     expect(page.get_by_text("Invented Person")).to_be_visible()
 
     provider = browser.new_context(base_url=live_server.url).new_page()
-    provider.goto("/sign-in/")
-    provider.get_by_label("Username").fill("provider.one")
-    provider.get_by_label("Password").fill("a-test-password-1")
-    provider.get_by_role("button", name="Sign in").click()
-    provider.wait_for_url("**/")
+    sign_in_through_page(provider, "provider.one")
     provider.goto("/casework/")
     expect(provider.get_by_role("link", name=re.compile("Allegations"))).to_have_count(0)
     assert provider.goto(f"/casework/allegations/{allegation.pk}/").status == 403

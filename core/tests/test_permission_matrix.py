@@ -36,6 +36,7 @@ PAGES = [
     ("/actions/{action}/verify/", {Role.DESIGNATED}),
     ("/actions/{action}/reopen/", {Role.DESIGNATED}),
     ("/audit/", {Role.AUDITOR}),
+    ("/sign-in/second-factor/set-up/", ALL),  # any role may opt in to a second factor
 ]
 
 # (url template, roles that may read; write roles)

@@ -4,7 +4,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import module_has_submodule
 
-from core.demo import DEMO_PASSWORD, print_logins
+from core.demo import DEMO_PASSWORD, print_logins, print_second_factor
 
 
 class Command(BaseCommand):
@@ -16,3 +16,4 @@ class Command(BaseCommand):
                 import_module(f"{config.name}.demo").load()
         print_logins(self.stdout)
         self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
+        print_second_factor(self.stdout)
