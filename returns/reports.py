@@ -11,6 +11,7 @@ returns, or the date given), so building it twice gives the same document: the P
 import datetime as dt
 import io
 from dataclasses import dataclass
+from fractions import Fraction
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -306,11 +307,15 @@ def _summary_sheet(writer, data):
         ("On time", m.on_time),
         ("Late", m.late),
         ("Missing", m.missing),
-        ("Completeness", Styled(spreadsheets.fraction_of_one(m.completeness), number_format=percent)),
-        ("Timeliness", Styled(spreadsheets.fraction_of_one(m.timeliness), number_format=percent)),
+        ("Completeness", Styled(_share(m.submitted, m.expected), number_format=percent)),
+        ("Timeliness", Styled(_share(m.on_time, m.expected), number_format=percent)),
         ("Narrative", data.narrative),
     ]:
         summary.append([label, value])
+
+
+def _share(part, whole):
+    return Fraction(part, whole) if whole else None
 
 
 def _matrix_sheet(writer, m):
