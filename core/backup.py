@@ -261,15 +261,20 @@ def table_counts(database):
 
 
 def is_empty(database):
+    """True when the database has no table at all (a new database, before `migrate`)."""
     if database.vendor == SQLITE:
         name = database.settings["NAME"]
         return str(name) == ":memory:" or not Path(name).exists() or not table_counts(database)
-    return not table_counts(database)
+    with database.connect_postgresql() as connection:
+        return not connection.execute(
+            "SELECT 1 FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') LIMIT 1"
+        ).fetchone()
 
 
 def load_database(dump, database, *, replace):
     """Load a dump into `database` (empty, or emptied first when `replace`)."""
     if database.vendor == SQLITE:
+        Path(database.settings["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         source, target = sqlite3.connect(dump), sqlite3.connect(database.settings["NAME"])
         try:
             source.backup(target)  # replaces every page of the target
