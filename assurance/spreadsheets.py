@@ -89,7 +89,7 @@ def export_assessment(assessment):
         validation.error = f"Choose one of: {ratings}"
         column = column_letter(COLUMNS, "rating")
         validation.add(f"{column}{HEADER_ROW + 1}:{column}{HEADER_ROW + len(responses)}")
-        sheet.sheet.data_validations.append(validation)
+        sheet.add_validation(validation)
     action_sheet = writer.table(ACTIONS_SHEET, [_action_column(*column) for column in ACTION_COLUMNS])
     for response in responses:
         for action in tracked.get(response.pk, []):

@@ -141,6 +141,10 @@ class Table:
         self._write([self.cell(v, c) for v, c in zip(values, columns, strict=False)])
         return self.row
 
+    def add_validation(self, validation):
+        """A data validation (a drop-down list) on cells of this sheet."""
+        self.sheet.data_validations.append(validation)
+
     def _write(self, cells):
         self.sheet.append(cells)
         self.row += 1

@@ -32,8 +32,6 @@ FIRST_ROW = 7
 NUM, DEN, EXP = "G", "H", "I"
 TOTAL = "total"
 INPUT_FILL = "FFF2CC"
-
-
 WIDTHS = (12, 45, 12, 20, 16, 40, 18, 14, 50)
 
 
@@ -75,7 +73,7 @@ def build_template(provider, quarter, metrics=None, entries=None, prefilled=None
             for category, label in catalogue.categories(dimension, authorities):
                 num, den = entry.breakdown.get(dimension, {}).get(category, (None, None))
                 _write(sheet, metric, dimension, category, label, num, den, None)
-    sheet.sheet.data_validations.append(yes_no)
+    sheet.add_validation(yes_no)
     writer.hidden_sheet(
         "_vigil",
         [
