@@ -336,7 +336,7 @@ def _add_file(tar, path, name):
 def write_backup(output, *, key, connection, media_root):
     """Write the encrypted archive to `output` (through a partial file renamed at the end); returns the
     manifest."""
-    output = Path(output)
+    output, media_root = Path(output).absolute(), Path(media_root).absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".partial")
     with tempfile.TemporaryDirectory(prefix="vigil-backup-") as work:
@@ -358,6 +358,7 @@ def write_backup(output, *, key, connection, media_root):
                 manifest["media"] = [
                     _add_file(tar, path, f"media/{path.relative_to(media_root).as_posix()}")
                     for path in files_under(media_root)
+                    if path not in (partial, output)  # an archive written into MEDIA_ROOT is not backed up
                 ]
                 data = json.dumps(manifest, indent=1, sort_keys=True).encode()
                 info = tarfile.TarInfo(MANIFEST)

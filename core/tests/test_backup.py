@@ -280,3 +280,14 @@ def test_a_manifest_that_does_not_match_its_files_is_refused(tmp_path, key_in_en
         backup._add_file = real_add
     with pytest.raises(backup.BackupError, match="does not match its manifest: media/assurance/evidence/7/policy.pdf"):
         backup.open_backup(archive, key=key, folder=tmp_path / "out")
+
+
+def test_an_archive_written_into_the_media_folder_does_not_back_itself_up(tmp_path, key_in_environment, settings, db):
+    put_media(settings.MEDIA_ROOT)
+    archive = Path(settings.MEDIA_ROOT) / "backups" / "vigil.vigil-backup"
+    manifest = backup.write_backup(
+        archive, key=backup.key_from_environment(), connection=connection, media_root=settings.MEDIA_ROOT
+    )
+    assert sorted(entry["path"] for entry in manifest["media"]) == sorted(
+        f"media/{name}" for name in put_media(tmp_path)
+    )
