@@ -8,6 +8,8 @@ from fractions import Fraction
 
 import pytest
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from core.spreadsheets import DATE, DATETIME, PERCENT, WHOLE, Column, SpreadsheetWriter, Styled, rating
@@ -41,6 +43,25 @@ def test_such_text_keeps_excels_quote_prefix_so_an_edit_does_not_make_it_a_formu
 def test_ordinary_text_has_no_quote_prefix(text):
     cell = one_table([["lead", text]], columns=[Column("A"), Column("B")])["B2"]
     assert cell.quotePrefix is False
+
+
+# Text XLSX can hold: no control characters other than tab and line feed, no lone surrogates; a carriage
+# return is tested on its own below.
+XLSX_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\r").filter(
+        lambda c: c in "\t\n" or ord(c) >= 32
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.one_of(XLSX_TEXT, st.sampled_from("=+-@\t").flatmap(lambda first: XLSX_TEXT.map(first.__add__))))
+def test_any_text_is_read_back_unchanged_as_text(text):
+    cell = one_table([["lead", text]], columns=[Column("A"), Column("B")])["B2"]
+    assert cell.data_type != "f"
+    if text:  # an empty string is an empty cell
+        assert (cell.value, cell.data_type) == (text, "s")
 
 
 def test_a_carriage_return_is_written_as_the_line_feed_xml_reads_it_as():
