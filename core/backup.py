@@ -166,27 +166,37 @@ class Database:
             return POSTGRESQL
         raise BackupError(f"Backups cover SQLite and PostgreSQL, not {engine}.")
 
-    def libpq_environment(self):
+    def libpq_parameters(self):
+        """Connection keywords for libpq (psycopg), from Django's settings and their OPTIONS (sslmode...)."""
         values = {
-            "PGDATABASE": self.settings.get("NAME"),
-            "PGUSER": self.settings.get("USER"),
-            "PGPASSWORD": self.settings.get("PASSWORD"),
-            "PGHOST": self.settings.get("HOST"),
-            "PGPORT": str(self.settings.get("PORT") or ""),
+            "dbname": self.settings.get("NAME"),
+            "user": self.settings.get("USER"),
+            "password": self.settings.get("PASSWORD"),
+            "host": self.settings.get("HOST"),
+            "port": str(self.settings.get("PORT") or ""),
+            **{k: str(v) for k, v in (self.settings.get("OPTIONS") or {}).items() if k in LIBPQ_ENVIRONMENT},
         }
-        return {**os.environ, **{name: value for name, value in values.items() if value}}
+        return {name: value for name, value in values.items() if value}
+
+    def libpq_environment(self):
+        """The same, as the environment of pg_dump and pg_restore (a password never on a command line)."""
+        return {**os.environ, **{LIBPQ_ENVIRONMENT[k]: v for k, v in self.libpq_parameters().items()}}
 
     def connect_postgresql(self, **options):
         import psycopg
 
-        conninfo = {
-            "dbname": self.settings.get("NAME"),
-            "user": self.settings.get("USER") or None,
-            "password": self.settings.get("PASSWORD") or None,
-            "host": self.settings.get("HOST") or None,
-            "port": self.settings.get("PORT") or None,
-        }
-        return psycopg.connect(**{k: v for k, v in conninfo.items() if v}, **options)
+        return psycopg.connect(**self.libpq_parameters(), **options)
+
+
+LIBPQ_ENVIRONMENT = {
+    "dbname": "PGDATABASE",
+    "user": "PGUSER",
+    "password": "PGPASSWORD",
+    "host": "PGHOST",
+    "port": "PGPORT",
+    "sslmode": "PGSSLMODE",
+    "sslrootcert": "PGSSLROOTCERT",
+}
 
 
 def _quote(name):

@@ -1,3 +1,4 @@
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -35,8 +36,6 @@ class Command(BaseCommand):
         try:
             key = key_from_environment()
             if check:
-                import tempfile
-
                 with tempfile.TemporaryDirectory(prefix="vigil-check-") as work:
                     manifest = open_backup(archive, key=key, folder=work)
                 self.stdout.write(f"{archive} is whole: {self._summary(manifest)}.")
