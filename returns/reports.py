@@ -256,6 +256,9 @@ def assurance_xlsx(icb, quarter, as_at=None):
     _summary_sheet(writer, data)
     _matrix_sheet(writer, m)
     _figures_sheet(writer, m)
+    legend = writer.table("Metrics", [Column("Code", 14), Column("Metric", 70, wrap=True), Column("Unit", 14)])
+    for metric in m.metrics:
+        legend.append([metric.code, metric.title, metric.get_unit_display()])
     trends = writer.table(
         "Trends",
         [Column("Metric", 14), Column("Quarter", 14), *(Column(w, 10, WHOLE) for w in RATING_WORDS.values())],

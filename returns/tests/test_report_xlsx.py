@@ -56,3 +56,10 @@ def test_no_percentage_anywhere_in_the_report_is_text(book):
         if isinstance(cell.value, str) and cell.value.rstrip().endswith("%")
     ]
     assert texts == []
+
+
+def test_a_legend_names_every_metric_code_the_matrix_uses(book):
+    legend = {row["Code"].value: row["Metric"].value for row in rows_of(book["Metrics"])}
+    matrix_codes = [cell.value for cell in next(book["RAG matrix"].iter_rows())][3::2]
+    assert matrix_codes and set(matrix_codes) <= set(legend)
+    assert all(legend[code] for code in matrix_codes)
