@@ -9,8 +9,7 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -19,8 +18,8 @@ from assurance.choices import Rating
 from assurance.models import Response
 from core import rules as core_rules
 from core.actions import audited
-from core.downloads import workbook_bytes
 from core.models import TrackedAction
+from core.spreadsheets import DATE, WHOLE, Column, SpreadsheetWriter
 
 ASSESSMENT_SHEET, ACTIONS_SHEET = "Assessment", "Actions"
 HEADER_ROW = 6
@@ -54,77 +53,63 @@ def column_letter(columns, name):
 def export_assessment(assessment):
     responses = list(assessment.responses.select_related("requirement__section").prefetch_related("evidence"))
     tracked = _actions_by_response(responses)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = ASSESSMENT_SHEET
     cycle = assessment.cycle
-    sheet["A1"] = "Safeguarding self-assessment"
-    sheet["A1"].font = Font(bold=True, size=14)
-    for row, (label, value) in enumerate(
-        [
+    ratings = ", ".join(label for _, label in Rating.choices)
+    writer = SpreadsheetWriter()
+    sheet = writer.table(
+        ASSESSMENT_SHEET,
+        [Column(label, width, wrap=True) for _, label, width in COLUMNS],
+        title="Safeguarding self-assessment",
+        lines=[
             ("Organisation", str(assessment.organisation)),
             ("Framework", str(cycle.framework)),
             ("Period", f"{cycle.period_label}, due {cycle.due_date:%d %B %Y}"),
-            ("Status", assessment.get_status_display()),
+            ("Status", assessment.get_status_display(), None, None, f"Rating: one of {ratings}"),
         ],
-        start=2,
-    ):
-        sheet.cell(row=row, column=1, value=label).font = Font(bold=True)
-        sheet.cell(row=row, column=2, value=value)
-    _header(sheet, COLUMNS, HEADER_ROW)
-    ratings = ", ".join(label for _, label in Rating.choices)
-    sheet.cell(row=HEADER_ROW - 1, column=5, value=f"Rating: one of {ratings}")
-    for offset, response in enumerate(responses, start=1):
+    )
+    for response in responses:
         requirement = response.requirement
         evidence = "; ".join(e.original_name or e.url for e in response.evidence.all() if e.archived_at is None)
-        values = [
-            requirement.code,
-            requirement.section.title,
-            requirement.title,
-            requirement.guidance,
-            response.get_rating_display() if response.rating else "",
-            response.na_reason,
-            response.narrative,
-            response.get_review_decision_display() if response.review_decision else "",
-            evidence,
-        ]
-        for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=HEADER_ROW + offset, column=column, value=value)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.append(
+            [
+                requirement.code,
+                requirement.section.title,
+                requirement.title,
+                requirement.guidance,
+                response.get_rating_display() if response.rating else "",
+                response.na_reason,
+                response.narrative,
+                response.get_review_decision_display() if response.review_decision else "",
+                evidence,
+            ]
+        )
     if responses:
-        choices = ",".join(label for _, label in Rating.choices)
-        validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
-        validation.error = "Choose one of: " + ", ".join(label for _, label in Rating.choices)
-        sheet.add_data_validation(validation)
+        validation = DataValidation(type="list", formula1=f'"{",".join(label for _, label in Rating.choices)}"')
+        validation.allow_blank = True
+        validation.error = f"Choose one of: {ratings}"
         column = column_letter(COLUMNS, "rating")
         validation.add(f"{column}{HEADER_ROW + 1}:{column}{HEADER_ROW + len(responses)}")
-    action_sheet = book.create_sheet(ACTIONS_SHEET)
-    _header(action_sheet, ACTION_COLUMNS, 1)
-    row = 2
+        sheet.add_validation(validation)
+    action_sheet = writer.table(ACTIONS_SHEET, [_action_column(*column) for column in ACTION_COLUMNS])
     for response in responses:
         for action in tracked.get(response.pk, []):
-            values = [
-                response.requirement.code,
-                action.title,
-                action.owner,
-                action.due_date,
-                action.success_measure,
-                action.get_status_display(),
-                action.pk,
-            ]
-            for column, value in enumerate(values, start=1):
-                action_sheet.cell(row=row, column=column, value=value)
-            action_sheet.cell(row=row, column=4).number_format = "DD/MM/YYYY"
-            row += 1
-    return workbook_bytes(book)
+            action_sheet.append(
+                [
+                    response.requirement.code,
+                    action.title,
+                    action.owner,
+                    action.due_date,
+                    action.success_measure,
+                    action.get_status_display(),
+                    action.pk,
+                ]
+            )
+    return writer.to_bytes()
 
 
-def _header(sheet, columns, row):
-    for column, (_, label, width) in enumerate(columns, start=1):
-        cell = sheet.cell(row=row, column=column, value=label)
-        cell.font = Font(bold=True)
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
+def _action_column(name, label, width):
+    number_format = {"due_date": DATE, "id": WHOLE}.get(name)
+    return Column(label, width, number_format, wrap=number_format is None)
 
 
 def _actions_by_response(responses):

@@ -1,48 +1,59 @@
 """XLSX exports of a register. Only readers export; every exported record is logged (how="export")."""
 
-import datetime as dt
-
-from django.utils import timezone
-from openpyxl import Workbook
+from django.db import models
 
 from casework.registers import display_value, label
 from core.audit import log_access
-from core.downloads import workbook_bytes
+from core.spreadsheets import DATE, DATETIME, WHOLE, Column, SpreadsheetWriter
 
 
-def _cell(value):
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).replace(tzinfo=None)
+def _column(model, name):
+    if name == "reference":
+        return Column(label(model, name), 18)
+    model_field = model._meta.get_field(name)
+    if model_field.is_relation or model_field.choices:
+        return Column(label(model, name), 30)
+    if isinstance(model_field, models.DateTimeField):
+        return Column(label(model, name), 17, DATETIME)
+    if isinstance(model_field, models.DateField):
+        return Column(label(model, name), 12, DATE)
+    if isinstance(model_field, models.BooleanField):
+        return Column(label(model, name), 10)
+    if isinstance(model_field, models.TextField):
+        return Column(label(model, name), 60, wrap=True)
+    return Column(label(model, name), 25)
+
+
+def _value(record, name):
+    model_field = record._meta.get_field(name)
+    value = getattr(record, name)
+    if model_field.is_relation or model_field.choices or isinstance(value, bool):
+        return display_value(record, name)
     return value
 
 
 def register_workbook(register, records, user):
     """The register as a workbook (one row per record, every field); logs each record exported."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = register.slug[:31]
     names = ("reference", *register.fields)
-    sheet.append([label(register.model, name) for name in names])
+    writer = SpreadsheetWriter()
+    table = writer.table(register.slug, [_column(register.model, name) for name in names])
     for record in records:
-        row = []
-        for name in names:
-            model_field = record._meta.get_field(name)
-            if model_field.is_relation or model_field.choices or isinstance(getattr(record, name), bool):
-                row.append(display_value(record, name))
-            else:
-                row.append(_cell(getattr(record, name)))
-        sheet.append(row)
+        table.append([_value(record, name) for name in names])
         log_access(user, record, how="export")
-    return workbook_bytes(workbook)
+    return writer.to_bytes()
+
+
+STAGES = [Column(f"Stage {stage}", 10, WHOLE) for stage in range(1, 6)]
 
 
 def escalation_counts_workbook(counts):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Escalations"
-    sheet.append([f"Escalations active {counts.start:%d %B %Y} to {counts.end:%d %B %Y}, by highest stage reached"])
-    sheet.append(["Local authority", "Theme", "Stage 1", "Stage 2", "Stage 3", "Stage 4", "Stage 5", "Total"])
+    writer = SpreadsheetWriter()
+    table = writer.table(
+        "Escalations",
+        [Column("Local authority", 35), Column("Theme", 30), *STAGES, Column("Total", 10, WHOLE)],
+        title=f"Escalations active {counts.start:%d %B %Y} to {counts.end:%d %B %Y}, by highest stage reached",
+    )
     for local_authority, theme, by_stage, total in counts.rows:
-        sheet.append([local_authority, theme, *by_stage, total])
-    sheet.append(["All", "All", *counts.by_stage.values(), counts.total])
-    return workbook_bytes(workbook)
+        table.append([local_authority, theme, *by_stage, total])
+    table.append(["All", "All", *counts.by_stage.values(), counts.total])
+    return writer.to_bytes()

@@ -1,25 +1,22 @@
-"""Files Vigil hands to a user: spreadsheets it builds, and stored uploads. Always as attachments
-(never shown inline in the browser), with a type taken from the file name. Callers check access and
-log the export (core.audit.log_access(..., how="export")) before building the response."""
+"""Files Vigil hands to a user: spreadsheets it builds (written by core.spreadsheets), and stored
+uploads. Always as attachments (never shown inline in the browser), with a type taken from the file
+name. Callers check access and log the export (core.audit.log_access(..., how="export")) before
+building the response."""
 
-import io
 import mimetypes
 
 from django.http import FileResponse, HttpResponse
 
+from core.spreadsheets import SpreadsheetWriter, workbook_bytes
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def workbook_bytes(workbook):
-    """An openpyxl workbook as the bytes of an XLSX file."""
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def xlsx_response(content, filename):
-    """An XLSX download of `content` (bytes, or an openpyxl workbook) named `filename`."""
-    if not isinstance(content, bytes | bytearray):
+    """An XLSX download of `content` (bytes, a core.spreadsheets writer, or an openpyxl workbook)."""
+    if isinstance(content, SpreadsheetWriter):
+        content = content.to_bytes()
+    elif not isinstance(content, bytes | bytearray):
         content = workbook_bytes(content)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -11,21 +11,22 @@ returns, or the date given), so building it twice gives the same document: the P
 import datetime as dt
 import io
 from dataclasses import dataclass
+from fractions import Fraction
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from core import spreadsheets
 from core.models import TrackedAction
+from core.spreadsheets import DATE, WHOLE, Column, Styled
 from organisations.models import Organisation
 from returns import charts, conf, rules, services
 from returns.models import ReportNarrative, Return
 
-RAG_COLOURS = {rules.RED: "#f6d4d1", rules.AMBER: "#ffeebb", rules.GREEN: "#cce5d8", rules.NONE: "#ffffff"}
+RAG_COLOURS = {**{rating: f"#{fill}" for rating, fill in spreadsheets.RAG_FILLS.items()}, rules.NONE: "#ffffff"}
 TAG = {rules.RED: "R", rules.AMBER: "A", rules.GREEN: "G", rules.NONE: ""}
 
 
@@ -251,80 +252,61 @@ def _judged_table(matrix, small):
     return Table(rows, colWidths=widths, style=style, repeatRows=1)
 
 
+RATING_WORDS = {rules.RED: "Red", rules.AMBER: "Amber", rules.GREEN: "Green"}
+
+
+def _rating(rated):
+    return None if rated is None else spreadsheets.rating(RATING_WORDS.get(rated.rating))
+
+
+def _figure(rated):
+    """A matrix cell's figure as a number a spreadsheet can sort (a percentage as 0.929), or text
+    ("Yes", a date) where it is not a number; filled with the rating's colour."""
+    if rated is None or rated.value is None:
+        return None
+    unit, value = rated.metric.unit, rated.value
+    number_format = None
+    if unit == "percentage":
+        figure, number_format = spreadsheets.fraction_of_one(rated.pct), spreadsheets.PERCENT
+    elif unit == "count":
+        figure = value.numerator
+    elif unit == "date":
+        figure = value.date_value
+    else:
+        figure = rated.display
+    fill = spreadsheets.RAG_FILLS.get(rated.rating)
+    return spreadsheets.Styled(figure, fill=fill, number_format=number_format)
+
+
 def assurance_xlsx(icb, quarter, as_at=None):
     data = gather(icb, quarter, as_at)
-    book = Workbook()
-    book.properties.creator = "Vigil"
-    summary = book.active
-    summary.title = "Summary"
     m = data.matrix
-    summary.append([f"Quarterly safeguarding assurance report {quarter.label}", icb.name])
-    summary.append(["Figures as at", data.as_at])
-    summary.append(["Returns expected", m.expected])
-    summary.append(["Submitted", m.submitted])
-    summary.append(["On time", m.on_time])
-    summary.append(["Late", m.late])
-    summary.append(["Missing", m.missing])
-    summary.append(["Completeness %", m.completeness])
-    summary.append(["Timeliness %", m.timeliness])
-    summary.append(["Judged metrics still to rate", m.to_rate])
-    summary.append(["Narrative", data.narrative])
-    sheet = book.create_sheet("RAG matrix")
-    sheet.append(["Provider", "ODS code", "Return"] + [x.code for x in m.metrics])
-    for row in m.rows:
-        line = [row.provider.name, row.provider.ods_code, row.status]
-        line += ["" if row.cells.get(x.code) is None else row.cells[x.code].display for x in m.metrics]
-        sheet.append(line)
-        for c, metric in enumerate(m.metrics, start=4):
-            cell = row.cells.get(metric.code)
-            if cell is not None and cell.rating != rules.NONE:
-                fill = RAG_COLOURS[cell.rating].lstrip("#")
-                sheet.cell(row=sheet.max_row, column=c).fill = PatternFill("solid", fgColor=fill)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    figures = book.create_sheet("Figures")
-    figures.append(
-        ["Provider", "Metric", "Numerator / value", "Denominator", "Percentage", "Rating", "Numeric rating", "Rated on"]
+    writer = spreadsheets.SpreadsheetWriter()
+    _summary_sheet(writer, data)
+    _matrix_sheet(writer, m)
+    _figures_sheet(writer, m)
+    _judged_sheet(writer, m)
+    legend = writer.table("Metrics", [Column("Code", 14), Column("Metric", 70, wrap=True), Column("Unit", 14)])
+    for metric in m.metrics:
+        legend.append([metric.code, metric.title, metric.get_unit_display()])
+    trends = writer.table(
+        "Trends",
+        [Column("Metric", 14), Column("Quarter", 14), *(Column(w, 10, WHOLE) for w in RATING_WORDS.values())],
     )
-    for row in m.rows:
-        for metric in m.metrics:
-            cell = row.cells.get(metric.code)
-            if cell is not None and cell.value is not None:
-                figures.append(
-                    [
-                        row.provider.name,
-                        metric.code,
-                        cell.value.numerator if metric.unit != "date" else cell.value.date_value,
-                        cell.value.denominator,
-                        None if cell.pct is None else round(float(cell.pct), 2),
-                        cell.rating,
-                        cell.numeric_rating,
-                        cell.driven_by or "the number",
-                    ]
-                )
-    judged_sheet = book.create_sheet("Judged metrics")
-    judged_sheet.append(["Provider", "Judged metric", "Rating", "Reason", "Revision"])
-    for row in m.rows:
-        for judged in m.judged_metrics:
-            cell = row.judged.get(judged.code)
-            if cell is not None and row.return_obj is not None:
-                judgement = cell.judgement
-                judged_sheet.append(
-                    [
-                        row.provider.name,
-                        f"{judged.code} {judged.title}",
-                        cell.display,
-                        judgement.reason if judgement else "",
-                        judgement.revision if judgement else None,
-                    ]
-                )
-    trends = book.create_sheet("Trends")
-    trends.append(["Metric", "Quarter", "Red", "Amber", "Green"])
     for code, points in data.trends.items():
         for q, counts in points:
             trends.append([code, q.label, counts[rules.RED], counts[rules.AMBER], counts[rules.GREEN]])
-    reds = book.create_sheet("Red metrics and actions")
-    reds.append(["Provider", "Red metrics", "Action", "Owner", "Due", "Status"])
+    reds = writer.table(
+        "Red metrics and actions",
+        [
+            Column("Provider", 40),
+            Column("Red metrics", 30, wrap=True),
+            Column("Action", 50, wrap=True),
+            Column("Owner", 25),
+            Column("Due", 12, DATE),
+            Column("Status", 16),
+        ],
+    )
     for row, codes, actions in data.reds:
         if not actions:
             reds.append([row.provider.name, ", ".join(codes), "No action opened yet"])
@@ -339,6 +321,109 @@ def assurance_xlsx(icb, quarter, as_at=None):
                     action.get_status_display(),
                 ]
             )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return writer.to_bytes()
+
+
+def _summary_sheet(writer, data):
+    m = data.matrix
+    summary = writer.table(
+        "Summary",
+        [Column("Measure", 24), Column("Value", 80, wrap=True)],
+        title=f"Quarterly safeguarding assurance report {data.quarter.label}",
+        lines=[("ICB", data.icb.name)],
+    )
+    percent = spreadsheets.PERCENT
+    for label, value in [
+        ("Figures as at", data.as_at),
+        ("Returns expected", m.expected),
+        ("Submitted", m.submitted),
+        ("On time", m.on_time),
+        ("Late", m.late),
+        ("Missing", m.missing),
+        ("Completeness", Styled(_share(m.submitted, m.expected), number_format=percent)),
+        ("Timeliness", Styled(_share(m.on_time, m.expected), number_format=percent)),
+        ("Judged metrics still to rate", m.to_rate),
+        ("Narrative", data.narrative),
+    ]:
+        summary.append([label, value])
+
+
+def _share(part, whole):
+    return Fraction(part, whole) if whole else None
+
+
+def _matrix_sheet(writer, m):
+    """Providers down, two columns per metric: its figure (a number, coloured) and its rating (a word,
+    coloured), so the rating can be read and filtered without seeing colour."""
+    columns = [Column("Provider", 40), Column("ODS code", 10), Column("Return", 12)]
+    for metric in m.metrics:
+        columns += [Column(metric.code, 11), Column(f"{metric.code} rating", 11)]
+    sheet = writer.table("RAG matrix", columns)
+    for row in m.rows:
+        line = [row.provider.name, row.provider.ods_code, row.status]
+        for metric in m.metrics:
+            rated = row.cells.get(metric.code)
+            line += [_figure(rated), _rating(rated)]
+        sheet.append(line)
+
+
+def _figures_sheet(writer, m):
+    figures = writer.table(
+        "Figures",
+        [
+            Column("Provider", 40),
+            Column("Metric", 14),
+            Column("Numerator / value", 18, WHOLE),
+            Column("Denominator", 14, WHOLE),
+            Column("Percentage", 12, spreadsheets.PERCENT),
+            Column("Rating", 10),
+            Column("Numeric rating", 12),
+            Column("Rated on", 40, wrap=True),
+        ],
+    )
+    for row in m.rows:
+        for metric in m.metrics:
+            rated = row.cells.get(metric.code)
+            if rated is not None and rated.value is not None:
+                figures.append(
+                    [
+                        row.provider.name,
+                        metric.code,
+                        rated.value.numerator if metric.unit != "date" else rated.value.date_value,
+                        rated.value.denominator,
+                        spreadsheets.fraction_of_one(rated.pct),
+                        _rating(rated),
+                        RATING_WORDS.get(rated.numeric_rating),
+                        rated.driven_by or "the number",
+                    ]
+                )
+
+
+def _judged_sheet(writer, m):
+    """The ICB's judgement of each judged metric [CPCCG App. 3], with its reason and revision."""
+    sheet = writer.table(
+        "Judged metrics",
+        [
+            Column("Provider", 40),
+            Column("Judged metric", 50, wrap=True),
+            Column("Rating", 10),
+            Column("Reason", 60, wrap=True),
+            Column("Revision", 10, WHOLE),
+        ],
+    )
+    for row in m.rows:
+        if row.return_obj is None:
+            continue
+        for judged in m.judged_metrics:
+            cell = row.judged.get(judged.code)
+            if cell is not None:
+                judgement = cell.judgement
+                sheet.append(
+                    [
+                        row.provider.name,
+                        f"{judged.code} {judged.title}",
+                        spreadsheets.rating(RATING_WORDS[cell.rating]) if judgement else cell.display,
+                        judgement.reason if judgement else "",
+                        judgement.revision if judgement else None,
+                    ]
+                )

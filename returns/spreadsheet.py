@@ -7,14 +7,13 @@ quarter is refused. Every error names the metric, the breakdown and the cell; no
 the whole file is right.
 """
 
-import io
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill, Protection
+from openpyxl import load_workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.spreadsheets import WHOLE, Column, SpreadsheetWriter, Styled
 from returns import actions, catalogue, rules, services
 from returns.choices import Source, Unit
 
@@ -32,7 +31,8 @@ HEADER = [
 FIRST_ROW = 7
 NUM, DEN, EXP = "G", "H", "I"
 TOTAL = "total"
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+INPUT_FILL = "FFF2CC"
+WIDTHS = (12, 45, 12, 20, 16, 40, 18, 14, 50)
 
 
 def build_template(provider, quarter, metrics=None, entries=None, prefilled=None):
@@ -41,27 +41,23 @@ def build_template(provider, quarter, metrics=None, entries=None, prefilled=None
     authorities = catalogue.local_authorities_for(provider.icb_id)
     entries = entries or {}
     prefilled = prefilled or {}
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Return"
-    sheet["A1"] = "Vigil quarterly safeguarding return"
-    sheet["A1"].font = Font(bold=True, size=14)
-    for row, (label, value) in enumerate(
-        [
+    writer = SpreadsheetWriter()
+    columns = [
+        Column(title, width, WHOLE if col in (NUM, DEN) else None)
+        for col, title, width in zip("ABCDEFGHI", HEADER, WIDTHS, strict=True)
+    ]
+    sheet = writer.table(
+        "Return",
+        columns,
+        title="Vigil quarterly safeguarding return",
+        lines=[
             ("Provider", provider.name),
             ("ODS code", provider.ods_code or ""),
             ("Quarter", quarter.label),
             ("Fill in", "the yellow cells only: whole numbers; yes or no; dates as 2026-08-31"),
         ],
-        start=2,
-    ):
-        sheet[f"A{row}"], sheet[f"B{row}"] = label, value
-    sheet.append([])
-    for col, title in enumerate(HEADER, start=1):
-        sheet.cell(row=FIRST_ROW - 1, column=col, value=title).font = Font(bold=True)
+    )
     yes_no = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True)
-    sheet.add_data_validation(yes_no)
-    row = FIRST_ROW
     for metric in metrics:
         entry = entries.get(metric.code, rules.Entry())
         total_value = entry.date_value if metric.unit == Unit.DATE else entry.numerator
@@ -70,52 +66,49 @@ def build_template(provider, quarter, metrics=None, entries=None, prefilled=None
         label = (
             f"Total (prefilled from the {prefilled[metric.code]}: check it)" if metric.code in prefilled else "Total"
         )
-        _write(sheet, row, metric, TOTAL, TOTAL, label, total_value, entry.denominator, entry.explanation)
+        row = _write(sheet, metric, TOTAL, TOTAL, label, total_value, entry.denominator, entry.explanation)
         if metric.unit == Unit.YES_NO:
             yes_no.add(f"{NUM}{row}")
-        row += 1
         for dimension in metric.breakdowns:
             for category, label in catalogue.categories(dimension, authorities):
                 num, den = entry.breakdown.get(dimension, {}).get(category, (None, None))
-                _write(sheet, row, metric, dimension, category, label, num, den, None)
-                row += 1
-    for col, width in zip("ABCDEFGHI", (12, 45, 12, 20, 16, 40, 18, 14, 50), strict=True):
-        sheet.column_dimensions[col].width = width
-    meta = book.create_sheet("_vigil")
-    meta.append(["provider_id", provider.pk])
-    meta.append(["ods_code", provider.ods_code or ""])
-    meta.append(["period", quarter.index])
-    meta.append(["quarter", quarter.label])
-    meta.append(["catalogue_version", catalogue.data()["version"]])
-    meta.sheet_state = "hidden"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+                _write(sheet, metric, dimension, category, label, num, den, None)
+    sheet.add_validation(yes_no)
+    writer.hidden_sheet(
+        "_vigil",
+        [
+            ["provider_id", provider.pk],
+            ["ods_code", provider.ods_code or ""],
+            ["period", quarter.index],
+            ["quarter", quarter.label],
+            ["catalogue_version", catalogue.data()["version"]],
+        ],
+    )
+    return writer.to_bytes()
 
 
-def _write(sheet, row, metric, dimension, category, label, num, den, explanation):
-    values = [
-        metric.code,
-        metric.title,
-        metric.get_unit_display(),
-        dimension,
-        category,
-        label,
-        _cell(num),
-        _cell(den),
-        explanation or None,
-    ]
-    for col, value in enumerate(values, start=1):
-        sheet.cell(row=row, column=col, value=value)
-    inputs = [NUM]
+def _write(sheet, metric, dimension, category, label, num, den, explanation):
+    """One row of the template, its input cells yellow and unlocked; returns the row number."""
+    inputs = {NUM}
     if metric.unit == Unit.PERCENTAGE:
-        inputs.append(DEN)
+        inputs.add(DEN)
     if dimension == TOTAL:
-        inputs.append(EXP)
-    for col in inputs:
-        cell = sheet[f"{col}{row}"]
-        cell.fill = INPUT_FILL
-        cell.protection = Protection(locked=False)
+        inputs.add(EXP)
+    values = {NUM: _cell(num), DEN: _cell(den), EXP: explanation or None}
+    return sheet.append(
+        [
+            metric.code,
+            metric.title,
+            metric.get_unit_display(),
+            dimension,
+            category,
+            label,
+            *(
+                Styled(values[col], fill=INPUT_FILL, unlocked=True) if col in inputs else values[col]
+                for col in (NUM, DEN, EXP)
+            ),
+        ]
+    )
 
 
 def _cell(value):

@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 
 from core.audit import history_for
 from core.choices import ICB_ROLES, Role
-from core.downloads import file_attachment
+from core.downloads import file_attachment, xlsx_response
 from core.models import ACTION_EDITORS, TrackedAction
 from core.scoping import CHANGE, allowed_organisations, can
 from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
@@ -400,12 +400,7 @@ class TemplateDownloadView(EditableReturnMixin, View):
         content = spreadsheet.build_template(
             ret.provider, ret.quarter, entries=services.entries_of(version), prefilled=services.prefilled_codes(version)
         )
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        filename = f"return-{ret.provider.ods_code or ret.provider_id}-{ret.quarter.slug}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return xlsx_response(content, f"return-{ret.provider.ods_code or ret.provider_id}-{ret.quarter.slug}.xlsx")
 
 
 class UploadView(EditableReturnMixin, ActionFormView):
@@ -732,12 +727,9 @@ class ReportFileView(RoleRequiredMixin, View):
     def get(self, request):
         quarter = selected_quarter(request)
         icb = request.user.organisation.icb
-        if self.kind == "pdf":
-            content, content_type = reports.assurance_pdf(icb, quarter), "application/pdf"
-        else:
-            content = reports.assurance_xlsx(icb, quarter)
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        response = HttpResponse(content, content_type=content_type)
         filename = f"safeguarding-assurance-{icb.ods_code or icb.pk}-{quarter.slug}.{self.kind}"
+        if self.kind == "xlsx":
+            return xlsx_response(reports.assurance_xlsx(icb, quarter), filename)
+        response = HttpResponse(reports.assurance_pdf(icb, quarter), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

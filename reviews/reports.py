@@ -12,8 +12,8 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from core.choices import ActionStatus
-from core.downloads import workbook_bytes
 from core.models import TrackedAction
+from core.spreadsheets import DATE, Column, SpreadsheetWriter
 from core.working_calendars import Calendars
 from reviews import conf, rules
 from reviews.choices import ACTIVE_STATUSES
@@ -215,37 +215,28 @@ def notification_list(reviews, year, quarter):
 
 
 XLSX_COLUMNS = [
-    "Reference",
-    "Kind",
-    "Subject (pseudonymous)",
-    "Lead partnership",
-    "Status",
-    "Opened or changed",
-    "Incident",
-    "Notification",
-    "Decision",
-    "Initiation",
-    "Completed or published",
-    "Themes",
+    Column("Reference", 14),
+    Column("Kind", 40),
+    Column("Subject (pseudonymous)", 22),
+    Column("Lead partnership", 40),
+    Column("Status", 22),
+    Column("Opened or changed", 16),
+    Column("Incident", 12, DATE),
+    Column("Notification", 12, DATE),
+    Column("Decision", 12, DATE),
+    Column("Initiation", 12, DATE),
+    Column("Completed or published", 14, DATE),
+    Column("Themes", 40, wrap=True),
 ]
 
 
 def notification_xlsx(rows, title):
     """The quarterly notification list as an XLSX workbook (bytes)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Reviews"
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append(XLSX_COLUMNS)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    writer = SpreadsheetWriter()
+    table = writer.table("Reviews", XLSX_COLUMNS, title=title)
     for row in rows:
         review = row.review
-        sheet.append(
+        table.append(
             [
                 review.reference,
                 review.kind.name,
@@ -261,9 +252,4 @@ def notification_xlsx(rows, title):
                 ", ".join(theme.name for theme in review.themes.all()),
             ]
         )
-    for column in "GHIJK":
-        for cell in sheet[column][2:]:
-            cell.number_format = "DD/MM/YYYY"
-    for index, width in enumerate([10, 40, 22, 40, 22, 16, 12, 12, 12, 12, 14, 40], start=1):
-        sheet.column_dimensions[sheet.cell(row=2, column=index).column_letter].width = width
-    return workbook_bytes(workbook)
+    return writer.to_bytes()

