@@ -88,3 +88,17 @@ def count_queries(func):
     with CaptureQueriesContext(connection) as context:
         result = func()
     return len(context.captured_queries), result
+
+
+def pdf_bytes(pages=1):
+    """A small valid PDF (blank pages), for upload tests: evidence files must parse as what they claim."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -14,7 +14,7 @@ from assurance.tests.factories import assessment_of, complete, framework, open_c
 from core.audit import history_for
 from core.choices import ActionSource, Role
 from core.models import TrackedAction
-from core.testing import make_provider
+from core.testing import make_provider, pdf_bytes
 from organisations.choices import OrganisationKind
 
 
@@ -154,10 +154,10 @@ class TestEvidence:
     def test_a_file_within_limits_is_stored(self, world, settings):
         evidence = actions.do_add_evidence_file(
             self.response(world),
-            upload=SimpleUploadedFile("policy.pdf", b"%PDF-1.4 data", content_type="application/pdf"),
+            upload=SimpleUploadedFile("policy.pdf", pdf_bytes(), content_type="application/pdf"),
             acting_user=world.user(Role.PROVIDER),
         )
-        assert evidence.size == 13 and evidence.file.read() == b"%PDF-1.4 data"
+        assert evidence.size == len(pdf_bytes()) and evidence.file.read() == pdf_bytes()
         assert str(settings.MEDIA_ROOT) in evidence.file.path
 
     def test_too_large_or_forbidden_files_are_refused(self, world, settings):

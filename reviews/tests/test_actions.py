@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from core import actions as core_actions
 from core.choices import ActionSource, ActionStatus, Role
 from core.models import TrackedAction
+from core.testing import pdf_bytes
 from reviews import actions, reports
 from reviews.choices import ContributionStatus, DecisionOutcome, ReviewStatus
 from reviews.models import Contribution, Involvement, Recommendation, Review
@@ -58,7 +59,7 @@ class TestOpeningAReview:
         assert not Review.objects.exists()
 
     def test_a_terms_of_reference_pdf_is_stored(self, open_review):
-        review = open_review(tor_file=SimpleUploadedFile("tor.pdf", b"%PDF-1.4 synthetic", "application/pdf"))
+        review = open_review(tor_file=SimpleUploadedFile("tor.pdf", pdf_bytes(), "application/pdf"))
         assert review.tor_file.name.endswith(".pdf")
 
     def test_updating_links_parallel_reviews_both_ways(self, world, open_review, partnerships):
