@@ -5,29 +5,36 @@ The checks run cheapest first and stop at the first limit passed, before the fil
 1. the file's size (read no further than the limit);
 2. the ZIP container (an XLSX is a ZIP): number of members, number of worksheets and the total
    uncompressed size, from the ZIP directory, before openpyxl opens it (a zip bomb is refused here);
-3. openpyxl in read-only mode (it streams each sheet) with cached values (`data_only`): the number of
-   sheets, and each sheet's declared size (its dimension tag, which may be absent or lie);
-4. while a sheet is read: a value beyond the last allowed row or column stops the reading at once.
+3. each worksheet's XML, streamed: its declared size (the dimension tag, which may be absent or lie), then
+   each cell with a value, stopping at the first beyond the last allowed row or column;
+4. openpyxl in read-only mode (it streams each sheet) with cached values (`data_only`): the number of
+   sheets. Only then are rows read, by `sheet_rows`.
 
 Problems in the content are collected by `Problems`: each names its sheet, row and column; the report
 shows the first few and counts the rest, so it stays small whatever the file holds.
 """
 
 import io
+import posixpath
+import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from defusedxml import ElementTree
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
 
 # openpyxl's own streaming parser of one worksheet. Its public read-only rows fill every missing row up
-# to the next one present, so a single cell at row 1,000,000,000 would make it loop a billion times; the
-# parser gives the real row numbers, which lets the reading stop at the first row past the limit.
+# to the next one present (an empty <row r="1000000000"/> would make it loop a billion times) and stop
+# at the row its size tag names (a tag that lies would hide rows); the parser gives the real rows.
 from openpyxl.worksheet._reader import WorkSheetParser
 
 from core.conf import setting
 from core.uploads import format_size, zip_problem
+
+# defusedxml: no DTD, no entity expansion (openpyxl uses it too once it is installed).
 
 DEFAULTS = {
     # A filled-in returns template is about 10 KB and an assessment template about 15 KB: 5 MB leaves room
@@ -135,9 +142,9 @@ def _read_bytes(upload, max_bytes):
 
 @contextmanager
 def open_workbook(upload, *, limits=None, field=None, what="an XLSX workbook"):
-    """Open an uploaded XLSX (bytes or a file) read-only, after the size, ZIP and sheet checks; yields the
-    openpyxl workbook and closes it after. Raises ValidationError (on `field` when given) for a file that
-    passes a limit or is not a workbook."""
+    """Open an uploaded XLSX (bytes or a file) read-only, after the size, ZIP, sheet, row and column checks;
+    yields the openpyxl workbook and closes it after. Raises ValidationError (on `field` when given) for a
+    file that passes a limit or is not a workbook."""
     limits = limits or Limits.from_settings()
     data, size = _read_bytes(upload, limits.max_bytes)
     if data is None:
@@ -154,6 +161,9 @@ def open_workbook(upload, *, limits=None, field=None, what="an XLSX workbook"):
         what=what,
     ):
         raise refuse(problem, field)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if problem := _sheets_problem(archive, limits):
+            raise refuse(problem, field)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not XLSX
@@ -163,21 +173,91 @@ def open_workbook(upload, *, limits=None, field=None, what="an XLSX workbook"):
             raise refuse(
                 f"The workbook has {len(book.sheetnames)} sheets: at most {limits.max_sheets} can be imported.", field
             )
-        for sheet in book.worksheets:
-            _check_declared_size(sheet, limits, field)
         yield book
     finally:
         book.close()
 
 
-def _check_declared_size(sheet, limits, field):
-    """Refuse at once a sheet whose dimension tag says it is too large (a tag that is absent or too small
-    is caught while reading)."""
-    rows, columns = getattr(sheet, "max_row", None), getattr(sheet, "max_column", None)
-    if rows and rows > limits.max_rows:
-        raise refuse(_too_many_rows(sheet.title, f"{rows:,} rows", limits), field)
-    if columns and columns > limits.max_columns:
-        raise refuse(_too_many_columns(sheet.title, f"{columns:,} columns", limits), field)
+# --- The row and column limits, checked on the worksheets' XML before openpyxl opens the file ----------
+# (openpyxl reads a whole sheet on opening when its size tag is missing, and trusts the tag when present.)
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+OFFICE_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _sheets_problem(archive, limits):
+    """The first sheet that passes the row or column limit, as a message; None when every sheet is within."""
+    titles = _sheet_titles(archive)
+    for name in archive.namelist():
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            title = titles.get(name, name.rsplit("/", 1)[-1].removesuffix(".xml"))
+            try:
+                with archive.open(name) as source:
+                    problem = _worksheet_problem(source, title, limits)
+            except (ElementTree.ParseError, ValueError, zipfile.BadZipFile, OSError):
+                problem = f"Sheet '{title}' could not be read: the file is damaged."
+            if problem:
+                return problem
+    return None
+
+
+def _sheet_titles(archive):
+    """{worksheet part name: the sheet's title} from the workbook's part list; {} when it cannot be read."""
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        relationships = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {}
+    for relationship in relationships.iter(f"{RELATIONSHIPS}Relationship"):
+        target = relationship.get("Target", "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+        targets[relationship.get("Id")] = part
+    return {
+        targets.get(sheet.get(OFFICE_RELATIONSHIP_ID)): sheet.get("name")
+        for sheet in workbook.iter(f"{MAIN}sheet")
+        if sheet.get(OFFICE_RELATIONSHIP_ID) in targets
+    }
+
+
+def _worksheet_problem(source, title, limits):
+    """Stream one worksheet's XML: its size tag, then each cell with a value, stopping at the first beyond
+    the last allowed row or column. Empty rows and cells (formatting only) do not count."""
+    row_number = column = 0
+    sheet_data = None
+    for event, element in ElementTree.iterparse(source, events=("start", "end")):
+        tag = element.tag
+        if event == "start":
+            if tag == f"{MAIN}row":
+                row_number, column = int(float(element.get("r") or row_number + 1)), 0
+            elif tag == f"{MAIN}c":
+                reference = element.get("r")
+                column = column_index_from_string(coordinate_from_string(reference)[0]) if reference else column + 1
+            elif tag == f"{MAIN}dimension":
+                if problem := _declared_size_problem(title, element.get("ref") or "", limits):
+                    return problem
+            elif tag == f"{MAIN}sheetData":
+                sheet_data = element
+        elif tag == f"{MAIN}c":
+            if element.findtext(f"{MAIN}v") or element.find(f"{MAIN}is") is not None:
+                if row_number > limits.max_rows:
+                    return _too_many_rows(title, f"a value in row {row_number:,}", limits)
+                if column > limits.max_columns:
+                    found = f"a value in column {get_column_letter(column)} (row {row_number:,})"
+                    return _too_many_columns(title, found, limits)
+        elif tag == f"{MAIN}row" and sheet_data is not None:
+            sheet_data.clear()  # rows already checked: keep memory flat however many there are
+    return None
+
+
+def _declared_size_problem(title, reference, limits):
+    _, _, max_column, max_row = range_boundaries(reference)
+    if max_row and max_row > limits.max_rows:
+        return _too_many_rows(title, f"{max_row:,} rows", limits)
+    if max_column and max_column > limits.max_columns:
+        return _too_many_columns(title, f"{max_column:,} columns", limits)
+    return None
 
 
 def _too_many_rows(title, found, limits):
@@ -191,11 +271,10 @@ def _too_many_columns(title, found, limits):
     )
 
 
-def sheet_rows(sheet, *, width, first_row=1, limits=None, field=None):
-    """Yield (row number, values) for each row of `sheet` from `first_row` that holds a value: `width`
-    values (columns A onwards), None where a cell is empty. Rows and cells that are empty are skipped.
-    Stops with a ValidationError at the first value beyond the row or column limit."""
-    limits = limits or Limits.from_settings()
+def sheet_rows(sheet, *, width, first_row=1, field=None):
+    """Yield (row number, values) for each row of `sheet` (opened by `open_workbook`, so within the
+    limits) from `first_row` that holds a value: `width` values (columns A onwards), None where a cell is
+    empty. Empty rows are skipped."""
     book = sheet.parent
     try:
         with sheet._get_source() as source:
@@ -209,16 +288,7 @@ def sheet_rows(sheet, *, width, first_row=1, limits=None, field=None):
             )
             for number, cells in parser.parse():
                 values = {c["column"]: c["value"] for c in cells if c["value"] not in (None, "")}
-                if not values:
-                    continue
-                if number > limits.max_rows:
-                    raise refuse(_too_many_rows(sheet.title, f"a value in row {number:,}", limits), field)
-                if (last := max(values)) > limits.max_columns:
-                    found = f"a value in column {get_column_letter(last)} (row {number:,})"
-                    raise refuse(_too_many_columns(sheet.title, found, limits), field)
-                if number >= first_row:
+                if values and number >= first_row:
                     yield number, tuple(values.get(column) for column in range(1, width + 1))
-    except ValidationError:
-        raise
     except Exception as error:  # noqa: BLE001 - a damaged sheet: openpyxl raises many kinds
         raise refuse(f"Sheet '{sheet.title}' could not be read: the file is damaged.", field) from error
