@@ -273,7 +273,7 @@ def import_upload(return_obj, file, *, acting_user):
     the second is refused instead of silently replacing the first."""
     upload = read_upload(file, return_obj)
     with transaction.atomic():
-        return_obj = Return.objects.select_for_update().select_related("provider").get(pk=return_obj.pk)
+        return_obj = Return.objects.select_for_update(of=("self",)).select_related("provider").get(pk=return_obj.pk)
         check_stamp(return_obj, upload.stamp, upload.made_at)
         _check_figures(return_obj, upload)
         actions.do_save_figures(
