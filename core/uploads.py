@@ -290,7 +290,10 @@ def shorten_name(name, max_length):
 def stored_name(name, max_length=STORED_NAME_LENGTH):
     """The name to store an upload under: safe characters only (Django's rule), at most `max_length`
     characters, extension kept. The storage adds "_" and 7 characters when the name is taken."""
+    extension = extension_of(name)
+    plain = f"upload.{extension}" if extension else "upload"
     try:
-        return get_valid_filename(shorten_name(name, max_length))
+        safe = get_valid_filename(shorten_name(name, max_length))
     except SuspiciousFileOperation:  # nothing safe left of the name
-        return f"upload.{extension_of(name)}" if extension_of(name) else "upload"
+        return plain
+    return plain if safe.startswith(".") else safe
