@@ -253,3 +253,15 @@ class TestNames:
         assert uploads.stored_name("???.pdf") == "upload.pdf"
         assert uploads.stored_name("////") == "upload"
         assert uploads.stored_name("my policy (v2).pdf") == "my_policy_v2.pdf"
+
+
+@given(
+    st.text(st.characters(blacklist_characters="/\\.", blacklist_categories=("Cs",)), min_size=1, max_size=400),
+    st.sampled_from(sorted(uploads.FILE_TYPES)),
+    st.integers(20, 300),
+)
+def test_a_shortened_name_fits_and_keeps_its_extension(stem, extension, max_length):
+    name = f"{stem}.{extension}"
+    shortened = uploads.shorten_name(name, max_length)
+    assert len(shortened) <= max_length and shortened.endswith(f".{extension}")
+    assert uploads.stored_name(name).endswith(f".{extension}") and len(uploads.stored_name(name)) <= 60
