@@ -294,8 +294,5 @@ def _check_figures(return_obj, upload):
             or upload.cells.get((p.metric, "", p.field))
             or (None, None)
         )
-        if row is None:
-            problems.add(f"{p.where()}: {p.message}", SHEET)
-        else:
-            problems.add(f"{p.where()}: {p.message}", SHEET, row, column)
+        problems.add(f"{p.where()}: {p.message}", SHEET, row, column)
     problems.raise_if_any("file")
