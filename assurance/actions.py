@@ -27,7 +27,7 @@ from assurance.models import (
 from core.actions import audited, do_archive, do_carry_over_action, do_create_tracked_action, save_fields
 from core.choices import ActionSource, Role
 from core.models import TrackedAction
-from core.uploads import read_head, upload_problem
+from core.uploads import DISPLAY_NAME_LENGTH, shorten_name, stored_name, uploaded_file_problem
 
 
 def may_complete(user, assessment):
@@ -227,10 +227,8 @@ def do_add_evidence_file(response, *, upload, description="", acting_user):
     assessment = response.assessment
     _check_completer(acting_user, assessment)
     _check_editable(assessment)
-    problem = upload_problem(
-        upload.name,
-        upload.size,
-        read_head(upload),
+    problem = uploaded_file_problem(
+        upload,
         max_bytes=conf.get("ASSURANCE_EVIDENCE_MAX_BYTES"),
         extensions=conf.get("ASSURANCE_EVIDENCE_EXTENSIONS"),
     )
@@ -241,13 +239,13 @@ def do_add_evidence_file(response, *, upload, description="", acting_user):
         evidence = Evidence(
             response=response,
             kind=EvidenceKind.FILE,
-            original_name=upload.name[:200],
+            original_name=shorten_name(upload.name, DISPLAY_NAME_LENGTH),
             size=upload.size,
             content_type=(getattr(upload, "content_type", "") or "")[:100],
             description=(description or "").strip(),
             added_by=acting_user,
         )
-        evidence.file.save(upload.name, upload, save=False)
+        evidence.file.save(stored_name(upload.name), upload, save=False)
         evidence.save()
     return evidence
 

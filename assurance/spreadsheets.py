@@ -5,11 +5,9 @@ column, and nothing is written when any row is wrong.
 """
 
 import datetime as dt
-import io
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -18,6 +16,7 @@ from assurance.choices import Rating
 from assurance.models import Response
 from core import rules as core_rules
 from core.actions import audited
+from core.imports import Problems, open_workbook, sheet_rows
 from core.models import TrackedAction
 from core.spreadsheets import DATE, WHOLE, Column, SpreadsheetWriter
 
@@ -147,79 +146,91 @@ def _date(value):
     raise ValueError(text)
 
 
-def read_import(assessment, data):
-    """Check the whole workbook; returns (answers, new actions) or raises ValidationError listing
-    every error as 'Sheet, row N, column X: message'."""
-    try:
-        book = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
-    except Exception as error:  # noqa: BLE001 - any unreadable file is the same problem for the user
-        raise ValidationError("This file is not an XLSX workbook.") from error
-    if ASSESSMENT_SHEET not in book.sheetnames:
-        raise ValidationError(f"The workbook has no sheet named '{ASSESSMENT_SHEET}': use the exported template.")
-    responses = {r.requirement.code: r for r in assessment.responses.select_related("requirement")}
-    errors, answers, seen = [], {}, set()
+def read_import(assessment, data):  # `data`: the file's bytes or the uploaded file
+    """Check the whole workbook within the import limits (core.imports); returns (answers, new actions) or
+    raises ValidationError listing the first errors as 'Sheet, row N, column X: message' and how many more."""
+    with open_workbook(data) as book:
+        if ASSESSMENT_SHEET not in book.sheetnames:
+            raise ValidationError(f"The workbook has no sheet named '{ASSESSMENT_SHEET}': use the exported template.")
+        responses = {r.requirement.code: r for r in assessment.responses.select_related("requirement")}
+        problems = Problems()
+        answers = _read_answers(book[ASSESSMENT_SHEET], responses, problems)
+        new_actions = []
+        if ACTIONS_SHEET in book.sheetnames:
+            new_actions = _read_new_actions(book[ACTIONS_SHEET], responses, problems)
+    problems.raise_if_any()
+    return answers, new_actions
 
-    def error(sheet, row, columns, name, message):
-        errors.append(f"{sheet}, row {row}, column {column_letter(columns, name)}: {message}")
 
-    for row_number, row in enumerate(
-        book[ASSESSMENT_SHEET].iter_rows(min_row=HEADER_ROW + 1, values_only=True), start=HEADER_ROW + 1
-    ):
-        cells = dict(zip([c[0] for c in COLUMNS], list(row) + [None] * len(COLUMNS), strict=False))
-        if not any(_text(v) for v in cells.values()):
-            continue
+def _error(problems, sheet, row, columns, name, message):
+    problems.add(message, sheet, row, column_letter(columns, name))
+
+
+def _read_answers(sheet, responses, problems):
+    answers, seen = {}, set()
+    names = [c[0] for c in COLUMNS]
+    for row_number, row in sheet_rows(sheet, width=len(COLUMNS), first_row=HEADER_ROW + 1):
+        cells = dict(zip(names, row, strict=True))
+
+        def error(name, message, row_number=row_number):
+            _error(problems, ASSESSMENT_SHEET, row_number, COLUMNS, name, message)
+
         code = _text(cells["code"])
         if not code:
-            error(ASSESSMENT_SHEET, row_number, COLUMNS, "code", "the requirement code is missing.")
+            error("code", "the requirement code is missing.")
             continue
         if code not in responses:
-            error(ASSESSMENT_SHEET, row_number, COLUMNS, "code", f"'{code}' is not a requirement of this assessment.")
+            error("code", f"'{code}' is not a requirement of this assessment.")
             continue
         if code in seen:
-            error(ASSESSMENT_SHEET, row_number, COLUMNS, "code", f"'{code}' appears twice.")
+            error("code", f"'{code}' appears twice.")
             continue
         seen.add(code)
         rating_text = _text(cells["rating"]).lower()
         if rating_text and rating_text not in RATING_BY_TEXT:
             allowed = ", ".join(label for _, label in Rating.choices)
-            error(ASSESSMENT_SHEET, row_number, COLUMNS, "rating", f"'{cells['rating']}' is not a rating ({allowed}).")
+            error("rating", f"'{cells['rating']}' is not a rating ({allowed}).")
             continue
         answers[responses[code]] = {
             "rating": RATING_BY_TEXT.get(rating_text, ""),
             "na_reason": _text(cells["na_reason"]),
             "narrative": _text(cells["narrative"]),
         }
-    new_actions = []
-    if ACTIONS_SHEET in book.sheetnames:
-        today = timezone.localdate()
-        for row_number, row in enumerate(book[ACTIONS_SHEET].iter_rows(min_row=2, values_only=True), start=2):
-            cells = dict(zip([c[0] for c in ACTION_COLUMNS], list(row) + [None] * 7, strict=False))
-            if not any(_text(v) for v in cells.values()) or _text(cells["id"]):
-                continue  # blank rows, and actions already in the tracker (updated there, not here)
-            code = _text(cells["code"])
-            if code not in responses:
-                message = "the requirement code is missing." if not code else f"'{code}' is not in this assessment."
-                error(ACTIONS_SHEET, row_number, ACTION_COLUMNS, "code", message)
-                continue
-            try:
-                due = _date(cells["due_date"])
-            except ValueError:
-                error(ACTIONS_SHEET, row_number, ACTION_COLUMNS, "due_date", "write the date as DD/MM/YYYY.")
-                continue
-            fields = {
-                "title": _text(cells["title"]),
-                "owner": _text(cells["owner"]),
-                "due_date": due,
-                "success_measure": _text(cells["success_measure"]),
-            }
-            problems = core_rules.smart_action_problems(**fields, today=today)
-            for name, message in problems.items():
-                error(ACTIONS_SHEET, row_number, ACTION_COLUMNS, name, message)
-            if not problems:
-                new_actions.append((responses[code], fields))
-    if errors:
-        raise ValidationError(errors)
-    return answers, new_actions
+    return answers
+
+
+def _read_new_actions(sheet, responses, problems):
+    new_actions, today = [], timezone.localdate()
+    names = [c[0] for c in ACTION_COLUMNS]
+    for row_number, row in sheet_rows(sheet, width=len(ACTION_COLUMNS), first_row=2):
+        cells = dict(zip(names, row, strict=True))
+
+        def error(name, message, row_number=row_number):
+            _error(problems, ACTIONS_SHEET, row_number, ACTION_COLUMNS, name, message)
+
+        if _text(cells["id"]):
+            continue  # actions already in the tracker (updated there, not here)
+        code = _text(cells["code"])
+        if code not in responses:
+            error("code", "the requirement code is missing." if not code else f"'{code}' is not in this assessment.")
+            continue
+        try:
+            due = _date(cells["due_date"])
+        except ValueError:
+            error("due_date", "write the date as DD/MM/YYYY.")
+            continue
+        fields = {
+            "title": _text(cells["title"]),
+            "owner": _text(cells["owner"]),
+            "due_date": due,
+            "success_measure": _text(cells["success_measure"]),
+        }
+        rule_problems = core_rules.smart_action_problems(**fields, today=today)
+        for name, message in rule_problems.items():
+            error(name, message)
+        if not rule_problems:
+            new_actions.append((responses[code], fields))
+    return new_actions
 
 
 def do_import_assessment(assessment, data, *, acting_user):

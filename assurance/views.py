@@ -474,7 +474,7 @@ class ImportView(AssessmentMixin, CompleterMixin, ActionFormView):
 
     def perform(self, form):
         return spreadsheets.do_import_assessment(
-            self.object, form.cleaned_data["upload"].read(), acting_user=self.request.user
+            self.object, form.cleaned_data["upload"], acting_user=self.request.user
         )
 
     def get_success_url(self):

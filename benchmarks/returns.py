@@ -221,10 +221,11 @@ def time_xlsx_import(icb, count, out=print):
                 )
             entries[metric.code] = entry
             rows += 1 + len(breakdown)
-        files.append((provider, spreadsheet.build_template(provider, quarter, entries=entries)))
-    started = time.perf_counter()
-    for provider, content in files:
         return_obj = actions.do_start_return(provider=provider, quarter=quarter, acting_user=None)
+        stamp = services.edit_stamp(return_obj)
+        files.append((return_obj, spreadsheet.build_template(provider, quarter, entries=entries, stamp=stamp)))
+    started = time.perf_counter()
+    for return_obj, content in files:
         spreadsheet.import_upload(return_obj, io.BytesIO(content), acting_user=None)
     elapsed = time.perf_counter() - started
     rate = rows / elapsed if elapsed else 0

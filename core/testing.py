@@ -143,3 +143,17 @@ def sign_in_through_page(page, username, password=TEST_PASSWORD):
         page.get_by_label("Code from your authenticator app").fill(fresh_totp_code(device))
         page.get_by_role("button", name="Continue").click()
     page.wait_for_url(lambda url: "/sign-in/" not in url)
+
+
+def pdf_bytes(pages=1):
+    """A small valid PDF (blank pages), for upload tests: evidence files must parse as what they claim."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

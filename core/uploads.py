@@ -1,13 +1,24 @@
-"""Checks of an uploaded file before it is stored: pure, no database (used by assurance evidence and
-review terms of reference).
+"""Checks of an uploaded file before it is stored: no database (used by assurance evidence and review
+terms of reference; the ZIP check also by core.imports).
 
-A file is refused when its extension is not allowed, when it is too large or empty, or when its first
-bytes do not match its extension (a renamed executable or web page is not a PDF). Types without a
-signature (text, CSV) must not contain NUL bytes in their first bytes.
+A file is refused when its extension is not allowed, when it is too large or empty, when its first
+bytes do not match its extension (a renamed executable or web page is not a PDF), or when it does not
+open as what its extension claims: a PDF parses (pypdf), an image opens (Pillow), a workbook opens
+(openpyxl), a Word or OpenDocument file is a ZIP with the parts of its kind, a text or CSV file is UTF-8.
+Types without a signature (text, CSV) must not contain NUL bytes in their first bytes. Office 97-2003
+files (.doc, .xls) are checked by their first bytes only: no parser for them is installed.
+
+Stored names keep their extension: `shorten_name` cuts the stem, never the extension.
 """
 
+import io
 import math
+import os
+import zipfile
 from dataclasses import dataclass
+
+from django.core.exceptions import SuspiciousFileOperation
+from django.utils.text import get_valid_filename
 
 
 @dataclass(frozen=True)
@@ -110,3 +121,178 @@ def read_head(upload, count=HEAD_BYTES):
     head = upload.read(count)
     upload.seek(position)
     return head or b""
+
+
+# --- Does the content open as what its extension claims? -----------------------------------------
+
+# An evidence file is at most 10 MB; its uncompressed parts may be larger than the import limit (a
+# workbook with pictures, a long report), but not without bound: openpyxl loads some parts whole.
+EVIDENCE_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+EVIDENCE_MAX_ZIP_MEMBERS = 5000
+
+# ZIP-based formats: a part every file of the kind has.
+ZIP_PARTS = {
+    "docx": "word/document.xml",
+    "pptx": "ppt/presentation.xml",
+    "xlsx": "xl/workbook.xml",
+    "odt": "content.xml",
+    "ods": "content.xml",
+}
+OPENDOCUMENT_MIMETYPES = {
+    "odt": b"application/vnd.oasis.opendocument.text",
+    "ods": b"application/vnd.oasis.opendocument.spreadsheet",
+}
+PILLOW_FORMATS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "gif": "GIF"}
+
+
+def zip_problem(data, *, max_uncompressed_bytes, max_members, max_worksheets=None, required=None, what="a ZIP file"):
+    """None when `data` (bytes or a seekable file) is a ZIP archive within the limits, else a message. The
+    sizes come from the archive's directory; Python's zipfile never inflates a member beyond its declared
+    size, so a member that lies about it fails its check when read instead of filling memory."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes | bytearray) else data)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return f"This file is not {what}."
+    with archive:
+        members = archive.infolist()
+        if len(members) > max_members:
+            return f"This file holds {len(members):,} parts: at most {max_members:,} are accepted."
+        if max_worksheets is not None:
+            sheets = sum(1 for m in members if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml"))
+            if sheets > max_worksheets:
+                return f"The workbook has {sheets} sheets: at most {max_worksheets} can be imported."
+        total = sum(m.file_size for m in members)
+        if total > max_uncompressed_bytes:
+            return (
+                f"This file unpacks to {format_size(total)}: the largest accepted is "
+                f"{format_size(max_uncompressed_bytes)} (a compressed file this large is refused unread)."
+            )
+        if required and required not in archive.namelist():
+            return f"This file is not {what}."
+    return None
+
+
+def _rewound(upload):
+    upload.seek(0)
+    return upload
+
+
+def _pdf_problem(upload):
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(_rewound(upload), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            return "The PDF is protected by a password: upload a copy without one."
+        if len(reader.pages) < 1:
+            return "The PDF has no pages."
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds for a damaged file
+        return "The file's content is not a readable PDF file."
+    return None
+
+
+def _image_problem(upload, extension):
+    from PIL import Image
+
+    expected = PILLOW_FORMATS[extension]
+    try:
+        with Image.open(_rewound(upload)) as image:
+            actual = image.format
+            image.verify()
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return f"The file's content is not a readable {extension.upper()} image."
+    if actual != expected:
+        return f"The file's content is a {actual} image, not {extension.upper()}: save it as {extension.upper()}."
+    return None
+
+
+def _zip_document_problem(upload, extension):
+    label = FILE_TYPES[extension].label
+    what = f"a readable {label} file"
+    if problem := zip_problem(
+        _rewound(upload),
+        max_uncompressed_bytes=EVIDENCE_MAX_UNCOMPRESSED_BYTES,
+        max_members=EVIDENCE_MAX_ZIP_MEMBERS,
+        required=ZIP_PARTS[extension],
+        what=what,
+    ):
+        return problem
+    with zipfile.ZipFile(_rewound(upload)) as archive:
+        if extension in OPENDOCUMENT_MIMETYPES:
+            names = archive.namelist()
+            if "mimetype" not in names or archive.read("mimetype").strip() != OPENDOCUMENT_MIMETYPES[extension]:
+                return f"The file's content is not {what}."
+    if extension == "xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            load_workbook(_rewound(upload), read_only=True, data_only=True).close()
+        except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a damaged workbook
+            return f"The file's content is not {what}."
+    return None
+
+
+def _text_problem(upload, extension):
+    try:
+        _rewound(upload).read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return f"The file's content is not UTF-8 text: save the {extension.upper()} file as UTF-8 and upload it again."
+    return None
+
+
+def structure_problem(name, upload):
+    """None when the uploaded file (a seekable binary file) opens as what the extension of `name` claims,
+    else a message. Its position is left at the start."""
+    extension = extension_of(name)
+    try:
+        if extension == "pdf":
+            return _pdf_problem(upload)
+        if extension in PILLOW_FORMATS:
+            return _image_problem(upload, extension)
+        if extension in ZIP_PARTS:
+            return _zip_document_problem(upload, extension)
+        if FILE_TYPES.get(extension, TEXT).signatures == ():
+            return _text_problem(upload, extension)
+        return None  # .doc, .xls: the first bytes were checked; no parser for them is installed
+    finally:
+        upload.seek(0)
+
+
+def uploaded_file_problem(upload, *, max_bytes, extensions):
+    """None when an uploaded file may be stored, else the first problem: type, size, first bytes, then
+    whether the content opens as its type (only read once the cheaper checks pass)."""
+    problem = upload_problem(upload.name, upload.size, read_head(upload), max_bytes=max_bytes, extensions=extensions)
+    return problem or structure_problem(upload.name, upload)
+
+
+# --- Names ---------------------------------------------------------------------------------------
+
+# Stored file names are short: the storage path (up to about 30 characters for evidence, 17 for terms of
+# reference) plus the name and a possible "_abcdefg" suffix must fit the smallest FileField (100).
+STORED_NAME_LENGTH = 60
+# Names shown to people and used for downloads (Evidence.original_name has 200 characters).
+DISPLAY_NAME_LENGTH = 200
+
+
+def shorten_name(name, max_length):
+    """A file name of at most `max_length` characters that keeps its extension: the stem is cut."""
+    name = os.path.basename((name or "").replace("\\", "/"))
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem:
+        return name[:max_length]
+    suffix = f".{extension}"
+    if len(suffix) >= max_length:  # an extension that long is no extension we accept
+        return name[:max_length]
+    return stem[: max_length - len(suffix)] + suffix
+
+
+def stored_name(name, max_length=STORED_NAME_LENGTH):
+    """The name to store an upload under: safe characters only (Django's rule), at most `max_length`
+    characters, extension kept. The storage adds "_" and 7 characters when the name is taken."""
+    extension = extension_of(name)
+    plain = f"upload.{extension}" if extension else "upload"
+    try:
+        safe = get_valid_filename(shorten_name(name, max_length))
+    except SuspiciousFileOperation:  # nothing safe left of the name
+        return plain
+    return plain if safe.startswith(".") else safe

@@ -4,6 +4,7 @@ Every function takes querysets already restricted by the caller (pages, API, rep
 fixed number of queries, whatever the number of providers or metrics.
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -68,6 +69,29 @@ def prefilled_codes(version):
 
 def working_version(return_obj):
     return return_obj.versions.order_by("-number").first()
+
+
+def edit_stamp(return_obj):
+    """The return's editable state as a short string, written into its XLSX template: an upload whose stamp
+    differs from the current one is refused (the return changed since the template was made).
+
+    The one place that decides what "changed" means. Until records carry a `version` field it is a digest
+    of the status, the working version's number and every stored figure (so any save, by any route, changes
+    it; a save that changes nothing does not). Once Return has a version, return it here instead.
+    """
+    version = working_version(return_obj)
+    values = (
+        MetricValue.objects.filter(version=version)
+        .values_list("pk", "metric__code", "numerator", "denominator", "date_value", "explanation", "prefilled_from")
+        .order_by("metric__code")
+    )
+    rows = (
+        BreakdownValue.objects.filter(value__version=version)
+        .values_list("value_id", "dimension", "category", "numerator", "denominator")
+        .order_by("value_id", "dimension", "category")
+    )
+    state = [return_obj.pk, str(return_obj.status), version.number if version else None, list(values), list(rows)]
+    return hashlib.sha256(repr(state).encode()).hexdigest()[:20]
 
 
 def latest_submitted_versions(returns):

@@ -2,20 +2,26 @@
 
 Sheet "Return": one row per metric total and one per breakdown category; the provider fills column G
 (numerator, count, yes/no or date), H (denominator, for percentages) and I (explanation). A hidden sheet
-"_vigil" names the provider, the quarter and the catalogue version: a template from another provider or
-quarter is refused. Every error names the metric, the breakdown and the cell; nothing is stored unless
-the whole file is right.
+"_vigil" names the provider, the quarter, the catalogue version and the return's state when the template was
+made (services.edit_stamp): a template from another provider or quarter, or made before the return last
+changed, is refused. The file is read within the limits of core.imports; every error names the sheet, row
+and column; nothing is stored unless the whole file is right.
 """
 
+import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from openpyxl import load_workbook
+from django.db import transaction
+from django.utils import timezone
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.imports import Problems, open_workbook, sheet_rows
 from core.spreadsheets import WHOLE, Column, SpreadsheetWriter, Styled
 from returns import actions, catalogue, rules, services
 from returns.choices import Source, Unit
+from returns.models import Return
 
 HEADER = [
     "Metric code",
@@ -29,14 +35,17 @@ HEADER = [
     "Explanation",
 ]
 FIRST_ROW = 7
+SHEET, META = "Return", "_vigil"
+STAMP, MADE_AT = "stamp", "made_at"  # rows of the hidden sheet: the return's state when the template was made
 NUM, DEN, EXP = "G", "H", "I"
 TOTAL = "total"
 INPUT_FILL = "FFF2CC"
 WIDTHS = (12, 45, 12, 20, 16, 40, 18, 14, 50)
 
 
-def build_template(provider, quarter, metrics=None, entries=None, prefilled=None):
-    """The template for `provider` and `quarter` (pre-filled with `entries` when given), as bytes."""
+def build_template(provider, quarter, metrics=None, entries=None, prefilled=None, stamp=""):
+    """The template for `provider` and `quarter` (pre-filled with `entries` when given), as bytes. `stamp`
+    is the return's state when the template is made (services.edit_stamp): see `template_for`."""
     metrics = metrics if metrics is not None else catalogue.metrics_for(provider.kind)
     authorities = catalogue.local_authorities_for(provider.icb_id)
     entries = entries or {}
@@ -82,9 +91,25 @@ def build_template(provider, quarter, metrics=None, entries=None, prefilled=None
             ["period", quarter.index],
             ["quarter", quarter.label],
             ["catalogue_version", catalogue.data()["version"]],
+            [STAMP, stamp],
+            [MADE_AT, timezone.now().isoformat(timespec="seconds")],
         ],
     )
     return writer.to_bytes()
+
+
+def template_for(return_obj):
+    """The template of a return, pre-filled with its working figures and stamped with its state. The stamp
+    is taken first: a save that lands while the template is built makes the template stale, never wrong."""
+    stamp = services.edit_stamp(return_obj)
+    version = services.working_version(return_obj)
+    return build_template(
+        return_obj.provider,
+        return_obj.quarter,
+        entries=services.entries_of(version),
+        prefilled=services.prefilled_codes(version),
+        stamp=stamp,
+    )
 
 
 def _write(sheet, metric, dimension, category, label, num, den, explanation):
@@ -117,68 +142,101 @@ def _cell(value):
     return int(value) if hasattr(value, "to_integral_value") else value
 
 
-class TemplateError(ValidationError):
-    pass
+@dataclass
+class Upload:
+    """What a template holds: its figures, where each was read ({problem key: (row, column)}), and the
+    stamp and time of the return's state when the template was made."""
+
+    entries: dict
+    cells: dict
+    stamp: str
+    made_at: str
 
 
 def read_upload(file, return_obj):
-    """Parse an uploaded template for `return_obj` into ({metric code: Entry}, {problem key: cell}).
-    Raises ValidationError naming every bad cell (nothing is stored)."""
-    try:
-        book = load_workbook(file, data_only=True, read_only=False)
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not XLSX
-        raise ValidationError({"file": f"This is not an XLSX return template ({type(error).__name__})."}) from error
-    if "_vigil" not in book.sheetnames or "Return" not in book.sheetnames:
-        raise ValidationError({"file": "This is not a Vigil return template: download the template for this return."})
-    meta = {row[0]: row[1] for row in book["_vigil"].iter_rows(values_only=True) if row and row[0]}
+    """Parse an uploaded template for `return_obj` (within the limits of core.imports). Raises
+    ValidationError naming sheet, row and column of the first bad cells (nothing is stored)."""
+    with open_workbook(file, field="file", what="an XLSX return template") as book:
+        if META not in book.sheetnames or SHEET not in book.sheetnames:
+            raise _refused("This is not a Vigil return template: download the template for this return.")
+        meta = {row[0]: row[1] for _, row in sheet_rows(book[META], width=2, field="file")}
+        _check_template_is_for(return_obj, meta)
+        check_stamp(return_obj, meta.get(STAMP), meta.get(MADE_AT))
+        problems = Problems()
+        entries, cells = _read_figures(book[SHEET], return_obj, problems)
+    problems.raise_if_any("file")
+    return Upload(entries, cells, meta.get(STAMP), meta.get(MADE_AT))
+
+
+def _refused(message):
+    return ValidationError({"file": message})
+
+
+def _check_template_is_for(return_obj, meta):
     provider, quarter = return_obj.provider, return_obj.quarter
     if meta.get("provider_id") != provider.pk:
-        raise ValidationError(
-            {"file": f"This template is for another provider ({meta.get('ods_code') or '?'}), not {provider.name}."}
-        )
+        raise _refused(f"This template is for another provider ({meta.get('ods_code') or '?'}), not {provider.name}.")
     if meta.get("period") != quarter.index:
-        raise ValidationError(
-            {"file": f"This template is for {meta.get('quarter') or 'another quarter'}, not {quarter.label}."}
+        raise _refused(f"This template is for {meta.get('quarter') or 'another quarter'}, not {quarter.label}.")
+
+
+def check_stamp(return_obj, stamp, made_at):
+    """Refuse a template made from another state of the return than its current one."""
+    if not stamp:
+        raise _refused(
+            "This template does not record the state of the return it was made from: download a new template."
         )
+    if stamp != services.edit_stamp(return_obj):
+        raise _refused(
+            f"This return changed since the template was downloaded{_on(made_at)}: download a new template "
+            "(it holds the current figures), copy your changes into it and upload it again."
+        )
+
+
+def _on(made_at):
+    try:
+        moment = timezone.localtime(dt.datetime.fromisoformat(str(made_at)))
+    except (TypeError, ValueError):
+        return ""
+    return f" on {moment.day} {moment:%B %Y} at {moment:%H:%M}"
+
+
+def _read_figures(sheet, return_obj, problems):
+    provider = return_obj.provider
     metrics = {m.code: m for m in catalogue.metrics_for(provider.kind)}
     authorities = catalogue.local_authorities_for(provider.icb_id)
-    errors, cells = [], {}
-    entries = {}
+    cells, entries = {}, {}
     breakdowns = defaultdict(lambda: defaultdict(dict))
-    sheet = book["Return"]
-    for row in sheet.iter_rows(min_row=FIRST_ROW, max_col=9):
-        code = row[0].value
+    for n, row in sheet_rows(sheet, width=len(HEADER), first_row=FIRST_ROW, field="file"):
+        code = row[0]
         if code in (None, ""):
             continue
-        n = row[0].row
         metric = metrics.get(str(code).strip())
         if metric is None:
-            errors.append(f"A{n}: unknown metric code {code}")
+            problems.add(f"unknown metric code {code}", SHEET, n, "A")
             continue
-        dimension, category = str(row[3].value or "").strip(), str(row[4].value or "").strip()
+        dimension, category = str(row[3] or "").strip(), str(row[4] or "").strip()
         if dimension != TOTAL and (
             dimension not in metric.breakdowns
             or category not in {c for c, _ in catalogue.categories(dimension, authorities)}
         ):
-            errors.append(f"D{n}: {metric.code} has no breakdown {dimension}: {category}")
+            problems.add(f"{metric.code} has no breakdown {dimension}: {category}", SHEET, n, "D")
             continue
         where = "" if dimension == TOTAL else f"{dimension}: {category}"
-        num = _read(errors, metric, where, row[6], metric.unit)
-        den = _read(errors, metric, where, row[7], metric.unit) if metric.unit == Unit.PERCENTAGE else None
-        cells[(metric.code, where, "numerator")] = f"{NUM}{n}"
-        cells[(metric.code, where, "denominator")] = f"{DEN}{n}"
+        num = _read(problems, metric, where, n, NUM, row[6], metric.unit)
+        den = _read(problems, metric, where, n, DEN, row[7], metric.unit) if metric.unit == Unit.PERCENTAGE else None
+        cells[(metric.code, where, "numerator")] = (n, NUM)
+        cells[(metric.code, where, "denominator")] = (n, DEN)
         if dimension == TOTAL:
             entry = entries.setdefault(metric.code, rules.Entry())
-            cells[(metric.code, "", "explanation")] = f"{EXP}{n}"
-            entry.explanation = str(row[8].value or "").strip()
+            cells[(metric.code, "", "explanation")] = (n, EXP)
+            entry.explanation = str(row[8] or "").strip()
             if metric.unit == Unit.DATE:
                 entry.date_value = num
             else:
                 entry.numerator, entry.denominator = num, den
         elif num is not None or den is not None:
             breakdowns[metric.code][dimension][category] = (num, den)
-    if errors:
-        raise ValidationError({"file": errors})
     for code, dims in breakdowns.items():
         entries.setdefault(code, rules.Entry()).breakdown = {d: dict(rows) for d, rows in dims.items()}
     entries = {
@@ -189,35 +247,44 @@ def read_upload(file, return_obj):
     return entries, cells
 
 
-def _read(errors, metric, where, cell, unit):
+def _read(problems, metric, where, row, column, value, unit):
     try:
         if unit == Unit.YES_NO:
-            return rules.parse_yes_no(cell.value)
+            return rules.parse_yes_no(value)
         if unit == Unit.DATE and where == "":
-            return rules.parse_date(cell.value)
-        return rules.parse_number(cell.value)
+            return rules.parse_date(value)
+        return rules.parse_number(value)
     except rules.NotANumber as error:
-        errors.append(f"{cell.coordinate}: {' / '.join(filter(None, [metric.code, where]))}: {error}")
+        problems.add(f"{' / '.join(filter(None, [metric.code, where]))}: {error}", SHEET, row, column)
         return None
 
 
 def import_upload(return_obj, file, *, acting_user):
-    """Read and store an uploaded template; every error names its cell. All or nothing."""
-    entries, cells = read_upload(file, return_obj)
-    specs = services.specs_for_provider(return_obj.provider)
-    problems = rules.validate(
-        specs, entries, previous=services.previous_entries(return_obj), rules=services.rule_settings()
-    )
-    errors = [p for p in problems if p.severity == rules.ERROR]
-    if errors:
-        raise ValidationError(
-            {
-                "file": [
-                    f"{cells.get((p.metric, p.breakdown, p.field)) or cells.get((p.metric, '', p.field)) or '?'}: "
-                    f"{p.where()}: {p.message}"
-                    for p in errors
-                ]
-            }
+    """Read and store an uploaded template; every error names its cell. All or nothing. The return is locked
+    while its stamp is checked again and the figures saved, so of two uploads made from one template
+    the second is refused instead of silently replacing the first."""
+    upload = read_upload(file, return_obj)
+    with transaction.atomic():
+        return_obj = Return.objects.select_for_update(of=("self",)).select_related("provider").get(pk=return_obj.pk)
+        check_stamp(return_obj, upload.stamp, upload.made_at)
+        _check_figures(return_obj, upload)
+        actions.do_save_figures(
+            return_obj, entries=upload.entries, acting_user=acting_user, source=Source.XLSX, replace=True
         )
-    actions.do_save_figures(return_obj, entries=entries, acting_user=acting_user, source=Source.XLSX, replace=True)
-    return entries
+    return upload.entries
+
+
+def _check_figures(return_obj, upload):
+    specs = services.specs_for_provider(return_obj.provider)
+    found = rules.validate(
+        specs, upload.entries, previous=services.previous_entries(return_obj), rules=services.rule_settings()
+    )
+    problems = Problems()
+    for p in (p for p in found if p.severity == rules.ERROR):
+        row, column = (
+            upload.cells.get((p.metric, p.breakdown, p.field))
+            or upload.cells.get((p.metric, "", p.field))
+            or (None, None)
+        )
+        problems.add(f"{p.where()}: {p.message}", SHEET, row, column)
+    problems.raise_if_any("file")

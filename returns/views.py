@@ -396,10 +396,7 @@ class ReturnAcceptView(ReviewMixin, View):
 class TemplateDownloadView(EditableReturnMixin, View):
     def get(self, request, pk):
         ret = self.object
-        version = services.working_version(ret)
-        content = spreadsheet.build_template(
-            ret.provider, ret.quarter, entries=services.entries_of(version), prefilled=services.prefilled_codes(version)
-        )
+        content = spreadsheet.template_for(ret)
         return xlsx_response(content, f"return-{ret.provider.ods_code or ret.provider_id}-{ret.quarter.slug}.xlsx")
 
 

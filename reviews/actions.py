@@ -9,7 +9,7 @@ from core import rules as core_rules
 from core.actions import audited, do_archive, do_create_tracked_action, save_fields
 from core.choices import ActionSource, Role
 from core.identifiers import identifier_warnings
-from core.uploads import read_head, upload_problem
+from core.uploads import stored_name, uploaded_file_problem
 from reviews import conf, rules
 from reviews.choices import CSPR_OUTCOMES, ContributionKind, ContributionStatus, DecisionOutcome, ReviewStatus
 from reviews.models import Contribution, Involvement, LearningEntry, Recommendation, Review, ReviewKind
@@ -33,15 +33,12 @@ def _check_identifiers(values, acknowledged):
 def _check_tor_file(upload):
     if not upload or not hasattr(upload, "size"):
         return
-    problem = upload_problem(
-        upload.name,
-        upload.size,
-        read_head(upload),
-        max_bytes=conf.setting("REVIEWS_TOR_MAX_BYTES"),
-        extensions=rules.TOR_EXTENSIONS,
+    problem = uploaded_file_problem(
+        upload, max_bytes=conf.setting("REVIEWS_TOR_MAX_BYTES"), extensions=rules.TOR_EXTENSIONS
     )
     if problem:
         raise ValidationError({"tor_file": problem})
+    upload.name = stored_name(upload.name)  # the download is named after the stored file
 
 
 def _validate_dates(review):

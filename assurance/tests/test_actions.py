@@ -14,7 +14,7 @@ from assurance.tests.factories import assessment_of, complete, framework, open_c
 from core.audit import history_for
 from core.choices import ActionSource, Role
 from core.models import TrackedAction
-from core.testing import make_provider
+from core.testing import make_provider, pdf_bytes
 from organisations.choices import OrganisationKind
 
 
@@ -154,11 +154,34 @@ class TestEvidence:
     def test_a_file_within_limits_is_stored(self, world, settings):
         evidence = actions.do_add_evidence_file(
             self.response(world),
-            upload=SimpleUploadedFile("policy.pdf", b"%PDF-1.4 data", content_type="application/pdf"),
+            upload=SimpleUploadedFile("policy.pdf", pdf_bytes(), content_type="application/pdf"),
             acting_user=world.user(Role.PROVIDER),
         )
-        assert evidence.size == 13 and evidence.file.read() == b"%PDF-1.4 data"
+        assert evidence.size == len(pdf_bytes()) and evidence.file.read() == pdf_bytes()
         assert str(settings.MEDIA_ROOT) in evidence.file.path
+
+    def test_a_300_character_name_keeps_its_extension_stored_and_shown(self, world, client_for):
+        name = "Safeguarding supervision policy and procedure " * 6 + "v2.pdf"
+        assert len(name) > 280
+        evidence = actions.do_add_evidence_file(
+            self.response(world),
+            upload=SimpleUploadedFile(name[:294] + ".pdf", pdf_bytes()),
+            acting_user=world.user(Role.PROVIDER),
+        )
+        assert evidence.original_name.endswith(".pdf") and len(evidence.original_name) == 200
+        assert evidence.file.name.endswith(".pdf") and len(evidence.file.name.rsplit("/", 1)[-1]) <= 60
+        download = client_for(world.user(Role.PROVIDER)).get(f"/assurance/evidence/{evidence.pk}/")
+        assert '.pdf"' in download["Content-Disposition"] and download["Content-Type"] == "application/pdf"
+
+    def test_a_pdf_that_is_really_an_image_or_does_not_parse_is_refused(self, world):
+        response = self.response(world)
+        for content in (b"\x89PNG\r\n\x1a\n" + b"\0" * 40, b"%PDF-1.4 synthetic"):
+            with pytest.raises(ValidationError) as error:
+                actions.do_add_evidence_file(
+                    response, upload=SimpleUploadedFile("policy.pdf", content), acting_user=world.user(Role.PROVIDER)
+                )
+            assert "not a" in error.value.message_dict["upload"][0]
+        assert not response.evidence.exists()
 
     def test_too_large_or_forbidden_files_are_refused(self, world, settings):
         settings.VIGIL = {**settings.VIGIL, "ASSURANCE_EVIDENCE_MAX_BYTES": 10}

@@ -6,7 +6,7 @@ from assurance.choices import AssessmentStatus
 from assurance.models import Cycle
 from assurance.tests.factories import assessment_of, framework, open_cycle, submitted
 from core.choices import Role
-from core.testing import count_queries, make_provider
+from core.testing import count_queries, make_provider, pdf_bytes
 
 
 def test_frameworks_list_and_detail_with_requirements(world):
@@ -119,7 +119,7 @@ def test_evidence_is_uploaded_listed_downloaded_and_archived_through_the_api(wor
         "/api/v1/assurance/evidence/",
         {
             "response": response.pk,
-            "upload": SimpleUploadedFile("policy.pdf", b"%PDF-1.4 synthetic"),
+            "upload": SimpleUploadedFile("policy.pdf", pdf_bytes()),
             "description": "Policy",
         },
         format="multipart",

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from assurance import actions
 from assurance.tests.factories import assessment_of, open_cycle, submitted
 from core.choices import ICB_ROLES, Role
+from core.testing import pdf_bytes
 
 ALL = set(Role.values)
 ICB = set(ICB_ROLES)
@@ -63,7 +64,7 @@ FOREIGN = [
 
 
 def _evidence(response, user):
-    upload = SimpleUploadedFile("policy.pdf", b"%PDF-1.4 synthetic", content_type="application/pdf")
+    upload = SimpleUploadedFile("policy.pdf", pdf_bytes(), content_type="application/pdf")
     return actions.do_add_evidence_file(response, upload=upload, acting_user=user)
 
 

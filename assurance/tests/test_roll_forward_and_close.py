@@ -11,6 +11,7 @@ from assurance.models import Cycle, Evidence
 from assurance.tests.factories import assessment_of, complete, open_cycle, submitted
 from core.choices import Role
 from core.models import TrackedAction
+from core.testing import pdf_bytes
 
 
 @pytest.fixture
@@ -184,7 +185,7 @@ def test_the_roll_up_can_be_narrowed_to_one_framework(world, last_year, client_f
 def test_an_evidence_file_is_listed_again_not_copied(world, tmp_path):
     cycle = open_cycle(world, organisations=[world.provider], period="2025/26")
     response = assessment_of(cycle, world.provider).responses.first()
-    upload = SimpleUploadedFile("policy.pdf", b"%PDF-1.4 synthetic")
+    upload = SimpleUploadedFile("policy.pdf", pdf_bytes())
     evidence = actions.do_add_evidence_file(response, upload=upload, acting_user=world.user(Role.PROVIDER))
     rolled = actions.do_open_cycle(
         icb=world.icb,

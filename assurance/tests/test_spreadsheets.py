@@ -116,3 +116,34 @@ def test_the_rating_column_offers_a_drop_down(world, assessment):
     book = load_workbook(io.BytesIO(spreadsheets.export_assessment(assessment)))
     (validation,) = book[spreadsheets.ASSESSMENT_SHEET].data_validations.dataValidation
     assert "Partially met" in validation.formula1 and str(validation.sqref) == "E7:E18"
+
+
+class TestBoundedImport:
+    def test_200000_rows_sent_to_the_import_page_get_a_short_page_and_write_nothing(
+        self, world, assessment, client_for
+    ):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from core.tests import workbooks
+
+        template = spreadsheets.export_assessment(assessment)
+        huge = workbooks.with_sheet_xml(template, workbooks.many_rows(200_000, width=1))
+        page = client_for(world.user(Role.PROVIDER)).post(
+            f"/assurance/assessments/{assessment.pk}/import/", {"upload": SimpleUploadedFile("filled.xlsx", huge)}
+        )
+        text = page.content.decode()
+        assert page.status_code == 200
+        assert "Sheet &#x27;Assessment&#x27; has a value in row 2,001: at most 2,000 rows can be imported." in text
+        assert len(page.content) < 30_000
+        assert not assessment.responses.exclude(rating="").exists()
+
+    def test_errors_past_the_fiftieth_are_counted_not_listed(self, world, assessment):
+        book = load_workbook(io.BytesIO(spreadsheets.export_assessment(assessment)))
+        for _ in range(120):
+            book[spreadsheets.ACTIONS_SHEET].append(["S11-99", "Do", "Owner", "31/12/2099", "Measure", "", ""])
+        with pytest.raises(ValidationError) as error:
+            spreadsheets.do_import_assessment(assessment, workbook_bytes(book), acting_user=world.user(Role.PROVIDER))
+        assert len(error.value.messages) == 51
+        assert error.value.messages[0] == "Actions, row 2, column A: 'S11-99' is not in this assessment."
+        assert error.value.messages[-1] == "… and 70 more problems (the first 50 are listed)."
+        assert not TrackedAction.objects.exists()

@@ -123,3 +123,145 @@ def test_read_head_leaves_the_file_where_it_was():
     upload.seek(3)
     assert uploads.read_head(upload, 4) == b"%PDF"
     assert upload.tell() == 3
+
+
+# --- The content must open as what the extension claims ----------------------------------------------
+
+
+def image_bytes(kind, size=(2, 2)):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "white").save(buffer, kind)
+    return buffer.getvalue()
+
+
+def zip_bytes(parts):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+DOCX = zip_bytes({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})
+ODT = zip_bytes({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<office:document/>"})
+ALL_TYPES = tuple(uploads.FILE_TYPES)
+
+
+def file_problem(name, content, max_bytes=10 * MB):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return uploads.uploaded_file_problem(SimpleUploadedFile(name, content), max_bytes=max_bytes, extensions=ALL_TYPES)
+
+
+class TestContentOpens:
+    def test_a_real_file_of_each_kind_is_accepted(self):
+        from core.testing import pdf_bytes
+        from core.tests.workbooks import workbook
+
+        assert file_problem("policy.pdf", pdf_bytes()) is None
+        assert file_problem("photo.png", image_bytes("PNG")) is None
+        assert file_problem("photo.JPG", image_bytes("JPEG")) is None
+        assert file_problem("photo.jpeg", image_bytes("JPEG")) is None
+        assert file_problem("chart.gif", image_bytes("GIF")) is None
+        assert file_problem("letter.docx", DOCX) is None
+        assert file_problem("letter.odt", ODT) is None
+        assert file_problem("figures.xlsx", workbook({"Data": [["a", 1]]})) is None
+        assert file_problem("notes.txt", "Notes: café, £5".encode()) is None
+        assert file_problem("data.csv", "\ufeffcode,rating\nS11-1,met\n".encode()) is None
+
+    def test_a_pdf_that_is_really_a_png_is_refused(self):
+        assert file_problem("policy.pdf", image_bytes("PNG")) == "The file's content is not a PDF file."
+
+    def test_a_pdf_that_only_starts_like_one_is_refused(self):
+        assert file_problem("policy.pdf", b"%PDF-1.4 synthetic") == "The file's content is not a readable PDF file."
+        from core.testing import pdf_bytes
+
+        truncated = pdf_bytes()[:200]
+        assert file_problem("policy.pdf", truncated) == "The file's content is not a readable PDF file."
+
+    def test_a_password_protected_pdf_is_refused(self):
+        import io
+
+        from pypdf import PdfWriter
+
+        writer = PdfWriter()
+        writer.add_blank_page(width=100, height=100)
+        writer.encrypt(user_password="secret", owner_password="owner")
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        assert "protected by a password" in file_problem("policy.pdf", buffer.getvalue())
+
+    def test_an_image_must_decode_as_its_own_kind(self):
+        assert file_problem("photo.png", image_bytes("PNG")[:30]) == "The file's content is not a readable PNG image."
+        assert file_problem("photo.jpg", b"\xff\xd8\xff" + b"\x00" * 50) is not None
+        assert file_problem("photo.gif", image_bytes("GIF")[:6] + b"rubbish") is not None
+
+    def test_a_zip_that_is_not_the_document_it_claims_is_refused(self):
+        assert file_problem("letter.docx", zip_bytes({"other.xml": "<x/>"})) == (
+            "This file is not a readable Word file."
+        )
+        assert file_problem("figures.xlsx", DOCX) == "This file is not a readable Excel file."
+        assert file_problem("letter.odt", zip_bytes({"mimetype": "text/plain", "content.xml": "<x/>"})) == (
+            "The file's content is not a readable OpenDocument file."
+        )
+        broken_workbook = zip_bytes({"xl/workbook.xml": "not xml"})
+        assert file_problem("figures.xlsx", broken_workbook) == "The file's content is not a readable Excel file."
+
+    def test_a_zip_bomb_dressed_as_a_document_is_refused_unread(self, monkeypatch):
+        monkeypatch.setattr(uploads, "EVIDENCE_MAX_UNCOMPRESSED_BYTES", 1 * MB)
+        at_limit = zip_bytes({"word/document.xml": b"\0" * MB})
+        assert file_problem("letter.docx", at_limit) is None
+        over = zip_bytes({"word/document.xml": b"\0" * (MB + 1)})
+        assert file_problem("letter.docx", over).startswith("This file unpacks to 1.1 MB")
+
+    def test_text_and_csv_must_be_utf8(self):
+        windows = "code,name\nS11-1,Café\n".encode("cp1252")
+        assert "not UTF-8 text" in file_problem("data.csv", windows)
+        assert "not UTF-8 text" in file_problem("notes.txt", windows)
+
+    def test_the_cheap_checks_run_first(self):
+        assert "cannot be uploaded" in file_problem("run.exe", b"MZ")
+        assert "largest allowed" in file_problem("policy.pdf", b"x" * 11, max_bytes=10)
+
+
+class TestNames:
+    LONG_STEM = "Safeguarding policy " * 15  # 300 characters
+
+    @pytest.mark.parametrize("extension", ["pdf", "docx", "xlsx", "jpeg"])
+    def test_a_300_character_name_keeps_its_extension(self, extension):
+        name = f"{self.LONG_STEM}.{extension}"
+        assert len(name) > 300
+        shown = uploads.shorten_name(name, uploads.DISPLAY_NAME_LENGTH)
+        assert len(shown) == 200 and shown.endswith(f".{extension}") and shown.startswith("Safeguarding policy")
+        stored = uploads.stored_name(name)
+        assert len(stored) == 60 and stored.endswith(f".{extension}") and " " not in stored
+
+    def test_names_within_the_limit_are_kept_and_the_limit_is_exact(self):
+        assert uploads.shorten_name("a" * 196 + ".pdf", 200) == "a" * 196 + ".pdf"
+        assert uploads.shorten_name("a" * 197 + ".pdf", 200) == "a" * 196 + ".pdf"
+        assert uploads.shorten_name("C:\\Users\\someone\\policy.pdf", 200) == "policy.pdf"
+        assert uploads.shorten_name("no-extension" * 30, 200) == ("no-extension" * 30)[:200]
+
+    def test_a_name_with_nothing_safe_left_gets_a_plain_one(self):
+        assert uploads.stored_name("???.pdf") == "upload.pdf"
+        assert uploads.stored_name("////") == "upload"
+        assert uploads.stored_name("my policy (v2).pdf") == "my_policy_v2.pdf"
+
+
+@given(
+    st.text(st.characters(blacklist_characters="/\\.", blacklist_categories=("Cs",)), min_size=1, max_size=400),
+    st.sampled_from(sorted(uploads.FILE_TYPES)),
+    st.integers(20, 300),
+)
+def test_a_shortened_name_fits_and_keeps_its_extension(stem, extension, max_length):
+    name = f"{stem}.{extension}"
+    shortened = uploads.shorten_name(name, max_length)
+    assert len(shortened) <= max_length and shortened.endswith(f".{extension}")
+    assert uploads.stored_name(name).endswith(f".{extension}") and len(uploads.stored_name(name)) <= 60

@@ -4,7 +4,8 @@ RAG matrix and drills into a red cell."""
 import pytest
 from playwright.sync_api import expect
 
-from returns import spreadsheet
+from returns import services, spreadsheet
+from returns.models import Return
 from returns.tests.factories import Q, entries_for
 
 pytestmark = pytest.mark.e2e
@@ -20,7 +21,12 @@ def test_provider_uploads_a_template_and_the_designated_professional_drills_into
 
     template = tmp_path / "return.xlsx"
     template.write_bytes(
-        spreadsheet.build_template(world.provider, Q, entries=entries_for(world.provider, pct=(6, 10)))
+        spreadsheet.build_template(
+            world.provider,
+            Q,
+            entries=entries_for(world.provider, pct=(6, 10)),
+            stamp=services.edit_stamp(Return.objects.get(provider=world.provider, period=Q.index)),
+        )
     )
     page.get_by_role("link", name="Upload the completed template").click()
     page.get_by_label("Completed return template (.xlsx)").set_input_files(str(template))

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.choices import Role
-from core.testing import count_queries, make_provider
+from core.testing import count_queries, make_provider, pdf_bytes
 from organisations.models import Organisation
 from returns import actions, catalogue, rules, services
 from returns.models import JudgedMetric, JudgedRating, Return
@@ -364,7 +364,7 @@ def test_the_provider_attaches_an_evidence_file_served_only_in_scope(world, clie
     assert refused.status_code == 200 and "not a PDF" in refused.content.decode()
     saved = client.post(
         f"/returns/{ret.pk}/evidence/attach/",
-        {"judged_metric": judged("11.b").pk, "upload": SimpleUploadedFile("audit.pdf", b"%PDF-1.4 synthetic")},
+        {"judged_metric": judged("11.b").pk, "upload": SimpleUploadedFile("audit.pdf", pdf_bytes())},
     )
     assert saved.status_code == 302
     attachment = services.attachments_of(services.working_version(ret))["11.b"][0]

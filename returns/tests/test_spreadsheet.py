@@ -26,10 +26,11 @@ def fill(template_bytes, changes):
 
 
 def cell_of(template_bytes, key, column):
+    """How an import error names the cell of `key` in `column`."""
     sheet = load_workbook(io.BytesIO(template_bytes))["Return"]
     for row in sheet.iter_rows(min_row=spreadsheet.FIRST_ROW):
         if (row[0].value, row[3].value, row[4].value) == key:
-            return f"{column}{row[0].row}"
+            return f"Return, row {row[0].row}, column {column}"
     raise AssertionError(key)
 
 
@@ -40,7 +41,7 @@ def ret(world):
 
 def test_a_filled_template_round_trips_to_the_same_figures(world, ret):
     entries = entries_for(world.provider, pct=(83, 97))
-    content = spreadsheet.build_template(world.provider, Q, entries=entries)
+    content = spreadsheet.build_template(world.provider, Q, entries=entries, stamp=services.edit_stamp(ret))
     spreadsheet.import_upload(ret, io.BytesIO(content), acting_user=None)
     stored = services.entries_of(services.working_version(ret))
     assert stored == entries
@@ -48,7 +49,7 @@ def test_a_filled_template_round_trips_to_the_same_figures(world, ret):
 
 
 def test_a_filled_in_blank_template_is_read(world, ret):
-    content = spreadsheet.build_template(world.provider, Q)
+    content = spreadsheet.build_template(world.provider, Q, stamp=services.edit_stamp(ret))
     changes = {
         ("TRN-CH", "total", "total"): {"G": 9, "H": 10},
         ("TRN-CH", "level", "L1"): {"G": 9, "H": 10},
@@ -62,7 +63,9 @@ def test_a_filled_in_blank_template_is_read(world, ret):
 
 
 def test_it_refuses_a_template_for_another_quarter(world, ret):
-    content = spreadsheet.build_template(world.provider, Q.previous(), entries=entries_for(world.provider))
+    content = spreadsheet.build_template(
+        world.provider, Q.previous(), entries=entries_for(world.provider), stamp=services.edit_stamp(ret)
+    )
     with pytest.raises(ValidationError) as error:
         spreadsheet.import_upload(ret, io.BytesIO(content), acting_user=None)
     assert "2025/26 Q3" in str(error.value) and "not 2025/26 Q4" in str(error.value)
@@ -70,7 +73,9 @@ def test_it_refuses_a_template_for_another_quarter(world, ret):
 
 
 def test_it_refuses_a_template_for_another_provider(world, ret):
-    content = spreadsheet.build_template(world.other_provider, Q, entries=entries_for(world.other_provider))
+    content = spreadsheet.build_template(
+        world.other_provider, Q, entries=entries_for(world.other_provider), stamp=services.edit_stamp(ret)
+    )
     with pytest.raises(ValidationError) as error:
         spreadsheet.import_upload(ret, io.BytesIO(content), acting_user=None)
     assert "another provider" in str(error.value)
@@ -78,7 +83,9 @@ def test_it_refuses_a_template_for_another_provider(world, ret):
 
 
 def test_a_non_numeric_cell_is_named_and_nothing_is_stored(world, ret):
-    content = spreadsheet.build_template(world.provider, Q, entries=entries_for(world.provider))
+    content = spreadsheet.build_template(
+        world.provider, Q, entries=entries_for(world.provider), stamp=services.edit_stamp(ret)
+    )
     where = cell_of(content, ("SUP", "professional_group", "nursing"), "H")
     with pytest.raises(ValidationError) as error:
         spreadsheet.import_upload(
@@ -90,7 +97,9 @@ def test_a_non_numeric_cell_is_named_and_nothing_is_stored(world, ret):
 
 
 def test_a_numerator_above_its_denominator_names_the_cell(world, ret):
-    content = spreadsheet.build_template(world.provider, Q, entries=entries_for(world.provider))
+    content = spreadsheet.build_template(
+        world.provider, Q, entries=entries_for(world.provider), stamp=services.edit_stamp(ret)
+    )
     key = ("TRN-AD", "total", "total")
     with pytest.raises(ValidationError) as error:
         spreadsheet.import_upload(ret, fill(content, {key: {"G": 120}}), acting_user=None)
@@ -100,7 +109,9 @@ def test_a_numerator_above_its_denominator_names_the_cell(world, ret):
 
 
 def test_a_missing_breakdown_cell_is_named(world, ret):
-    content = spreadsheet.build_template(world.provider, Q, entries=entries_for(world.provider))
+    content = spreadsheet.build_template(
+        world.provider, Q, entries=entries_for(world.provider), stamp=services.edit_stamp(ret)
+    )
     key = ("TRN-PREV", "level", "L3")
     with pytest.raises(ValidationError) as error:
         spreadsheet.import_upload(ret, fill(content, {key: {"G": None}}), acting_user=None)

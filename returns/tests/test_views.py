@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from core.choices import Role
 from core.testing import count_queries, make_provider
 from organisations.choices import OrganisationKind
-from returns import actions, reports, spreadsheet
+from returns import actions, reports, services, spreadsheet
 from returns.models import MetricValue, Return
 from returns.tests.factories import Q, entries_for, submitted_return
 
@@ -81,7 +81,8 @@ def test_the_upload_page_reads_a_template(world, client_for, draft):
     client = client_for(world.user(Role.PROVIDER))
     template = client.get(f"/returns/{draft.pk}/template.xlsx")
     assert load_workbook(io.BytesIO(template.content))["Return"]["B4"].value == Q.label
-    content = spreadsheet.build_template(world.provider, Q, entries=entries_for(world.provider))
+    stamp = services.edit_stamp(draft)
+    content = spreadsheet.build_template(world.provider, Q, entries=entries_for(world.provider), stamp=stamp)
     upload = io.BytesIO(content)
     upload.name = "return.xlsx"
     response = client.post(f"/returns/{draft.pk}/upload/", {"file": upload})

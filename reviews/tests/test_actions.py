@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from core import actions as core_actions
 from core.choices import ActionSource, ActionStatus, Role
 from core.models import TrackedAction
+from core.testing import pdf_bytes
 from reviews import actions, reports
 from reviews.choices import ContributionStatus, DecisionOutcome, ReviewStatus
 from reviews.models import Contribution, Involvement, Recommendation, Review
@@ -57,8 +58,20 @@ class TestOpeningAReview:
         assert "not a PDF file" in error.value.message_dict["tor_file"][0]
         assert not Review.objects.exists()
 
+    def test_a_300_character_terms_of_reference_name_keeps_its_extension(self, open_review):
+        name = "Terms of reference for the review " * 9 + ".pdf"
+        assert len(name) > 300
+        review = open_review(tor_file=SimpleUploadedFile(name, pdf_bytes(), "application/pdf"))
+        assert review.tor_file.name.endswith(".pdf") and len(review.tor_file.name) <= 100
+
+    def test_a_terms_of_reference_file_that_only_starts_like_a_pdf_is_refused(self, open_review):
+        with pytest.raises(ValidationError) as error:
+            open_review(tor_file=SimpleUploadedFile("tor.pdf", b"%PDF-1.4 synthetic", "application/pdf"))
+        assert error.value.message_dict["tor_file"] == ["The file's content is not a readable PDF file."]
+        assert not Review.objects.exists()
+
     def test_a_terms_of_reference_pdf_is_stored(self, open_review):
-        review = open_review(tor_file=SimpleUploadedFile("tor.pdf", b"%PDF-1.4 synthetic", "application/pdf"))
+        review = open_review(tor_file=SimpleUploadedFile("tor.pdf", pdf_bytes(), "application/pdf"))
         assert review.tor_file.name.endswith(".pdf")
 
     def test_updating_links_parallel_reviews_both_ways(self, world, open_review, partnerships):

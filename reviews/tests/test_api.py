@@ -5,6 +5,7 @@ import pytest
 from core import actions as core_actions
 from core.choices import Role
 from core.models import TrackedAction
+from core.testing import pdf_bytes
 from reviews import actions
 from reviews.models import Contribution, Recommendation, Review
 
@@ -179,6 +180,6 @@ class TestTermsOfReferenceUpload:
         url = f"/api/v1/reviews/{review.pk}/"
         bad = api.patch(url, {"tor_file": SimpleUploadedFile("tor.pdf", b"<script>")}, format="multipart")
         assert bad.status_code == 400 and "not a PDF file" in bad.json()["tor_file"][0]
-        good = api.patch(url, {"tor_file": SimpleUploadedFile("tor.pdf", b"%PDF-1.4 synthetic")}, format="multipart")
+        good = api.patch(url, {"tor_file": SimpleUploadedFile("tor.pdf", pdf_bytes())}, format="multipart")
         assert good.status_code == 200 and good.json()["has_tor_file"] is True
         assert "tor_file" not in good.json()

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.choices import Role
+from core.testing import pdf_bytes
 from reviews import actions
 
 ALL = set(Role.values)
@@ -71,7 +72,7 @@ FOREIGN = [
 @pytest.fixture
 def ids(world, open_review, recommend, today):
     def pdf():
-        return SimpleUploadedFile("tor.pdf", b"%PDF-1.4 synthetic terms of reference")
+        return SimpleUploadedFile("tor.pdf", pdf_bytes())
 
     review = open_review(tor_file=pdf())
     other = open_review(subject_reference="Child T", tor_file=pdf())

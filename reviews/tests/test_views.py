@@ -4,7 +4,7 @@ import pytest
 
 from core.choices import Role
 from core.models import TrackedAction
-from core.testing import count_queries
+from core.testing import count_queries, pdf_bytes
 from reviews import actions
 from reviews.models import Contribution, Recommendation, Review, ReviewKind, Theme
 
@@ -80,7 +80,7 @@ class TestOpeningAReviewPage:
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         review = open_review()
-        data = review_form(partnerships, today, tor_file=SimpleUploadedFile("tor.pdf", b"%PDF-1.4 synthetic"))
+        data = review_form(partnerships, today, tor_file=SimpleUploadedFile("tor.pdf", pdf_bytes()))
         assert designated.post(f"/reviews/{review.pk}/edit/", data).status_code == 302
         response = designated.get(f"/reviews/{review.pk}/terms-of-reference/")
         assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")

@@ -1,0 +1,294 @@
+"""Reading an uploaded workbook within limits, and the import error report. Every XLSX import uses this
+(returns template, assurance self-assessment); docs/imports.md explains the limits and their defaults.
+
+The checks run cheapest first and stop at the first limit passed, before the file is parsed further:
+1. the file's size (read no further than the limit);
+2. the ZIP container (an XLSX is a ZIP): number of members, number of worksheets and the total
+   uncompressed size, from the ZIP directory, before openpyxl opens it (a zip bomb is refused here);
+3. each worksheet's XML, streamed: its declared size (the dimension tag, which may be absent or lie), then
+   each cell with a value, stopping at the first beyond the last allowed row or column;
+4. openpyxl in read-only mode (it streams each sheet) with cached values (`data_only`): the number of
+   sheets. Only then are rows read, by `sheet_rows`.
+
+Problems in the content are collected by `Problems`: each names its sheet, row and column; the report
+shows the first few and counts the rest, so it stays small whatever the file holds.
+"""
+
+import io
+import posixpath
+import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from defusedxml import ElementTree
+from django.core.exceptions import ValidationError
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
+
+# openpyxl's own streaming parser of one worksheet. Its public read-only rows fill every missing row up
+# to the next one present (an empty <row r="1000000000"/> would make it loop a billion times) and stop
+# at the row its size tag names (a tag that lies would hide rows); the parser gives the real rows.
+from openpyxl.worksheet._reader import WorkSheetParser
+
+from core.conf import setting
+from core.uploads import format_size, zip_problem
+
+# defusedxml: no DTD, no entity expansion (openpyxl uses it too once it is installed).
+
+DEFAULTS = {
+    # A filled-in returns template is about 10 KB and an assessment template about 15 KB: 5 MB leaves room
+    # for a workbook re-saved by Excel with styles and extra sheets, and refuses anything else early.
+    "IMPORT_MAX_BYTES": 5 * 1024 * 1024,
+    # Total of the ZIP members once uncompressed. The templates hold about 60 KB of XML; 25 MB is far
+    # above any real template and keeps the memory openpyxl needs small (it loads shared strings whole).
+    "IMPORT_MAX_UNCOMPRESSED_BYTES": 25 * 1024 * 1024,
+    # An XLSX saved by Excel has 10 to 20 members.
+    "IMPORT_MAX_ZIP_MEMBERS": 200,
+    # The templates have two sheets (Return + a hidden one; Assessment + Actions): room for a notes sheet.
+    "IMPORT_MAX_SHEETS": 10,
+    # The returns template has about 100 rows (more for an ICB with many local authorities, one row per
+    # authority in some breakdowns) and an assessment about 40: 2,000 is several times the largest.
+    "IMPORT_MAX_ROWS": 2000,
+    # The templates use 9 columns.
+    "IMPORT_MAX_COLUMNS": 100,
+    # Problems listed in an import report; the rest are counted.
+    "IMPORT_MAX_PROBLEMS_SHOWN": 50,
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int
+    max_uncompressed_bytes: int
+    max_zip_members: int
+    max_sheets: int
+    max_rows: int
+    max_columns: int
+    max_problems_shown: int
+
+    @classmethod
+    def from_settings(cls):
+        def get(name):
+            return int(setting(name, DEFAULTS))
+
+        return cls(
+            max_bytes=get("IMPORT_MAX_BYTES"),
+            max_uncompressed_bytes=get("IMPORT_MAX_UNCOMPRESSED_BYTES"),
+            max_zip_members=get("IMPORT_MAX_ZIP_MEMBERS"),
+            max_sheets=get("IMPORT_MAX_SHEETS"),
+            max_rows=get("IMPORT_MAX_ROWS"),
+            max_columns=get("IMPORT_MAX_COLUMNS"),
+            max_problems_shown=get("IMPORT_MAX_PROBLEMS_SHOWN"),
+        )
+
+
+def where(sheet, row=None, column=None):
+    """'Return, row 12, column G': a place in a workbook (column as a letter or a 1-based number)."""
+    parts = [str(sheet)]
+    if row is not None:
+        parts.append(f"row {row}")
+    if column is not None:
+        parts.append(f"column {get_column_letter(column) if isinstance(column, int) else column}")
+    return ", ".join(parts)
+
+
+class Problems:
+    """The problems found in an import: the first `shown` kept as messages, the others only counted."""
+
+    def __init__(self, shown=None):
+        self.shown = Limits.from_settings().max_problems_shown if shown is None else shown
+        self.messages = []
+        self.count = 0
+
+    def add(self, message, sheet=None, row=None, column=None):
+        self.count += 1
+        if len(self.messages) < self.shown:
+            self.messages.append(f"{where(sheet, row, column)}: {message}" if sheet else message)
+
+    def __bool__(self):
+        return self.count > 0
+
+    def report(self):
+        """The messages to show: the first problems, then how many more there are."""
+        more = self.count - len(self.messages)
+        if more <= 0:
+            return list(self.messages)
+        plural = "problem" if more == 1 else "problems"
+        return [*self.messages, f"… and {more:,} more {plural} (the first {len(self.messages)} are listed)."]
+
+    def raise_if_any(self, field=None):
+        if self:
+            raise ValidationError({field: self.report()} if field else self.report())
+
+
+def refuse(message, field=None):
+    return ValidationError({field: message} if field else message)
+
+
+def _read_bytes(upload, max_bytes):
+    """The file's bytes, reading no more than one byte past the limit."""
+    if isinstance(upload, bytes | bytearray):
+        data = bytes(upload)
+    else:
+        size = getattr(upload, "size", None)
+        if size is not None and size > max_bytes:
+            return None, size
+        if hasattr(upload, "seek"):
+            upload.seek(0)
+        data = upload.read(max_bytes + 1)
+    return (None, len(data)) if len(data) > max_bytes else (data, len(data))
+
+
+@contextmanager
+def open_workbook(upload, *, limits=None, field=None, what="an XLSX workbook"):
+    """Open an uploaded XLSX (bytes or a file) read-only, after the size, ZIP, sheet, row and column checks;
+    yields the openpyxl workbook and closes it after. Raises ValidationError (on `field` when given) for a
+    file that passes a limit or is not a workbook."""
+    limits = limits or Limits.from_settings()
+    data, size = _read_bytes(upload, limits.max_bytes)
+    if data is None:
+        raise refuse(
+            f"The file is {format_size(size)}: the largest workbook that can be imported is "
+            f"{format_size(limits.max_bytes)}.",
+            field,
+        )
+    if problem := zip_problem(
+        data,
+        max_uncompressed_bytes=limits.max_uncompressed_bytes,
+        max_members=limits.max_zip_members,
+        max_worksheets=limits.max_sheets,
+        what=what,
+    ):
+        raise refuse(problem, field)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if problem := _sheets_problem(archive, limits):
+            raise refuse(problem, field)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not XLSX
+        raise refuse(f"This file is not {what}.", field) from error
+    try:
+        if len(book.sheetnames) > limits.max_sheets:
+            raise refuse(
+                f"The workbook has {len(book.sheetnames)} sheets: at most {limits.max_sheets} can be imported.", field
+            )
+        yield book
+    finally:
+        book.close()
+
+
+# --- The row and column limits, checked on the worksheets' XML before openpyxl opens the file ----------
+# (openpyxl reads a whole sheet on opening when its size tag is missing, and trusts the tag when present.)
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+OFFICE_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _sheets_problem(archive, limits):
+    """The first sheet that passes the row or column limit, as a message; None when every sheet is within."""
+    titles = _sheet_titles(archive)
+    for name in archive.namelist():
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            title = titles.get(name, name.rsplit("/", 1)[-1].removesuffix(".xml"))
+            try:
+                with archive.open(name) as source:
+                    problem = _worksheet_problem(source, title, limits)
+            except Exception:  # noqa: BLE001 - bad XML, a bad cell reference, a damaged part: all the same to the user
+                problem = f"Sheet '{title}' could not be read: the file is damaged."
+            if problem:
+                return problem
+    return None
+
+
+def _sheet_titles(archive):
+    """{worksheet part name: the sheet's title} from the workbook's part list; {} when it cannot be read."""
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        relationships = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # noqa: BLE001 - missing or damaged: sheets are then named by their part
+        return {}
+    targets = {}
+    for relationship in relationships.iter(f"{RELATIONSHIPS}Relationship"):
+        target = relationship.get("Target", "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+        targets[relationship.get("Id")] = part
+    return {
+        targets.get(sheet.get(OFFICE_RELATIONSHIP_ID)): sheet.get("name")
+        for sheet in workbook.iter(f"{MAIN}sheet")
+        if sheet.get(OFFICE_RELATIONSHIP_ID) in targets
+    }
+
+
+def _worksheet_problem(source, title, limits):
+    """Stream one worksheet's XML: its size tag, then each cell with a value, stopping at the first beyond
+    the last allowed row or column. Empty rows and cells (formatting only) do not count."""
+    row_number = column = 0
+    sheet_data = None
+    for event, element in ElementTree.iterparse(source, events=("start", "end")):
+        tag = element.tag
+        if event == "start":
+            if tag == f"{MAIN}row":
+                row_number, column = int(float(element.get("r") or row_number + 1)), 0
+            elif tag == f"{MAIN}c":
+                reference = element.get("r")
+                column = column_index_from_string(coordinate_from_string(reference)[0]) if reference else column + 1
+            elif tag == f"{MAIN}dimension":
+                if problem := _declared_size_problem(title, element.get("ref") or "", limits):
+                    return problem
+            elif tag == f"{MAIN}sheetData":
+                sheet_data = element
+        elif tag == f"{MAIN}c":
+            if element.findtext(f"{MAIN}v") or element.find(f"{MAIN}is") is not None:
+                if row_number > limits.max_rows:
+                    return _too_many_rows(title, f"a value in row {row_number:,}", limits)
+                if column > limits.max_columns:
+                    found = f"a value in column {get_column_letter(column)} (row {row_number:,})"
+                    return _too_many_columns(title, found, limits)
+        elif tag == f"{MAIN}row" and sheet_data is not None:
+            sheet_data.clear()  # rows already checked: keep memory flat however many there are
+    return None
+
+
+def _declared_size_problem(title, reference, limits):
+    _, _, max_column, max_row = range_boundaries(reference)
+    if max_row and max_row > limits.max_rows:
+        return _too_many_rows(title, f"{max_row:,} rows", limits)
+    if max_column and max_column > limits.max_columns:
+        return _too_many_columns(title, f"{max_column:,} columns", limits)
+    return None
+
+
+def _too_many_rows(title, found, limits):
+    return f"Sheet '{title}' has {found}: at most {limits.max_rows:,} rows can be imported."
+
+
+def _too_many_columns(title, found, limits):
+    return (
+        f"Sheet '{title}' has {found}: at most {limits.max_columns:,} columns (up to column "
+        f"{get_column_letter(limits.max_columns)}) can be imported."
+    )
+
+
+def sheet_rows(sheet, *, width, first_row=1, field=None):
+    """Yield (row number, values) for each row of `sheet` (opened by `open_workbook`, so within the
+    limits) from `first_row` that holds a value: `width` values (columns A onwards), None where a cell is
+    empty. Empty rows are skipped."""
+    book = sheet.parent
+    try:
+        with sheet._get_source() as source:
+            parser = WorkSheetParser(
+                source,
+                sheet._shared_strings,
+                data_only=True,
+                epoch=book.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
+            )
+            for number, cells in parser.parse():
+                values = {c["column"]: c["value"] for c in cells if c["value"] not in (None, "")}
+                if values and number >= first_row:
+                    yield number, tuple(values.get(column) for column in range(1, width + 1))
+    except Exception as error:  # noqa: BLE001 - a damaged sheet: openpyxl raises many kinds
+        raise refuse(f"Sheet '{sheet.title}' could not be read: the file is damaged.", field) from error
