@@ -15,7 +15,7 @@ from assurance.choices import (
 )
 from assurance.models import REVIEWERS, Assessment, Cycle, Evidence, Requirement, Response, ReviewComment
 from core.actions import audited, do_archive, do_create_tracked_action, save_fields
-from core.choices import ActionSource, Role
+from core.choices import Role
 from core.models import TrackedAction
 from core.uploads import read_head, upload_problem
 
@@ -144,7 +144,6 @@ def do_add_shortfall_action(response, *, title, owner, due_date, success_measure
             owner=owner or "",
             due_date=due_date,
             success_measure=success_measure or "",
-            source_kind=ActionSource.ASSESSMENT,
             source_label=f"{assessment.cycle.framework.name} {assessment.cycle.period_label}: "
             f"{response.requirement.code}",
             acting_user=acting_user,
