@@ -189,8 +189,8 @@ class AuditEntryIcb(models.Model):
     entry = models.OneToOneField(
         "auditlog.LogEntry", on_delete=models.CASCADE, primary_key=True, related_name="icb_stamp"
     )
-    icb = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    icb = models.ForeignKey(  # indexed by the (icb, timestamp, entry) index below
+        "organisations.Organisation", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
     timestamp = models.DateTimeField(help_text="A copy of the entry's timestamp, for the index.")
 
