@@ -25,7 +25,7 @@ from assurance.models import (
     ReviewComment,
 )
 from core.actions import audited, do_archive, do_carry_over_action, do_create_tracked_action, save_fields
-from core.choices import ActionSource, Role
+from core.choices import Role
 from core.models import TrackedAction
 from core.uploads import DISPLAY_NAME_LENGTH, shorten_name, stored_name, uploaded_file_problem
 
@@ -216,7 +216,6 @@ def do_add_shortfall_action(response, *, title, owner, due_date, success_measure
             owner=owner or "",
             due_date=due_date,
             success_measure=success_measure or "",
-            source_kind=ActionSource.ASSESSMENT,
             source_label=f"{assessment.cycle.framework.name} {assessment.cycle.period_label}: "
             f"{response.requirement.code}",
             acting_user=acting_user,

@@ -7,7 +7,7 @@ from rest_framework.exceptions import MethodNotAllowed, NotFound
 from rest_framework.response import Response as APIResponse
 
 from assurance import actions, reports
-from assurance.filters import AssessmentFilter, CycleFilter, ResponseFilter
+from assurance.filters import AssessmentFilter, CycleFilter, EvidenceFilter, ResponseFilter
 from assurance.models import Assessment, Cycle, Evidence, Framework, Requirement, Response, Section
 from core.api import ScopedOrganisationField, ScopedRelatedField, ScopedViewSet, StrictSerializer
 from core.audit import log_access
@@ -248,7 +248,7 @@ class EvidenceViewSet(ScopedViewSet):
 
     queryset = Evidence.objects.select_related("response__assessment__organisation").filter(archived_at__isnull=True)
     serializer_class = EvidenceSerializer
-    filterset_fields = ["response"]
+    filterset_class = EvidenceFilter
     http_method_names = ["get", "post", "head", "options"]
     archive_action = staticmethod(actions.do_archive_evidence)
 

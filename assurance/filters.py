@@ -3,10 +3,11 @@
 import django_filters
 
 from assurance.choices import AssessmentStatus
-from assurance.models import Assessment, Cycle, Response
+from assurance.models import Assessment, Cycle, Evidence, Response
+from core.filters import ScopedChoicesFilterSet
 
 
-class AssessmentFilter(django_filters.FilterSet):
+class AssessmentFilter(ScopedChoicesFilterSet):
     status = django_filters.ChoiceFilter(choices=AssessmentStatus.choices, empty_label="Any status")
 
     class Meta:
@@ -14,13 +15,19 @@ class AssessmentFilter(django_filters.FilterSet):
         fields = ["status", "cycle", "organisation"]
 
 
-class CycleFilter(django_filters.FilterSet):
+class CycleFilter(ScopedChoicesFilterSet):
     class Meta:
         model = Cycle
         fields = ["framework"]
 
 
-class ResponseFilter(django_filters.FilterSet):
+class ResponseFilter(ScopedChoicesFilterSet):
     class Meta:
         model = Response
         fields = ["assessment", "rating", "review_decision"]
+
+
+class EvidenceFilter(ScopedChoicesFilterSet):
+    class Meta:
+        model = Evidence
+        fields = ["response"]

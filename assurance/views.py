@@ -70,7 +70,9 @@ class AssessmentListView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         queryset = Assessment.objects.restrict(self.request.user).select_related(*ASSESSMENT_RELATED)
-        filterset = AssessmentFilter(self.request.GET or None, queryset=queryset.filter(cycle__archived_at=None))
+        filterset = AssessmentFilter(
+            self.request.GET or None, queryset=queryset.filter(cycle__archived_at=None), request=self.request
+        )
         assessments = list(filterset.qs)
         rags = reports.assessment_rags(assessments)
         today = timezone.localdate()

@@ -18,7 +18,7 @@ from casework.filters import filter_for
 from casework.forms import IncidentActionForm, InformationRequestForm, QuarterForm, ReturnedForm, StageForm
 from casework.models import Escalation, HealthNeedsConcern, InformationRequest, SeriousIncident
 from casework.registers import BY_SLUG, REGISTERS, display_value, label, readable_by
-from core.audit import history_for, log_access
+from core.audit import entries_for_icb, history_for, log_access
 from core.choices import Role
 from core.downloads import xlsx_response
 from core.models import TrackedAction, working_calendar
@@ -92,7 +92,7 @@ class RegisterListView(RegisterMixin, TemplateView):
         queryset = self.records()
         if params.get("archived") != "true":
             queryset = queryset.filter(archived_at__isnull=True)
-        records = filter_for(register.model)(params, queryset=queryset).qs
+        records = filter_for(register.model)(params, queryset=queryset, request=self.request).qs
         columns = [label(register.model, name) for name in register.summary]
         rows = [(record, [display_value(record, name) for name in register.summary]) for record in records[:500]]
         return super().get_context_data(
@@ -382,7 +382,8 @@ class AccessIndexView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         icb_id = self.request.user.organisation.icb_id
         entries = (
-            LogEntry.objects.filter(action=LogEntry.Action.ACCESS, additional_data__icb=icb_id)
+            entries_for_icb(icb_id)
+            .filter(action=LogEntry.Action.ACCESS)
             .values("content_type__model", "object_pk")
             .annotate(count=Count("id"))
         )

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core import rules
 from core.choices import ActionSource, ActionStatus
-from core.models import ACTION_VERIFIERS, ActionUpdate, ClosureDay, TrackedAction
+from core.models import ACTION_VERIFIERS, STANDALONE_ACTION_ROLES, ActionUpdate, ClosureDay, TrackedAction
 
 
 @contextlib.contextmanager
@@ -52,33 +52,55 @@ def do_add_closure_day(*, icb, date, reason, acting_user):
 # The action tracker: one set of actions for assessments, returns, reviews, incidents, inspections.
 
 
-def do_create_tracked_action(
-    *,
+def do_create_tracked_action(*, source, organisation, acting_user, source_label=None, **smart):
+    """Open a SMART action against `source` (a real record) for `organisation`.
+
+    The provenance comes from the source, never from a client: its kind is the source model's
+    `action_source_kind`, its label the caller's description of that record (or the record itself).
+    Missing SMART fields (title, owner, due_date, success_measure) are refused together, each named.
+    """
+    kind = getattr(source, "action_source_kind", ActionSource.OTHER)
+    return _create_action(source, kind, source_label or str(source), organisation, acting_user, **smart)
+
+
+def do_create_standalone_action(*, organisation, arising_from, occasion, acting_user, **smart):
+    """An action from an inspection or visit, raised directly in the tracker by the ICB: its source is
+    the organisation, its kind inspection or other, and `occasion` says which inspection or visit."""
+    if getattr(acting_user, "role", None) not in STANDALONE_ACTION_ROLES:
+        raise PermissionDenied("Only the ICB safeguarding team raises an action from an inspection or visit.")
+    problems = rules.standalone_source_problems(arising_from=arising_from, occasion=occasion)
+    return _create_action(
+        organisation, arising_from, (occasion or "").strip(), organisation, acting_user, problems=problems, **smart
+    )
+
+
+def _create_action(
     source,
+    kind,
+    label,
     organisation,
     acting_user,
+    *,
     title="",
     owner="",
     due_date=None,
     success_measure="",
-    source_kind=None,
-    source_label=None,
+    problems=None,
 ):
-    """Open a SMART action against `source` (any record) for `organisation`.
-
-    Missing SMART fields are refused together, each named (see core.rules.smart_action_problems).
-    """
-    problems = rules.smart_action_problems(
-        title=title, owner=owner, due_date=due_date, success_measure=success_measure, today=timezone.localdate()
-    )
+    problems = {
+        **(problems or {}),
+        **rules.smart_action_problems(
+            title=title, owner=owner, due_date=due_date, success_measure=success_measure, today=timezone.localdate()
+        ),
+    }
     if problems:
         raise ValidationError(problems)
     with audited(acting_user):
         action = TrackedAction(
             source_type=ContentType.objects.get_for_model(source),
             source_id=source.pk,
-            source_kind=source_kind or getattr(source, "action_source_kind", ActionSource.OTHER),
-            source_label=(source_label or str(source))[:250],
+            source_kind=kind,
+            source_label=label[:250],
             organisation=organisation,
             title=title.strip(),
             owner=owner.strip(),

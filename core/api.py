@@ -16,7 +16,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core import actions as tracker
 from core.filters import TrackedActionFilter
-from core.models import ActionUpdate, TrackedAction
+from core.models import STANDALONE_ACTION_ROLES, ActionUpdate, TrackedAction
+from core.rules import STANDALONE_SOURCES
 from core.scoping import VIEW, allowed_organisations
 
 
@@ -117,7 +118,13 @@ class ActionUpdateSerializer(serializers.ModelSerializer):
 
 
 class TrackedActionSerializer(StrictSerializer):
+    """An action as read; POST here raises one from an inspection or visit (`arising_from`, `occasion`).
+    `source_kind` and `source_label` are read-only: the server sets them from the real source record
+    (actions from returns, assessments, reviews and incidents are raised on those records' endpoints)."""
+
     organisation = ScopedOrganisationField()
+    arising_from = serializers.ChoiceField(choices=[(c.value, c.label) for c in STANDALONE_SOURCES], write_only=True)
+    occasion = serializers.CharField(max_length=250, write_only=True, help_text="Which inspection or visit.")
     is_overdue = serializers.BooleanField(read_only=True)
     updates = ActionUpdateSerializer(many=True, read_only=True)
     due_date = serializers.DateField(required=False, allow_null=True)
@@ -132,6 +139,8 @@ class TrackedActionSerializer(StrictSerializer):
             "organisation",
             "source_kind",
             "source_label",
+            "arising_from",
+            "occasion",
             "title",
             "owner",
             "due_date",
@@ -143,7 +152,15 @@ class TrackedActionSerializer(StrictSerializer):
             "verified_at",
             "updates",
         ]
-        read_only_fields = ["status", "evidence", "completed_at", "verified_at"]
+        read_only_fields = ["source_kind", "source_label", "status", "evidence", "completed_at", "verified_at"]
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            forged = sorted({"source_kind", "source_label"} & set(data.keys()))
+            if forged:
+                message = "Set by the server from the record the action is raised from."
+                raise serializers.ValidationError({name: [message] for name in forged})
+        return super().to_internal_value(data)
 
 
 class NoteSerializer(serializers.Serializer):
@@ -155,20 +172,24 @@ class EvidenceSerializer(serializers.Serializer):
 
 
 class TrackedActionViewSet(ScopedViewSet):
-    """Actions from every module. POST creates an action from an inspection or visit (source: the
-    organisation); progress, completion, verification and reopening are their own endpoints."""
+    """Actions from every module, each readable only by those who may read its source record.
+    POST creates an action from an inspection or visit (source: the organisation; the ICB team only);
+    progress, completion, verification and reopening are their own endpoints."""
 
     queryset = TrackedAction.objects.select_related("organisation").prefetch_related("updates__author")
     serializer_class = TrackedActionSerializer
     filterset_class = TrackedActionFilter
     http_method_names = ["get", "post", "head", "options"]
 
+    def create(self, request, *args, **kwargs):
+        if request.user.role not in STANDALONE_ACTION_ROLES:
+            raise PermissionDenied("Only the ICB safeguarding team raises an action from an inspection or visit.")
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         self._check_change_scope(data)
-        serializer.instance = tracker.do_create_tracked_action(
-            source=data["organisation"], acting_user=self.request.user, **data
-        )
+        serializer.instance = tracker.do_create_standalone_action(acting_user=self.request.user, **data)
 
     def _step(self, request, serializer_class, step):
         action_record = self.get_object()

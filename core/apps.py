@@ -6,10 +6,14 @@ class CoreConfig(AppConfig):
     verbose_name = "Vigil core"
 
     def ready(self):
+        from auditlog.models import LogEntry
         from auditlog.registry import auditlog
+        from django.db.models.signals import post_save
 
+        from core.audit import stamp_icb
         from core.models import ActionUpdate, ClosureDay, TrackedAction
 
+        post_save.connect(stamp_icb, sender=LogEntry, dispatch_uid="core.audit.stamp_icb")
         auditlog.register(ClosureDay)
         auditlog.register(TrackedAction)
         auditlog.register(ActionUpdate)

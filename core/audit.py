@@ -5,11 +5,18 @@
   `core.actions.audited(acting_user)`, which names the actor.
 - Views: `log_access(user, obj)` records that a person opened (or exported) a restricted
   record. Later modules call it from their detail views and exports.
+- Scope: every entry carries its record's ICB in `additional_data["icb"]` (core.scoping.AuditScopeMixin,
+  `log_access`); `stamp_icb` copies it into the indexed `AuditEntryIcb` table, which
+  `entries_for_icb` (the auditor's pages) reads.
 """
 
 from auditlog.models import LogEntry
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 
-from core.scoping import icb_id_of
+from core.models import AuditEntryIcb
+from core.scoping import Access, hidden_by_source, icb_id_of
 
 
 def log_access(user, instance, *, how="view", remote_addr=None):
@@ -32,7 +39,48 @@ def history_for(instance):
 
 
 def entries_for_icb(icb_id):
-    return LogEntry.objects.filter(additional_data__icb=icb_id)
+    """The ICB's audit entries through the indexed stamp; order by `NEWEST_FIRST` to page from the index."""
+    return LogEntry.objects.filter(icb_stamp__icb_id=icb_id)
+
+
+NEWEST_FIRST = ("-icb_stamp__timestamp", "-icb_stamp__entry_id")
+
+
+def stamp_icb(sender, instance, created, raw=False, **kwargs):
+    """post_save of LogEntry: record the entry's ICB in its indexed column (entries without one are not stamped)."""
+    icb_id = icb_of_entry(instance.additional_data)
+    if created and not raw and icb_id is not None:
+        AuditEntryIcb.objects.create(entry=instance, icb_id=icb_id, timestamp=instance.timestamp)
+
+
+def icb_of_entry(additional_data):
+    icb_id = additional_data.get("icb") if isinstance(additional_data, dict) else None
+    return icb_id if isinstance(icb_id, int) and not isinstance(icb_id, bool) else None
+
+
+def unreadable_entries(user):
+    """A condition on LogEntry: entries about records `user` may not read because of their source
+    (a tracked action raised from a serious incident, its progress notes, for the board or the auditor)."""
+    condition = Q(pk__in=[])
+    for model in apps.get_models():
+        access = getattr(model, "access", None)
+        if isinstance(access, Access) and access.source:
+            hidden = hidden_by_source(model.objects.all(), user).values("pk")
+            condition |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=hidden)
+    return condition
+
+
+def mark_unreadable(entries, user):
+    """The entries as a list, each with `restricted` set when its content must be masked for `user`."""
+    entries = list(entries)
+    hidden = set(
+        LogEntry.objects.filter(pk__in=[entry.pk for entry in entries])
+        .filter(unreadable_entries(user))
+        .values_list("pk", flat=True)
+    )
+    for entry in entries:
+        entry.restricted = entry.pk in hidden
+    return entries
 
 
 _THE_USER = object()

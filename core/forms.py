@@ -66,8 +66,8 @@ class StandaloneActionForm(NHSFormMixin, forms.Form):
     """An action from an inspection or assurance visit, raised directly in the tracker."""
 
     organisation = forms.ModelChoiceField(queryset=None)
-    source_kind = forms.ChoiceField(label="Arising from", choices=[])
-    source_label = forms.CharField(
+    arising_from = forms.ChoiceField(label="Arising from", choices=[])
+    occasion = forms.CharField(
         label="Which inspection or visit", max_length=250, help_text="For example: unannounced assurance visit, 12 Nov"
     )
     title = forms.CharField(label="What will be done", widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -78,11 +78,11 @@ class StandaloneActionForm(NHSFormMixin, forms.Form):
     )
 
     def __init__(self, *args, organisations, **kwargs):
-        from core.choices import ActionSource
+        from core.rules import STANDALONE_SOURCES
 
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
-        self.fields["source_kind"].choices = [(c.value, c.label) for c in (ActionSource.INSPECTION, ActionSource.OTHER)]
+        self.fields["arising_from"].choices = [(c.value, c.label) for c in STANDALONE_SOURCES]
 
 
 class SecondFactorCodeForm(NHSFormMixin, forms.Form):

@@ -68,6 +68,7 @@ class TrackedActionQuerySet(ScopedQuerySet):
 
 ACTION_EDITORS = frozenset({Role.DESIGNATED, Role.ADMINISTRATOR, Role.PROVIDER})
 ACTION_VERIFIERS = frozenset({Role.DESIGNATED})
+STANDALONE_ACTION_ROLES = frozenset({Role.DESIGNATED, Role.ADMINISTRATOR})
 
 
 class TrackedAction(AuditScopeMixin, models.Model):
@@ -75,7 +76,8 @@ class TrackedAction(AuditScopeMixin, models.Model):
     success) arising from an assessment, a return, a review recommendation, an incident or an
     inspection, followed to closure. Providers update their own; the ICB verifies completion."""
 
-    access = Access(scope="organisation", view=ALL_ROLES, change=ACTION_EDITORS)
+    # Readable only by the roles that may read the source's model (restricted registers stay restricted).
+    access = Access(scope="organisation", view=ALL_ROLES, change=ACTION_EDITORS, source="source_type")
 
     source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     source_id = models.PositiveBigIntegerField()
@@ -129,7 +131,7 @@ class TrackedAction(AuditScopeMixin, models.Model):
 class ActionUpdate(AuditScopeMixin, models.Model):
     """A progress note on an action, with the status it left the action in."""
 
-    access = Access(scope="action__organisation", view=ALL_ROLES, change=ACTION_EDITORS)
+    access = Access(scope="action__organisation", view=ALL_ROLES, change=ACTION_EDITORS, source="action__source_type")
 
     action = models.ForeignKey(TrackedAction, on_delete=models.PROTECT, related_name="updates")
     author = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -174,3 +176,26 @@ class Job(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.pk} ({self.status})"
+
+
+class AuditEntryIcb(models.Model):
+    """The ICB of one audit entry (django-auditlog's LogEntry), as a real indexed column.
+
+    Written for every entry that carries an ICB (core.audit.stamp_icb), so the auditor's page reads
+    its own ICB's entries, newest first, straight from the (icb, timestamp) index however large other
+    ICBs' history grows. No database constraint on `icb`: the audit trail outlives any record.
+    """
+
+    entry = models.OneToOneField(
+        "auditlog.LogEntry", on_delete=models.CASCADE, primary_key=True, related_name="icb_stamp"
+    )
+    icb = models.ForeignKey(  # indexed by the (icb, timestamp, entry) index below
+        "organisations.Organisation", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    timestamp = models.DateTimeField(help_text="A copy of the entry's timestamp, for the index.")
+
+    class Meta:
+        indexes = [models.Index(fields=["icb", "timestamp", "entry"], name="audit_entry_icb_time")]
+
+    def __str__(self):
+        return f"Audit entry {self.entry_id} (ICB {self.icb_id})"

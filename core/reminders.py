@@ -58,15 +58,19 @@ def collect(today):
     """Overdue tracked actions: to the organisation's users and the ICB's designated professionals."""
     from core.choices import Role
     from core.models import TrackedAction, User
+    from core.scoping import unreadable_types
 
     overdue = TrackedAction.objects.overdue(today).select_related("organisation")
     emails = {}
     for user in User.objects.filter(is_active=True).exclude(email="").only("email", "role", "organisation_id"):
         emails.setdefault(user.organisation_id, []).append((user.role, user.email))
+    hidden_types = {role: set(unreadable_types(role)) for role in Role.values}
     for action in overdue:
         icb_id = action.organisation.icb_id
-        recipients = [e for _, e in emails.get(action.organisation_id, [])]
-        recipients += [e for role, e in emails.get(icb_id, []) if role == Role.DESIGNATED]
+        candidates = list(emails.get(action.organisation_id, []))
+        candidates += [(role, e) for role, e in emails.get(icb_id, []) if role == Role.DESIGNATED]
+        # Like the tracker: an action from a register is told only to those who may read that register.
+        recipients = [e for role, e in candidates if action.source_type_id not in hidden_types.get(role, ())]
         yield Due(
             key=f"core:action-overdue:{action.pk}",
             recipients=recipients,

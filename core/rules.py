@@ -1,6 +1,9 @@
 """Pure rules shared by every module: the action tracker's SMART checks and transitions."""
 
-from core.choices import OPEN_STATUSES, ActionStatus
+from core.choices import OPEN_STATUSES, ActionSource, ActionStatus
+
+# What an action raised directly in the tracker may arise from (every other kind has a real source record).
+STANDALONE_SOURCES = (ActionSource.INSPECTION, ActionSource.OTHER)
 
 TRANSITIONS = {
     ActionStatus.OPEN: {ActionStatus.IN_PROGRESS, ActionStatus.COMPLETED},
@@ -38,3 +41,13 @@ def transition_problem(current, target):
         now, then = ActionStatus(current).label.lower(), ActionStatus(target).label.lower()
         return f"An action that is {now} cannot become {then}."
     return None
+
+
+def standalone_source_problems(*, arising_from, occasion):
+    """An action raised directly in the tracker arises from an inspection or visit, and says which."""
+    problems = {}
+    if arising_from not in STANDALONE_SOURCES:
+        problems["arising_from"] = "Choose inspection or other: every other kind of action is raised from its record."
+    if not (occasion or "").strip():
+        problems["occasion"] = "Say which inspection or visit the action arises from."
+    return problems

@@ -5,7 +5,10 @@ change it, and the path from the model to its Organisation) and uses `ScopedQuer
 Pages, the API, exports and jobs all fetch through `Model.objects.restrict(user, action)`:
 - ICB staff see the records of every organisation their ICB commissions or works with;
 - a provider user sees only its own organisation (and that organisation's sites);
-- a role not named for the action sees nothing.
+- a role not named for the action sees nothing;
+- a record that follows another record (`Access.source`, e.g. a tracked action raised from a
+  serious incident) is seen only by the roles that may read that record's model: the
+  restricted casework registers' reader rules reach the tracker, its API, home and audit pages.
 """
 
 from dataclasses import dataclass
@@ -23,6 +26,9 @@ class Access:
     scope: str
     view: frozenset
     change: frozenset = frozenset()
+    # Path to a ContentType naming the record this one follows (a generic source): when set, only
+    # roles that may view the source's model see the record, whatever `view` says.
+    source: str = ""
 
     def roles(self, action):
         return self.view if action == VIEW else self.change
@@ -46,12 +52,30 @@ def restrict(queryset, user, action=VIEW):
     access = queryset.model.access
     if not _has_scope(user) or user.role not in access.roles(action):
         return queryset.none()
+    if access.source:
+        queryset = queryset.exclude(**{f"{access.source}__in": unreadable_types(user.role)})
     if user.role == Role.PROVIDER:
         own = user.organisation_id
         return queryset.filter(
             models.Q(**{access.org_lookup("id"): own}) | models.Q(**{access.org_lookup("parent_id"): own})
         )
     return queryset.filter(**{access.org_lookup("icb_id"): user.organisation.icb_id})
+
+
+def unreadable_types(role):
+    """ContentType ids of every scoped model that `role` may not view (e.g. the casework registers for
+    the board): the records that follow one of them (`Access.source`) are hidden from `role` too."""
+    from django.contrib.contenttypes.models import ContentType
+
+    scoped = [m for m in apps.get_models() if isinstance(getattr(m, "access", None), Access)]
+    hidden = [m for m in scoped if role not in m.access.view]
+    return sorted(ct.pk for ct in ContentType.objects.get_for_models(*hidden).values())
+
+
+def hidden_by_source(queryset, user):
+    """The records of `queryset` that `user` may not read because of their source (see `Access.source`)."""
+    source = queryset.model.access.source
+    return queryset.filter(**{f"{source}__in": unreadable_types(getattr(user, "role", None))})
 
 
 def can(user, model, action, organisation=None):

@@ -13,15 +13,13 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from core import actions
-from core.audit import entries_for_icb, history_for, log_sign_in
+from core.audit import NEWEST_FIRST, entries_for_icb, history_for, log_sign_in, mark_unreadable, unreadable_entries
 from core.choices import ICB_ROLES, OPEN_STATUSES, ActionStatus, Role
 from core.filters import TrackedActionFilter
 from core.forms import ActionEvidenceForm, ActionNoteForm, ActionReopenForm, ClosureDayForm, StandaloneActionForm
-from core.models import ACTION_VERIFIERS, ClosureDay, TrackedAction
+from core.models import ACTION_VERIFIERS, STANDALONE_ACTION_ROLES, ClosureDay, TrackedAction
 from core.scoping import CHANGE, VIEW, allowed_organisations, can
 from core.sso import sso_enabled
-
-STANDALONE_ACTION_ROLES = frozenset({Role.DESIGNATED, Role.ADMINISTRATOR})
 
 
 def healthz(request):
@@ -155,7 +153,8 @@ class AuditLogView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         params = self.request.GET
         entries = self.entries_in_scope()
-        if text := params.get("q", "").strip():
+        if text := params.get("q", "").strip():  # never matched against content the auditor may not read
+            entries = entries.exclude(unreadable_entries(self.request.user))
             entries = entries.filter(Q(object_repr__icontains=text) | Q(changes_text__icontains=text))
         if actor := params.get("actor", "").strip():
             entries = entries.filter(actor__username__iexact=actor)
@@ -167,13 +166,14 @@ class AuditLogView(RoleRequiredMixin, TemplateView):
             if value := params.get(bound, "").strip():
                 entries = entries.filter(**{lookup: value})
         page = Paginator(entries, 50).get_page(params.get("page"))
+        page.object_list = mark_unreadable(page.object_list, self.request.user)
         return super().get_context_data(page=page, actions=LogEntry.Action.choices, params=params, **kwargs)
 
     def entries_in_scope(self):
         return (
             entries_for_icb(self.request.user.organisation.icb_id)
             .select_related("actor", "content_type")
-            .order_by("-timestamp", "-pk")
+            .order_by(*NEWEST_FIRST)
         )
 
 
@@ -189,8 +189,7 @@ class ActionListView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         queryset = self.base_queryset().select_related("organisation")
-        filterset = TrackedActionFilter(self.request.GET or None, queryset=queryset)
-        filterset.form.fields["organisation"].queryset = allowed_organisations(self.request.user)
+        filterset = TrackedActionFilter(self.request.GET or None, queryset=queryset, request=self.request)
         return super().get_context_data(
             filter=filterset,
             actions=filterset.qs,
@@ -293,8 +292,7 @@ class StandaloneActionCreateView(RoleRequiredMixin, ActionFormView):
         return {**super().get_form_kwargs(), "organisations": organisations}
 
     def perform(self, form):
-        data = dict(form.cleaned_data)
-        return actions.do_create_tracked_action(source=data["organisation"], acting_user=self.request.user, **data)
+        return actions.do_create_standalone_action(acting_user=self.request.user, **form.cleaned_data)
 
     def get_success_url(self):
         return reverse("action-detail", args=[self.result.pk])

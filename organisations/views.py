@@ -20,7 +20,7 @@ class OrganisationListView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         queryset = Organisation.objects.restrict(self.request.user).select_related("parent")
-        filterset = OrganisationFilter(self.request.GET or None, queryset=queryset)
+        filterset = OrganisationFilter(self.request.GET or None, queryset=queryset, request=self.request)
         organisations = filterset.qs if filterset.is_bound else queryset.filter(archived_at__isnull=True)
         return super().get_context_data(
             filter=filterset,
@@ -192,7 +192,7 @@ class ContractListView(LoginRequiredMixin, TemplateView):
             .filter(archived_at__isnull=True)
             .select_related("provider", "lead_commissioner")
         )
-        filterset = ContractFilter(self.request.GET or None, queryset=queryset)
+        filterset = ContractFilter(self.request.GET or None, queryset=queryset, request=self.request)
         return super().get_context_data(
             contracts=filterset.qs,
             missing_count=reports.contracts_without_schedule(queryset).count(),

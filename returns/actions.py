@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core.actions import audited, do_archive, save_fields
-from core.choices import ActionSource
 from core.models import working_calendar
 from core.uploads import read_head, upload_problem
 from returns import catalogue, conf, rules, services
@@ -411,7 +410,6 @@ def do_open_metric_action(return_obj, *, metric, rating, title, owner, due_date,
         due_date=due_date,
         success_measure=success_measure,
         acting_user=acting_user,
-        source_kind=ActionSource.RETURN,
         source_label=f"{return_obj.quarter} return, {metric.code} {metric.title} ({rating})",
     )
 

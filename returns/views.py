@@ -66,7 +66,7 @@ class ReturnListView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user, today = self.request.user, timezone.localdate()
         queryset = Return.objects.restrict(user).filter(archived_at__isnull=True).select_related("provider")
-        filterset = ReturnFilter(self.request.GET or None, queryset=queryset)
+        filterset = ReturnFilter(self.request.GET or None, queryset=queryset, request=self.request)
         returns = filterset.qs if filterset.is_bound else queryset
         to_start = []
         if user.role == Role.PROVIDER:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from core import rules as core_rules
 from core.actions import audited, do_archive, do_create_tracked_action, save_fields
-from core.choices import ActionSource, Role
+from core.choices import Role
 from core.identifiers import identifier_warnings
 from core.uploads import stored_name, uploaded_file_problem
 from reviews import conf, rules
@@ -275,7 +275,6 @@ def do_add_recommendation(
             involve(review, organisation, acting_user=acting_user)
             do_create_tracked_action(
                 source=recommendation,
-                source_kind=ActionSource.REVIEW,
                 source_label=f"{review.reference} {review.kind.name}: recommendation {number}"[:250],
                 organisation=organisation,
                 title=action_title,

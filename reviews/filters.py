@@ -3,11 +3,12 @@
 import django_filters
 from django.db.models import Q
 
+from core.filters import ScopedChoicesFilterSet
 from reviews.choices import ACTIVE_STATUSES, ContributionKind, ContributionStatus, ReviewStatus
 from reviews.models import Contribution, LearningEntry, Recommendation, Review, ReviewKind, Theme
 
 
-class ReviewFilter(django_filters.FilterSet):
+class ReviewFilter(ScopedChoicesFilterSet):
     q = django_filters.CharFilter(method="search", label="Reference or subject")
     kind = django_filters.ModelChoiceFilter(
         queryset=ReviewKind.objects.all(), to_field_name="code", empty_label="All kinds"
@@ -34,7 +35,7 @@ class ReviewFilter(django_filters.FilterSet):
         return queryset.filter(status__in=ACTIVE_STATUSES) if value else queryset.exclude(status__in=ACTIVE_STATUSES)
 
 
-class ContributionFilter(django_filters.FilterSet):
+class ContributionFilter(ScopedChoicesFilterSet):
     review = django_filters.NumberFilter(field_name="involvement__review")
     organisation = django_filters.NumberFilter(field_name="involvement__organisation")
     kind = django_filters.ChoiceFilter(choices=ContributionKind.choices)
@@ -45,13 +46,13 @@ class ContributionFilter(django_filters.FilterSet):
         fields = ["review", "organisation", "kind", "status"]
 
 
-class RecommendationFilter(django_filters.FilterSet):
+class RecommendationFilter(ScopedChoicesFilterSet):
     class Meta:
         model = Recommendation
         fields = ["review", "organisations"]
 
 
-class LearningFilter(django_filters.FilterSet):
+class LearningFilter(ScopedChoicesFilterSet):
     class Meta:
         model = LearningEntry
         fields = ["review", "briefing_issued"]

@@ -187,7 +187,7 @@ def notification_list(reviews, year, quarter):
         action__in=[LogEntry.Action.CREATE, LogEntry.Action.UPDATE],
     )
     for icb_id in icb_ids:
-        for data in entries.filter(additional_data__icb=icb_id).values_list("additional_data", flat=True):
+        for data in entries.filter(icb_stamp__icb_id=icb_id).values_list("additional_data", flat=True):
             if isinstance(data, dict) and data.get("review"):
                 changed_ids.add(int(data["review"]))
     # Progress on a recommendation's actions (completed, verified...) is a change to the review too.

@@ -45,7 +45,7 @@ class ReviewListView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         queryset = reports.with_rules(Review.objects.restrict(user))
-        filterset = ReviewFilter(self.request.GET or None, queryset=queryset)
+        filterset = ReviewFilter(self.request.GET or None, queryset=queryset, request=self.request)
         reviews = filterset.qs if filterset.is_bound else queryset.filter(archived_at__isnull=True)
         today, calendars = timezone.localdate(), Calendars()
         rows = []

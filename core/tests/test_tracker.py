@@ -50,11 +50,10 @@ class TestSmartRules:
 
 @pytest.fixture
 def action(world):
-    return actions.do_create_tracked_action(
-        source=world.provider,
+    return actions.do_create_standalone_action(
         organisation=world.provider,
-        source_kind=ActionSource.INSPECTION,
-        source_label="Assurance visit",
+        arising_from=ActionSource.INSPECTION,
+        occasion="Assurance visit",
         title="Update the chaperone policy",
         owner="Head of nursing",
         due_date=timezone.localdate() + dt.timedelta(days=30),
@@ -137,8 +136,8 @@ class TestTrackerPages:
             "/actions/add/",
             {
                 "organisation": world.provider.pk,
-                "source_kind": "inspection",
-                "source_label": "Visit",
+                "arising_from": "inspection",
+                "occasion": "Visit",
                 "title": "Fix it",
                 "owner": "Lead",
                 "due_date": "2020-01-01",
@@ -182,8 +181,8 @@ class TestTrackerApi:
             "/api/v1/actions/",
             {
                 "organisation": world.provider.pk,
-                "source_kind": "inspection",
-                "source_label": "Visit",
+                "arising_from": "inspection",
+                "occasion": "Visit",
                 "title": "Fix",
                 "owner": "Lead",
                 "due_date": due,
@@ -203,7 +202,7 @@ class TestTrackerApi:
     def test_missing_smart_fields_are_400_naming_them(self, world):
         response = world.api(Role.DESIGNATED).post(
             "/api/v1/actions/",
-            {"organisation": world.provider.pk, "source_kind": "inspection", "source_label": "Visit", "title": "Fix"},
+            {"organisation": world.provider.pk, "arising_from": "inspection", "occasion": "Visit", "title": "Fix"},
             format="json",
         )
         assert response.status_code == 400
