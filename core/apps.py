@@ -8,8 +8,9 @@ class CoreConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from core.models import ActionUpdate, ClosureDay, TrackedAction
+        from core.models import ActionUpdate, ApiToken, ClosureDay, TrackedAction
 
         auditlog.register(ClosureDay)
         auditlog.register(TrackedAction)
         auditlog.register(ActionUpdate)
+        auditlog.register(ApiToken, exclude_fields=["key_digest", "last_used"])

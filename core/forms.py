@@ -83,3 +83,7 @@ class StandaloneActionForm(NHSFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["source_kind"].choices = [(c.value, c.label) for c in (ActionSource.INSPECTION, ActionSource.OTHER)]
+
+
+class ApiTokenForm(NHSFormMixin, forms.Form):
+    name = forms.CharField(max_length=100, help_text="What the token is for, for example the name of your script.")

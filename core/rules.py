@@ -1,5 +1,7 @@
 """Pure rules shared by every module: the action tracker's SMART checks and transitions."""
 
+import datetime as dt
+
 from core.choices import OPEN_STATUSES, ActionStatus
 
 TRANSITIONS = {
@@ -38,3 +40,13 @@ def transition_problem(current, target):
         now, then = ActionStatus(current).label.lower(), ActionStatus(target).label.lower()
         return f"An action that is {now} cannot become {then}."
     return None
+
+
+def token_expiry(created, days):
+    """An API token made at `created` works for exactly `days` days."""
+    return created + dt.timedelta(days=days)
+
+
+def token_expired(expires, now):
+    """Valid up to the instant before `expires`; refused from `expires` on."""
+    return now >= expires
