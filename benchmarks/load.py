@@ -56,6 +56,7 @@ def environment(var_dir):
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS=HOST,
         GUNICORN_ACCESS_LOG="/dev/null",
+        DB_CONN_MAX_AGE="60",  # keep database connections, as docs/deployment.md advises for gunicorn
         LOG_LEVEL="ERROR",
     )
     env.setdefault("DATABASE_URL", f"sqlite:///{var_dir / 'load.sqlite3'}")
@@ -188,7 +189,8 @@ def run(clients=10, requests=200, seconds=30, var_dir=None, out=print):
             try:
                 auth = {"session": sign_in(port), "token": {"Authorization": f"Token {token}"}}
                 for label, path, how in TARGETS:
-                    load(port, path, auth[how], clients=clients, requests=clients * 2, seconds=seconds)  # warm up
+                    # Warm up: every gunicorn worker compiles its templates and fills its caches once.
+                    load(port, path, auth[how], clients=clients, requests=clients * 3, seconds=seconds)
                     figures = load(port, path, auth[how], clients=clients, requests=requests, seconds=seconds)
                     results[kind, label] = figures
                     if failed := figures["failures"]:
@@ -201,7 +203,9 @@ def run(clients=10, requests=200, seconds=30, var_dir=None, out=print):
 
 
 def report(results, clients, out):
-    out(f"# {clients} concurrent clients; requests/s over the whole run, p95 of successful requests")
+    load_average = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    out(f"# {clients} concurrent clients; {os.cpu_count()} CPU cores, load average {load_average}")
+    out("# requests/s over the whole run, p95 of successful requests")
     for label, _, _ in TARGETS:
         slow, fast = results["runserver", label], results["gunicorn", label]
         for kind, figures in (("runserver", slow), ("gunicorn", fast)):
@@ -223,8 +227,11 @@ def main():
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--requests", type=int, default=200, help="requests per target and server")
     parser.add_argument("--seconds", type=float, default=30, help="time limit per target and server")
+    parser.add_argument("--workers", help="gunicorn workers (default: config/gunicorn.conf.py's)")
     parser.add_argument("--var-dir", help="keep the prepared demo here and reuse it next time (default: temporary)")
     args = parser.parse_args()
+    if args.workers:
+        os.environ["GUNICORN_WORKERS"] = args.workers
     run(clients=args.clients, requests=args.requests, seconds=args.seconds, var_dir=args.var_dir)
 
 
