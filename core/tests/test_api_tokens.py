@@ -150,3 +150,28 @@ class TestTokensPage:
 
     def test_signed_out_visitors_are_sent_to_sign_in(self, client, db):
         assert client.get("/account/tokens/")["Location"].startswith("/sign-in/")
+
+
+def test_tokens_of_an_earlier_install_keep_working_stored_as_digests(world, client):
+    """Migration 0003 turns DRF authtoken rows (clear-text keys) into digests and deletes the clear text."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("core.migrations.0003_api_tokens")
+    made = timezone.now() - dt.timedelta(days=10)
+    key = "0123456789abcdef0123456789abcdef01234567"
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, user_id bigint, created timestamp)")
+        cursor.execute(
+            "INSERT INTO authtoken_token VALUES (%s, %s, %s)",
+            [key, world.user(Role.DESIGNATED).pk, made.replace(tzinfo=None)],
+        )
+    migration.copy_rest_framework_tokens(apps, None)
+    token = ApiToken.objects.get(key_digest=digest(key))
+    assert abs(token.expires - (made + dt.timedelta(days=90))) < dt.timedelta(seconds=1)
+    assert api_get(client, key).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM authtoken_token")
+        assert cursor.fetchone()[0] == 0

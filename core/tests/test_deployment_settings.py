@@ -5,6 +5,7 @@ Settings are read once, at import, so each case runs Django in a subprocess with
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -38,7 +39,7 @@ def run_django(tmp_path, args, **environ):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIGIL_", "SECURE_", "DJANGO_"))}
     env = {k: v for k, v in env.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS"}}
     env.update(DJANGO_SETTINGS_MODULE="config.settings", VIGIL_VAR_DIR=str(tmp_path / "var"), **environ)
-    env.setdefault("DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"  # never a shared database
     return subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
@@ -157,3 +158,22 @@ class TestBehindATlsProxy:
         settings.SECURE_PROXY_SSL_HEADER = None
         response = self.sign_in(world)
         assert response.status_code == 403 and world.user(Role.DESIGNATED).last_login is None
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+@pytest.mark.parametrize(
+    "host, https",
+    [("127.0.0.1:8000", "0"), ("localhost:8080", "0"), ("[::1]:8000", "0"), ("0.0.0.0:8000", "1"), ("10.1.2.3:8", "1")],
+)
+def test_make_run_serves_plain_http_only_on_a_loopback_address(host, https):
+    env = {k: v for k, v in os.environ.items() if k != "VIGIL_HTTPS"}
+    target = "print-https: ; @echo $(VIGIL_HTTPS)"
+    result = subprocess.run(  # noqa: S603
+        ["make", "--no-print-directory", "--eval", target, "print-https", f"HOST={host}"],  # noqa: S607
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.stdout.strip() == https, result.stderr
