@@ -7,9 +7,12 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Sync workers: each request has its own process and database connection. 2 × cores + 1 is
-# gunicorn's own rule of thumb, capped so a big machine does not open too many database connections.
-workers = int(os.environ.get("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 9)))
+# Threaded workers: a page waits on many database round trips, and a worker's other threads run
+# meanwhile (sync workers, one request each, served half of runserver's rate in benchmarks/load.py).
+# Processes give parallelism across cores, threads overlap the waits.
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", min(multiprocessing.cpu_count() + 1, 9)))
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 graceful_timeout = 30
 keepalive = 5
