@@ -6,7 +6,13 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test setup dev-setup lint test-sqlite test-postgres demo worker reminders benchmark clean
+# `make run` serves plain http, so HTTPS-only settings are off when it listens on a loopback address
+# (secure cookies, SSL redirect and HSTS stay on by default everywhere else: docs/deployment.md).
+LOOPBACK := $(filter 127.0.0.1:% localhost:% [::1]:%,$(HOST))
+VIGIL_HTTPS ?= $(if $(LOOPBACK),0,1)
+export VIGIL_HTTPS
+
+.PHONY: run dev test setup dev-setup lint test-sqlite test-postgres demo worker reminders benchmark clean
 
 BUILT_CSS := build/static/nhsuk.css
 
@@ -35,9 +41,18 @@ $(BUILT_CSS): node_modules/.installed frontend/nhsuk.scss
 run: setup
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
-	@echo "Vigil is serving on http://$(HOST) (sign in with a demo login above)."
-	$(PY) manage.py runserver $(HOST)
+	@echo "Vigil is serving on http://$(HOST) with gunicorn (sign in with a demo login above)."
+	$(VENV)/bin/gunicorn --config config/gunicorn.conf.py --bind $(HOST) config.wsgi
+
+# Development: Django's runserver with autoreload and the debug pages.
+dev: setup
+	mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo
+	@echo "Vigil (development, DEBUG on) is serving on http://$(HOST)."
+	DEBUG=1 $(PY) manage.py runserver $(HOST)
 
 lint: dev-setup
 	$(VENV)/bin/ruff check .

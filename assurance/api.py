@@ -62,10 +62,18 @@ class OrganisationIdField(ScopedOrganisationField):
     """An organisation id in the user's scope (a cycle's organisations are written, never read back)."""
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class CycleIdField(ScopedRelatedField):
+    """An earlier cycle the user may see (written when rolling a cycle forward, never read back)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Cycle, **kwargs)
+
+
 class CycleSerializer(StrictSerializer):
     organisations = OrganisationIdField(many=True, write_only=True)
     icb = serializers.PrimaryKeyRelatedField(read_only=True)
-    roll_forward_from = ScopedRelatedField(Cycle, write_only=True, required=False, allow_null=True)
+    roll_forward_from = CycleIdField(write_only=True, required=False, allow_null=True)
 
     class Meta:
         model = Cycle
@@ -223,7 +231,7 @@ class ResponseViewSet(ScopedViewSet):
         return APIResponse(ResponseSerializer(response, context=self.get_serializer_context()).data)
 
 
-class EvidenceSerializer(StrictSerializer):
+class AssessmentEvidenceSerializer(StrictSerializer):
     """Evidence for one answer: a file (multipart `upload`) or a link (`url`). Files are read back through
     `download/`, never from /media/."""
 
@@ -247,7 +255,7 @@ class EvidenceViewSet(ScopedViewSet):
     """Evidence files and links of assessment answers: list, add, download, archive."""
 
     queryset = Evidence.objects.select_related("response__assessment__organisation").filter(archived_at__isnull=True)
-    serializer_class = EvidenceSerializer
+    serializer_class = AssessmentEvidenceSerializer
     filterset_class = EvidenceFilter
     http_method_names = ["get", "post", "head", "options"]
     archive_action = staticmethod(actions.do_archive_evidence)

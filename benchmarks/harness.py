@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def setup_django():
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # The suite's settings: production settings over plain http with the plain static storage, so pages
+    # render in-process without collectstatic and the test client is not redirected to https.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
     (ROOT / "var").mkdir(exist_ok=True)
     _create_postgres_database(os.environ["DATABASE_URL"])

@@ -9,6 +9,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+
+from config.secret_key import secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VIGIL_VAR_DIR", BASE_DIR / "var"))
@@ -22,9 +25,48 @@ def env_int(name, default):
     return int(os.environ.get(name, default))
 
 
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY", "vigil-development-only-secret-key-change-me")
-ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+def env_list(name, default=""):
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# --- Deployment security (docs/deployment.md lists every variable) ------------------------------
+# Secure by default: DEBUG off, HTTPS-only cookies, SSL redirect and HSTS. `make run` on a loopback
+# address sets VIGIL_HTTPS=0 because it serves plain http; `make dev` also sets DEBUG=1.
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = secret_key(environ_value=os.environ.get("SECRET_KEY"), key_file=VAR_DIR / "secret_key", debug=DEBUG)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+HTTPS = env_bool("VIGIL_HTTPS", True)
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    # Only behind a proxy that sets X-Forwarded-Proto itself and strips it from clients' requests.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
+# Content Security Policy: every script, style, font, image and request from this origin only.
+# No inline script or style attribute anywhere (core/tests/test_security_headers.py checks every page).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# --- end of deployment security -------------------------------------------------------------------
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -35,12 +77,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
     "auditlog",
     "axes",
+    "csp",
     "core",
     "organisations",
     "assurance",
@@ -51,6 +93,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -122,8 +167,6 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -138,12 +181,18 @@ STATICFILES_DIRS = [
     ("vigil-build", BASE_DIR / "build" / "static"),
     BASE_DIR / "static",
 ]
+# WhiteNoise serves the collected files (make run runs collectstatic) with far-future caching of
+# the hashed names; the test settings use the plain storage, which needs no collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.permissions.ScopedPermission"],
@@ -161,13 +210,31 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},  # no call to validator.swagger.io
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set shared by several fields (check --deploy warns otherwise).
+    "ENUM_NAME_OVERRIDES": {
+        "AbuseCategoryEnum": "casework.choices.AbuseCategory",
+        "AllegationCategoryEnum": "casework.choices.AllegationCategory",
+        "AllegationOutcomeEnum": "casework.choices.AllegationOutcome",
+        "ConcernKindEnum": "casework.choices.ConcernKind",
+        "ReturnStatusEnum": "returns.choices.ReturnStatus",
+        "ActionStatusEnum": "core.choices.ActionStatus",
+        "DecisionOutcomeEnum": "reviews.choices.DecisionOutcome",
+        "MilestoneDateEnum": "reviews.choices.BASE_DATE_CHOICES",
+    },
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "vigil@example.invalid")
+# SMTP for password-reset and reminder e-mails (with EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 LOGGING = {
     "version": 1,
@@ -184,7 +251,7 @@ VIGIL = {
     "CONTRACT_ENDING_SOON_DAYS": 90,
 }
 for _name, _raw in os.environ.items():
-    if _name.startswith("VIGIL_") and _name != "VIGIL_VAR_DIR":
+    if _name.startswith("VIGIL_") and _name not in {"VIGIL_VAR_DIR", "VIGIL_HTTPS"}:
         try:
             VIGIL[_name.removeprefix("VIGIL_")] = json.loads(_raw)
         except json.JSONDecodeError:

@@ -184,3 +184,39 @@ def do_carry_over_action(action, *, to_source, note, acting_user):
         )
         ActionUpdate.objects.create(action=action, author=acting_user, note=note, status=action.status)
     return action
+
+
+def do_create_api_token(user, *, name, acting_user):
+    """Make a token for `user`; returns (token, key). The key is never stored, so show it now or never."""
+    from core import tokens
+    from core.models import ApiToken
+
+    if ApiToken.objects.filter(user=user).count() >= tokens.max_tokens_per_user():
+        raise ValidationError(
+            {"name": f"You already have {tokens.max_tokens_per_user()} tokens. Revoke one you no longer use."}
+        )
+    key = tokens.new_key()
+    now = timezone.now()
+    with audited(acting_user):
+        token = ApiToken.objects.create(
+            user=user,
+            name=name,
+            key_digest=tokens.digest(key),
+            key_prefix=key[: tokens.PREFIX_LENGTH],
+            created=now,
+            expires=rules.token_expiry(now, tokens.token_days()),
+        )
+    return token, key
+
+
+def do_rotate_api_token(token, *, acting_user):
+    """Replace `token` by a new one with the same name and a fresh expiry; the old key stops working."""
+    with audited(acting_user):
+        user, name = token.user, token.name
+        token.delete()
+        return do_create_api_token(user, name=name, acting_user=acting_user)
+
+
+def do_revoke_api_token(token, *, acting_user):
+    with audited(acting_user):
+        token.delete()

@@ -7,7 +7,8 @@ HTTP 400 with field errors; deleting a record with history is refused (archive i
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
@@ -44,6 +45,7 @@ class StrictSerializer(serializers.ModelSerializer):
         return super().to_internal_value(data)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedOrganisationField(serializers.PrimaryKeyRelatedField):
     """An organisation the requesting user may see; any other id reads as 'does not exist'."""
 

@@ -13,12 +13,17 @@ def nhsuk_frontend_version():
     return json.loads(package.read_text())["dependencies"]["nhsuk-frontend"]
 
 
-def navigation(request):
+def frontend_assets():
+    """The NHS.UK frontend's file names: all the layout needs without a request (error pages use it)."""
     version = nhsuk_frontend_version()
-    context = {
+    return {
         "nhsuk_css": "vigil-build/nhsuk.css",
         "nhsuk_js": f"nhsuk/nhsuk-frontend-{version}.min.js",
     }
+
+
+def navigation(request):
+    context = frontend_assets()
     user = getattr(request, "user", None)
     if getattr(request, "second_factor_pending", False):  # no menu until the second factor is given
         return context

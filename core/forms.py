@@ -100,3 +100,7 @@ class SecondFactorCodeForm(NHSFormMixin, forms.Form):
         if not (len(code) == 6 and code.isascii() and code.isdigit()):
             raise ValidationError("Enter the 6-digit code shown in your authenticator app.")
         return code
+
+
+class ApiTokenForm(NHSFormMixin, forms.Form):
+    name = forms.CharField(max_length=100, help_text="What the token is for, for example the name of your script.")

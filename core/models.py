@@ -199,3 +199,32 @@ class AuditEntryIcb(models.Model):
 
     def __str__(self):
         return f"Audit entry {self.entry_id} (ICB {self.icb_id})"
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a SHA-256 digest of the key is stored: the key is shown once, when made.
+
+    A token stops working at `expires` (API_TOKEN_DAYS after it was made or rotated) or when revoked.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. the name of a script.")
+    key_digest = models.CharField(max_length=64, unique=True)
+    key_prefix = models.CharField(max_length=8, help_text="The first characters of the key, to tell tokens apart.")
+    created = models.DateTimeField()
+    expires = models.DateTimeField()
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "pk"]
+
+    def is_expired(self, now):
+        return rules.token_expired(self.expires, now)
+
+    def get_additional_data(self):
+        """Audit entries carry the owner's ICB, so the ICB's auditor sees tokens made and revoked."""
+        organisation = self.user.organisation
+        return {"icb": organisation.icb_id if organisation else None}
+
+    def __str__(self):
+        return f"{self.name} ({self.key_prefix}…)"

@@ -1,5 +1,7 @@
 """Pure rules shared by every module: the action tracker's SMART checks and transitions."""
 
+import datetime as dt
+
 from core.choices import OPEN_STATUSES, ActionSource, ActionStatus
 
 # What an action raised directly in the tracker may arise from (every other kind has a real source record).
@@ -51,3 +53,13 @@ def standalone_source_problems(*, arising_from, occasion):
     if not (occasion or "").strip():
         problems["occasion"] = "Say which inspection or visit the action arises from."
     return problems
+
+
+def token_expiry(created, days):
+    """An API token made at `created` works for exactly `days` days."""
+    return created + dt.timedelta(days=days)
+
+
+def token_expired(expires, now):
+    """Valid up to the instant before `expires`; refused from `expires` on."""
+    return now >= expires

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import second_factor_views, sso, views
+from core import account, second_factor_views, sso, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -26,4 +26,15 @@ urlpatterns = [
     path("actions/<int:pk>/complete/", views.ActionCompleteView.as_view(), name="action-complete"),
     path("actions/<int:pk>/verify/", views.ActionVerifyView.as_view(), name="action-verify"),
     path("actions/<int:pk>/reopen/", views.ActionReopenView.as_view(), name="action-reopen"),
+    # The signed-in user's account: password, password reset by e-mail, API tokens (core/account.py).
+    path("account/", account.AccountView.as_view(), name="account"),
+    path("account/password/", account.PasswordChangeView.as_view(), name="password_change"),
+    path("account/password/done/", account.password_change_done, name="password_change_done"),
+    path("account/tokens/", account.ApiTokensView.as_view(), name="api-tokens"),
+    path("account/tokens/<int:pk>/rotate/", account.ApiTokenRotateView.as_view(), name="api-token-rotate"),
+    path("account/tokens/<int:pk>/revoke/", account.ApiTokenRevokeView.as_view(), name="api-token-revoke"),
+    path("password-reset/", account.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", account.password_reset_done, name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", account.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("password-reset/complete/", account.password_reset_complete, name="password_reset_complete"),
 ]

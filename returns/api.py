@@ -50,7 +50,7 @@ class ReturnSerializer(StrictSerializer):
         ]
         read_only_fields = fields
 
-    def get_quarter(self, obj):
+    def get_quarter(self, obj) -> str:
         return obj.quarter.label
 
 
@@ -63,7 +63,7 @@ class ReturnDetailSerializer(ReturnSerializer):
         fields = [*ReturnSerializer.Meta.fields, "versions", "values", "judged"]
         read_only_fields = fields
 
-    def get_versions(self, obj):
+    def get_versions(self, obj) -> list[dict]:
         return [{"number": v.number, "submitted_at": v.submitted_at, "source": v.source} for v in obj.versions.all()]
 
     def _rated(self, obj):
@@ -76,7 +76,7 @@ class ReturnDetailSerializer(ReturnSerializer):
             self._rated_cache = (version, *services.rate_return(obj, version, judged=visible))
         return self._rated_cache
 
-    def get_values(self, obj):
+    def get_values(self, obj) -> dict[str, dict]:
         version, rated, _ = self._rated(obj)
         result = {}
         for code, cell in rated.items():
@@ -97,7 +97,7 @@ class ReturnDetailSerializer(ReturnSerializer):
             }
         return result
 
-    def get_judged(self, obj):
+    def get_judged(self, obj) -> dict[str, dict]:
         version, rated, judged = self._rated(obj)
         evidence = services.evidence_of(version)
         result = {}
@@ -123,7 +123,7 @@ def _breakdown(value: MetricValue):
     return result
 
 
-class EvidenceSerializer(serializers.Serializer):
+class JudgementEvidenceSerializer(serializers.Serializer):
     answers = serializers.DictField(child=serializers.DictField(child=serializers.CharField(allow_blank=True)))
 
 
@@ -276,12 +276,12 @@ class ReturnViewSet(ScopedViewSet):
         actions.do_return_for_correction(return_obj, comment=request.data.get("comment", ""), acting_user=request.user)
         return Response(ReturnSerializer(return_obj).data)
 
-    @extend_schema(request=EvidenceSerializer, responses=ReturnDetailSerializer)
+    @extend_schema(request=JudgementEvidenceSerializer, responses=ReturnDetailSerializer)
     @action(detail=True, methods=["post"])
     def evidence(self, request, pk=None):
         """The provider's evidence for the judged metrics: {"answers": {"11.a.1": {"trends": "..."}}}."""
         return_obj = self.get_object()
-        serializer = EvidenceSerializer(data=request.data)
+        serializer = JudgementEvidenceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         actions.do_save_evidence(return_obj, answers=serializer.validated_data["answers"], acting_user=request.user)
         return Response(ReturnDetailSerializer(return_obj, context={"request": request}).data)

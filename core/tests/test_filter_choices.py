@@ -59,6 +59,7 @@ def elsewhere(world):
         "organisations.Organisation": world.foreign_provider.pk,
         "assurance.Cycle": cycle.pk,
         "assurance.Assessment": cycle.assessments.get().pk,
+        "assurance.Response": cycle.assessments.get().responses.first().pk,
         "reviews.Review": review.pk,
     }
 

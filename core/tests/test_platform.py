@@ -5,10 +5,11 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.db import DatabaseError
-from rest_framework.authtoken.models import Token
 
 from core.audit import log_access
 from core.choices import Role
+from core.models import ApiToken
+from core.tokens import digest
 from organisations import actions
 
 
@@ -53,7 +54,7 @@ class TestApiToken:
         out = StringIO()
         call_command("create_api_token", "designated", stdout=out)
         key = out.getvalue().strip()
-        assert Token.objects.get(key=key).user.username == "designated"
+        assert ApiToken.objects.get(key_digest=digest(key)).user.username == "designated"
         response = client.get("/api/v1/organisations/", HTTP_AUTHORIZATION=f"Token {key}")
         assert response.status_code == 200
 
