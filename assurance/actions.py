@@ -47,6 +47,8 @@ def _check_completer(user, assessment):
 
 
 def _check_editable(assessment):
+    if assessment.cycle.closed_at is not None:
+        raise ValidationError({"status": "This assessment's cycle is closed: it cannot be changed now."})
     if assessment.status not in EDITABLE_STATUSES:
         label = AssessmentStatus(assessment.status).label.lower()
         raise ValidationError({"status": f"This assessment is {label}: it cannot be changed now."})
@@ -120,27 +122,25 @@ def _roll_forward(cycle, previous, *, acting_user):
     }
     new = Response.objects.filter(assessment__cycle=cycle).select_related("assessment", "requirement")
     pairs = [(r, old[key]) for r in new if (key := (r.assessment.organisation_id, r.requirement.code)) in old]
-    for response, earlier in pairs:
-        response.rating, response.na_reason, response.narrative = earlier.rating, earlier.na_reason, earlier.narrative
-        response.carried_from = earlier
-    Response.objects.bulk_update([r for r, _ in pairs], ["rating", "na_reason", "narrative", "carried_from"])
-    by_old = {earlier.pk: response for response, earlier in pairs}
-    _copy_evidence(by_old, acting_user)
-    note = f"Carried over from the {previous.period_label} cycle to {cycle.period_label}."
-    for action in TrackedAction.objects.open().filter(
-        source_type=ContentType.objects.get_for_model(Response), source_id__in=list(by_old)
-    ):
-        do_carry_over_action(action, to_source=by_old[action.source_id], note=note, acting_user=acting_user)
+    with audited(acting_user):  # one save per answer and per file, so each is in the audit trail
+        for response, earlier in pairs:
+            response.rating, response.na_reason = earlier.rating, earlier.na_reason
+            response.narrative, response.carried_from = earlier.narrative, earlier
+            response.save(update_fields=["rating", "na_reason", "narrative", "carried_from"])
+        by_old = {earlier.pk: response for response, earlier in pairs}
+        _copy_evidence(by_old)
+        note = f"Carried over from the {previous.period_label} cycle to {cycle.period_label}."
+        for action in TrackedAction.objects.open().filter(
+            source_type=ContentType.objects.get_for_model(Response), source_id__in=list(by_old)
+        ):
+            do_carry_over_action(action, to_source=by_old[action.source_id], note=note, acting_user=acting_user)
 
 
-def _copy_evidence(by_old, acting_user):
-    fields = ["kind", "file", "original_name", "size", "content_type", "url", "description"]
-    Evidence.objects.bulk_create(
-        [
-            Evidence(response=by_old[e.response_id], added_by=acting_user, **{f: getattr(e, f) for f in fields})
-            for e in Evidence.objects.filter(response_id__in=list(by_old), archived_at__isnull=True)
-        ]
-    )
+def _copy_evidence(by_old):
+    """List last cycle's files and links again on the new answers (the same stored file; who added it is kept)."""
+    fields = ["kind", "file", "original_name", "size", "content_type", "url", "description", "added_by_id"]
+    for evidence in Evidence.objects.filter(response_id__in=list(by_old), archived_at__isnull=True):
+        Evidence.objects.create(response=by_old[evidence.response_id], **{f: getattr(evidence, f) for f in fields})
 
 
 def do_close_cycle(cycle, *, reason="", acting_user):

@@ -12,7 +12,7 @@ def panels(user):
     today = timezone.localdate()
     visible = (
         Assessment.objects.restrict(user)
-        .filter(cycle__archived_at=None)
+        .filter(cycle__archived_at=None, cycle__closed_at=None)
         .select_related("organisation", "cycle__framework")
     )
     if user.role == Role.PROVIDER:

@@ -20,7 +20,7 @@ from core.working_calendars import Calendars
 def collect(today):
     days = int(conf.get("ASSURANCE_DUE_SOON_WORKING_DAYS"))
     assessments = list(
-        Assessment.objects.filter(status__in=UNSUBMITTED_STATUSES, cycle__archived_at=None)
+        Assessment.objects.filter(status__in=UNSUBMITTED_STATUSES, cycle__archived_at=None, cycle__closed_at=None)
         .select_related("organisation", "cycle__framework")
         .order_by("pk")
     )

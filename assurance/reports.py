@@ -151,8 +151,13 @@ def section11_position(organisation_id, today):
     from core.choices import ActionStatus
     from core.models import TrackedAction
 
-    assessment = (
-        Assessment.objects.filter(organisation_id=organisation_id, cycle__framework__key=SECTION11_FRAMEWORK)
+    assessment = (  # the latest one it has submitted (a rolled-forward blank one says nothing yet)
+        Assessment.objects.filter(
+            organisation_id=organisation_id,
+            cycle__framework__key=SECTION11_FRAMEWORK,
+            cycle__archived_at=None,
+            submitted_at__isnull=False,
+        )
         .select_related("cycle__framework")
         .order_by("-cycle__due_date", "-pk")
         .first()

@@ -266,7 +266,7 @@ class AssessmentDetailView(AssessmentMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user, assessment = self.request.user, self.object
         responses, sections = responses_with_detail(assessment)
-        editable = assessment.status in EDITABLE_STATUSES
+        editable = assessment.status in EDITABLE_STATUSES and assessment.cycle.closed_at is None
         can_complete = editable and actions.may_complete(user, assessment)
         today = timezone.localdate()
         return super().get_context_data(

@@ -5,9 +5,9 @@ from django.utils import timezone
 
 from core.actions import audited, do_archive, save_fields
 from core.models import working_calendar
-from core.uploads import read_head, upload_problem
+from core.uploads import DISPLAY_NAME_LENGTH, shorten_name, stored_name, uploaded_file_problem
 from returns import catalogue, conf, rules, services
-from returns.choices import ReturnStatus, Source, Unit
+from returns.choices import JUDGEABLE_STATUSES, ReturnStatus, Source, Unit
 from returns.models import (
     OVERRIDE_EDITORS,
     REPORT_WRITERS,
@@ -434,9 +434,9 @@ def do_save_evidence(return_obj, *, answers, acting_user):
     with audited(acting_user):
         for code, fields in answers.items():
             cleaned = {name: (text or "").strip() for name, text in fields.items()}
-            JudgementEvidence.objects.update_or_create(
-                version=version, judged_metric=judged[code], defaults={"answers": cleaned}
-            )
+            evidence, _ = JudgementEvidence.objects.get_or_create(version=version, judged_metric=judged[code])
+            evidence.answers = {**evidence.answers, **cleaned}  # fields not sent keep what was given
+            evidence.save(update_fields=["answers"])
     return version
 
 
@@ -444,13 +444,7 @@ def do_attach_evidence(return_obj, *, judged_metric, upload, description="", act
     """Attach a file as evidence for a judged metric in the return's working version."""
     if not return_obj.is_editable:
         raise ValidationError({"status": f"This return is {return_obj.get_status_display().lower()}: it is closed."})
-    problem = upload_problem(
-        upload.name,
-        upload.size,
-        read_head(upload),
-        max_bytes=conf.evidence_max_bytes(),
-        extensions=conf.evidence_extensions(),
-    )
+    problem = uploaded_file_problem(upload, max_bytes=conf.evidence_max_bytes(), extensions=conf.evidence_extensions())
     if problem:
         raise ValidationError({"upload": problem})
     version = services.working_version(return_obj)
@@ -458,17 +452,14 @@ def do_attach_evidence(return_obj, *, judged_metric, upload, description="", act
         evidence, _ = JudgementEvidence.objects.get_or_create(version=version, judged_metric=judged_metric)
         attachment = JudgementAttachment(
             evidence=evidence,
-            original_name=upload.name[-200:],
+            original_name=shorten_name(upload.name, DISPLAY_NAME_LENGTH),
             size=upload.size,
             description=(description or "").strip(),
             added_by=acting_user,
         )
-        attachment.file.save(upload.name, upload, save=False)
+        attachment.file.save(stored_name(upload.name), upload, save=False)
         attachment.save()
     return attachment
-
-
-JUDGEABLE_STATUSES = (ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED)
 
 
 def do_rate_judged_metric(return_obj, *, judged_metric, rating, reason, acting_user):
@@ -479,13 +470,13 @@ def do_rate_judged_metric(return_obj, *, judged_metric, rating, reason, acting_u
         raise ValidationError({"status": "Judged metrics are rated once the return has been submitted."})
     if not judged_metric.applies_to_kind(return_obj.provider.kind):
         raise ValidationError({"judged_metric": f"{judged_metric.code} does not apply to this provider."})
-    problems = rules.judgement_problems(rating, reason)
+    problems = rules.judgement_problems(rating, reason, allowed=tuple(judged_metric.descriptors))
     if problems:
         raise ValidationError(problems)
     with audited(acting_user):
+        Return.objects.select_for_update().filter(pk=return_obj.pk).first()  # one rating at a time per return
         latest = (
-            JudgedRating.objects.select_for_update()
-            .filter(return_obj=return_obj, judged_metric=judged_metric)
+            JudgedRating.objects.filter(return_obj=return_obj, judged_metric=judged_metric)
             .order_by("-revision")
             .first()
         )

@@ -123,14 +123,26 @@ def _breakdown(value: MetricValue):
     return result
 
 
-class JudgementEvidenceSerializer(serializers.Serializer):
-    answers = serializers.DictField(child=serializers.DictField(child=serializers.CharField(allow_blank=True)))
+class StrictPayload(serializers.Serializer):
+    """A request body whose unknown fields are refused, naming each (as StrictSerializer does for models)."""
+
+    def to_internal_value(self, data):
+        unknown = set(data) - set(self.fields) if hasattr(data, "keys") else set()
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown field."] for name in sorted(unknown)})
+        return super().to_internal_value(data)
 
 
-class JudgementSerializer(serializers.Serializer):
+class JudgementEvidenceSerializer(StrictPayload):
+    answers = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=10000))
+    )
+
+
+class JudgementSerializer(StrictPayload):
     judged_metric = serializers.CharField(max_length=20)
     rating = serializers.ChoiceField(choices=rules.JUDGEMENT_RATINGS)
-    reason = serializers.CharField(allow_blank=True, required=False, default="")
+    reason = serializers.CharField(allow_blank=True, required=False, default="", max_length=5000)
 
 
 class SubmissionSerializer(serializers.Serializer):

@@ -28,3 +28,8 @@ class Source(models.TextChoices):
     WEB = "web", "Web form"
     XLSX = "xlsx", "Spreadsheet upload"
     API = "api", "API"
+
+
+# A return whose judged metrics the ICB rates (and whose judgements cap its figures): submitted or accepted. A return
+# sent back for correction waits for its next submission.
+JUDGEABLE_STATUSES = frozenset({ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED})

@@ -250,13 +250,15 @@ class JudgementForm(NHSFormMixin, forms.Form):
 
     def __init__(self, *args, judged_metric, **kwargs):
         super().__init__(*args, **kwargs)
+        self.allowed = tuple(r for r in rules.JUDGEMENT_RATINGS if r in judged_metric.descriptors)
         self.fields["rating"].choices = [
-            (rating, f"{rating.title()}: {judged_metric.descriptors[rating]}") for rating in rules.JUDGEMENT_RATINGS
+            (rating, f"{rating.title()}: {judged_metric.descriptors[rating]}") for rating in self.allowed
         ]
 
     def clean(self):
         data = super().clean()
-        for name, message in rules.judgement_problems(data.get("rating"), data.get("reason")).items():
+        problems = rules.judgement_problems(data.get("rating"), data.get("reason"), allowed=self.allowed)
+        for name, message in problems.items():
             if name in self.fields and name not in self.errors:
                 self.add_error(name, message)
         return data

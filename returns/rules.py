@@ -503,22 +503,25 @@ class Combined:
 
 
 def combine(numeric, judged, *, cap=True):
-    """The numeric band capped by the judgement: green only with the evidence judged present (a judgement of
-    green), so 95 % with no evidence of effect on practice is amber. Without a judgement yet, or with the cap
-    switched off (an ICB that rates numbers only), the numeric rating stands. No figure, no rating."""
+    """The numeric band capped by the judgement [CPCCG App. 3 11.a.2, 11.a.5, 11.b]: green only with the evidence
+    judged present (a judgement of green); any other judgement caps the figure at amber, "the percentage band with no
+    such evidence" (red stays the number's to give: under 75 %, or not broken down). Without a judgement yet, or with
+    the cap switched off (an ICB that rates numbers only), the numeric rating stands. No figure, no rating."""
     if numeric == NONE:
         return Combined(NONE, numeric, judged, NUMBER, judged is None)
     if judged is None or not cap:
         return Combined(numeric, numeric, judged, NUMBER, judged is None)
-    rating = worst([numeric, judged])
-    driver = BOTH if numeric == judged else JUDGEMENT if rating == judged else NUMBER
+    ceiling = GREEN if judged == GREEN else AMBER
+    rating = worst([numeric, ceiling])
+    driver = BOTH if numeric == ceiling else JUDGEMENT if rating == ceiling else NUMBER
     return Combined(rating, numeric, judged, driver, False)
 
 
-def judgement_problems(rating, reason):
-    """{field: message} for a judgement the ICB is about to record; empty when it may be saved."""
-    if rating not in JUDGEMENT_RATINGS:
-        return {"rating": "Choose red, amber or green."}
+def judgement_problems(rating, reason, allowed=JUDGEMENT_RATINGS):
+    """{field: message} for a judgement the ICB is about to record (one of `allowed`, the ratings the metric has
+    descriptors for); empty when it may be saved."""
+    if rating not in allowed:
+        return {"rating": f"Choose {' or '.join(r for r in JUDGEMENT_RATINGS if r in allowed)}."}
     if rating != GREEN and not (reason or "").strip():
         return {"reason": f"Give the reason for rating it {rating}: a rating other than green needs one."}
     return {}

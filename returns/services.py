@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.models import working_calendar
 from organisations.choices import PROVIDER_KINDS, OrganisationKind
 from returns import catalogue, conf, rules
-from returns.choices import ReturnStatus
+from returns.choices import JUDGEABLE_STATUSES, ReturnStatus
 from returns.models import (
     BreakdownValue,
     JudgedMetric,
@@ -277,6 +277,11 @@ class JudgedCell:
         return "To rate" if self.submitted else "–"
 
 
+def judgeable(returns, versions):
+    """Ids of the returns whose judged metrics are rated now: submitted or accepted, with a submitted version."""
+    return {r.pk for r in returns if r.status in JUDGEABLE_STATUSES and r.pk in versions}
+
+
 def judgements_visible(user, return_obj):
     """The ICB sees its judgements as it makes them; the provider once the return is accepted."""
     from core.choices import ICB_ROLES
@@ -400,7 +405,9 @@ def build_matrix(organisations, returns, quarter, *, kind=None, sort="", today=N
     rated = rate_versions(list(versions.values()), book, metrics) if versions else {}
     rated_by_return = {ret_id: rated.get(version.pk, {}) for ret_id, version in versions.items()}
     judged_metrics = active_judged_metrics()
-    judged = apply_judgements(list(returns.values()), rated_by_return, judged_metrics, submitted_ids=set(versions))
+    judged = apply_judgements(
+        list(returns.values()), rated_by_return, judged_metrics, submitted_ids=judgeable(returns.values(), versions)
+    )
     icb_ids = {p.icb_id for p in providers} | ({icb_id} if icb_id else set())
     calendars = {i: working_calendar(i) for i in icb_ids}
     matrix = Matrix(quarter, metrics, [], judged_metrics=judged_metrics)
@@ -451,14 +458,15 @@ def sort_rows(rows, sort):
     return sorted(rows, key=lambda r: r.provider.name)
 
 
-def trend(provider, returns, quarters, metrics, *, user=None):
-    """{metric code: [(quarter, Rated or None)]} over `quarters` for one provider."""
+def trend(provider, returns, quarters, metrics, *, user):
+    """{metric code: [(quarter, Rated or None)]} over `quarters` for one provider, as `user` may see it."""
     return trend_with_judgements(provider, returns, quarters, metrics, user=user)[0]
 
 
-def trend_with_judgements(provider, returns, quarters, metrics, *, user=None):
+def trend_with_judgements(provider, returns, quarters, metrics, *, user):
     """({metric code: [(quarter, Rated or None)]}, {judged code: [(quarter, JudgedCell or None)]}). Judgements
-    cap the figures only where `user` may see them (a provider: once the return is accepted)."""
+    cap the figures only where `user` may see them (a provider: once the return is accepted); `user=None` is the
+    ICB's own view (reports and jobs)."""
     returns = list(returns.filter(provider=provider, period__in=[q.index for q in quarters]).select_related("provider"))
     versions = latest_submitted_versions(returns)
     book = SchemeBook([provider.pk], metrics)
@@ -466,7 +474,7 @@ def trend_with_judgements(provider, returns, quarters, metrics, *, user=None):
     rated_by_return = {ret_id: rated.get(version.pk, {}) for ret_id, version in versions.items()}
     visible = [r for r in returns if user is None or judgements_visible(user, r)]
     judged_metrics = [j for j in active_judged_metrics() if j.applies_to_kind(provider.kind)]
-    judged = apply_judgements(visible, rated_by_return, judged_metrics, submitted_ids=set(versions))
+    judged = apply_judgements(visible, rated_by_return, judged_metrics, submitted_ids=judgeable(returns, versions))
     by_period = {r.period: rated_by_return[r.pk] for r in returns if r.pk in versions}
     judged_by_period = {r.period: judged.get(r.pk, {}) for r in returns}
     metric_trend = {
@@ -485,7 +493,7 @@ def specs_for_provider(provider, metrics=None):
     return catalogue.specs_for(metrics, catalogue.local_authorities_for(provider.icb_id))
 
 
-def rate_return(ret, version, metrics=None, *, judged=True):
+def rate_return(ret, version, metrics=None, *, judged):
     """({metric code: Rated}, {judged code: JudgedCell}) for one version of one return. Judgements cap the
     figures of a submitted version only, and only when `judged` (a provider sees them once the return is
     accepted)."""
@@ -494,7 +502,7 @@ def rate_return(ret, version, metrics=None, *, judged=True):
     rated = rate_versions([version], SchemeBook([ret.provider_id], metrics), metrics)[version.pk]
     if not judged:
         return rated, {}
-    submitted = {ret.pk} if version.submitted_at else set()
+    submitted = {ret.pk} if version.submitted_at and ret.status in JUDGEABLE_STATUSES else set()
     cells = apply_judgements([ret], {ret.pk: rated}, active_judged_metrics(), submitted_ids=submitted)
     return rated, cells[ret.pk]
 

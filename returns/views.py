@@ -17,7 +17,7 @@ from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
 from organisations.choices import OrganisationKind
 from organisations.models import Contract
 from returns import actions, catalogue, charts, conf, reports, rules, services, spreadsheet
-from returns.choices import ReturnStatus, Source
+from returns.choices import JUDGEABLE_STATUSES, ReturnStatus, Source
 from returns.filters import ReturnFilter
 from returns.forms import (
     CommentForm,
@@ -156,7 +156,7 @@ class ReturnDetailView(ScopedObjectMixin, TemplateView):
             judgement_history=judgement_history(ret) if show_judgements else [],
             show_judgements=show_judgements,
             back_to_matrix=user.role in ICB_ROLES,
-            can_rate=user.role in REVIEWERS and ret.status in actions.JUDGEABLE_STATUSES,
+            can_rate=user.role in REVIEWERS and ret.status in JUDGEABLE_STATUSES,
             problems=problems,
             today=timezone.localdate(),
             can_edit=can_change and ret.is_editable,
@@ -535,7 +535,12 @@ class OpenActionView(ScopedObjectMixin, ActionFormView):
     def perform(self, form):
         ret = self.object
         version = services.latest_submitted_versions([ret]).get(ret.pk)
-        cell = services.rate_return(ret, version, [self.metric])[0].get(self.metric.code) if version else None
+        visible = services.judgements_visible(self.request.user, ret)
+        cell = (
+            services.rate_return(ret, version, [self.metric], judged=visible)[0].get(self.metric.code)
+            if version
+            else None
+        )
         rating = cell.rating if cell else rules.NONE
         return actions.do_open_metric_action(
             ret, metric=self.metric, rating=rating, acting_user=self.request.user, **form.cleaned_data
@@ -593,7 +598,9 @@ class TrendChartView(ProviderScopeMixin, View):
             raise Http404("No such metric.") from missing
         quarter = selected_quarter(request)
         quarters = rules.quarters_up_to(quarter, conf.trend_quarters())
-        trend = services.trend(self.provider, Return.objects.restrict(request.user), quarters, [metric])
+        trend = services.trend(
+            self.provider, Return.objects.restrict(request.user), quarters, [metric], user=request.user
+        )
         png = charts.trend_png(metric, trend.get(code, [(q, None) for q in quarters]))
         return HttpResponse(png, content_type="image/png")
 

@@ -1,9 +1,12 @@
 """Rolling a cycle forward (last year's answers, evidence and open actions as the starting point, never submitted
 for the provider) and closing a cycle (a reason when an assessment is not signed off)."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from assurance import actions
 from assurance.choices import AssessmentStatus
@@ -198,3 +201,60 @@ def test_an_evidence_file_is_listed_again_not_copied(world, tmp_path):
     )
     carried = Evidence.objects.get(response__assessment__cycle=rolled)
     assert carried.file.name == evidence.file.name and carried.pk != evidence.pk
+
+
+def test_a_closed_cycle_is_no_longer_completed_chased_or_listed_to_do(world, client_for):
+    from assurance import home, reminders
+
+    cycle = open_cycle(world, organisations=[world.provider], due_in_days=1)
+    assessment = assessment_of(cycle, world.provider)
+    actions.do_close_cycle(cycle, reason="Superseded.", acting_user=world.user(Role.DESIGNATED))
+    with pytest.raises(ValidationError) as error:
+        complete(assessment, world.user(Role.PROVIDER))
+    assert "closed" in error.value.message_dict["status"][0]
+    panel = home.panels(world.user(Role.PROVIDER))[0]
+    assert panel.items == []
+    assert list(reminders.collect(cycle.due_date + dt.timedelta(days=10))) == []
+
+
+def test_roll_forward_is_in_the_audit_trail_and_keeps_who_added_evidence(world, last_year):
+    from core.audit import history_for
+
+    rolled = actions.do_open_cycle(
+        icb=world.icb,
+        framework=last_year.framework,
+        period_label="2026/27",
+        due_date=last_year.due_date,
+        organisations=[world.provider],
+        roll_forward_from=last_year,
+        acting_user=world.user(Role.DESIGNATED),
+    )
+    carried = assessment_of(rolled, world.provider).responses.get(requirement__code="S11-3")
+    assert any("rating" in (entry.changes_dict or {}) for entry in history_for(carried))
+    copied = Evidence.objects.get(response__assessment__cycle=rolled)
+    assert copied.added_by == world.user(Role.PROVIDER)
+
+
+@pytest.mark.parametrize("role", sorted(Role.values))
+def test_closing_through_the_api_by_role(world, role):
+    cycle = open_cycle(world, organisations=[world.provider])
+    response = world.api(role).post(f"/api/v1/assurance/cycles/{cycle.pk}/close/", {"reason": "x"}, format="json")
+    expected = 200 if role in {Role.DESIGNATED, Role.ADMINISTRATOR} else 403
+    assert response.status_code == expected, response.content
+
+
+def test_another_icbs_cycle_cannot_be_closed(world):
+    from core.testing import make_user
+
+    other = actions.do_open_cycle(
+        icb=world.other_icb,
+        framework=open_cycle(world, organisations=[world.provider]).framework,
+        period_label="2026/27",
+        due_date=timezone.localdate() + dt.timedelta(days=30),
+        organisations=[world.foreign_provider],
+        acting_user=make_user(Role.DESIGNATED, world.other_icb),
+    )
+    assert (
+        world.api(Role.DESIGNATED).post(f"/api/v1/assurance/cycles/{other.pk}/close/", {"reason": "x"}).status_code
+        == 404
+    )

@@ -37,7 +37,8 @@ def numeric(numerator, denominator):
         (9000, rules.GREEN, rules.AMBER),  # exactly 90 % is amber on the number, whatever the evidence
         (7500, rules.GREEN, rules.AMBER),  # exactly 75 %: amber
         (7499, rules.GREEN, rules.RED),  # 74.99 %: red on the number
-        (9500, rules.RED, rules.RED),  # a red judgement caps everything
+        (9500, rules.RED, rules.AMBER),  # any judgement short of green caps at amber: red is the number's to give
+        (7000, rules.GREEN, rules.RED),  # under 75 % is red whatever the evidence
         (9500, None, rules.GREEN),  # not judged yet: the number stands, marked to rate
     ],
 )
@@ -59,8 +60,9 @@ def test_a_combined_rating_is_never_better_than_either_part(numerator, denominat
     order = rules.SEVERITY_ORDER
     assert order[combined.rating] <= order[number]
     if judged is not None:
-        assert order[combined.rating] <= order[judged]
-        assert combined.rating in (number, judged)
+        ceiling = rules.GREEN if judged == rules.GREEN else rules.AMBER
+        assert combined.rating == rules.worst([number, ceiling])
+        assert combined.rating != rules.RED or number == rules.RED  # red comes from the number only
     is_green = combined.rating == rules.GREEN
     assert is_green == (Fraction(100 * numerator, denominator) > 90 and judged in (rules.GREEN, None))
 
@@ -72,6 +74,7 @@ def test_with_the_cap_switched_off_the_number_alone_rates(number, judged):
 
 def test_the_cell_says_which_part_drove_it():
     assert rules.combine(rules.GREEN, rules.AMBER).driver == rules.JUDGEMENT
+    assert rules.combine(rules.AMBER, rules.RED).driver == rules.BOTH  # both say amber: a red judgement caps at amber
     assert rules.combine(rules.RED, rules.AMBER).driver == rules.NUMBER
     assert rules.combine(rules.AMBER, rules.AMBER).driver == rules.BOTH
     assert rules.combine(rules.NONE, rules.GREEN).rating == rules.NONE  # no figure, no rating
@@ -100,7 +103,7 @@ def test_the_six_judged_metrics_of_appendix_3_are_loaded_with_their_descriptors(
     judged = {j.code: j for j in JudgedMetric.objects.all()}
     assert set(judged) == {"11.a.1", "11.a.2", "11.a.3", "11.a.4", "11.a.5", "11.b"}
     for item in judged.values():
-        assert set(item.descriptors) == {"red", "amber", "green"}
+        assert {"amber", "green"} <= set(item.descriptors) <= {"red", "amber", "green"}
         assert item.source.startswith("CPCCG App. 3")
     assert judged["11.b"].caps == ["TRN-CH", "TRN-AD", "TRN-CIC", "TRN-PREV", "TRN-MCA"]
     assert judged["11.a.5"].caps == ["SUP"] and judged["11.a.2"].caps == ["MAM"]
@@ -317,7 +320,7 @@ def test_the_api_rates_and_lists_the_catalogue_with_descriptors(world, submitted
     api = world.api(Role.DESIGNATED)
     catalogue_items = api.get("/api/v1/judged-metrics/").json()["results"]
     assert {item["code"] for item in catalogue_items} >= {"11.a.1", "11.b"}
-    assert all(set(item["descriptors"]) == {"red", "amber", "green"} for item in catalogue_items)
+    assert all({"amber", "green"} <= set(item["descriptors"]) for item in catalogue_items)
     refused = api.post(f"/api/v1/returns/{submitted.pk}/judge/", {"judged_metric": "11.b", "rating": "amber"})
     assert refused.status_code == 400 and "reason" in refused.json()
     unknown = api.post(f"/api/v1/returns/{submitted.pk}/judge/", {"judged_metric": "99.z", "rating": "green"})
@@ -344,7 +347,9 @@ def test_the_provider_sends_evidence_through_the_api(world):
 
 
 def test_the_facts_vigil_holds_are_shown_beside_11_a_3(world, submitted):
-    rated, _ = services.rate_return(submitted, services.latest_submitted_versions([submitted])[submitted.pk])
+    rated, _ = services.rate_return(
+        submitted, services.latest_submitted_versions([submitted])[submitted.pk], judged=True
+    )
     facts = services.judgement_facts(judged("11.a.3"), submitted, rated, {})
     labels = {fact.label: fact for fact in facts}
     assert labels["Annual safeguarding report"].met is True  # the factory's ANNUAL date
@@ -378,7 +383,7 @@ def test_the_metric_catalogue_lists_every_code_with_its_scheme_and_the_judgement
     items = {m["code"]: m for m in world.api(Role.PROVIDER).get("/api/v1/metrics/?limit=100").json()["results"]}
     assert {m.code for m in catalogue.metrics_for(world.provider.kind)} <= set(items)
     assert items["TRN-CH"]["judged_by"]["code"] == "11.b"
-    assert set(items["TRN-CH"]["judged_by"]["descriptors"]) == {"red", "amber", "green"}
+    assert set(items["TRN-CH"]["judged_by"]["descriptors"]) == {"amber", "green"}
     assert items["ESC"]["judged_by"] is None
     assert "above 90" in items["TRN-CH"]["schemes"][0]["described"]
 
@@ -401,3 +406,60 @@ def test_a_provider_sees_no_cap_in_its_trend_before_acceptance(world, submitted,
     )
     assert after["TRN-CH"][-1][1].rating == "amber" and judged_after["11.b"][-1][1].rating == "amber"
     assert client_for(own).get(f"/returns/provider/{world.provider.pk}/?quarter={Q.slug}").status_code == 200
+
+
+def test_a_provider_sees_no_judgement_in_its_chart_or_in_an_action_it_opens_before_acceptance(
+    world, submitted, client_for
+):
+    from unittest import mock
+
+    from core.models import TrackedAction
+
+    actions.do_rate_judged_metric(
+        submitted,
+        judged_metric=judged("11.b"),
+        rating="amber",
+        reason="No evidence.",
+        acting_user=world.user(Role.DESIGNATED),
+    )
+    client = client_for(world.user(Role.PROVIDER))
+    with mock.patch("returns.charts.trend_png", return_value=b"png") as chart:
+        client.get(f"/returns/provider/{world.provider.pk}/chart/TRN-CH.png?quarter={Q.slug}")
+    points = chart.call_args.args[1] if len(chart.call_args.args) > 1 else next(iter(chart.call_args.kwargs.values()))
+    ratings = [cell.rating for _, cell in points if cell]
+    assert ratings and "amber" not in ratings
+    client.post(
+        f"/returns/{submitted.pk}/metric/TRN-CH/action/",
+        {"title": "Refresh training", "owner": "Named nurse", "due_date": "2099-01-01", "success_measure": "Audit"},
+    )
+    assert not TrackedAction.objects.exists()  # the provider's cell is green until acceptance: no action from it
+
+
+def test_a_return_sent_back_for_correction_has_nothing_to_rate(world, submitted):
+    actions.do_return_for_correction(submitted, comment="Check the breakdown.", acting_user=world.user(Role.DESIGNATED))
+    row = row_of(matrix_for(world), world.provider)
+    assert row.to_rate == 0 and row.cells["TRN-CH"].combined is None
+
+
+def test_evidence_sent_through_the_api_keeps_the_fields_it_leaves_out(world):
+    ret = actions.do_start_return(provider=world.provider, quarter=Q, acting_user=None)
+    api = world.api(Role.PROVIDER)
+    first = {"answers": {"11.a.1": {"trends": "T1", "audit_learning": "L1"}}}
+    api.post(f"/api/v1/returns/{ret.pk}/evidence/", first, format="json")
+    api.post(f"/api/v1/returns/{ret.pk}/evidence/", {"answers": {"11.a.1": {"trends": "T2"}}}, format="json")
+    assert services.evidence_of(services.working_version(ret))["11.a.1"] == {"trends": "T2", "audit_learning": "L1"}
+    unknown = api.post(f"/api/v1/returns/{ret.pk}/evidence/", {"answers": {}, "extra": 1}, format="json")
+    assert unknown.status_code == 400 and "extra" in unknown.json()
+    too_long = {"answers": {"11.a.1": {"trends": "x" * 10001}}}
+    assert api.post(f"/api/v1/returns/{ret.pk}/evidence/", too_long, format="json").status_code == 400
+
+
+def test_training_and_supervision_are_judged_amber_or_green_only(world, submitted):
+    designated = world.user(Role.DESIGNATED)
+    with pytest.raises(ValidationError) as error:
+        actions.do_rate_judged_metric(
+            submitted, judged_metric=judged("11.b"), rating="red", reason="x", acting_user=designated
+        )
+    assert "rating" in error.value.message_dict
+    form = world.api(Role.DESIGNATED).get("/api/v1/judged-metrics/11.b/").json()
+    assert set(form["descriptors"]) == {"amber", "green"}

@@ -92,6 +92,13 @@ def test_endpoint_matrix(world, drafts, role):
     assert api.get("/api/v1/returns/").status_code == 200
     assert api.get("/api/v1/judged-metrics/").status_code == 200
     assert api.get("/api/v1/metrics/").status_code == 200
+    assert api.get("/api/v1/threshold-overrides/").status_code == 200
+    evidence = api.post(
+        f"/api/v1/returns/{drafts['draft']}/evidence/",
+        {"answers": {"11.b": {"effect_on_practice": "x"}}},
+        format="json",
+    )
+    assert evidence.status_code == (200 if role in EDITORS else 403), evidence.content
     judge = api.post(f"/api/v1/returns/{drafts['ret']}/judge/", {"judged_metric": "11.b", "rating": "green"})
     assert judge.status_code == (200 if role in REVIEWERS else 403), judge.content
     assert api.get(f"/api/v1/returns/{drafts['ret']}/").status_code == 200
