@@ -133,8 +133,9 @@ class RecordDetailView(RegisterMixin, TemplateView):
             context["meeting_window"] = reports.meeting_window(record.return_deadline, calendar)
             context["can_request"] = can_edit and user.role in InformationRequest.access.change
         if isinstance(record, Escalation):
-            context["designated_flag"] = any(
-                c.label.startswith("Inform the designated") and not c.done for c, _ in clocks
+            context["procedure"] = reports.procedure_of(record)
+            context["designated_flag"] = next(
+                (c.label for c, _ in clocks if c.label.startswith("Inform the designated") and not c.done), ""
             )
         if isinstance(record, SeriousIncident):
             context["tracked_actions"] = TrackedAction.objects.restrict(user).for_source(record)
@@ -262,10 +263,13 @@ class StageAddView(ChildFormView):
 
     def get_initial(self):
         reached = set(self.object.stages.values_list("stage", flat=True))
-        return {"stage": min(set(range(1, 6)) - reached, default=5)}
+        return {"stage": min(set(range(max(reached, default=0) + 1, 6)), default=5)}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "procedure": reports.procedure_of(self.object)}
 
     def perform(self, form):
-        return actions.do_record_stage(self.object, acting_user=self.request.user, **form.cleaned_data)
+        return actions.do_record_stage(self.object, acting_user=self.request.user, **form.action_fields())
 
 
 class InformationRequestAddView(ChildFormView):

@@ -135,8 +135,27 @@ class TestEscalationPages:
             f"/casework/escalations/{escalation.pk}/stages/add/",
             {"stage": "4", "reached_on": FRIDAY.isoformat(), "agreed": "x"},
         )
-        assert "Stage 4 cannot be recorded before stage 3." in response.content.decode()
+        assert "say why earlier stages were skipped" in response.content.decode()
         assert escalation.stages.count() == 2
+
+    def test_an_urgent_stage_four_with_its_reason_is_recorded_and_shown(self, world, client_for):
+        """[DUDLEY App. 6; CPCCG App. 5 Salient points]."""
+        escalation = factories.escalation(world)
+        client = client_for(world.user(Role.DESIGNATED))
+        response = client.post(
+            f"/casework/escalations/{escalation.pk}/stages/add/",
+            {
+                "stage": "4",
+                "reached_on": FRIDAY.isoformat(),
+                "raised_by": "named_professional",
+                "raised_with": "head_of_service",
+                "agreed": "Strategy discussion today",
+                "skip_reason": "Child at risk of immediate harm",
+            },
+        )
+        assert response.status_code == 302
+        page = client.get(f"/casework/escalations/{escalation.pk}/").content.decode()
+        assert "Urgent start" in page and "Child at risk of immediate harm" in page and "Head of service" in page
 
     def test_stage_three_without_the_designated_professional_is_flagged(self, world, client_for):
         escalation = factories.escalation(world, stages=[FRIDAY, FRIDAY, FRIDAY])
