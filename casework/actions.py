@@ -234,8 +234,9 @@ def do_raise_health_concern(*, acting_user, **fields):
     return _create(HealthNeedsConcern, acting_user=acting_user, **fields)
 
 
-def do_update_health_concern(concern, *, acting_user, **fields):
-    return _update(concern, acting_user=acting_user, **fields)
+def do_update_health_concern(record, *, acting_user, **fields):
+    # `record`, not `concern`: `concern` is one of the fields that may be changed.
+    return _update(record, acting_user=acting_user, **fields)
 
 
 def do_request_information(concern, *, agency, requested_on, return_by=None, acting_user):

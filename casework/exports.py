@@ -45,6 +45,7 @@ def escalation_counts_workbook(counts):
     for local_authority, theme, by_stage, total in counts.rows:
         sheet.append([local_authority, theme, *by_stage, total])
     sheet.append(["All", "All", *counts.by_stage.values(), counts.total])
-    sheet.append(["Urgent starts (earlier stages skipped, reason recorded)", counts.skipped])
-    sheet.append(["Concerns about poor practice across multiple cases", counts.multiple_cases])
+    flags = workbook.create_sheet("Urgent and multiple")
+    flags.append(["Urgent starts (earlier stages skipped, reason recorded)", counts.skipped])
+    flags.append(["Concerns about poor practice across multiple cases", counts.multiple_cases])
     return workbook_bytes(workbook)

@@ -558,7 +558,8 @@ class Disclosure(CaseRecord):
         "Article 9 condition (special category data)",
         max_length=30,
         choices=Article9Condition.choices,
-        help_text="Health data needs an Article 9 condition as well as the Article 6 basis [DDICB Information Sharing].",
+        help_text="Health data needs an Article 9 condition as well as the Article 6 basis "
+        "[DDICB Information Sharing].",
     )
     consent = models.CharField(
         "consent", max_length=20, choices=ConsentDecision.choices, default=ConsentDecision.NOT_SOUGHT

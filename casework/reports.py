@@ -160,6 +160,48 @@ def referral_clocks(record, calendar):
     return clocks
 
 
+@dataclass(frozen=True)
+class FollowedRule:
+    rule: str
+    value: str
+    source: str
+
+
+def rules_followed(icb):
+    """Where the seeds disagree, which one this ICB follows (its escalation procedure and the settings)."""
+    from casework.actions import procedure_for
+
+    procedure = procedure_for(icb)
+    hours = conf.get("CASEWORK_REFERRAL_FOLLOW_UP_HOURS")
+    pipot = conf.get("CASEWORK_PIPOT_INFORM_WORKING_DAYS")
+    fostering_days = conf.get("CASEWORK_PRIVATE_FOSTERING_DAYS")
+    inclusive = conf.get("CASEWORK_PRIVATE_FOSTERING_INCLUSIVE")
+    return [
+        FollowedRule(
+            "Escalation procedure",
+            procedure.name if procedure else "None loaded",
+            procedure.source if procedure else "",
+        ),
+        FollowedRule(
+            "Written follow-up of a telephone referral",
+            f"within {hours} clock hours",
+            {48: "DDICB What to do; CPCCG front matter", 24: "DUDLEY 15.2"}.get(hours, "local setting"),
+        ),
+        FollowedRule(
+            "Allegation about a person in a position of trust with adults",
+            f"designated adult safeguarding professional informed within {pipot} working day(s)"
+            if pipot is not None
+            else "designated adult safeguarding professional informed (no deadline)",
+            "SAAF 3.5.7 (no timescale in the source: local setting)",
+        ),
+        FollowedRule(
+            "Private fostering",
+            f"{fostering_days} days or more" if inclusive else f"more than {fostering_days} days",
+            "DDICB Private Fostering" if inclusive else "DUDLEY 22.1",
+        ),
+    ]
+
+
 def meeting_window(return_deadline, calendar):
     return rules.chn_meeting_window(
         return_deadline,

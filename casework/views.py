@@ -81,7 +81,8 @@ class IndexView(RoleRequiredMixin, TemplateView):
             if hasattr(register.model, "closed_on"):
                 open_records = open_records.filter(closed_on__isnull=True)
             rows.append((register, open_records.count()))
-        return super().get_context_data(rows=rows, **kwargs)
+        followed = reports.rules_followed(user.organisation.icb) if user.organisation_id else []
+        return super().get_context_data(rows=rows, followed=followed, **kwargs)
 
 
 class RegisterListView(RegisterMixin, TemplateView):

@@ -176,7 +176,7 @@ class Migration(migrations.Migration):
                     ("none", "No special category data was shared"),
                 ],
                 default="none",
-                help_text="Health data needs a condition under Article 9 as well as the Article 6 basis [DDICB Information Sharing].",
+                help_text="Health data needs an Article 9 condition as well as the Article 6 basis [DDICB Information Sharing].",
                 max_length=30,
                 verbose_name="Article 9 condition (special category data)",
             ),
@@ -217,7 +217,7 @@ class Migration(migrations.Migration):
             name="enquirer_verified",
             field=models.BooleanField(
                 blank=True,
-                help_text="Leave empty when the information was shared on the ICB's own initiative [DDICB Information Sharing].",
+                help_text="Leave empty when shared on the ICB's own initiative [DDICB Information Sharing].",
                 null=True,
                 verbose_name="the enquirer's identity was verified",
             ),

@@ -75,6 +75,29 @@ def test_an_nhs_number_needs_the_acknowledge_flag(world):
     assert accepted.status_code == 201
 
 
+@pytest.mark.parametrize(
+    ("register", "builder", "field", "text"),
+    [
+        ("allegations", "allegation", "summary", "Ｊｏｈｎ Ｓｍｉｔｈ shouted at the child"),
+        ("advice", "advice", "advice_given", "Discussed the case of jo\u200bhn larkwood"),
+        ("advice", "advice", "action_plan", "Check NHS 943.476.5919 on the spine"),
+        ("serious-incidents", "incident", "summary", "Injury to a patient, NHS no ٩٤٣٤٧٦٥٩١٩"),
+        ("disclosures", "disclosure", "information_shared", "Address of MRS LARKWOOD"),
+        ("complex-health-needs", "concern", "concern", "Mother JANE WRENFOLD reports seizures"),
+    ],
+)
+def test_free_text_of_every_register_is_checked_for_identifiers(world, register, builder, field, text):
+    """Issue 9 item 7: allegation summary, advice given, serious-incident summary and the like warn, and save once
+    acknowledged (acknowledge_warnings=true)."""
+    record = getattr(factories, builder)(world)
+    api = world.api(Role.HR if register == "allegations" else Role.DESIGNATED)
+    url = f"/api/v1/casework/{register}/{record.pk}/"
+    refused = api.patch(url, {field: text}, format="json")
+    assert refused.status_code == 400 and field in refused.json()
+    accepted = api.patch(url, {field: text, "acknowledge_warnings": True}, format="json")
+    assert accepted.status_code == 200, accepted.json()
+
+
 def test_a_provider_cannot_create_in_another_providers_name(world):
     payload = {
         "organisation": world.other_provider.pk,
