@@ -16,6 +16,12 @@ ACKNOWLEDGE_HELP = (
 )
 
 
+def acknowledge_identifiers_field():
+    return forms.BooleanField(
+        label="I confirm there is no real name or NHS number here", required=False, help_text=ACKNOWLEDGE_HELP
+    )
+
+
 class ReviewForm(NHSFormMixin, forms.ModelForm):
     abuse_or_neglect = forms.NullBooleanField(
         label="Abuse or neglect known or suspected", widget=forms.NullBooleanSelect, required=False
@@ -106,6 +112,7 @@ class ContributionForm(NHSFormMixin, forms.Form):
     )
     due_date = forms.DateField(widget=forms.DateInput)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    acknowledge_identifiers = acknowledge_identifiers_field()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,6 +120,8 @@ class ContributionForm(NHSFormMixin, forms.Form):
 
 
 class ContributionUpdateForm(NHSFormMixin, forms.ModelForm):
+    acknowledge_identifiers = acknowledge_identifiers_field()
+
     class Meta:
         model = Contribution
         fields = ["status", "submitted_on", "due_date", "notes"]
@@ -161,6 +170,7 @@ class RecommendationForm(NHSFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say how success will be measured."},
     )
+    acknowledge_identifiers = acknowledge_identifiers_field()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,6 +178,8 @@ class RecommendationForm(NHSFormMixin, forms.Form):
 
 
 class LearningForm(NHSFormMixin, forms.ModelForm):
+    acknowledge_identifiers = acknowledge_identifiers_field()
+
     class Meta:
         model = LearningEntry
         fields = ["key_findings", "briefing_issued", "briefing_title", "disseminated_to", "date"]
