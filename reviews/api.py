@@ -66,6 +66,8 @@ class ReviewSerializer(StrictSerializer):
             "harm",
             "subject_age",
             "subject_has_children",
+            "care_leaver_or_ld",
+            "agencies_concern",
             "incident_date",
             "awareness_date",
             "notification_date",

@@ -36,6 +36,9 @@ def hints_for(review):
         harm=review.harm or None,
         age=review.subject_age,
         has_children=review.subject_has_children,
+        agencies_concern=review.agencies_concern,
+        care_leaver_or_ld=review.care_leaver_or_ld,
+        lead_kind=review.lead_partnership.kind if review.lead_partnership_id else None,
     )
 
 

@@ -304,3 +304,14 @@ class TestIdentifiersInFreeText:
             acting_user=None,
         )
         assert entry.pk
+
+
+def test_a_child_death_review_is_led_by_the_icb_or_the_local_authority(world, open_review, partnerships):
+    """[SAAF 4.5.3; DDICB Child Death Review]: the child death review partners, not the children's partnership."""
+    review = open_review(kind="child_death", lead_partnership=None)
+    with pytest.raises(ValidationError) as error:
+        actions.do_update_review(review, lead_partnership=partnerships["scp"], acting_user=None)
+    assert "child death review partners" in error.value.message_dict["lead_partnership"][0]
+    actions.do_update_review(review, lead_partnership=world.icb, acting_user=None)
+    review.refresh_from_db()
+    assert review.lead_partnership == world.icb
