@@ -141,10 +141,16 @@ def do_record_stage(
     skip_reason="",
     acknowledge_warnings=False,
 ):
-    """Record that `escalation` reached `stage` on `reached_on`, who raised it with whom and what was agreed.
-    A stage above the next one needs the reason earlier stages were skipped [DUDLEY App. 6; CPCCG App. 5]."""
+    """Record that `escalation` reached `stage` on `reached_on`, who raised it with whom (by default, whom the
+    escalation's procedure names for that stage) and what was agreed [CPCCG App. 5 Salient points: "who was spoken
+    with and what the agreed actions were"]. A stage above the next one needs the reason earlier stages were
+    skipped [DUDLEY App. 6; CPCCG App. 5]."""
     if escalation.archived_at is not None or escalation.closed_on:
         raise ValidationError({"stage": "This escalation is closed."})
+    from casework.reports import procedure_of
+
+    if defined := procedure_of(escalation).stage(stage):
+        raised_by, raised_with = raised_by or defined.raised_by, raised_with or defined.raised_with
     dates = dict(escalation.stages.values_list("stage", "reached_on"))
     problems = rules.stage_problems(dates, stage, reached_on, skip_reason)
     if not (agreed or "").strip():

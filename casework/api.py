@@ -42,6 +42,9 @@ def _serializer(register, fields, name):
             attrs[field.name] = ScopedRelatedField(field.related_model, allow_null=field.null, required=False)
     attrs["acknowledge_warnings"] = serializers.BooleanField(write_only=True, required=False, default=False)
     read_only = ["id", "reference", "archived_at"]
+    if register.slug == "escalations" and "case_reference" in fields:  # the full record: under which procedure
+        attrs["procedure"] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+        read_only.append("procedure")
     attrs["Meta"] = type(
         "Meta",
         (),

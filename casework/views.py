@@ -264,7 +264,10 @@ class StageAddView(ChildFormView):
 
     def get_initial(self):
         reached = set(self.object.stages.values_list("stage", flat=True))
-        return {"stage": min(set(range(max(reached, default=0) + 1, 6)), default=5)}
+        stage = min(set(range(max(reached, default=0) + 1, 6)), default=5)
+        defined = reports.procedure_of(self.object).stage(stage)
+        who = {"raised_by": defined.raised_by, "raised_with": defined.raised_with} if defined else {}
+        return {"stage": stage, **who}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "procedure": reports.procedure_of(self.object)}

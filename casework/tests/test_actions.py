@@ -143,6 +143,14 @@ class TestEscalationStages:
         assert stage.skip_reason == "Child at risk of immediate harm"
         assert stage.get_raised_with_display() == "Head of service"
 
+    def test_who_raised_it_with_whom_defaults_to_the_procedures_stage(self, world):
+        """[DUDLEY App. 6 3.3: the manager raises it with the equivalent manager at stage 3]."""
+        escalation = factories.escalation(world)
+        stage = actions.do_record_stage(
+            escalation, stage=3, reached_on=FRIDAY, agreed="x", skip_reason="Urgent", acting_user=None
+        )
+        assert (stage.raised_by, stage.raised_with) == ("line_manager", "team_manager")
+
     def test_what_was_agreed_is_checked_for_names(self, world):
         escalation = factories.escalation(world)
         with pytest.raises(ValidationError) as error:

@@ -203,3 +203,17 @@ class TestLinkingAStatutoryReview:
         with pytest.raises(ValidationError) as error:
             actions.do_update_incident(incident, statutory_review=elsewhere, acting_user=world.user(Role.DESIGNATED))
         assert "statutory_review" in error.value.message_dict
+
+
+def test_an_escalation_says_which_procedure_it_follows_and_takes_urgent_stages(world):
+    """[DUDLEY App. 6; CPCCG App. 5]: the procedure is data per ICB; an urgent start carries its reason."""
+    escalation = factories.escalation(world)
+    api = world.api(Role.DESIGNATED)
+    assert api.get(f"/api/v1/casework/escalations/{escalation.pk}/").json()["procedure"] == "dudley"
+    url = f"/api/v1/casework/escalations/{escalation.pk}/stages/"
+    payload = {"stage": 4, "reached_on": FRIDAY.isoformat(), "agreed": "Strategy discussion", "skip_reason": "Urgent"}
+    response = api.post(url, {**payload, "raised_with": "head_of_service"}, format="json")
+    assert response.status_code == 201
+    (stage,) = response.json()["stages"]
+    assert stage["skip_reason"] == "Urgent" and stage["raised_with"] == "head_of_service"
+    assert api.post(url, {**payload, "stage": 9}, format="json").status_code == 400
