@@ -18,6 +18,11 @@ from core.testing import make_provider
 from organisations.choices import OrganisationKind
 
 
+def current(key):
+    """The requirements of the framework version the seeds' wording is shipped in (issue 16)."""
+    return Requirement.objects.filter(framework__key=key, framework__version="2026.1")
+
+
 class TestFrameworksAsData:
     def test_the_shipped_frameworks_are_loaded_by_the_migration(self, db):
         keys = set(Framework.objects.values_list("key", flat=True))
@@ -31,9 +36,9 @@ class TestFrameworksAsData:
             "modern-slavery",
             "prevent",
         } <= keys
-        assert Requirement.objects.filter(framework__key="section11-children", framework__version="2026.1").count() == 12
-        assert Requirement.objects.filter(framework__key="safeguarding-adults", framework__version="2026.1").count() == 11
-        assert Requirement.objects.filter(framework__key="lampard-2015", framework__version="2026.1").count() == 14
+        assert current("section11-children").count() == 12
+        assert current("safeguarding-adults").count() == 11
+        assert current("lampard-2015").count() == 14
         assert not Requirement.objects.filter(source="").exists()
 
     def test_loading_the_same_version_twice_changes_nothing(self, db):
