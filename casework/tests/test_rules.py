@@ -456,3 +456,11 @@ class TestQuarterlyEscalationCounts:
         outside = [("LA", "other", {1: start - dt.timedelta(days=1)}), ("LA", "other", {1: end + dt.timedelta(days=1)})]
         assert rules.count_escalations(inside, start, end).total == 2
         assert rules.count_escalations(outside, start, end).total == 0
+
+
+def test_abuse_categories_include_forced_marriage_honour_based_abuse_and_missing():
+    """[DUDLEY 25.2-25.3 (forced marriage, honour-based abuse); DDICB (children missing from home or care)]."""
+    from casework.choices import AbuseCategory
+
+    assert {"forced_marriage", "honour_based_abuse", "missing"} <= set(AbuseCategory.values)
+    assert AbuseCategory.MISSING.label == "Missing from home or care"
