@@ -459,7 +459,8 @@ class TestQuarterlyEscalationCounts:
 
 
 def test_abuse_categories_include_forced_marriage_honour_based_abuse_and_missing():
-    """[DUDLEY 25.2-25.3 (forced marriage, honour-based abuse); DDICB (children missing from home or care)]."""
+    """[DUDLEY 25 (forced marriage); DDICB Domestic abuse (includes honour-based violence and forced marriage);
+    DDICB Information Sharing (a child at risk of going missing)]."""
     from casework.choices import AbuseCategory
 
     assert {"forced_marriage", "honour_based_abuse", "missing"} <= set(AbuseCategory.values)
