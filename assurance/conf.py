@@ -18,6 +18,12 @@ DEFAULTS = {
     "ASSURANCE_ICB_AMBER_PERCENT": 25,
     # Reminder: working days before the due date when the "due soon" reminder goes.
     "ASSURANCE_DUE_SOON_WORKING_DAYS": 10,
+    # Lampard L-4: safeguarding refresher training every this many months. An annual level 1 update [DUDLEY 20.6]
+    # (12, the default); level 1 at least every three years [CPCCG 12] (36).
+    "ASSURANCE_REFRESHER_MONTHS": 12,
+    # Lampard L-5: DBS rechecks every this many months; None: no routine recheck, an annual self-disclosure
+    # (there is no statutory renewal; best practice is an annual self-disclosure [DUDLEY 7.5]).
+    "ASSURANCE_DBS_RECHECK_MONTHS": None,
     # Evidence uploads.
     "ASSURANCE_EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
     "ASSURANCE_EVIDENCE_EXTENSIONS": ("pdf", "docx", "xlsx", "png", "jpg", "jpeg", "txt", "csv"),
@@ -26,6 +32,16 @@ DEFAULTS = {
 
 def get(name):
     return setting(name, DEFAULTS)
+
+
+def setting_phrases():
+    """What this ICB's settings say, for requirements worded from settings ({refresher}, {dbs_recheck})."""
+    from assurance.rules import dbs_recheck_phrase, refresher_phrase
+
+    return {
+        "refresher": refresher_phrase(get("ASSURANCE_REFRESHER_MONTHS")),
+        "dbs_recheck": dbs_recheck_phrase(get("ASSURANCE_DBS_RECHECK_MONTHS")),
+    }
 
 
 def rag_thresholds():

@@ -78,6 +78,13 @@ class Requirement(models.Model):
     def __str__(self):
         return f"{self.code}: {self.title[:80]}"
 
+    @property
+    def expected_evidence(self):
+        """The guidance with this ICB's settings filled in (Lampard L-4 and L-5 follow settings)."""
+        from assurance import conf, rules
+
+        return rules.worded(self.guidance, conf.setting_phrases())
+
 
 class Cycle(AuditScopeMixin, models.Model):
     """The ICB asks organisations to assess themselves against one framework version by a date."""

@@ -163,3 +163,38 @@ def applies_to(requirement_kinds, framework_kinds, organisation_kind):
     """A requirement applies to an organisation when its kind is in the requirement's list
     (or, when the requirement has none, in the framework's)."""
     return organisation_kind in (requirement_kinds or framework_kinds or ())
+
+
+# --- Requirements worded from settings (Lampard L-4, L-5) ---------------------------------------
+
+
+def _every(months):
+    if months % 12 == 0:
+        years = months // 12
+        return "every year" if years == 1 else f"every {years} years"
+    return f"every {months} months"
+
+
+def refresher_phrase(months):
+    """[DUDLEY 20.6: an annual level 1 update; CPCCG 12: level 1 at least every three years]."""
+    return f"safeguarding refresher training {_every(months)}"
+
+
+def dbs_recheck_phrase(months):
+    """[DUDLEY 7.5: no statutory guidance on how often; best practice is an annual self-disclosure]."""
+    if months is None:
+        return "no routine DBS recheck; an annual self-disclosure from each member of staff and volunteer"
+    return f"a DBS recheck {_every(months)}"
+
+
+class _KeepUnknown(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def worded(text, phrases):
+    """`text` with its {placeholders} filled from `phrases`; unknown ones and stray braces are left as they are."""
+    try:
+        return (text or "").format_map(_KeepUnknown(phrases))
+    except (ValueError, IndexError):
+        return text

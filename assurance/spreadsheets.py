@@ -74,7 +74,7 @@ def export_assessment(assessment):
                 requirement.code,
                 requirement.section.title,
                 requirement.title,
-                requirement.guidance,
+                requirement.expected_evidence,
                 response.get_rating_display() if response.rating else "",
                 response.na_reason,
                 response.narrative,

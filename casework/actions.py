@@ -1,7 +1,7 @@
 """Every change to the casework registers: atomic, audited, validated before anything is saved.
 
-Pseudonym warnings (a name or a valid NHS number where a pseudonymous reference is expected) stop the
-save until the user acknowledges them (`acknowledge_warnings=True`).
+Identifier warnings (a name or a valid NHS number in a pseudonymous reference or in free text such as what
+was alleged or the advice given) stop the save until the user acknowledges them (`acknowledge_warnings=True`).
 """
 
 from django.core.exceptions import ValidationError
@@ -9,12 +9,13 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 
-from casework import rules
+from casework import conf, rules
 from casework.models import (
     AdviceEntry,
     Allegation,
     Disclosure,
     Escalation,
+    EscalationProcedure,
     EscalationStage,
     HealthNeedsConcern,
     InformationRequest,
@@ -36,16 +37,15 @@ def _next_reference(model, year):
     return f"{prefix}{number:03d}"
 
 
-def _validate(instance, acknowledge_warnings, exclude=None, pseudonym_names=None):
-    """All errors at once: field checks, the model's rules and unacknowledged pseudonym warnings
-    (on the pseudonym fields being set: an acknowledged value does not warn again on later edits)."""
+def _validate(instance, acknowledge_warnings, exclude=None, checked_names=None):
+    """All errors at once: field checks, the model's rules and unacknowledged identifier warnings
+    (on the checked fields being set: an acknowledged value does not warn again on later edits)."""
     errors = {}
     try:
         instance.full_clean(exclude=exclude)
     except ValidationError as error:
         errors.update(error.message_dict)
-    names = instance.pseudonym_fields if pseudonym_names is None else pseudonym_names
-    values = {name: getattr(instance, name) for name in names}
+    values = rules.checked_text(instance, checked_names)
     for name, message in rules.unacknowledged_warning_errors(values, acknowledge_warnings).items():
         errors.setdefault(name, []).append(message)
     if errors:
@@ -74,7 +74,7 @@ def _update(instance, *, acting_user, acknowledge_warnings=False, **fields):
     for name, value in fields.items():
         setattr(instance, name, value)
     try:
-        _validate(instance, acknowledge_warnings, pseudonym_names=[n for n in instance.pseudonym_fields if n in fields])
+        _validate(instance, acknowledge_warnings, checked_names=set(fields))
     except ValidationError:
         for name, value in original.items():  # nothing partial: the instance is left as it was
             setattr(instance, name, value)
@@ -105,9 +105,18 @@ do_archive_allegation = _archive
 # Professional disagreement escalations
 
 
+def procedure_for(icb):
+    """The escalation procedure `icb` follows: the one listing it, else the CASEWORK_ESCALATION_PROCEDURE setting's."""
+    chosen = EscalationProcedure.objects.filter(icbs=icb).first() if icb else None
+    return chosen or EscalationProcedure.objects.filter(code=conf.get("CASEWORK_ESCALATION_PROCEDURE")).first()
+
+
 def do_open_escalation(*, acting_user, stage_one_on=None, stage_one_agreed="", **fields):
-    """Open an escalation; with `stage_one_on`, stage 1 is recorded in the same transaction."""
-    with audited(acting_user):
+    """Open an escalation under its ICB's procedure; with `stage_one_on`, stage 1 is recorded in the same
+    transaction."""
+    organisation = fields.get("organisation")
+    fields.setdefault("procedure", procedure_for(getattr(organisation, "icb", None)))
+    with audited(acting_user), transaction.atomic():
         escalation = _create(Escalation, acting_user=acting_user, **fields)
         if stage_one_on:
             do_record_stage(
@@ -120,17 +129,47 @@ def do_update_escalation(escalation, *, acting_user, **fields):
     return _update(escalation, acting_user=acting_user, **fields)
 
 
-def do_record_stage(escalation, *, stage, reached_on, agreed, acting_user):
-    """Record that `escalation` reached `stage` on `reached_on`; stage N needs stage N-1 [DUDLEY 28.2]."""
+def do_record_stage(
+    escalation,
+    *,
+    stage,
+    reached_on,
+    agreed,
+    acting_user,
+    raised_by="",
+    raised_with="",
+    skip_reason="",
+    acknowledge_warnings=False,
+):
+    """Record that `escalation` reached `stage` on `reached_on`, who raised it with whom (by default, whom the
+    escalation's procedure names for that stage) and what was agreed [CPCCG App. 5 Salient points: "who was spoken
+    with and what the agreed actions were"]. A stage above the next one needs the reason earlier stages were
+    skipped [DUDLEY App. 6; CPCCG App. 5]."""
     if escalation.archived_at is not None or escalation.closed_on:
         raise ValidationError({"stage": "This escalation is closed."})
+    from casework.reports import procedure_of
+
+    if defined := procedure_of(escalation).stage(stage):
+        raised_by, raised_with = raised_by or defined.raised_by, raised_with or defined.raised_with
     dates = dict(escalation.stages.values_list("stage", "reached_on"))
-    if problem := rules.stage_problem(set(dates), stage, reached_on, dates):
-        raise ValidationError({"stage": problem})
+    problems = rules.stage_problems(dates, stage, reached_on, skip_reason)
     if not (agreed or "").strip():
-        raise ValidationError({"agreed": "Record what was agreed at this stage."})
+        problems["agreed"] = "Record what was agreed at this stage."
+    texts = {"agreed": agreed, "skip_reason": skip_reason}
+    for name, message in rules.unacknowledged_warning_errors(texts, acknowledge_warnings).items():
+        problems.setdefault(name, message)
+    if problems:
+        raise ValidationError(problems)
     with audited(acting_user):
-        record = EscalationStage(escalation=escalation, stage=stage, reached_on=reached_on, agreed=agreed.strip())
+        record = EscalationStage(
+            escalation=escalation,
+            stage=stage,
+            reached_on=reached_on,
+            raised_by=raised_by or "",
+            raised_with=raised_with or "",
+            agreed=agreed.strip(),
+            skip_reason=(skip_reason or "").strip(),
+        )
         record.full_clean()
         record.save()
     return record
@@ -201,8 +240,9 @@ def do_raise_health_concern(*, acting_user, **fields):
     return _create(HealthNeedsConcern, acting_user=acting_user, **fields)
 
 
-def do_update_health_concern(concern, *, acting_user, **fields):
-    return _update(concern, acting_user=acting_user, **fields)
+def do_update_health_concern(record, *, acting_user, **fields):
+    # `record`, not `concern`: `concern` is one of the fields that may be changed.
+    return _update(record, acting_user=acting_user, **fields)
 
 
 def do_request_information(concern, *, agency, requested_on, return_by=None, acting_user):

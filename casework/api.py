@@ -42,6 +42,9 @@ def _serializer(register, fields, name):
             attrs[field.name] = ScopedRelatedField(field.related_model, allow_null=field.null, required=False)
     attrs["acknowledge_warnings"] = serializers.BooleanField(write_only=True, required=False, default=False)
     read_only = ["id", "reference", "archived_at"]
+    if register.slug == "escalations" and "case_reference" in fields:  # the full record: under which procedure
+        attrs["procedure"] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+        read_only.append("procedure")
     attrs["Meta"] = type(
         "Meta",
         (),
@@ -55,9 +58,12 @@ def _serializer(register, fields, name):
 
 
 class StageSerializer(serializers.ModelSerializer):
+    acknowledge_warnings = serializers.BooleanField(write_only=True, required=False, default=False)
+
     class Meta:
         model = EscalationStage
-        fields = ["stage", "reached_on", "agreed"]
+        fields = ["stage", "reached_on", "raised_by", "raised_with", "agreed", "skip_reason", "acknowledge_warnings"]
+        extra_kwargs = {"stage": {"min_value": 1, "max_value": 5}}
 
 
 class InformationRequestSerializer(serializers.ModelSerializer):
@@ -117,7 +123,8 @@ def _viewset(register, mixins=()):
 class EscalationStageActions:
     @action(detail=True, methods=["post"])
     def stages(self, request, pk=None):
-        """POST a stage reached: {stage, reached_on, agreed}. Stage N needs stage N-1."""
+        """POST a stage reached: {stage, reached_on, raised_by?, raised_with?, agreed, skip_reason?}. A stage above
+        the next one needs `skip_reason` (an urgent start) [DUDLEY App. 6; CPCCG App. 5]."""
         escalation = self.get_object()
         data = StageSerializer(data=request.data)
         data.is_valid(raise_exception=True)

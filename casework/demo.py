@@ -60,8 +60,8 @@ def load():
         category="risk",
         summary="Financial irregularities with a resident's money.",
         made_on=today - days(60),
-        lado_informed_on=today - days(59),
         designated_informed_on=today - days(59),
+        hr_representative="HR business partner",
         employment_outcome="resigned",
         dbs_referral_on=today - days(20),
         regulator_referral="NMC",
@@ -120,13 +120,58 @@ def load():
             acting_user=designated,
         )
 
+        urgent = actions.do_open_escalation(
+            organisation=org["ZA1"],
+            case_reference="Child L",
+            raised_by="Named nurse",
+            other_agency="Children's social care, assessment team",
+            local_authority=council,
+            theme="plan",
+            acting_user=designated,
+        )
+        actions.do_record_stage(
+            urgent,
+            stage=4,
+            reached_on=today - days(1),
+            raised_by="named_professional",
+            raised_with="head_of_service",
+            agreed="Strategy discussion to be held today.",
+            skip_reason="Child at risk of immediate harm: discharge planned without a protection plan.",
+            acting_user=designated,
+        )
+        actions.do_open_escalation(
+            organisation=org["ZA2"],
+            case_reference="Cases M1-M4",
+            raised_by="Named nurse",
+            other_agency="Children's social care, front door",
+            local_authority=council,
+            theme="threshold",
+            multiple_cases=True,
+            stage_one_on=today,
+            stage_one_agreed="Named nurse raised four referrals declined at the front door.",
+            acting_user=designated,
+        )
+
         actions.do_record_referral(
             organisation=icb,
             local_authority=council,
             subject_reference="Child F",
             referred_by="Designated nurse",
             category="neglect",
-            telephoned_at=timezone.now() - days(4),
+            referred_at=timezone.now() - days(4),
+            family_told=True,
+            acting_user=designated,
+        )
+        actions.do_record_referral(
+            organisation=icb,
+            route="online",
+            local_authority=council,
+            subject_reference="Child N",
+            referred_by="Named GP",
+            category="emotional",
+            referred_at=timezone.now() - days(1),
+            family_told=False,
+            why_family_not_told="Telling the family could put the child at risk before a strategy discussion.",
             acting_user=designated,
         )
 
@@ -178,8 +223,15 @@ def load():
         subject_reference="Adult K",
         disclosed_on=today - days(3),
         disclosed_to="Police public protection unit",
+        enquirer_verified=True,
+        grounds="Section 47 enquiry into risk to a child in the household.",
         information_shared="Dates of recent attendances.",
-        lawful_basis="safeguarding",
+        lawful_basis="public_task",
+        article_9_condition="safeguarding",
+        consent="not_sought",
+        consent_exception="risk",
+        incremental_disclosure=True,
+        wishes="Not known: the person was not asked, as asking would increase the risk.",
         reasoning="Risk of serious harm to others outweighed the duty of confidentiality.",
         decided_by="Designated nurse",
         caldicott_consulted=True,

@@ -56,4 +56,7 @@ def escalation_counts_workbook(counts):
     for local_authority, theme, by_stage, total in counts.rows:
         table.append([local_authority, theme, *by_stage, total])
     table.append(["All", "All", *counts.by_stage.values(), counts.total])
+    flags = writer.table("Urgent and multiple", [Column("Escalations", 60, wrap=True), Column("Number", 10, WHOLE)])
+    flags.append(["Urgent starts (earlier stages skipped, reason recorded)", counts.skipped])
+    flags.append(["Concerns about poor practice across multiple cases", counts.multiple_cases])
     return writer.to_bytes()

@@ -1,11 +1,12 @@
 from django import forms
 
 from casework import rules
+from casework.choices import EscalationContact
 from core.forms import NHSFormMixin
 from core.scoping import allowed_organisations
 from organisations.models import Organisation
 
-ACKNOWLEDGE_LABEL = "I have checked the warnings: this is a pseudonymous reference"
+ACKNOWLEDGE_LABEL = "I have checked the warnings: there is no real name or NHS number here"
 
 
 def local_authorities_for(user):
@@ -25,11 +26,28 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
-class CaseworkForm(NHSFormMixin, forms.ModelForm):
-    """A register's form: organisations limited to the user's scope, dates as date inputs, and the
-    checkbox that acknowledges pseudonym warnings."""
+class AcknowledgeWarningsMixin:
+    """The checkbox that acknowledges identifier warnings: hidden until a warning is raised, then shown unticked."""
 
-    acknowledge_warnings = forms.BooleanField(label=ACKNOWLEDGE_LABEL, required=False, widget=forms.HiddenInput)
+    def apply_action_error(self, error):
+        super().apply_action_error(error)
+        if any(rules.ACKNOWLEDGE_HINT in message for message in error.messages):
+            field = self.fields["acknowledge_warnings"]
+            field.widget = forms.CheckboxInput(attrs={"class": "nhsuk-checkboxes__input"})
+            data = self.data.copy()
+            data.pop(self.add_prefix("acknowledge_warnings"), None)  # shown unticked: the user must tick it
+            self.data = data
+
+
+def acknowledge_field():
+    return forms.BooleanField(label=ACKNOWLEDGE_LABEL, required=False, widget=forms.HiddenInput)
+
+
+class CaseworkForm(AcknowledgeWarningsMixin, NHSFormMixin, forms.ModelForm):
+    """A register's form: organisations limited to the user's scope, dates as date inputs, and the
+    checkbox that acknowledges identifier warnings."""
+
+    acknowledge_warnings = acknowledge_field()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,16 +64,6 @@ class CaseworkForm(NHSFormMixin, forms.ModelForm):
                 field.widget = DateTimeInput(attrs={"class": "nhsuk-input"})
                 field.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
         self.order_fields([n for n in self.fields if n != "acknowledge_warnings"] + ["acknowledge_warnings"])
-
-    def apply_action_error(self, error):
-        """Show the acknowledge checkbox only once a pseudonym warning has been raised."""
-        super().apply_action_error(error)
-        if any(rules.ACKNOWLEDGE_HINT in message for message in error.messages):
-            field = self.fields["acknowledge_warnings"]
-            field.widget = forms.CheckboxInput(attrs={"class": "nhsuk-checkboxes__input"})
-            data = self.data.copy()
-            data.pop(self.add_prefix("acknowledge_warnings"), None)  # shown unticked: the user must tick it
-            self.data = data
 
     def _post_clean(self):
         # Rules run once, in the action (with the pseudonym warnings), so the form only checks fields.
@@ -76,10 +84,34 @@ def form_for(model, field_names):
     return type(f"{model.__name__}Form", (CaseworkForm,), {"Meta": meta})
 
 
-class StageForm(NHSFormMixin, forms.Form):
+CONTACT_CHOICES = [("", "Choose"), *EscalationContact.choices]
+
+
+class StageForm(AcknowledgeWarningsMixin, NHSFormMixin, forms.Form):
+    """A stage reached, named as the ICB's procedure names it [DUDLEY App. 6; CPCCG App. 5]."""
+
     stage = forms.TypedChoiceField(choices=[(n, f"Stage {n}") for n in range(1, 6)], coerce=int)
     reached_on = forms.DateField(label="Date reached", widget=forms.DateInput)
+    raised_by = forms.ChoiceField(label="Raised by", choices=CONTACT_CHOICES, required=False)
+    raised_with = forms.ChoiceField(label="Raised with", choices=CONTACT_CHOICES, required=False)
     agreed = forms.CharField(label="What was agreed", widget=forms.Textarea(attrs={"rows": 4}))
+    skip_reason = forms.CharField(
+        label="Why earlier stages were skipped",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only when this stage is started without the one below it: for example, a child at risk of "
+        "immediate harm.",
+    )
+    acknowledge_warnings = acknowledge_field()
+
+    def __init__(self, *args, procedure=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if procedure is not None:
+            self.fields["stage"].choices = [(s.number, f"Stage {s.number}: {s.name}") for s in procedure.stages]
+            self.fields["stage"].help_text = f"{procedure.name} [{procedure.source}]."
+
+    def action_fields(self):
+        return dict(self.cleaned_data)
 
 
 class InformationRequestForm(NHSFormMixin, forms.Form):

@@ -4,9 +4,10 @@ Glossary:
 - LADO: the local authority designated officer, told of every allegation against someone who works
   with children; PiPoT: a person in a position of trust with adults at risk (the adults' equivalent).
 - DBS barring referral: a referral to the Disclosure and Barring Service when someone is removed from
-  regulated activity (or resigns) because they harmed or posed a risk of harm.
+  regulated activity, resigns or ceases to be used (agency, bank, volunteer) because of safeguarding concerns.
 - Professional disagreement / escalation: a health professional disputes another agency's decision
-  (usually children's social care); it moves through stages 1-5, each reached on a date.
+  (usually children's social care); it moves through stages 1-5 of the ICB's escalation procedure (data:
+  casework/data/escalation_procedures.json), each reached on a date; an urgent case may start at any stage.
 - FII: fabricated or induced illness; a health professionals meeting reviews what every health
   agency knows about a child whose health needs are perceived as complex.
 - Caldicott guardian: the senior person who protects the confidentiality of patient information.
@@ -28,12 +29,17 @@ from casework.choices import (
     AllegationCategory,
     AllegationOutcome,
     AllegationSetting,
+    Article9Condition,
     ConcernKind,
     ConcernReferral,
+    ConsentDecision,
+    ConsentException,
     DutyOfCandour,
     EmploymentOutcome,
+    EscalationContact,
     EscalationTheme,
     LawfulBasis,
+    ReferralRoute,
     SuspensionDecision,
 )
 from core.choices import ActionSource, Role
@@ -65,8 +71,11 @@ class CaseRecord(AuditScopeMixin, models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
-    # Fields where a pseudonym is expected: checked for names and NHS numbers before saving.
+    # Fields where a pseudonym is expected (searched by the list filter).
     pseudonym_fields = ("subject_reference",)
+    # Free text that should name no one. These and the pseudonym fields are checked for names and NHS
+    # numbers before saving (core.identifiers), and the user acknowledges any warning.
+    free_text_fields = ()
 
     class Meta:
         abstract = True
@@ -90,6 +99,7 @@ class Allegation(CaseRecord):
 
     prefix = "ALG"
     access = Access(scope="organisation", view=ALLEGATION_READERS, change=ALLEGATION_READERS)
+    free_text_fields = ("summary",)
 
     organisation = models.ForeignKey(ORG, on_delete=models.PROTECT, related_name="+", verbose_name="employer")
     setting = models.CharField(max_length=20, choices=AllegationSetting.choices, default=AllegationSetting.CHILDREN)
@@ -113,8 +123,32 @@ class Allegation(CaseRecord):
     suspension_decision = models.CharField(
         max_length=20, choices=SuspensionDecision.choices, default=SuspensionDecision.PENDING
     )
-    lado_informed_on = models.DateField("LADO (or adults' safeguarding lead) informed on", null=True, blank=True)
-    designated_informed_on = models.DateField("designated nurse or doctor informed on", null=True, blank=True)
+    lado_informed_on = models.DateField(
+        "LADO informed on", null=True, blank=True, help_text="Allegations about people who work with children."
+    )
+    designated_informed_on = models.DateField(
+        "designated professional informed on",
+        null=True,
+        blank=True,
+        help_text="Children: the designated nurse or doctor [NEL Std 10]. Adults (PiPoT): the designated adult "
+        "safeguarding professional [SAAF 3.5.7].",
+    )
+    chief_nurse_told_on = models.DateField(
+        "executive lead (chief nurse) told on",
+        null=True,
+        blank=True,
+        help_text="Every concern about ICB staff goes to the chief nurse [DDICB Managing allegations].",
+    )
+    hr_representative = models.CharField(
+        "HR representative in the investigation", max_length=150, blank=True, help_text="Post [DUDLEY 9]."
+    )
+    still_works_with_children = models.BooleanField(
+        "historical: the person still works with children or adults at risk",
+        null=True,
+        blank=True,
+        help_text="For a historical allegation [DDICB Managing allegations].",
+    )
+    current_employer_told_on = models.DateField("historical: current employer told on", null=True, blank=True)
     police_involved = models.BooleanField("police involvement", default=False)
     employment_outcome = models.CharField(max_length=20, choices=EmploymentOutcome.choices, blank=True)
     dbs_referral_on = models.DateField("DBS barring referral made on", null=True, blank=True)
@@ -136,6 +170,9 @@ class Allegation(CaseRecord):
             icb_learnt_on=self.icb_learnt_on,
             lado_informed_on=self.lado_informed_on,
             designated_informed_on=self.designated_informed_on,
+            chief_nurse_told_on=self.chief_nurse_told_on,
+            current_employer_told_on=self.current_employer_told_on,
+            setting=self.setting,
             outcome=self.outcome,
             closed_on=self.closed_on,
             employment_outcome=self.employment_outcome,
@@ -151,10 +188,12 @@ class Allegation(CaseRecord):
 
 
 class Escalation(CaseRecord):
-    """A professional disagreement escalated through up to five stages [DUDLEY 28.2, App. 6; CPCCG App. 5]."""
+    """A professional disagreement escalated through up to five stages of the ICB's procedure
+    [DUDLEY 28.2, App. 6; CPCCG App. 5]."""
 
     prefix = "ESC"
     pseudonym_fields = ("case_reference",)
+    free_text_fields = ("outcome", "panel_decision")
     access = Access(scope="organisation", view=TEAM_READERS | {P}, change=TEAM_EDITORS | {P})
 
     organisation = models.ForeignKey(
@@ -165,9 +204,45 @@ class Escalation(CaseRecord):
     other_agency = models.CharField(max_length=150)
     local_authority = models.ForeignKey(ORG, on_delete=models.PROTECT, related_name="+")
     theme = models.CharField(max_length=30, choices=EscalationTheme.choices)
+    procedure = models.ForeignKey(
+        "casework.EscalationProcedure",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text="The escalation procedure the ICB followed when the escalation was opened.",
+    )
+    multiple_cases = models.BooleanField(
+        "multiple cases / systemic poor practice",
+        default=False,
+        help_text="A provider's concern about poor practice across multiple cases: the designated doctor or nurse "
+        "must be informed immediately [CPCCG App. 5 Definition].",
+    )
     designated_informed_on = models.DateField("designated professional informed on", null=True, blank=True)
+    partnership_manager_notified_on = models.DateField(
+        "safeguarding partnership manager notified on",
+        null=True,
+        blank=True,
+        help_text="From stage 3 [DUDLEY App. 6 3.3].",
+    )
+    chair_informed_on = models.DateField(
+        "partnership chair informed on",
+        null=True,
+        blank=True,
+        help_text="At stage 5 [DUDLEY App. 6 3.5; CPCCG App. 5].",
+    )
+    panel_decision = models.TextField(
+        "resolution panel's decision", blank=True, help_text="When the chair convened a panel [DUDLEY App. 6 3.5]."
+    )
     outcome = models.TextField("agreed outcome", blank=True)
     outcome_in_writing_on = models.DateField("outcome confirmed in writing on", null=True, blank=True)
+    partnership_manager_told_outcome_on = models.DateField(
+        "partnership manager told the outcome on", null=True, blank=True, help_text="[DUDLEY App. 6 3.4]"
+    )
+    outcome_shared_with_raiser_on = models.DateField(
+        "outcome shared with the person who raised it on", null=True, blank=True, help_text="[DUDLEY App. 6 notes]"
+    )
     closed_on = models.DateField(null=True, blank=True)
 
     class Meta(CaseRecord.Meta):
@@ -185,6 +260,29 @@ class Escalation(CaseRecord):
             raise ValidationError(problems)
 
 
+class EscalationProcedure(models.Model):
+    """Reference data: an escalation procedure (stage names, who raises it with whom, who is told at which
+    stage), loaded from casework/data/escalation_procedures.json. An ICB follows one (`icbs`); one with none
+    follows the procedure of the CASEWORK_ESCALATION_PROCEDURE setting."""
+
+    code = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    source = models.CharField(max_length=200)
+    definition = models.JSONField(help_text="Stages and who is told when: see casework.rules.Procedure.")
+    icbs = models.ManyToManyField(
+        ORG, blank=True, related_name="escalation_procedures", verbose_name="ICBs following it"
+    )
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    def as_rule(self):
+        return rules.Procedure.from_definition(self.code, self.name, self.source, self.definition)
+
+
 class EscalationStage(AuditScopeMixin, models.Model):
     """One stage reached in an escalation, with what was agreed at it."""
 
@@ -193,7 +291,14 @@ class EscalationStage(AuditScopeMixin, models.Model):
     escalation = models.ForeignKey(Escalation, on_delete=models.PROTECT, related_name="stages")
     stage = models.PositiveSmallIntegerField()
     reached_on = models.DateField()
+    raised_by = models.CharField("raised by", max_length=30, choices=EscalationContact.choices, blank=True)
+    raised_with = models.CharField("raised with", max_length=30, choices=EscalationContact.choices, blank=True)
     agreed = models.TextField("what was agreed")
+    skip_reason = models.TextField(
+        "why earlier stages were skipped",
+        blank=True,
+        help_text="An urgent case may start at any stage [DUDLEY App. 6; CPCCG App. 5 Salient points].",
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -210,6 +315,7 @@ class AdviceEntry(CaseRecord):
 
     prefix = "ADV"
     access = Access(scope="organisation", view=TEAM_READERS, change=TEAM_EDITORS)
+    free_text_fields = ("advice_given", "action_plan")
 
     organisation = models.ForeignKey(
         ORG, on_delete=models.PROTECT, related_name="+", verbose_name="caller's organisation"
@@ -230,20 +336,42 @@ class AdviceEntry(CaseRecord):
 
 
 class Referral(CaseRecord):
-    """A referral to children's social care made by ICB staff [DDICB What to do; DUDLEY 15]."""
+    """A referral to children's social care made by ICB staff [DDICB What to do; DUDLEY 15], or straight to
+    the police for forced marriage or honour-based abuse [DUDLEY 25.2-25.3]."""
 
     prefix = "REF"
     access = Access(scope="organisation", view=TEAM_READERS, change=TEAM_EDITORS)
+    free_text_fields = ("outcome", "why_family_not_told")
 
     organisation = models.ForeignKey(
         ORG, on_delete=models.PROTECT, related_name="+", verbose_name="referring organisation"
     )
-    local_authority = models.ForeignKey(ORG, on_delete=models.PROTECT, related_name="+")
+    local_authority = models.ForeignKey(
+        ORG,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="Not needed for a referral straight to the police [DUDLEY 25.3].",
+    )
     subject_reference = models.CharField("child (pseudonymous reference)", max_length=60, help_text=SUBJECT_HELP)
     referred_by = models.CharField("referred by (post)", max_length=150)
     category = models.CharField("concern category", max_length=30, choices=AbuseCategory.choices)
-    telephoned_at = models.DateTimeField("telephone referral made at")
+    route = models.CharField(max_length=20, choices=ReferralRoute.choices, default=ReferralRoute.TELEPHONE)
+    referred_at = models.DateTimeField(
+        "referral made at", help_text="The call, the online submission or the police call."
+    )
+    family_told = models.BooleanField(
+        "the child or family was told of the referral",
+        null=True,
+        blank=True,
+        help_text="Good practice unless it would harm the child or an investigation [DUDLEY 15.1].",
+    )
+    why_family_not_told = models.TextField("why the family was not told", blank=True)
     written_follow_up_at = models.DateTimeField("written follow-up sent at", null=True, blank=True)
+    receipt_confirmed_on = models.DateField(
+        "receipt confirmed on", null=True, blank=True, help_text="The sender makes sure it arrived [DUDLEY 15.2]."
+    )
     outcome_chased_on = models.DateField("outcome chased on", null=True, blank=True)
     outcome = models.TextField(blank=True)
     outcome_received_on = models.DateField("outcome received on", null=True, blank=True)
@@ -256,13 +384,23 @@ class Referral(CaseRecord):
         problems = {}
         if self.local_authority_id and self.local_authority.kind != OrganisationKind.LOCAL_AUTHORITY:
             problems["local_authority"] = "Choose a local authority."
-        if self.telephoned_at and self.written_follow_up_at and self.written_follow_up_at < self.telephoned_at:
-            problems["written_follow_up_at"] = "The written follow-up cannot be before the telephone referral."
-        called_on = timezone.localtime(self.telephoned_at).date() if self.telephoned_at else None
-        for name in ("outcome_chased_on", "outcome_received_on", "copy_to_designated_on"):
+        problems = {
+            **rules.referral_problems(
+                route=self.route,
+                has_local_authority=bool(self.local_authority_id),
+                family_told=self.family_told,
+                why_family_not_told=self.why_family_not_told,
+                written_follow_up_at=self.written_follow_up_at,
+            ),
+            **problems,
+        }
+        if self.referred_at and self.written_follow_up_at and self.written_follow_up_at < self.referred_at:
+            problems["written_follow_up_at"] = "The written follow-up cannot be before the referral."
+        referred_on = timezone.localtime(self.referred_at).date() if self.referred_at else None
+        for name in ("outcome_chased_on", "outcome_received_on", "copy_to_designated_on", "receipt_confirmed_on"):
             value = getattr(self, name)
-            if called_on and value and value < called_on:
-                problems[name] = "This cannot be before the telephone referral."
+            if referred_on and value and value < referred_on:
+                problems[name] = "This cannot be before the referral."
         if self.outcome_received_on and not (self.outcome or "").strip():
             problems["outcome"] = "Record the outcome that was received."
         if problems:
@@ -274,6 +412,7 @@ class SeriousIncident(CaseRecord):
 
     prefix = "SI"
     access = Access(scope="organisation", view=TEAM_READERS | {P}, change=TEAM_EDITORS | {P})
+    free_text_fields = ("summary", "escalation_reasoning")
     action_source_kind = ActionSource.INCIDENT
 
     organisation = models.ForeignKey(ORG, on_delete=models.PROTECT, related_name="+", verbose_name="provider")
@@ -337,6 +476,7 @@ class HealthNeedsConcern(CaseRecord):
 
     prefix = "CHN"
     access = Access(scope="organisation", view=TEAM_READERS | {P}, change=TEAM_EDITORS | {P})
+    free_text_fields = ("concern", "outcome")
 
     organisation = models.ForeignKey(ORG, on_delete=models.PROTECT, related_name="+", verbose_name="raising provider")
     kind = models.CharField(max_length=20, choices=ConcernKind.choices)
@@ -396,6 +536,7 @@ class Disclosure(CaseRecord):
 
     prefix = "DIS"
     access = Access(scope="organisation", view=frozenset({D, E}), change=frozenset({D}))
+    free_text_fields = ("grounds", "information_shared", "reasoning", "wishes", "why_not_told")
 
     organisation = models.ForeignKey(
         ORG, on_delete=models.PROTECT, related_name="+", verbose_name="disclosing organisation"
@@ -403,8 +544,38 @@ class Disclosure(CaseRecord):
     subject_reference = models.CharField("person (pseudonymous reference)", max_length=60, help_text=SUBJECT_HELP)
     disclosed_on = models.DateField()
     disclosed_to = models.CharField("shared with (agency and post)", max_length=200)
+    enquirer_verified = models.BooleanField(
+        "the enquirer's identity was verified",
+        null=True,
+        blank=True,
+        help_text="Leave empty when shared on the ICB's own initiative [DDICB Information Sharing].",
+    )
+    grounds = models.TextField(
+        "grounds for the request, as clarified",
+        blank=True,
+        help_text="Why the enquirer asked [DDICB Information Sharing].",
+    )
     information_shared = models.TextField()
-    lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices)
+    lawful_basis = models.CharField("UK GDPR Article 6 basis", max_length=30, choices=LawfulBasis.choices)
+    article_9_condition = models.CharField(
+        "Article 9 condition (special category data)",
+        max_length=30,
+        choices=Article9Condition.choices,
+        help_text="Health data needs an Article 9 condition as well as the Article 6 basis "
+        "[DDICB Information Sharing].",
+    )
+    consent = models.CharField(
+        "consent", max_length=20, choices=ConsentDecision.choices, default=ConsentDecision.NOT_SOUGHT
+    )
+    consent_exception = models.CharField(
+        "why consent was not sought", max_length=20, choices=ConsentException.choices, blank=True
+    )
+    incremental_disclosure = models.BooleanField(
+        "disclosed incrementally, starting with the minimum", default=False, help_text="[CPCCG 9]"
+    )
+    wishes = models.TextField(
+        "the person's wishes (where known) and how they were weighed", blank=True, help_text="[CPCCG 9]"
+    )
     reasoning = models.TextField()
     decided_by = models.CharField("decided by (post)", max_length=150)
     caldicott_consulted = models.BooleanField("Caldicott guardian consulted", default=False)
@@ -416,7 +587,13 @@ class Disclosure(CaseRecord):
 
     def clean(self):
         problems = rules.disclosure_problems(
-            reasoning=self.reasoning, person_told=self.person_told, why_not_told=self.why_not_told
+            reasoning=self.reasoning,
+            person_told=self.person_told,
+            why_not_told=self.why_not_told,
+            enquirer_verified=self.enquirer_verified,
+            grounds=self.grounds,
+            consent=self.consent,
+            consent_exception=self.consent_exception,
         )
         if problems:
             raise ValidationError(problems)

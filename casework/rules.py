@@ -7,7 +7,13 @@ days count the same way everywhere.
 import datetime as dt
 from dataclasses import dataclass
 
-from casework.choices import EmploymentOutcome
+from casework.choices import (
+    AllegationOutcome,
+    AllegationSetting,
+    ConsentDecision,
+    EmploymentOutcome,
+    ReferralRoute,
+)
 from core.identifiers import identifier_warnings
 from core.quarters import Quarter
 
@@ -18,18 +24,32 @@ from core.quarters import Quarter
 def allegation_inform_due(made_on, calendar, working_days=1):
     """The LADO and the designated nurse or doctor must be told within one working day of the
     allegation [NEL Std 10]: the allegation day never counts, so Friday (any time) -> Monday,
-    or Tuesday when Monday is a bank holiday; a Saturday allegation -> Monday."""
+    or Tuesday when Monday is a bank holiday; a Saturday allegation -> Monday. `working_days` None:
+    no deadline (the clock is shown without a due date)."""
+    if working_days is None:
+        return None
     return calendar.add_working_days(made_on, working_days)
 
 
-def referral_follow_up_due(telephoned_at, calendar, hours=48):
-    """Written follow-up of a telephone referral: `hours` clock hours after the call
-    [DDICB What to do: 48; DUDLEY 15.2: 24]. Choice: clock hours, not working hours; when the
-    deadline falls on a non-working day it rolls to the next working day at the same time of day.
-    `telephoned_at` is an aware or naive local datetime; the result has the same tzinfo."""
-    due = telephoned_at + dt.timedelta(hours=hours)
-    day = calendar.next_working_day(due.date(), include_start=True)
-    return due.replace(year=day.year, month=day.month, day=day.day)
+def lado_applies(setting):
+    """The LADO is for allegations about people who work with children [NEL Std 10; DDICB Managing
+    allegations]. An allegation about a person in a position of trust with adults follows the safeguarding
+    adults board's framework and the ICB's designated adult safeguarding professional is informed [SAAF 3.5.7]."""
+    return setting != AllegationSetting.ADULTS
+
+
+def referral_follow_up_required(route):
+    """Only a telephone referral is followed up in writing [DDICB What to do; DUDLEY 15.2]: an online referral
+    is already in writing, and a referral straight to the police follows the police's process [DUDLEY 25.3]."""
+    return route == ReferralRoute.TELEPHONE
+
+
+def referral_follow_up_due(referred_at, hours=48):
+    """Written follow-up of a telephone referral: `hours` clock hours after the call [DDICB What to do,
+    CPCCG front matter: 48; DUDLEY 15.2: 24]. Clock hours with no roll-forward to a working day: the
+    online referral routes are open at weekends [DDICB], so a Friday 18:00 call is due Sunday 18:00.
+    `referred_at` is an aware or naive datetime; the result has the same tzinfo."""
+    return referred_at + dt.timedelta(hours=hours)
 
 
 def referral_outcome_chase_due(telephoned_on, calendar, working_days=3):
@@ -92,6 +112,9 @@ def allegation_problems(
     icb_learnt_on=None,
     lado_informed_on=None,
     designated_informed_on=None,
+    chief_nurse_told_on=None,
+    current_employer_told_on=None,
+    setting=AllegationSetting.CHILDREN,
     outcome="",
     closed_on=None,
     employment_outcome="",
@@ -105,6 +128,8 @@ def allegation_problems(
         ("icb_learnt_on", icb_learnt_on, "The date the ICB learnt of it"),
         ("lado_informed_on", lado_informed_on, "The date the LADO was informed"),
         ("designated_informed_on", designated_informed_on, "The date the designated professional was informed"),
+        ("chief_nurse_told_on", chief_nurse_told_on, "The date the chief nurse was told"),
+        ("current_employer_told_on", current_employer_told_on, "The date the current employer was told"),
         ("closed_on", closed_on, "The closure date"),
         ("dbs_referral_on", dbs_referral_on, "The DBS referral date"),
     ):
@@ -114,45 +139,185 @@ def allegation_problems(
         problems.setdefault("closed_on", "Enter the closure date: an allegation with an outcome is closed.")
     if closed_on and not outcome:
         problems.setdefault("outcome", "Choose the outcome before closing the allegation.")
-    if outcome and dbs_referral_required(employment_outcome) and not dbs_referral_on:
+    if outcome and dbs_referral_required(employment_outcome, outcome) and not dbs_referral_on:
         problems.setdefault(
             "dbs_referral_on",
-            "The person was removed or resigned: a DBS barring referral is required. Enter the date it was made.",
+            "The person was removed, resigned or ceased to be used: a DBS barring referral is required. "
+            "Enter the date it was made.",
         )
     return problems
 
 
-def dbs_referral_required(employment_outcome):
-    """A referral to the Disclosure and Barring Service is required when the person is removed from
-    regulated activity or resigns [SAAF 3.2; DDICB Managing allegations]."""
-    return employment_outcome in {EmploymentOutcome.REMOVED, EmploymentOutcome.RESIGNED}
+BARRING_EMPLOYMENT_OUTCOMES = frozenset(
+    {EmploymentOutcome.REMOVED, EmploymentOutcome.RESIGNED, EmploymentOutcome.CEASED}
+)
+NO_BARRING_OUTCOMES = frozenset({AllegationOutcome.FALSE, AllegationOutcome.MALICIOUS})
 
 
-def stage_problem(existing_stages, stage, reached_on=None, existing_dates=None):
-    """Stage N of a professional disagreement needs stage N-1 first, and each stage once [DUDLEY 28.2]."""
+def dbs_referral_required(employment_outcome, outcome=""):
+    """A referral to the Disclosure and Barring Service is required when the person is removed from regulated
+    activity, resigns or ceases to be used (agency, bank, volunteer) because of safeguarding concerns [SAAF 3.2;
+    DDICB Managing allegations]; not when the allegation is found false or malicious."""
+    return employment_outcome in BARRING_EMPLOYMENT_OUTCOMES and outcome not in NO_BARRING_OUTCOMES
+
+
+# ---------------------------------------------------------------------------------------------
+# Escalation procedures (data per ICB: casework/data/escalation_procedures.json)
+
+GP, PROVIDER = "gp", "provider"
+
+
+@dataclass(frozen=True)
+class ProcedureStage:
+    number: int
+    name: str
+    raised_by: str
+    raised_with: str
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """An escalation procedure: its five stages, the stage at which the designated professional is told (by
+    kind of raising organisation), whether a multiple-case concern tells them immediately, from which stage the
+    partnership manager is notified (and told the outcome) and at which stage the partnership chair is told."""
+
+    code: str
+    name: str
+    source: str
+    stages: tuple
+    designated_informed_at: dict  # {"provider": 3, "gp": 3}
+    multiple_cases_immediately: bool
+    partnership_manager_from: int | None
+    chair_at: int | None
+
+    @classmethod
+    def from_definition(cls, code, name, source, definition):
+        stages = tuple(
+            ProcedureStage(s["number"], s["name"], s.get("raised_by", ""), s.get("raised_with", ""))
+            for s in definition["stages"]
+        )
+        return cls(
+            code=code,
+            name=name,
+            source=source,
+            stages=stages,
+            designated_informed_at=dict(definition["designated_informed_at"]),
+            multiple_cases_immediately=bool(definition.get("multiple_cases_immediately")),
+            partnership_manager_from=definition.get("partnership_manager_from"),
+            chair_at=definition.get("chair_at"),
+        )
+
+    def stage(self, number):
+        return next((s for s in self.stages if s.number == number), None)
+
+    def designated_stage(self, raiser_kind):
+        return self.designated_informed_at.get(raiser_kind, self.designated_informed_at.get(PROVIDER))
+
+
+def designated_inform_due(procedure, stage_dates, *, raiser_kind, multiple_cases, opened_on):
+    """When the designated professional must be told: the day the escalation is opened when poor practice spans
+    multiple cases [CPCCG App. 5 Definition]; else the day the first stage at or above the procedure's stage for
+    the raiser is reached (stage 3 [DUDLEY 28.2]; stage 4 for a provider's named professional and stage 3 for
+    GPs [CPCCG App. 5]). None when no such stage is reached yet."""
+    if multiple_cases and procedure.multiple_cases_immediately:
+        return min([opened_on, *stage_dates.values()])
+    threshold = procedure.designated_stage(raiser_kind)
+    reached = [day for stage, day in stage_dates.items() if stage >= threshold]
+    return min(reached) if reached else None
+
+
+def first_stage_reached(stage_dates, threshold):
+    """The date the first stage at or above `threshold` was reached, or None."""
+    if threshold is None:
+        return None
+    reached = [day for stage, day in stage_dates.items() if stage >= threshold]
+    return min(reached) if reached else None
+
+
+def stage_problems(existing_dates, stage, reached_on=None, skip_reason=""):
+    """{field: message} for recording `stage` of an escalation ({stage: date} already recorded).
+
+    Each stage once, 1 to 5, going up. Disagreements are resolved at the lowest stage, "however if a child is
+    thought to be at risk of immediate harm discretion should be used as to which stage is initiated" [DUDLEY
+    App. 6]; contact the Head of Service directly [CPCCG App. 5 Salient points]: a stage recorded without the
+    one below it is accepted with the reason for skipping, never refused."""
     if stage < 1 or stage > 5:
-        return "The stage must be between 1 and 5."
-    if stage in existing_stages:
-        return f"Stage {stage} is already recorded."
-    if stage > 1 and stage - 1 not in existing_stages:
-        return f"Stage {stage} cannot be recorded before stage {stage - 1}."
-    if reached_on and existing_dates and stage - 1 in existing_dates and reached_on < existing_dates[stage - 1]:
-        return f"Stage {stage} cannot be reached before stage {stage - 1} ({existing_dates[stage - 1]:%d %B %Y})."
-    return ""
+        return {"stage": "The stage must be between 1 and 5."}
+    if stage in existing_dates:
+        return {"stage": f"Stage {stage} is already recorded."}
+    highest = max(existing_dates, default=0)
+    if stage < highest:
+        return {
+            "stage": f"Stage {highest} is already recorded: an escalation moves up, so stage {stage} cannot follow it."
+        }
+    if reached_on and highest and reached_on < existing_dates[highest]:
+        before = f"{existing_dates[highest]:%d %B %Y}"
+        return {"reached_on": f"Stage {stage} cannot be reached before stage {highest} ({before})."}
+    if stage > 1 and stage - 1 not in existing_dates and not (skip_reason or "").strip():
+        return {
+            "skip_reason": f"Stage {stage} is recorded without stage {stage - 1}: say why earlier stages were skipped "
+            "(for example, a child at risk of immediate harm)."
+        }
+    return {}
 
 
-def designated_not_informed_at_stage_3(highest_stage, designated_informed_on):
-    """The designated professional must be informed when stage 3 is reached [DUDLEY App. 6]."""
-    return bool(highest_stage and highest_stage >= 3 and not designated_informed_on)
+def skipped_stages(stage_numbers):
+    """The stages below the highest that were never recorded (an urgent start)."""
+    recorded = set(stage_numbers)
+    return [n for n in range(1, max(recorded, default=0)) if n not in recorded]
 
 
-def disclosure_problems(*, reasoning, person_told, why_not_told):
+# ---------------------------------------------------------------------------------------------
+# Referrals and the disclosure log
+
+
+def referral_problems(*, route, has_local_authority, family_told, why_family_not_told, written_follow_up_at=None):
+    problems = {}
+    if route != ReferralRoute.POLICE and not has_local_authority:
+        problems["local_authority"] = (
+            "Choose the local authority referred to (not needed for a referral to the police)."
+        )
+    if family_told is False and not (why_family_not_told or "").strip():
+        problems["why_family_not_told"] = (
+            "Say why the child or family was not told: telling them is good practice unless it would be "
+            "detrimental to the child or an investigation [DUDLEY 15.1]."
+        )
+    if written_follow_up_at and not referral_follow_up_required(route):
+        problems["written_follow_up_at"] = "Only a telephone referral is followed up in writing."
+    return problems
+
+
+def disclosure_problems(
+    *,
+    reasoning,
+    person_told,
+    why_not_told,
+    enquirer_verified=None,
+    grounds="",
+    consent=ConsentDecision.NOT_SOUGHT,
+    consent_exception="",
+):
     problems = {}
     if not (reasoning or "").strip():
         problems["reasoning"] = "Record the reasoning for sharing without consent."
     if person_told is False and not (why_not_told or "").strip():
         problems["why_not_told"] = "Say why the person was not told that their information was shared."
+    if enquirer_verified is not None and not (grounds or "").strip():
+        problems["grounds"] = (
+            "Record the grounds on which the information was requested, as clarified with the enquirer "
+            "[DDICB Information Sharing]."
+        )
+    if consent == ConsentDecision.NOT_SOUGHT and not consent_exception:
+        problems["consent_exception"] = "Choose the exception that applied when consent was not sought."
+    if consent != ConsentDecision.NOT_SOUGHT and consent_exception:
+        problems["consent_exception"] = "An exception applies only when consent was not sought."
     return problems
+
+
+def private_fostering(days_cared_for, minimum_days=28, inclusive=True):
+    """A private fostering arrangement: cared for by a non-relative for "28 days or more" [DDICB Private
+    Fostering] (inclusive, the default) or "more than 28 days" [DUDLEY 22.1] (inclusive=False)."""
+    return days_cared_for >= minimum_days if inclusive else days_cared_for > minimum_days
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,6 +346,11 @@ def active_in(stage_dates, start, end):
     return any(start <= d <= end for d in stage_dates.values())
 
 
+def skipped_in(stage_dates, start, end):
+    """An escalation counts as an urgent start in a quarter when a stage reached within it skipped the one below."""
+    return any(start <= day <= end and stage > 1 and stage - 1 not in stage_dates for stage, day in stage_dates.items())
+
+
 # ---------------------------------------------------------------------------------------------
 # Pseudonym warnings: names and valid NHS numbers are found by core.identifiers (shared with reviews).
 
@@ -188,6 +358,12 @@ def active_in(stage_dates, start, end):
 ACKNOWLEDGE_HINT = (
     "If you are sure, tick 'I have checked the warnings' (API: acknowledge_warnings=true) and save again."
 )
+
+
+def checked_text(instance, names=None):
+    """{field: text} of a record's pseudonym and free-text fields (only `names`, when given)."""
+    fields = (*instance.pseudonym_fields, *instance.free_text_fields)
+    return {name: getattr(instance, name) for name in fields if names is None or name in names}
 
 
 def unacknowledged_warning_errors(values, acknowledged):
@@ -209,19 +385,24 @@ class EscalationCounts:
     by_local_authority: dict
     rows: list  # (local authority, theme, [count at stage 1..5], total)
     total: int
+    skipped: int = 0  # urgent starts: a stage reached in the quarter without the one below [DUDLEY App. 6]
+    multiple_cases: int = 0  # concerns about poor practice across multiple cases [CPCCG App. 5]
 
 
 def count_escalations(items, start, end):
-    """`items`: (local authority, theme, {stage: date reached}) for each escalation."""
+    """`items`: (local authority, theme, {stage: date reached}[, multiple cases]) for each escalation."""
     by_stage = dict.fromkeys(range(1, 6), 0)
     by_theme, by_la, cells = {}, {}, {}
-    for local_authority, theme, stage_dates in items:
+    skipped = multiple = 0
+    for local_authority, theme, stage_dates, *extra in items:
         if not active_in(stage_dates, start, end):
             continue
+        skipped += skipped_in(stage_dates, start, end)
+        multiple += bool(extra and extra[0])
         stage = highest_stage_by(stage_dates, end)
         by_stage[stage] += 1
         by_theme[theme] = by_theme.get(theme, 0) + 1
         by_la[local_authority] = by_la.get(local_authority, 0) + 1
         cells.setdefault((local_authority, theme), [0] * 5)[stage - 1] += 1
     rows = [(la, theme, counts, sum(counts)) for (la, theme), counts in sorted(cells.items())]
-    return EscalationCounts(start, end, by_stage, by_theme, by_la, rows, sum(by_stage.values()))
+    return EscalationCounts(start, end, by_stage, by_theme, by_la, rows, sum(by_stage.values()), skipped, multiple)

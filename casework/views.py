@@ -81,7 +81,8 @@ class IndexView(RoleRequiredMixin, TemplateView):
             if hasattr(register.model, "closed_on"):
                 open_records = open_records.filter(closed_on__isnull=True)
             rows.append((register, open_records.count()))
-        return super().get_context_data(rows=rows, **kwargs)
+        followed = reports.rules_followed(user.organisation.icb) if user.organisation_id else []
+        return super().get_context_data(rows=rows, followed=followed, **kwargs)
 
 
 class RegisterListView(RegisterMixin, TemplateView):
@@ -133,8 +134,9 @@ class RecordDetailView(RegisterMixin, TemplateView):
             context["meeting_window"] = reports.meeting_window(record.return_deadline, calendar)
             context["can_request"] = can_edit and user.role in InformationRequest.access.change
         if isinstance(record, Escalation):
-            context["designated_flag"] = any(
-                c.label.startswith("Inform the designated") and not c.done for c, _ in clocks
+            context["procedure"] = reports.procedure_of(record)
+            context["designated_flag"] = next(
+                (c.label for c, _ in clocks if c.label.startswith("Inform the designated") and not c.done), ""
             )
         if isinstance(record, SeriousIncident):
             context["tracked_actions"] = TrackedAction.objects.restrict(user).for_source(record)
@@ -262,10 +264,16 @@ class StageAddView(ChildFormView):
 
     def get_initial(self):
         reached = set(self.object.stages.values_list("stage", flat=True))
-        return {"stage": min(set(range(1, 6)) - reached, default=5)}
+        stage = min(set(range(max(reached, default=0) + 1, 6)), default=5)
+        defined = reports.procedure_of(self.object).stage(stage)
+        who = {"raised_by": defined.raised_by, "raised_with": defined.raised_with} if defined else {}
+        return {"stage": stage, **who}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "procedure": reports.procedure_of(self.object)}
 
     def perform(self, form):
-        return actions.do_record_stage(self.object, acting_user=self.request.user, **form.cleaned_data)
+        return actions.do_record_stage(self.object, acting_user=self.request.user, **form.action_fields())
 
 
 class InformationRequestAddView(ChildFormView):

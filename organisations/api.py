@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from core.api import ScopedOrganisationField, ScopedViewSet, StrictSerializer
 from organisations import actions
+from organisations.choices import OrganisationKind
 from organisations.filters import ContractFilter, OrganisationFilter, RoleHolderFilter
 from organisations.models import Contract, Organisation, RoleHolder
 
@@ -9,6 +10,9 @@ from organisations.models import Contract, Organisation, RoleHolder
 class OrganisationSerializer(StrictSerializer):
     parent = ScopedOrganisationField(allow_null=True, required=False)
     icb = serializers.PrimaryKeyRelatedField(read_only=True)
+    other_icbs = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Organisation.objects.filter(kind=OrganisationKind.ICB)
+    )
 
     class Meta:
         model = Organisation
@@ -19,6 +23,7 @@ class OrganisationSerializer(StrictSerializer):
             "ods_code",
             "parent",
             "icb",
+            "other_icbs",
             "provides_children_services",
             "provides_maternity_services",
             "archived_at",
@@ -65,6 +70,7 @@ class RoleHolderSerializer(StrictSerializer):
             "email",
             "wte",
             "pa_sessions",
+            "pa_period",
             "start_date",
             "is_vacant",
             "archived_at",

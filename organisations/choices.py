@@ -91,10 +91,23 @@ class SafeguardingRole(models.TextChoices):
     DESIGNATED_MCA_LEAD = "designated_mca_lead", "Designated MCA lead"
     NAMED_GP_CHILDREN = "named_gp_children", "Named GP for safeguarding children"
     NAMED_GP_ADULTS = "named_gp_adults", "Named GP for safeguarding adults"
+    # Other ICB posts [DDICB Designated Professionals Looked after Children; CPCCG 9, 10.2; SAAF 4.2.1, 6.8.3]
+    CALDICOTT_GUARDIAN = "caldicott_guardian", "Caldicott Guardian"
+    SAB_REPRESENTATIVE = "sab_representative", "Safeguarding adults board representative"
+    LAC_EXECUTIVE_LEAD = "lac_executive_lead", "Executive lead for children in care"
+    LAC_COMMISSIONER = "lac_commissioner", "Commissioner for children in care"
+    NOMINATED_SENIOR_OFFICER = "nominated_senior_officer", "Nominated senior officer for allegations"
     # GP practices [DDICB GP Safeguarding Leads; DUDLEY 8.4]
     GP_LEAD_CHILDREN = "gp_lead_children", "Practice lead for safeguarding children"
     GP_DEPUTY_LEAD_CHILDREN = "gp_deputy_lead_children", "Practice deputy lead for safeguarding children"
     GP_LEAD_ADULTS = "gp_lead_adults", "Practice lead for safeguarding adults"
+
+
+class CapacityPeriod(models.TextChoices):
+    """Programmed activities are counted a week or a month ("2 pa/month" [CPCCG 6.2.2])."""
+
+    WEEK = "week", "a week"
+    MONTH = "month", "a month"
 
 
 class GapStatus(models.TextChoices):

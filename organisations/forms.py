@@ -9,11 +9,22 @@ from organisations.models import Contract, Organisation, RoleHolder
 class OrganisationForm(NHSFormMixin, forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "ods_code", "parent", "provides_children_services", "provides_maternity_services"]
+        fields = [
+            "name",
+            "kind",
+            "ods_code",
+            "parent",
+            "other_icbs",
+            "provides_children_services",
+            "provides_maternity_services",
+        ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = allowed_organisations(user).filter(archived_at__isnull=True)
+        self.fields["other_icbs"].queryset = Organisation.objects.filter(
+            kind=OrganisationKind.ICB, archived_at__isnull=True
+        )
 
     def validate_unique(self):
         """Uniqueness is checked by the action, after the ODS code is normalised."""
@@ -49,5 +60,5 @@ class ContractForm(NHSFormMixin, forms.ModelForm):
 class RoleHolderForm(NHSFormMixin, forms.ModelForm):
     class Meta:
         model = RoleHolder
-        fields = ["role", "holder_name", "job_title", "email", "wte", "pa_sessions", "start_date"]
+        fields = ["role", "holder_name", "job_title", "email", "wte", "pa_sessions", "pa_period", "start_date"]
         widgets = {"start_date": forms.DateInput}

@@ -19,7 +19,13 @@ from django.urls import reverse
 from core.choices import ALL_ROLES, ICB_ROLES, Role
 from core.scoping import Access, AuditScopeMixin, ScopedQuerySet
 from organisations import rules
-from organisations.choices import PROVIDER_KINDS, OrganisationKind, RoleCondition, SafeguardingRole
+from organisations.choices import (
+    PROVIDER_KINDS,
+    CapacityPeriod,
+    OrganisationKind,
+    RoleCondition,
+    SafeguardingRole,
+)
 
 ORGANISATION_EDITORS = frozenset({Role.DESIGNATED, Role.ADMINISTRATOR})
 
@@ -43,6 +49,14 @@ class Organisation(AuditScopeMixin, models.Model):
         related_name="+",
         editable=False,
         help_text="The ICB this organisation belongs to (itself for an ICB); derived from the parent.",
+    )
+    other_icbs = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="shared_partners",
+        verbose_name="other ICBs it works with",
+        help_text="A local authority or partnership whose area more than one ICB covers [SAAF 6.8.1].",
     )
     provides_children_services = models.BooleanField(default=False)
     provides_maternity_services = models.BooleanField(default=False)
@@ -159,7 +173,10 @@ class RoleHolder(AuditScopeMixin, models.Model):
     job_title = models.CharField(max_length=120, blank=True)
     email = models.EmailField(blank=True)
     wte = models.DecimalField("WTE", max_digits=4, decimal_places=2, null=True, blank=True)
-    pa_sessions = models.DecimalField("PA sessions a week", max_digits=4, decimal_places=1, null=True, blank=True)
+    pa_sessions = models.DecimalField("PA sessions", max_digits=4, decimal_places=1, null=True, blank=True)
+    pa_period = models.CharField(
+        "PA sessions counted", max_length=10, choices=CapacityPeriod.choices, default=CapacityPeriod.WEEK, blank=True
+    )
     start_date = models.DateField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -180,7 +197,7 @@ class RoleHolder(AuditScopeMixin, models.Model):
     @property
     def capacity(self):
         if self.pa_sessions is not None:
-            return f"{self.pa_sessions.normalize():f} PA a week"
+            return f"{self.pa_sessions.normalize():f} PA {self.get_pa_period_display()}"
         if self.wte is not None:
             return f"{self.wte.normalize():f} WTE"
         return ""
@@ -189,7 +206,8 @@ class RoleHolder(AuditScopeMixin, models.Model):
         errors = {}
         if self.organisation_id and self.organisation.is_archived:
             errors["organisation"] = "This organisation is archived: role holders cannot be added or changed."
-        if problem := rules.capacity_problem(self.wte, self.pa_sessions):
+        self.pa_period = self.pa_period or CapacityPeriod.WEEK
+        if problem := rules.capacity_problem(self.wte, self.pa_sessions, self.pa_period):
             errors[problem[0]] = problem[1]
         if errors:
             raise ValidationError(errors)

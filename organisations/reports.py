@@ -71,10 +71,14 @@ def contracts_without_schedule(contracts):
 
 
 def local_authorities(icb_id):
-    """The active local authorities an ICB works with (for escalations and returns' breakdowns)."""
+    """The active local authorities an ICB works with (for escalations and returns' breakdowns): its own and
+    those of another ICB that list it among the ICBs they work with [SAAF 6.8.1]."""
+    from django.db.models import Q
+
     from organisations.choices import OrganisationKind
     from organisations.models import Organisation
 
+    shared = Organisation.objects.filter(other_icbs=icb_id).values("pk")
     return Organisation.objects.filter(
-        icb_id=icb_id, kind=OrganisationKind.LOCAL_AUTHORITY, archived_at__isnull=True
+        Q(icb_id=icb_id) | Q(pk__in=shared), kind=OrganisationKind.LOCAL_AUTHORITY, archived_at__isnull=True
     ).order_by("name")

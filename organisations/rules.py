@@ -110,10 +110,27 @@ def role_gaps(required, holders):
     return gaps
 
 
-def capacity_problem(wte, pa_sessions):
-    """Capacity is whole-time equivalent (0-1.5) or programmed activities per week (0-12)."""
+MAX_PA = {"week": 12, "month": 52}
+
+
+def capacity_problem(wte, pa_sessions, pa_period="week"):
+    """Capacity is whole-time equivalent (0-1.5) or programmed activities a week (0-12) or a month (0-52): the
+    sources give both ("6 p.a/week", "2 pa/month" [CPCCG 6.2.2])."""
     if wte is not None and not 0 < wte <= 1.5:
         return ("wte", "Whole-time equivalent must be more than 0 and at most 1.5.")
-    if pa_sessions is not None and not 0 < pa_sessions <= 12:
-        return ("pa_sessions", "PA sessions must be more than 0 and at most 12 a week.")
+    limit = MAX_PA.get(pa_period, MAX_PA["week"])
+    if pa_sessions is not None and not 0 < pa_sessions <= limit:
+        return ("pa_sessions", f"PA sessions must be more than 0 and at most {limit} a {pa_period}.")
+    return None
+
+
+def other_icbs_problem(kind, other_icb_ids, own_icb_id):
+    """A local authority or a partnership may work with more than one ICB [SAAF 6.8.1: "an ICB for an area, any
+    part of which falls within the local authority area"]; a provider belongs to one."""
+    if not other_icb_ids:
+        return None
+    if kind not in PARTNER_KINDS:
+        return "Only a local authority, police force or partnership works with more than one ICB."
+    if own_icb_id in other_icb_ids:
+        return "Its own ICB is already its ICB: choose other ICBs only."
     return None

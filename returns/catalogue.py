@@ -15,22 +15,23 @@ def data():
     return json.loads(CATALOGUE_FILE.read_text())
 
 
-def expand_kinds(applies_to):
-    groups = data()["kind_groups"]
+def expand_kinds(applies_to, groups=None):
+    groups = data()["kind_groups"] if groups is None else groups
     kinds = []
     for item in applies_to:
         kinds += groups.get(item, [item])
     return sorted(set(kinds))
 
 
-def sync_catalogue(metric_model, rule_model, scheme_model=None):
+def sync_catalogue(metric_model, rule_model, scheme_model=None, catalogue=None):
     """Create missing metrics and rules; update metrics when the file's version is newer. Loading twice
     changes nothing. Takes the model classes so that a data migration can pass its historical models.
 
     With `scheme_model`, default schemes are dated: a metric's first scheme applies from the beginning; a newer
     catalogue version that changes it adds a scheme from the metric's `scheme_from` quarter (e.g. "2027/28 Q1"),
-    so earlier quarters keep their rating (without `scheme_from` the new scheme applies to every quarter)."""
-    catalogue = data()
+    so earlier quarters keep their rating (without `scheme_from` the new scheme applies to every quarter).
+    `catalogue`: a frozen copy a data migration passes (default: the data file)."""
+    catalogue = data() if catalogue is None else catalogue
     version = catalogue["version"]
     changed = 0
     for position, row in enumerate(catalogue["metrics"]):
@@ -38,7 +39,7 @@ def sync_catalogue(metric_model, rule_model, scheme_model=None):
             "title": row["title"],
             "definition": row["definition"],
             "unit": row["unit"],
-            "applies_to": expand_kinds(row["applies_to"]),
+            "applies_to": expand_kinds(row["applies_to"], catalogue["kind_groups"]),
             "breakdowns": row["breakdowns"],
             "scheme": row["scheme"],
             "source": row["source"],

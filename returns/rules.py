@@ -58,8 +58,8 @@ class Scheme:
     range the sources leave undefined. `require_breakdown` names the breakdowns without which the figure
     is red whatever its value. `target` is a percentage shown as met / not met next to the rating.
     kind "yes_no": yes is `yes`, no is `no`. kind "deadline": a date on or before the deadline
-    (`month`/`day` of the calendar year after the financial year starts) is green, later is red, none after
-    the deadline is red. kind "none": not rated.
+    (`month`/`day` of the calendar year after the financial year starts) is green, later is `late` (red unless
+    the scheme says otherwise), none after the deadline is red. kind "none": not rated.
     """
 
     kind: str = "none"
@@ -71,6 +71,7 @@ class Scheme:
     no: str = RED
     month: int = 8
     day: int = 31
+    late: str = RED
     gap_rating: str = RED
 
     @classmethod
@@ -88,6 +89,7 @@ class Scheme:
             no=data.get("no", RED),
             month=int(data.get("month", 8)),
             day=int(data.get("day", 31)),
+            late=data.get("late", RED),
             gap_rating=data.get("gap_rating", gap_rating),
         )
 
@@ -106,6 +108,8 @@ class Scheme:
             data |= {"yes": self.yes, "no": self.no}
         elif self.kind == "deadline":
             data |= {"month": self.month, "day": self.day}
+            if self.late != RED:
+                data["late"] = self.late
         return data
 
     def describe(self):
@@ -126,9 +130,10 @@ class Scheme:
         if self.kind == "yes_no":
             return f"yes {self.yes}, no {self.no}"
         if self.kind == "deadline":
-            return (
-                f"green if on or before {self.day} {std_calendar.month_name[self.month]} after the year ends, else red"
-            )
+            deadline = f"{self.day} {std_calendar.month_name[self.month]} after the year ends"
+            if self.late != RED:
+                return f"green if on or before {deadline}, {self.late} if later, red if not submitted after it"
+            return f"green if on or before {deadline}, else red"
         return "not rated"
 
     def _resolve(self, rating):
@@ -163,7 +168,7 @@ def rate(scheme, *, unit, numerator=None, denominator=None, date_value=None, bro
     if scheme.kind == "deadline" and quarter is not None:
         deadline = dt.date(quarter.fy + 1 if scheme.month < 4 else quarter.fy, scheme.month, scheme.day)
         if date_value is not None:
-            return GREEN if date_value <= deadline else RED
+            return GREEN if date_value <= deadline else scheme.late
         return RED if quarter.end > deadline else NONE
     return NONE
 

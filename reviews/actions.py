@@ -18,9 +18,10 @@ IDENTIFIER_FIELDS = ("subject_reference", "summary")
 ACKNOWLEDGE = "acknowledge_identifiers"
 
 
-def _check_identifiers(values, acknowledged):
-    """Refuse text that looks like a name or holds a valid NHS number unless the user has confirmed it is not."""
-    warnings = identifier_warnings({name: values.get(name) or "" for name in IDENTIFIER_FIELDS})
+def _check_identifiers(values, acknowledged, names=IDENTIFIER_FIELDS):
+    """Refuse text that looks like a name or holds a valid NHS number unless the user has confirmed it is not
+    (the review's reference and summary, a contribution's notes, a recommendation, the learning's key findings)."""
+    warnings = identifier_warnings({name: values.get(name) or "" for name in names if name in values})
     if warnings and not acknowledged:
         raise ValidationError(
             {
@@ -188,8 +189,11 @@ def involve(review, organisation, *, acting_user):
     return involvement
 
 
-def do_add_contributions(review, *, organisation, kinds, due_date, acting_user, notes=""):
+def do_add_contributions(
+    review, *, organisation, kinds, due_date, acting_user, notes="", acknowledge_identifiers=False
+):
     """Involve `organisation` and ask it for each of `kinds` (chronology, agency report, panel attendance)."""
+    _check_identifiers({"notes": notes}, acknowledge_identifiers, ("notes",))
     errors = {}
     kinds = list(dict.fromkeys(kinds or ()))
     if not kinds:
@@ -223,10 +227,11 @@ def do_add_contributions(review, *, organisation, kinds, due_date, acting_user, 
 PROVIDER_CONTRIBUTION_STATUSES = frozenset({ContributionStatus.REQUESTED, ContributionStatus.SUBMITTED})
 
 
-def do_update_contribution(contribution, *, acting_user, **fields):
+def do_update_contribution(contribution, *, acting_user, acknowledge_identifiers=False, **fields):
     """Change a contribution's status (a provider marks its own submitted), due date or notes.
 
     Accepting a contribution, withdrawing it and setting its due date are for the ICB."""
+    _check_identifiers(fields, acknowledge_identifiers, ("notes",))
     status = fields.get("status", contribution.status)
     if getattr(acting_user, "role", None) == Role.PROVIDER:
         if "due_date" in fields:
@@ -245,10 +250,20 @@ def do_archive_contribution(contribution, *, acting_user):
 
 
 def do_add_recommendation(
-    review, *, text, organisations, acting_user, action_title="", owner="", due_date=None, success_measure=""
+    review,
+    *,
+    text,
+    organisations,
+    acting_user,
+    action_title="",
+    owner="",
+    due_date=None,
+    success_measure="",
+    acknowledge_identifiers=False,
 ):
     """A recommendation assigned to one or more organisations: one tracked action per organisation
     (the same SMART action for each). Each organisation becomes involved in the review."""
+    _check_identifiers({"text": text}, acknowledge_identifiers, ("text",))
     organisations = list(dict.fromkeys(organisations or ()))
     errors = {}
     if not (text or "").strip():
@@ -286,12 +301,13 @@ def do_add_recommendation(
     return recommendation
 
 
-def do_update_recommendation(recommendation, *, acting_user, text=None):
+def do_update_recommendation(recommendation, *, acting_user, text=None, acknowledge_identifiers=False):
     """Reword a recommendation. Its organisations and actions stay: add a new recommendation to change them."""
     if text is None:
         return recommendation
     if not text.strip():
         raise ValidationError({"text": "Write the recommendation."})
+    _check_identifiers({"text": text}, acknowledge_identifiers, ("text",))
     return save_fields(recommendation, {"text": text.strip()}, acting_user=acting_user)
 
 
@@ -300,8 +316,17 @@ def do_archive_recommendation(recommendation, *, acting_user):
 
 
 def do_add_learning(
-    review, *, key_findings, disseminated_to, date, acting_user, briefing_issued=False, briefing_title=""
+    review,
+    *,
+    key_findings,
+    disseminated_to,
+    date,
+    acting_user,
+    briefing_issued=False,
+    briefing_title="",
+    acknowledge_identifiers=False,
 ):
+    _check_identifiers({"key_findings": key_findings}, acknowledge_identifiers, ("key_findings",))
     errors = {}
     if date is not None and date > timezone.localdate():
         errors["date"] = "The date cannot be in the future."
@@ -324,7 +349,8 @@ def do_add_learning(
     return entry
 
 
-def do_update_learning(entry, *, acting_user, **fields):
+def do_update_learning(entry, *, acting_user, acknowledge_identifiers=False, **fields):
+    _check_identifiers(fields, acknowledge_identifiers, ("key_findings",))
     return save_fields(entry, fields, acting_user=acting_user)
 
 

@@ -66,6 +66,8 @@ class ReviewSerializer(StrictSerializer):
             "harm",
             "subject_age",
             "subject_has_children",
+            "care_leaver_or_ld",
+            "agencies_concern",
             "incident_date",
             "awareness_date",
             "notification_date",
@@ -152,13 +154,29 @@ class ReviewViewSet(ScopedViewSet):
         )
 
 
+def acknowledge_identifiers_field():
+    return serializers.BooleanField(write_only=True, required=False, default=False)
+
+
 class ContributionSerializer(StrictSerializer):
     review = ScopedReviewField(source="involvement.review", required=False)
     organisation = ScopedOrganisationField(source="involvement.organisation", required=False)
+    acknowledge_identifiers = acknowledge_identifiers_field()
 
     class Meta:
         model = Contribution
-        fields = ["id", "review", "organisation", "kind", "due_date", "status", "submitted_on", "notes", "archived_at"]
+        fields = [
+            "id",
+            "review",
+            "organisation",
+            "kind",
+            "due_date",
+            "status",
+            "submitted_on",
+            "notes",
+            "archived_at",
+            "acknowledge_identifiers",
+        ]
         read_only_fields = ["archived_at"]
 
     def to_representation(self, instance):
@@ -187,7 +205,9 @@ class ContributionSerializer(StrictSerializer):
         return data
 
 
-def create_contribution(*, acting_user, review, organisation, kind, due_date, notes="", **extra):
+def create_contribution(
+    *, acting_user, review, organisation, kind, due_date, notes="", acknowledge_identifiers=False, **extra
+):
     if kind not in ContributionKind.values:
         kind = ""
     (contribution,) = actions.do_add_contributions(
@@ -196,6 +216,7 @@ def create_contribution(*, acting_user, review, organisation, kind, due_date, no
         kinds=[kind] if kind else [],
         due_date=due_date,
         notes=notes,
+        acknowledge_identifiers=acknowledge_identifiers,
         acting_user=acting_user,
     )
     if extra:
@@ -232,6 +253,7 @@ class RecommendationSerializer(StrictSerializer):
     owner = serializers.CharField(write_only=True, required=False, allow_blank=True)
     due_date = serializers.DateField(write_only=True, required=False, allow_null=True)
     success_measure = serializers.CharField(write_only=True, required=False, allow_blank=True)
+    acknowledge_identifiers = acknowledge_identifiers_field()
     closed = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
 
@@ -250,13 +272,14 @@ class RecommendationSerializer(StrictSerializer):
             "closed",
             "actions",
             "archived_at",
+            "acknowledge_identifiers",
         ]
         read_only_fields = ["number", "archived_at"]
         extra_kwargs = {"text": {"required": False, "allow_blank": True}}
 
     def validate(self, data):
         if self.instance is not None:
-            fixed = sorted(set(data) - {"text"})
+            fixed = sorted(set(data) - {"text", "acknowledge_identifiers"})
             if fixed:
                 raise serializers.ValidationError(
                     {name: ["Only the text of a recommendation can change: add a new one."] for name in fixed}
@@ -309,6 +332,7 @@ class RecommendationViewSet(ScopedViewSet):
 
 class LearningSerializer(StrictSerializer):
     review = ScopedReviewField()
+    acknowledge_identifiers = acknowledge_identifiers_field()
 
     class Meta:
         model = LearningEntry
@@ -321,6 +345,7 @@ class LearningSerializer(StrictSerializer):
             "disseminated_to",
             "date",
             "archived_at",
+            "acknowledge_identifiers",
         ]
         read_only_fields = ["archived_at"]
 

@@ -22,6 +22,7 @@ class Harm(models.TextChoices):
     DIED = rules.DIED, "Died"
     SERIOUS_HARM = rules.SERIOUS_HARM, "Seriously harmed"
     NONE = rules.NO_SERIOUS_HARM, "Not seriously harmed"
+    CAUSED_HARM = rules.CAUSED_HARM, "A child who caused serious harm to someone else"
 
 
 class DecisionOutcome(models.TextChoices):

@@ -4,7 +4,7 @@ from core.forms import NHSFormMixin
 from core.scoping import allowed_organisations
 from organisations.choices import PARTNER_KINDS, PROVIDER_KINDS
 from reviews.choices import ContributionKind, ContributionStatus, DecisionOutcome
-from reviews.models import PARTNERSHIP_KINDS, Contribution, LearningEntry, Review, ReviewKind, Theme
+from reviews.models import LEAD_KINDS, Contribution, LearningEntry, Review, ReviewKind, Theme
 
 DATE_WIDGETS = dict.fromkeys(
     ("incident_date", "awareness_date", "notification_date", "decision_date", "initiation_date", "publication_date"),
@@ -16,12 +16,24 @@ ACKNOWLEDGE_HELP = (
 )
 
 
+def acknowledge_identifiers_field():
+    return forms.BooleanField(
+        label="I confirm there is no real name or NHS number here", required=False, help_text=ACKNOWLEDGE_HELP
+    )
+
+
 class ReviewForm(NHSFormMixin, forms.ModelForm):
     abuse_or_neglect = forms.NullBooleanField(
         label="Abuse or neglect known or suspected", widget=forms.NullBooleanSelect, required=False
     )
     subject_has_children = forms.NullBooleanField(
         label="Subject has children", widget=forms.NullBooleanSelect, required=False
+    )
+    agencies_concern = forms.NullBooleanField(
+        label="Concern about how agencies worked together",
+        widget=forms.NullBooleanSelect,
+        required=False,
+        help_text="Part of the test for a CSPR, SCR or SAR [SAAF 4.5.2, 4.5.6; DUDLEY 30.1; NEL 8.3].",
     )
     tor_link = forms.URLField(label="Terms of reference link", required=False, assume_scheme="https")
     acknowledge_identifiers = forms.BooleanField(
@@ -38,6 +50,8 @@ class ReviewForm(NHSFormMixin, forms.ModelForm):
             "harm",
             "subject_age",
             "subject_has_children",
+            "care_leaver_or_ld",
+            "agencies_concern",
             "lead_partnership",
             "incident_date",
             "awareness_date",
@@ -57,7 +71,7 @@ class ReviewForm(NHSFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["kind"].queryset = ReviewKind.objects.filter(active=True)
         self.fields["lead_partnership"].queryset = allowed_organisations(user).filter(
-            kind__in=PARTNERSHIP_KINDS, archived_at__isnull=True
+            kind__in=LEAD_KINDS, archived_at__isnull=True
         )
         self.fields["themes"].queryset = Theme.objects.filter(active=True)
         linked = Review.objects.restrict(user).filter(archived_at__isnull=True).select_related("kind")
@@ -106,6 +120,7 @@ class ContributionForm(NHSFormMixin, forms.Form):
     )
     due_date = forms.DateField(widget=forms.DateInput)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    acknowledge_identifiers = acknowledge_identifiers_field()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,6 +128,8 @@ class ContributionForm(NHSFormMixin, forms.Form):
 
 
 class ContributionUpdateForm(NHSFormMixin, forms.ModelForm):
+    acknowledge_identifiers = acknowledge_identifiers_field()
+
     class Meta:
         model = Contribution
         fields = ["status", "submitted_on", "due_date", "notes"]
@@ -161,6 +178,7 @@ class RecommendationForm(NHSFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say how success will be measured."},
     )
+    acknowledge_identifiers = acknowledge_identifiers_field()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,6 +186,8 @@ class RecommendationForm(NHSFormMixin, forms.Form):
 
 
 class LearningForm(NHSFormMixin, forms.ModelForm):
+    acknowledge_identifiers = acknowledge_identifiers_field()
+
     class Meta:
         model = LearningEntry
         fields = ["key_findings", "briefing_issued", "briefing_title", "disseminated_to", "date"]

@@ -40,6 +40,9 @@ REVIEW_EDITORS = frozenset({Role.DESIGNATED, Role.ADMINISTRATOR})
 REVIEW_VIEWERS = ICB_ROLES | {Role.PROVIDER}
 CONTRIBUTION_EDITORS = REVIEW_EDITORS | {Role.PROVIDER}
 PARTNERSHIP_KINDS = frozenset({"scp", "sab", "csp"})
+# Child death reviews are led by the child death review partners, the ICB and the local authority [SAAF 4.5.3].
+CDR_PARTNER_KINDS = frozenset({"icb", "local_authority"})
+LEAD_KINDS = PARTNERSHIP_KINDS | CDR_PARTNER_KINDS
 
 
 class ReviewKind(models.Model):
@@ -150,6 +153,17 @@ class Review(AuditScopeMixin, models.Model):
     harm = models.CharField("outcome for the subject", max_length=20, choices=Harm.choices, blank=True)
     subject_age = models.PositiveSmallIntegerField("subject's age", null=True, blank=True)
     subject_has_children = models.BooleanField("subject has children", null=True, blank=True)
+    care_leaver_or_ld = models.BooleanField(
+        "care leaver or young person with learning disabilities",
+        default=False,
+        help_text="Their needs may extend to their 21st birthday [DUDLEY 3.4].",
+    )
+    agencies_concern = models.BooleanField(
+        "concern about how agencies worked together",
+        null=True,
+        blank=True,
+        help_text="Part of the test for a CSPR, SCR or SAR [SAAF 4.5.2, 4.5.6; DUDLEY 30.1; NEL 8.3].",
+    )
     incident_date = models.DateField(null=True, blank=True)
     awareness_date = models.DateField(
         "date the agency became aware", null=True, blank=True, help_text="For example when the local authority knew."
@@ -165,7 +179,8 @@ class Review(AuditScopeMixin, models.Model):
         null=True,
         blank=True,
         related_name="led_reviews",
-        help_text="The safeguarding children partnership, SAB or community safety partnership leading it.",
+        help_text="The safeguarding children partnership, SAB or community safety partnership leading it; for a "
+        "child death review, the child death review partners (the ICB or the local authority) [SAAF 4.5.3].",
     )
     status = models.CharField(max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.OPEN)
     tor_file = models.FileField("terms of reference document", upload_to="reviews/tor/%Y/", blank=True)
@@ -205,8 +220,14 @@ class Review(AuditScopeMixin, models.Model):
     def clean(self):
         errors = {f"{name}_date": message for name, message in rules.date_order_problems(self.dates()).items()}
         partnership = self.lead_partnership
+        child_death = self.kind_id is not None and self.kind.code == "child_death"
         if partnership is not None:
-            if partnership.kind not in PARTNERSHIP_KINDS:
+            if child_death and partnership.kind not in CDR_PARTNER_KINDS:
+                errors["lead_partnership"] = (
+                    "A child death review is led by the child death review partners: choose the ICB or the local "
+                    "authority [SAAF 4.5.3; DDICB Child Death Review]."
+                )
+            elif not child_death and partnership.kind not in PARTNERSHIP_KINDS:
                 errors["lead_partnership"] = (
                     "Choose a safeguarding children partnership, a safeguarding adults board or a "
                     "community safety partnership."

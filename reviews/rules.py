@@ -149,7 +149,9 @@ def date_order_problems(dates, today=None):
 
 # --- Eligibility hints --------------------------------------------------------------------
 
-DIED, SERIOUS_HARM, NO_SERIOUS_HARM = "died", "serious_harm", "none"
+DIED, SERIOUS_HARM, NO_SERIOUS_HARM, CAUSED_HARM = "died", "serious_harm", "none", "caused_harm"
+# A care leaver's or a young person with learning disabilities' needs may extend to their 21st birthday [DUDLEY 3.4].
+CARE_LEAVER_AGE_LIMIT = 21
 
 
 @dataclass(frozen=True)
@@ -160,9 +162,62 @@ class Hint:
 
 
 CHILD_KINDS = {"rapid_review", "cspr_local", "cspr_national"}
+AGENCIES_TEST_KINDS = {"rapid_review", "cspr_local", "cspr_national", "sar"}
+PARTNERSHIP_KIND_CODES = frozenset({"scp", "sab", "csp"})
+
+CHILD_DEATH_LEAD = Hint(
+    "info",
+    "Child death reviews are led by the child death review partners (the ICB and the local authority) through the "
+    "child death overview panel, not by a safeguarding children partnership.",
+    "DDICB Child Death Review; SAAF 4.5.3",
+)
+CHILD_DEATH_EXCLUSIONS = Hint(
+    "info",
+    "Stillbirths and planned terminations of pregnancy carried out within the law are not reviewed.",
+    "DDICB Child Death Review",
+)
 
 
-def eligibility_hints(kind, *, abuse_or_neglect=None, harm=None, age=None, has_children=None):
+def _child_age_hints(age, care_leaver_or_ld):
+    if age is None or age < 18:
+        return []
+    if care_leaver_or_ld and age < CARE_LEAVER_AGE_LIMIT:
+        return [
+            Hint(
+                "info",
+                "The subject is 18 to 20 and a care leaver or a young person with learning disabilities: their needs "
+                "may extend to their 21st birthday.",
+                "DUDLEY 3.4",
+            )
+        ]
+    return [Hint("warning", "The subject is 18 or over: this is not a child review.", "SAAF 4.5.3; DUDLEY 3.4")]
+
+
+def _agencies_hint(kind, agencies_concern):
+    """CSPR, SCR and SAR: concern about how agencies worked together [SAAF 4.5.2, 4.5.6; DUDLEY 30.1; NEL 8.3]."""
+    if kind not in AGENCIES_TEST_KINDS or agencies_concern is not False:
+        return []
+    return [
+        Hint(
+            "warning",
+            "These reviews are for cases where there is concern about how agencies and services worked together to "
+            "safeguard the person.",
+            "SAAF 4.5.2, 4.5.6; DUDLEY 30.1; NEL 8.3",
+        )
+    ]
+
+
+def eligibility_hints(
+    kind,
+    *,
+    abuse_or_neglect=None,
+    harm=None,
+    age=None,
+    has_children=None,
+    agencies_concern=None,
+    care_leaver_or_ld=False,
+    lead_kind=None,
+):
     """What the sources say about whether a review of `kind` fits the case. Unknown facts (None) give no hint."""
     hints = []
     if kind in CHILD_KINDS:
@@ -171,12 +226,19 @@ def eligibility_hints(kind, *, abuse_or_neglect=None, harm=None, age=None, has_c
                 Hint(
                     "warning",
                     "A child safeguarding practice review is for cases where abuse or neglect is known or suspected "
-                    "and a child has died or been seriously harmed.",
+                    "and a child has died or been seriously harmed (or has caused serious harm to someone else).",
                     "NEL 8.1; SAAF 4.5.1, 4.5.2",
                 )
             )
-        if age is not None and age >= 18:
-            hints.append(Hint("warning", "The subject is 18 or over: this is not a child review.", "SAAF 4.5.3"))
+        if harm == CAUSED_HARM:
+            hints.append(
+                Hint(
+                    "info",
+                    "A CSPR may concern a child who has caused serious harm to someone else.",
+                    "SAAF 4.5.2",
+                )
+            )
+        hints += _child_age_hints(age, care_leaver_or_ld)
     elif kind == "dhr":
         if age is not None and age < 16:
             hints.append(
@@ -221,8 +283,17 @@ def eligibility_hints(kind, *, abuse_or_neglect=None, harm=None, age=None, has_c
                     "SAAF 4.5.4",
                 )
             )
-    elif kind == "child_death" and age is not None and age >= 18:
-        hints.append(Hint("warning", "Child death reviews cover children under 18.", "SAAF 4.5.3"))
+    elif kind == "child_death":
+        if age is not None and age >= 18:
+            hints.append(Hint("warning", "Child death reviews cover children under 18.", "SAAF 4.5.3"))
+        led_by_a_partnership = lead_kind in PARTNERSHIP_KIND_CODES
+        hints.append(
+            Hint("warning", CHILD_DEATH_LEAD.text, CHILD_DEATH_LEAD.source)
+            if led_by_a_partnership
+            else CHILD_DEATH_LEAD
+        )
+        hints.append(CHILD_DEATH_EXCLUSIONS)
+    hints += _agencies_hint(kind, agencies_concern)
     return hints
 
 

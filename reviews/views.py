@@ -36,6 +36,9 @@ def hints_for(review):
         harm=review.harm or None,
         age=review.subject_age,
         has_children=review.subject_has_children,
+        agencies_concern=review.agencies_concern,
+        care_leaver_or_ld=review.care_leaver_or_ld,
+        lead_kind=review.lead_partnership.kind if review.lead_partnership_id else None,
     )
 
 
@@ -246,8 +249,11 @@ class ContributionUpdateView(ScopedObjectMixin, ActionFormView):
         return {**super().get_form_kwargs(), "instance": self.object, "can_change_due_date": can_change_due}
 
     def perform(self, form):
-        fields = {name: form.cleaned_data[name] for name in form.changed_data}
-        return actions.do_update_contribution(self.object, acting_user=self.request.user, **fields)
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name != "acknowledge_identifiers"}
+        acknowledged = form.cleaned_data.get("acknowledge_identifiers", False)
+        return actions.do_update_contribution(
+            self.object, acting_user=self.request.user, acknowledge_identifiers=acknowledged, **fields
+        )
 
     def get_success_url(self):
         return reverse("reviews:detail", args=[self.object.involvement.review_id])

@@ -70,7 +70,7 @@ def referral(world, **fields):
         "subject_reference": f"Child {next(_n)}",
         "referred_by": "Designated nurse",
         "category": "neglect",
-        "telephoned_at": timezone.now(),
+        "referred_at": timezone.now(),
         **fields,
     }
     return actions.do_record_referral(acting_user=None, **values)
@@ -107,7 +107,9 @@ def disclosure(world, *, organisation=None, **fields):
         "disclosed_on": RECENT,
         "disclosed_to": "Police public protection unit",
         "information_shared": "Synthetic summary.",
-        "lawful_basis": "safeguarding",
+        "lawful_basis": "public_task",
+        "article_9_condition": "safeguarding",
+        "consent_exception": "delay",
         "reasoning": "Risk of serious harm outweighed confidentiality.",
         "decided_by": "Designated nurse",
         "person_told": True,

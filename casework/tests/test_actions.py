@@ -123,12 +123,56 @@ class TestPseudonymWarnings:
 
 
 class TestEscalationStages:
-    def test_stage_four_without_stage_three_is_refused_and_nothing_saved(self, world):
+    def test_stage_four_without_stage_three_needs_the_skip_reason_then_is_recorded(self, world):
+        """[DUDLEY App. 6; CPCCG App. 5 Salient points]: an urgent case may start at any stage."""
         escalation = factories.escalation(world, stages=[FRIDAY, FRIDAY])
         with pytest.raises(ValidationError) as error:
             actions.do_record_stage(escalation, stage=4, reached_on=FRIDAY, agreed="x", acting_user=None)
-        assert error.value.message_dict == {"stage": ["Stage 4 cannot be recorded before stage 3."]}
+        assert set(error.value.message_dict) == {"skip_reason"}
         assert EscalationStage.objects.filter(escalation=escalation).count() == 2
+        stage = actions.do_record_stage(
+            escalation,
+            stage=4,
+            reached_on=FRIDAY,
+            agreed="Head of service agreed a strategy discussion",
+            raised_by="named_professional",
+            raised_with="head_of_service",
+            skip_reason="Child at risk of immediate harm",
+            acting_user=None,
+        )
+        assert stage.skip_reason == "Child at risk of immediate harm"
+        assert stage.get_raised_with_display() == "Head of service"
+
+    def test_who_raised_it_with_whom_defaults_to_the_procedures_stage(self, world):
+        """[DUDLEY App. 6 3.3: the manager raises it with the equivalent manager at stage 3]."""
+        escalation = factories.escalation(world)
+        stage = actions.do_record_stage(
+            escalation, stage=3, reached_on=FRIDAY, agreed="x", skip_reason="Urgent", acting_user=None
+        )
+        assert (stage.raised_by, stage.raised_with) == ("line_manager", "team_manager")
+
+    def test_what_was_agreed_is_checked_for_names(self, world):
+        escalation = factories.escalation(world)
+        with pytest.raises(ValidationError) as error:
+            actions.do_record_stage(
+                escalation, stage=1, reached_on=FRIDAY, agreed="Spoke to JOHN SMITH", acting_user=None
+            )
+        assert "looks like a person's name" in error.value.message_dict["agreed"][0]
+        actions.do_record_stage(
+            escalation,
+            stage=1,
+            reached_on=FRIDAY,
+            agreed="Spoke to JOHN SMITH",
+            acknowledge_warnings=True,
+            acting_user=None,
+        )
+
+    def test_a_new_escalation_follows_its_icbs_procedure(self, world):
+        from casework.models import EscalationProcedure
+
+        assert factories.escalation(world).procedure.code == "dudley"  # the setting's default
+        EscalationProcedure.objects.get(code="cpccg").icbs.add(world.icb)
+        assert factories.escalation(world).procedure.code == "cpccg"
 
     def test_opening_with_stage_one_records_it(self, world):
         escalation = factories.escalation(world, stage_one_on=FRIDAY, stage_one_agreed="Discussed with team manager")

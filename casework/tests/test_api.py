@@ -65,7 +65,7 @@ def test_an_nhs_number_needs_the_acknowledge_flag(world):
         "subject_reference": synthetic_nhs_number(),
         "referred_by": "Designated nurse",
         "category": "neglect",
-        "telephoned_at": "2026-11-20T15:30:00Z",
+        "referred_at": "2026-11-20T15:30:00Z",
     }
     api = world.api(Role.DESIGNATED)
     refused = api.post("/api/v1/casework/referrals/", payload, format="json")
@@ -73,6 +73,29 @@ def test_an_nhs_number_needs_the_acknowledge_flag(world):
     assert not Referral.objects.exists()
     accepted = api.post("/api/v1/casework/referrals/", {**payload, "acknowledge_warnings": True}, format="json")
     assert accepted.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("register", "builder", "field", "text"),
+    [
+        ("allegations", "allegation", "summary", "Ｊｏｈｎ Ｓｍｉｔｈ shouted at the child"),
+        ("advice", "advice", "advice_given", "Discussed the case of jo\u200bhn larkwood"),
+        ("advice", "advice", "action_plan", "Check NHS 943.476.5919 on the spine"),
+        ("serious-incidents", "incident", "summary", "Injury to a patient, NHS no ٩٤٣٤٧٦٥٩١٩"),
+        ("disclosures", "disclosure", "information_shared", "Address of MRS LARKWOOD"),
+        ("complex-health-needs", "concern", "concern", "Mother JANE WRENFOLD reports seizures"),
+    ],
+)
+def test_free_text_of_every_register_is_checked_for_identifiers(world, register, builder, field, text):
+    """Issue 9 item 7: allegation summary, advice given, serious-incident summary and the like warn, and save once
+    acknowledged (acknowledge_warnings=true)."""
+    record = getattr(factories, builder)(world)
+    api = world.api(Role.HR if register == "allegations" else Role.DESIGNATED)
+    url = f"/api/v1/casework/{register}/{record.pk}/"
+    refused = api.patch(url, {field: text}, format="json")
+    assert refused.status_code == 400 and field in refused.json()
+    accepted = api.patch(url, {field: text, "acknowledge_warnings": True}, format="json")
+    assert accepted.status_code == 200, accepted.json()
 
 
 def test_a_provider_cannot_create_in_another_providers_name(world):
@@ -91,7 +114,7 @@ def test_stages_are_posted_in_order(world):
     api = world.api(Role.PROVIDER)
     url = f"/api/v1/casework/escalations/{escalation.pk}/stages/"
     skipped = api.post(url, {"stage": 3, "reached_on": FRIDAY.isoformat(), "agreed": "x"}, format="json")
-    assert skipped.status_code == 400 and skipped.json() == {"stage": ["Stage 3 cannot be recorded before stage 2."]}
+    assert skipped.status_code == 400 and list(skipped.json()) == ["skip_reason"]  # an urgent start needs its reason
     ok = api.post(url, {"stage": 2, "reached_on": FRIDAY.isoformat(), "agreed": "Team managers met"}, format="json")
     assert ok.status_code == 201 and [s["stage"] for s in ok.json()["stages"]] == [1, 2]
     assert EscalationStage.objects.count() == 2
@@ -180,3 +203,17 @@ class TestLinkingAStatutoryReview:
         with pytest.raises(ValidationError) as error:
             actions.do_update_incident(incident, statutory_review=elsewhere, acting_user=world.user(Role.DESIGNATED))
         assert "statutory_review" in error.value.message_dict
+
+
+def test_an_escalation_says_which_procedure_it_follows_and_takes_urgent_stages(world):
+    """[DUDLEY App. 6; CPCCG App. 5]: the procedure is data per ICB; an urgent start carries its reason."""
+    escalation = factories.escalation(world)
+    api = world.api(Role.DESIGNATED)
+    assert api.get(f"/api/v1/casework/escalations/{escalation.pk}/").json()["procedure"] == "dudley"
+    url = f"/api/v1/casework/escalations/{escalation.pk}/stages/"
+    payload = {"stage": 4, "reached_on": FRIDAY.isoformat(), "agreed": "Strategy discussion", "skip_reason": "Urgent"}
+    response = api.post(url, {**payload, "raised_with": "head_of_service"}, format="json")
+    assert response.status_code == 201
+    (stage,) = response.json()["stages"]
+    assert stage["skip_reason"] == "Urgent" and stage["raised_with"] == "head_of_service"
+    assert api.post(url, {**payload, "stage": 9}, format="json").status_code == 400

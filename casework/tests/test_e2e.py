@@ -17,7 +17,7 @@ def test_an_allegation_recorded_on_a_friday_is_due_monday_hidden_from_providers_
 ):
     sign_in("hr")
     page.goto("/casework/allegations/add/")
-    page.get_by_label("Employer").select_option(str(world.provider.pk))
+    page.get_by_label("Employer", exact=True).select_option(str(world.provider.pk))
     page.get_by_label("Name of the person the allegation is about").fill("Invented Person")
     page.get_by_label("Their role").fill("Play worker")
     page.get_by_label("Child or adult (pseudonymous reference)").fill("Child Q")

@@ -44,7 +44,7 @@ def test_a_routed_allegation_reminds_only_hr_and_the_executive(emails):
 def test_provider_registers_remind_the_providers_own_users_only(emails):
     world = emails
     factories.escalation(world, stages=[dt.date(2026, 11, 16)] * 3)
-    due = [d for d in reminders.collect(MONDAY) if d.key.startswith("casework:escalations")]
+    due = [d for d in reminders.collect(MONDAY) if d.key.startswith("casework:escalations") and "designated" in d.key]
     assert len(due) == 1 and "provider.one@example.invalid" in due[0].recipients
     assert "provider.two@example.invalid" not in due[0].recipients
     assert due[0].subject.startswith("Overdue:")

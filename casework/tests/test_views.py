@@ -121,6 +121,16 @@ class TestAllegationPages:
         client.post("/casework/allegations/add/", {**data, "acknowledge_warnings": "on"})
         assert Allegation.objects.count() == 1
 
+    def test_a_name_in_the_allegation_summary_must_be_acknowledged(self, world, client_for):
+        """Issue 9 item 7: free text of the restricted registers is checked like the review summary."""
+        client = client_for(world.user(Role.HR))
+        data = self.form(world, summary="Parent says JOHN SMITH handled the child roughly.")
+        page = client.post("/casework/allegations/add/", data).content.decode()
+        assert "looks like a person" in page and 'type="checkbox" name="acknowledge_warnings"' in page
+        assert not Allegation.objects.exists()
+        client.post("/casework/allegations/add/", {**data, "acknowledge_warnings": "on"})
+        assert Allegation.objects.count() == 1
+
     def test_an_allegation_about_a_designated_professional_is_routed_away_from_the_recorder(self, world, client_for):
         client = client_for(world.user(Role.DESIGNATED))
         response = client.post("/casework/allegations/add/", self.form(world, concerns_designated_professional="on"))
@@ -135,8 +145,27 @@ class TestEscalationPages:
             f"/casework/escalations/{escalation.pk}/stages/add/",
             {"stage": "4", "reached_on": FRIDAY.isoformat(), "agreed": "x"},
         )
-        assert "Stage 4 cannot be recorded before stage 3." in response.content.decode()
+        assert "say why earlier stages were skipped" in response.content.decode()
         assert escalation.stages.count() == 2
+
+    def test_an_urgent_stage_four_with_its_reason_is_recorded_and_shown(self, world, client_for):
+        """[DUDLEY App. 6; CPCCG App. 5 Salient points]."""
+        escalation = factories.escalation(world)
+        client = client_for(world.user(Role.DESIGNATED))
+        response = client.post(
+            f"/casework/escalations/{escalation.pk}/stages/add/",
+            {
+                "stage": "4",
+                "reached_on": FRIDAY.isoformat(),
+                "raised_by": "named_professional",
+                "raised_with": "head_of_service",
+                "agreed": "Strategy discussion today",
+                "skip_reason": "Child at risk of immediate harm",
+            },
+        )
+        assert response.status_code == 302
+        page = client.get(f"/casework/escalations/{escalation.pk}/").content.decode()
+        assert "Urgent start" in page and "Child at risk of immediate harm" in page and "Head of service" in page
 
     def test_stage_three_without_the_designated_professional_is_flagged(self, world, client_for):
         escalation = factories.escalation(world, stages=[FRIDAY, FRIDAY, FRIDAY])
@@ -247,3 +276,18 @@ class TestHomeAndIndex:
     def test_the_index_lists_only_the_registers_the_user_reads(self, world, client_for):
         page = client_for(world.user(Role.PROVIDER)).get("/casework/").content.decode()
         assert "Serious incidents" in page and "Allegations" not in page and "Disclosure log" not in page
+
+
+def test_the_index_says_which_source_the_icb_follows(world, client_for, settings):
+    """Where two seeds disagree the page says which source the ICB follows (issue 16)."""
+    client = client_for(world.user(Role.DESIGNATED))
+    page = client.get("/casework/").content.decode()
+    assert "within 48 clock hours [DDICB What to do; CPCCG front matter]" in page
+    assert "[DUDLEY 28.2, App. 6]" in page and "28 days or more [DDICB Private Fostering]" in page
+    settings.VIGIL = {
+        **settings.VIGIL,
+        "CASEWORK_REFERRAL_FOLLOW_UP_HOURS": 24,
+        "CASEWORK_PRIVATE_FOSTERING_INCLUSIVE": False,
+    }
+    page = client.get("/casework/").content.decode()
+    assert "within 24 clock hours [DUDLEY 15.2]" in page and "more than 28 days [DUDLEY 22.1]" in page

@@ -141,3 +141,93 @@ class TestWarnings:
     def test_an_nhs_number_is_reported_before_a_name_in_the_same_field(self):
         warning = identifiers.identifier_warnings({"x": "Jane Smith 999 000 0018"})["x"]
         assert "valid NHS number" in warning and "person's name" not in warning
+
+
+class TestEvasion:
+    """Identifier warnings are hard to fool (issue 9 item 7): case, fullwidth and look-alike letters,
+    invisible characters, any separators between digits and non-ASCII digits all still warn."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "JOHN SMITH",
+            "john smith",
+            "John smith",
+            "Ｊｏｈｎ Ｓｍｉｔｈ",  # fullwidth
+            "Јоhn Ѕmith",  # Cyrillic look-alikes
+            "Jo\u200bhn Sm\u200dith",  # zero-width space and joiner
+            "MRS LARKWOOD",
+            "mrs larkwood",
+            "José Álvarez",
+            "the allegation concerns JANE LARKWOOD on ward 3",
+        ],
+    )
+    def test_disguised_names_warn(self, text):
+        assert "looks like a person's name" in identifiers.identifier_warnings({"summary": text})["summary"]
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "943.476.5919",
+            "943/476/5919",
+            "9 4 3 4 7 6 5 9 1 9",
+            "943\u200b476\u200b5919",
+            "٩٤٣٤٧٦٥٩١٩",  # Arabic-Indic digits
+            "९४३४७६५९१९",  # Devanagari digits
+            "９４３ ４７６ ５９１９",  # fullwidth
+            "NHS no: 943 - 476 - 5919.",
+        ],
+    )
+    def test_disguised_nhs_numbers_warn(self, text):
+        assert identifiers.valid_nhs_numbers_in(text) == ["9434765919"]
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "The Named Nurse spoke to the Social Worker on Monday and the Head of Service agreed a plan.",
+            "Advice given: refer to MASH, inform the LADO, CHILD PROTECTION PLAN AGREED.",
+            "The young person will miss appointments; may need Early Help.",
+            "Seen on 12/03/2024 at 10:15 by the Designated Nurse.",
+            "Child Rowan",
+            "99900000181",  # eleven digits
+            "943.476.5918",  # wrong check digit
+        ],
+    )
+    def test_ordinary_professional_text_does_not_warn(self, text):
+        assert identifiers.identifier_warnings({"advice_given": text}) == {}
+
+
+SEPARATORS = st.sampled_from(["", " ", "-", ".", "/", " - ", "\u200b", "\u00a0", "_", ":"])
+DIGIT_SETS = st.sampled_from(["0123456789", "٠١٢٣٤٥٦٧٨٩", "०१२३४५६७८९", "０１２３４５６７８９", "০১২৩৪৫৬৭৮৯"])
+SYNTHETIC_SURNAMES = ["Larkwood", "Wrenfold", "Fenwick", "Ashcombe", "Thornbury"]
+FIRST_NAMES = ["John", "Jane", "Olivia", "Mohammed", "Tomasz", "Priya"]
+
+
+def _disguise_letters(word, draw_ops):
+    fullwidth, homoglyph, zero_width = draw_ops
+    if homoglyph:
+        word = word.translate(str.maketrans({"o": "о", "a": "а", "e": "е", "J": "Ј", "S": "Ѕ", "p": "р"}))
+    if fullwidth:
+        word = "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in word)
+    if zero_width and len(word) > 2:
+        word = word[:2] + "\u200b" + word[2:]
+    return word
+
+
+@given(
+    first=st.sampled_from(FIRST_NAMES),
+    surname=st.sampled_from(SYNTHETIC_SURNAMES),
+    case=st.sampled_from([str.upper, str.lower, str.title, lambda s: s]),
+    ops=st.tuples(st.booleans(), st.booleans(), st.booleans()),
+    before=st.sampled_from(["", "concern raised about ", "Allegation: ", "the nurse said "]),
+)
+def test_hypothesis_disguised_names_always_warn(first, surname, case, ops, before):
+    text = before + _disguise_letters(case(f"{first} {surname}"), ops)
+    assert identifiers.looks_like_a_name(text), text
+
+
+@given(valid_numbers, st.lists(SEPARATORS, min_size=9, max_size=9), DIGIT_SETS, st.sampled_from(["", "ref ", "NHS "]))
+def test_hypothesis_disguised_nhs_numbers_always_warn(number, separators, digit_set, before):
+    disguised = number[0] + "".join(sep + digit for sep, digit in zip(separators, number[1:], strict=True))
+    disguised = disguised.translate(str.maketrans("0123456789", digit_set))
+    assert identifiers.valid_nhs_numbers_in(before + disguised + " seen") == [number]

@@ -210,7 +210,7 @@ def test_a_new_catalogue_version_changes_a_default_only_from_its_quarter(world, 
     later = submitted_return(world.provider, quarter=Q, pct=(93, 100))
     assert rating_of(earlier, "TRN-CH") == rating_of(later, "TRN-CH") == rules.GREEN
     version_2 = copy.deepcopy(catalogue.data())
-    version_2["version"] = 2
+    version_2["version"] = catalogue.data()["version"] + 1
     metric = next(m for m in version_2["metrics"] if m["code"] == "TRN-CH")
     metric["scheme"]["bands"] = [["gt", "95", "green"], ["ge", "75", "amber"]]
     metric["scheme_from"] = Q.label

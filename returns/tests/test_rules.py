@@ -84,8 +84,29 @@ class TestMultiAgencyContribution:
 class TestOtherSchemes:
     def test_icb_level_1_and_2_target_is_green_from_90(self):
         scheme = Scheme.from_dict(next(m for m in catalogue.data()["metrics"] if m["code"] == "ICB-TRN-L12")["scheme"])
-        assert rate_pct(scheme, Decimal("90"), frozenset()) == GREEN
-        assert rate_pct(scheme, Decimal("89.99"), frozenset()) == RED
+        assert rate_pct(scheme, Decimal("90"), frozenset({"level"})) == GREEN
+        assert rate_pct(scheme, Decimal("89.99"), frozenset({"level"})) == RED
+
+    def test_icb_level_1_and_2_training_must_be_broken_down_by_level(self):
+        """[DDICB Safeguarding Training: levels 1 and 2 at 90 %, all ICB employees including agency staff]."""
+        metric = next(m for m in catalogue.data()["metrics"] if m["code"] == "ICB-TRN-L12")
+        assert rate_pct(Scheme.from_dict(metric["scheme"]), Decimal("95"), frozenset()) == RED
+        assert "including agency staff" in metric["definition"]
+
+    def test_two_annual_reports_for_every_provider_kind_the_standards_cover(self):
+        """[CPCCG App. 3 11.a.3; NEL adults Std 9; SAAF 4.2.1]: children and adults, red only when not submitted."""
+        metrics = {m["code"]: m for m in catalogue.data()["metrics"]}
+        for code in ("ANNUAL", "ANNUAL-AD"):
+            kinds = catalogue.expand_kinds(metrics[code]["applies_to"])
+            assert {"care_home", "domiciliary_care", "independent", "trust_acute", "nhs_111_ooh"} <= set(kinds)
+            assert "gp_practice" not in kinds
+        scheme = Scheme.from_dict(metrics["ANNUAL-AD"]["scheme"])
+        q1 = rules.Quarter(2026, 1)
+        later = rules.Quarter(2027, 3)
+        assert rules.rate(scheme, unit="date", date_value=dt.date(2027, 8, 31), quarter=later) == GREEN
+        assert rules.rate(scheme, unit="date", date_value=dt.date(2027, 9, 1), quarter=later) == AMBER
+        assert rules.rate(scheme, unit="date", quarter=later) == RED
+        assert rules.rate(scheme, unit="date", quarter=q1) == NONE
 
     def test_yes_no(self):
         scheme = Scheme.from_dict({"kind": "yes_no"})

@@ -269,3 +269,62 @@ class TestScoping:
             username="designated.other", password="x-test-pass-1", role=Role.DESIGNATED, organisation=world.other_icb
         )
         assert not Review.objects.restrict(other_icb_user).exists()
+
+
+class TestIdentifiersInFreeText:
+    """Issue 9 item 7: every free-text field of reviews is checked, with the same acknowledgement."""
+
+    def test_a_contributions_notes_are_checked(self, world, open_review, today):
+        review = open_review()
+        kwargs = {"organisation": world.provider, "kinds": ["chronology"], "due_date": today, "acting_user": None}
+        with pytest.raises(ValidationError) as error:
+            actions.do_add_contributions(review, notes="Ask JOHN SMITH for records", **kwargs)
+        assert "looks like a person's name" in error.value.message_dict["notes"][0]
+        assert not Contribution.objects.exists()
+        (contribution,) = actions.do_add_contributions(
+            review, notes="Ask JOHN SMITH for records", acknowledge_identifiers=True, **kwargs
+        )
+        with pytest.raises(ValidationError):
+            actions.do_update_contribution(contribution, notes="NHS 943 476 5919", acting_user=None)
+
+    def test_a_recommendation_and_the_learnings_key_findings_are_checked(self, world, open_review, today):
+        review = open_review()
+        with pytest.raises(ValidationError) as error:
+            actions.do_add_recommendation(
+                review,
+                text="Ｍｒｓ Ｌａｒｋｗｏｏｄ should be seen",
+                organisations=[world.provider],
+                owner="Named nurse",
+                due_date=today + dt.timedelta(days=30),
+                success_measure="Audit",
+                acting_user=None,
+            )
+        assert "text" in error.value.message_dict
+        with pytest.raises(ValidationError) as error:
+            actions.do_add_learning(
+                review,
+                key_findings="Child ٩٤٣٤٧٦٥٩١٩ was missed",
+                disseminated_to="Forum",
+                date=today,
+                acting_user=None,
+            )
+        assert "valid NHS number" in error.value.message_dict["key_findings"][0]
+        entry = actions.do_add_learning(
+            review,
+            key_findings="Threshold decisions were not escalated",
+            disseminated_to="Forum",
+            date=today,
+            acting_user=None,
+        )
+        assert entry.pk
+
+
+def test_a_child_death_review_is_led_by_the_icb_or_the_local_authority(world, open_review, partnerships):
+    """[SAAF 4.5.3; DDICB Child Death Review]: the child death review partners, not the children's partnership."""
+    review = open_review(kind="child_death", lead_partnership=None)
+    with pytest.raises(ValidationError) as error:
+        actions.do_update_review(review, lead_partnership=partnerships["scp"], acting_user=None)
+    assert "child death review partners" in error.value.message_dict["lead_partnership"][0]
+    actions.do_update_review(review, lead_partnership=world.icb, acting_user=None)
+    review.refresh_from_db()
+    assert review.lead_partnership == world.icb

@@ -200,3 +200,40 @@ class TestDhrAgeBoundaries:
             assert levels == ["info"]
         else:
             assert levels == []
+
+
+class TestHintsFromTheSeeds:
+    """Issue 16 item 6: review hints and leads as the seeds word them."""
+
+    def test_a_child_death_review_is_led_by_the_cdr_partners_and_excludes_stillbirths(self):
+        """[DDICB Child Death Review; SAAF 4.5.3]."""
+        hints = rules.eligibility_hints("child_death", age=2)
+        texts = " ".join(h.text for h in hints)
+        assert "child death review partners (the ICB and the local authority)" in texts
+        assert "Stillbirths and planned terminations of pregnancy carried out within the law" in texts
+        assert all(h.level == "info" for h in hints)
+        led_by_scp = rules.eligibility_hints("child_death", age=2, lead_kind="scp")
+        assert any(h.level == "warning" and "child death review partners" in h.text for h in led_by_scp)
+
+    def test_a_cspr_may_concern_a_child_who_caused_serious_harm(self):
+        """[SAAF 4.5.2: "This may include cases where a child has caused serious harm to someone else"]."""
+        hints = rules.eligibility_hints("cspr_local", abuse_or_neglect=True, harm="caused_harm", age=15)
+        assert [h.level for h in hints] == ["info"] and hints[0].source == "SAAF 4.5.2"
+
+    @pytest.mark.parametrize("kind", ["cspr_local", "cspr_national", "rapid_review", "sar"])
+    def test_no_concern_about_how_agencies_worked_together_warns(self, kind):
+        """[SAAF 4.5.2, 4.5.6; DUDLEY 30.1; NEL 8.3]."""
+        age = 40 if kind == "sar" else 10
+        hints = rules.eligibility_hints(kind, abuse_or_neglect=True, harm="died", age=age, agencies_concern=False)
+        assert [h.source for h in hints] == ["SAAF 4.5.2, 4.5.6; DUDLEY 30.1; NEL 8.3"]
+        assert rules.eligibility_hints(kind, abuse_or_neglect=True, harm="died", age=age, agencies_concern=True) == []
+        assert rules.eligibility_hints("dhr", age=40, agencies_concern=False) == []
+
+    @pytest.mark.parametrize(("age", "level"), [(18, "info"), (20, "info"), (21, "warning")])
+    def test_a_care_leaver_or_young_person_with_ld_up_to_21(self, age, level):
+        """[DUDLEY 3.4: needs "may extend to their 21st birthday"]."""
+        (hint,) = rules.eligibility_hints(
+            "cspr_local", abuse_or_neglect=True, harm="died", age=age, care_leaver_or_ld=True
+        )
+        assert hint.level == level
+        assert rules.eligibility_hints("cspr_local", abuse_or_neglect=True, harm="died", age=18)[0].level == "warning"
