@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "returns",
     "reviews",
     "casework",
+    "governance",
 ]
 
 MIDDLEWARE = [
