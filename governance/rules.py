@@ -148,10 +148,6 @@ def annual_report_state(due, received_on, reviewed_on, today):
     return LATE if received_on > due else RECEIVED
 
 
-def was_late(due, received_on, today):
-    return (received_on or today) > due
-
-
 # --- Score trend as SVG (server-side, no script, nothing from another origin) ---------------
 
 SVG_WIDTH, SVG_HEIGHT, SVG_PAD = 360, 150, 28
