@@ -12,14 +12,14 @@ from governance.choices import CommitteeKind, PolicyStatus, ReportSubject
 from governance.models import AnnualReport, Policy, PolicyDocument, Risk, RiskEscalation, RiskScore
 from governance.tests.conftest import pdf
 
-SCORES = dict(
-    initial_likelihood=4,
-    initial_consequence=4,
-    current_likelihood=3,
-    current_consequence=4,
-    target_likelihood=2,
-    target_consequence=2,
-)
+SCORES = {
+    "initial_likelihood": 4,
+    "initial_consequence": 4,
+    "current_likelihood": 3,
+    "current_consequence": 4,
+    "target_likelihood": 2,
+    "target_consequence": 2,
+}
 
 
 def add_risk(user, today, **fields):
