@@ -246,6 +246,13 @@ class RiskSerializer(StrictSerializer):
     history = RiskScoreSerializer(source="scores", many=True, read_only=True)
     escalations = EscalationSerializer(many=True, read_only=True)
     note = serializers.CharField(write_only=True, required=False, allow_blank=True)
+    # Plain integers: the action refuses a value outside 1-5 with one message naming the field.
+    initial_likelihood = serializers.IntegerField()
+    initial_consequence = serializers.IntegerField()
+    current_likelihood = serializers.IntegerField()
+    current_consequence = serializers.IntegerField()
+    target_likelihood = serializers.IntegerField()
+    target_consequence = serializers.IntegerField()
 
     class Meta:
         model = Risk
@@ -274,7 +281,6 @@ class RiskSerializer(StrictSerializer):
             "archived_at",
         ]
         read_only_fields = ["current_score", "created_at", "updated_at", "archived_at"]
-        extra_kwargs = {name: {"validators": []} for name in actions.SCORE_FIELDS}
 
     def get_band(self, risk) -> str:
         return rules.band_for(risk.current_score, self.context.setdefault("bands", reports.risk_bands())).code

@@ -216,8 +216,10 @@ class AnnualReportCounts:
 
 
 def annual_report_rows(reports, as_at, year=None):
-    """Expected reports (of `year`, else every year) as they stood on `as_at`: (report, state) (1 query)."""
-    reports = reports.filter(archived_at__isnull=True, created_at__date__lte=as_at).select_related("provider")
+    """Expected reports (of `year`, else every year) as they stood on `as_at`: (report, state) (1 query).
+    An expectation follows from the year, so it counts whenever it was entered; receipts and reviews count
+    from their dates."""
+    reports = reports.filter(archived_at__isnull=True).select_related("provider")
     if year is not None:
         reports = reports.filter(year=year)
     rows = []
@@ -240,7 +242,7 @@ def annual_report_summary(reports, as_at, year=None):
         else:
             counts.received += 1
             counts.reviewed += state == rules.REVIEWED
-            counts.late += bool(report.received_on and report.received_on > report.due_date)
+            counts.late += report.received_on > report.due_date
     return counts
 
 
