@@ -126,7 +126,7 @@ class PaperViewSet(GovernanceViewSet):
     archive_action = staticmethod(actions.do_archive_record)
 
 
-class DecisionSerializer(StrictSerializer):
+class CommitteeDecisionSerializer(StrictSerializer):
     meeting = ScopedRelatedField(Meeting)
     paper = ScopedRelatedField(Paper, required=False, allow_null=True)
 
@@ -145,7 +145,7 @@ def create_decision(*, acting_user, meeting, **data):
 
 class DecisionViewSet(GovernanceViewSet):
     queryset = Decision.objects.select_related("meeting")
-    serializer_class = DecisionSerializer
+    serializer_class = CommitteeDecisionSerializer
     filterset_class = DecisionFilter
     create_action = staticmethod(create_decision)
     update_action = staticmethod(actions.do_update_decision)
@@ -225,7 +225,7 @@ class PolicyDocumentViewSet(GovernanceViewSet):
     archive_action = staticmethod(actions.do_archive_record)
 
 
-class RiskScoreSerializer(serializers.Serializer):
+class RiskScoreHistorySerializer(serializers.Serializer):
     scored_on = serializers.DateField()
     likelihood = serializers.IntegerField()
     consequence = serializers.IntegerField()
@@ -233,7 +233,7 @@ class RiskScoreSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class EscalationSerializer(serializers.ModelSerializer):
+class RiskEscalationSerializer(serializers.ModelSerializer):
     class Meta:
         model = RiskEscalation
         fields = ["id", "risk", "committee", "escalated_on", "score", "note"]
@@ -243,8 +243,8 @@ class RiskSerializer(StrictSerializer):
     reference = serializers.CharField(read_only=True)
     band = serializers.SerializerMethodField()
     needs_escalation = serializers.SerializerMethodField()
-    history = RiskScoreSerializer(source="scores", many=True, read_only=True)
-    escalations = EscalationSerializer(many=True, read_only=True)
+    history = RiskScoreHistorySerializer(source="scores", many=True, read_only=True)
+    escalations = RiskEscalationSerializer(many=True, read_only=True)
     note = serializers.CharField(write_only=True, required=False, allow_blank=True)
     # Plain integers: the action refuses a value outside 1-5 with one message naming the field.
     initial_likelihood = serializers.IntegerField()
@@ -291,13 +291,13 @@ class RiskSerializer(StrictSerializer):
         return rules.escalation_due(history, [e.escalated_on for e in risk.escalations.all()], threshold)
 
 
-class RescoreSerializer(serializers.Serializer):
+class RiskRescoreSerializer(serializers.Serializer):
     likelihood = serializers.IntegerField()
     consequence = serializers.IntegerField()
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class EscalateSerializer(serializers.Serializer):
+class RiskEscalateSerializer(serializers.Serializer):
     committee = serializers.IntegerField()
     escalated_on = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True)
@@ -314,20 +314,20 @@ class RiskViewSet(GovernanceViewSet):
     def _answer(self, risk):
         return Response(self.get_serializer(self.get_queryset().get(pk=risk.pk)).data)
 
-    @extend_schema(request=RescoreSerializer)
+    @extend_schema(request=RiskRescoreSerializer)
     @action(detail=True, methods=["post"])
     def rescore(self, request, pk=None):
         risk = self.get_object()
-        payload = RescoreSerializer(data=request.data)
+        payload = RiskRescoreSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         actions.do_rescore_risk(risk, acting_user=request.user, **payload.validated_data)
         return self._answer(risk)
 
-    @extend_schema(request=EscalateSerializer)
+    @extend_schema(request=RiskEscalateSerializer)
     @action(detail=True, methods=["post"])
     def escalate(self, request, pk=None):
         risk = self.get_object()
-        payload = EscalateSerializer(data=request.data)
+        payload = RiskEscalateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         data["committee"] = Committee.objects.restrict(request.user).filter(pk=data["committee"]).first()
@@ -337,7 +337,7 @@ class RiskViewSet(GovernanceViewSet):
 
 class RiskEscalationViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = RiskEscalation.objects.select_related("committee")
-    serializer_class = EscalationSerializer
+    serializer_class = RiskEscalationSerializer
 
     def get_queryset(self):
         return super().get_queryset().restrict(self.request.user)
@@ -371,16 +371,16 @@ class AnnualReportSerializer(StrictSerializer):
         return bool(report.document)
 
 
-class ExpectSerializer(serializers.Serializer):
+class AnnualReportExpectSerializer(serializers.Serializer):
     year = serializers.IntegerField()
 
 
-class ReceiveSerializer(serializers.Serializer):
+class AnnualReportReceiveSerializer(serializers.Serializer):
     received_on = serializers.DateField()
     document = serializers.FileField(required=False, allow_empty_file=True)
 
 
-class ReviewSerializer(serializers.Serializer):
+class AnnualReportReviewSerializer(serializers.Serializer):
     reviewed_on = serializers.DateField()
     feedback = serializers.CharField(allow_blank=True)
 
@@ -405,23 +405,23 @@ class AnnualReportViewSet(GovernanceViewSet):
         step(report, acting_user=request.user, **payload.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data)
 
-    @extend_schema(request=ExpectSerializer)
+    @extend_schema(request=AnnualReportExpectSerializer)
     @action(detail=False, methods=["post"])
     def expect(self, request):
-        payload = ExpectSerializer(data=request.data)
+        payload = AnnualReportExpectSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         made = actions.do_expect_annual_reports(acting_user=request.user, **payload.validated_data)
         return Response(self.get_serializer(made, many=True).data, status=201)
 
-    @extend_schema(request=ReceiveSerializer)
+    @extend_schema(request=AnnualReportReceiveSerializer)
     @action(detail=True, methods=["post"])
     def receive(self, request, pk=None):
-        return self._step(request, ReceiveSerializer, actions.do_receive_annual_report)
+        return self._step(request, AnnualReportReceiveSerializer, actions.do_receive_annual_report)
 
-    @extend_schema(request=ReviewSerializer)
+    @extend_schema(request=AnnualReportReviewSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
-        return self._step(request, ReviewSerializer, actions.do_review_annual_report)
+        return self._step(request, AnnualReportReviewSerializer, actions.do_review_annual_report)
 
 
 def register(router):

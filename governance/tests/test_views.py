@@ -182,3 +182,10 @@ def test_register_exports_are_xlsx(world, records, client_for):
     for url in ("/governance/policies/xlsx/", "/governance/risks/xlsx/"):
         response = client.get(url)
         assert response.status_code == 200 and response.content[:2] == b"PK"
+
+
+def test_the_providers_page_shows_its_annual_reports_late_and_missing(world, records, client_for):
+    page = client_for(world.user(Role.PROVIDER)).get(f"/organisations/{world.provider.pk}/").content.decode()
+    assert "Annual safeguarding reports" in page and "Missing (past due)" in page
+    board = client_for(world.user(Role.BOARD)).get(f"/organisations/{world.provider.pk}/").content.decode()
+    assert "Annual safeguarding reports" not in board
