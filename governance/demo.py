@@ -1,6 +1,6 @@
 """Synthetic governance data for the fictional NHS Northmoor and Dunstow ICB: four committees with meetings,
-papers, decisions and an action; eight policies (one review overdue, one due soon, a draft, a superseded
-one and a provider's); six risks across the bands (one at 16 not yet escalated, one escalated); and last
+papers, decisions and an action; eight policies (one review overdue, one due soon, a draft and a
+provider's); six risks across the bands (one at 16 not yet escalated, one escalated); and last
 year's provider annual reports (one received late, one missing). Every name and detail is invented; dates
 are relative to today."""
 
