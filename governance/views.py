@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 from core.audit import log_access
 from core.downloads import file_attachment, xlsx_response
 from core.models import TrackedAction
-from core.scoping import CHANGE, can
+from core.scoping import CHANGE, VIEW, can
 from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
 from governance import actions, reports, rules, spreadsheets
 from governance.filters import AnnualReportFilter, PolicyFilter, RiskFilter
@@ -205,13 +205,11 @@ class DecisionCreateView(ChildFormView):
     form_class = DecisionForm
     submit_label = "Record decision"
 
+    scope_action = VIEW
+
     def get_object(self):
-        user = self.request.user
-        try:
-            meeting = Meeting.objects.restrict(user).select_related("committee").get(pk=self.kwargs["pk"])
-        except Meeting.DoesNotExist as missing:
-            raise Http404("Not found, or not yours to see.") from missing
-        if user.role not in Decision.access.change:
+        meeting = super().get_object()
+        if self.request.user.role not in Decision.access.change:
             raise PermissionDenied("Your role cannot record decisions.")
         return meeting
 

@@ -172,3 +172,34 @@ def test_board_members_see_approved_policies_only(world, records, designated):
     assert world.api(Role.CONTRACTS).get(f"/api/v1/policies/{draft.pk}/").status_code == 200
     listed = {p["id"] for p in board.get("/api/v1/policies/").json()["results"]}
     assert draft.pk not in listed and records["policy"] in listed
+
+
+# POST-only operations: (url, roles that may take them). An empty body is refused with a 400 for them
+# (the operation was allowed, the input is not), and 403 or 404 for every other role.
+OPERATIONS = [
+    ("/api/v1/risks/{risk}/rescore/", EDITORS),
+    ("/api/v1/risks/{risk}/escalate/", EDITORS),
+    ("/api/v1/annual-reports/expect/", EDITORS),
+    ("/api/v1/annual-reports/{report}/receive/", EDITORS),
+    ("/api/v1/annual-reports/{report}/review/", EDITORS),
+    ("/api/v1/committee-decisions/", DECISION_EDITORS),
+    ("/api/v1/committee-meetings/", EDITORS),
+    ("/api/v1/policies/", EDITORS),
+    ("/api/v1/risks/", EDITORS),
+    ("/governance/risks/{risk}/escalate/", EDITORS),
+    ("/governance/meetings/{meeting}/decisions/add/", DECISION_EDITORS),
+]
+
+
+@pytest.mark.parametrize(("url", "allowed"), OPERATIONS)
+def test_operation_matrix(world, records, client_for, url, allowed):
+    target = url.format(**records)
+    answers = {}
+    for role in sorted(ALL):
+        if target.startswith("/api/"):
+            answers[role] = world.api(role).post(target, {}, format="json").status_code
+        else:
+            answers[role] = client_for(world.user(role)).post(target, {}).status_code
+    refused_input = 400 if target.startswith("/api/") else 200  # a page shows the form again, with errors
+    assert {r: code for r, code in answers.items() if r in allowed} == dict.fromkeys(sorted(allowed), refused_input)
+    assert {code for r, code in answers.items() if r not in allowed} <= {403, 404}
