@@ -28,7 +28,7 @@ def test_adding_a_risk_at_16_flags_it_for_escalation_and_puts_it_on_the_heatmap(
     risk = Risk.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/governance/risks/{risk.pk}/"
     page = client.get(f"/governance/risks/{risk.pk}/").content.decode()
-    assert "Escalate this risk" in page and '<svg xmlns="http://www.w3.org/2000/svg"' in page
+    assert "Escalate this risk" in page and 'class="vigil-trend"' in page and '<title id="trend-title">' in page
     register = client.get("/governance/risks/").content.decode()
     assert "To escalate" in register
     assert 'aria-label="Likelihood 4, consequence 4, score 16 (Extreme): 1 risk"' in register
