@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
@@ -69,6 +70,13 @@ class IndexView(RoleRequiredMixin, TemplateView):
 
 def _actions_for(source, user):
     return TrackedAction.objects.restrict(user).for_source(source).select_related("organisation")
+
+
+def _actions_for_all(sources, model, user):
+    """The tracked actions of several records of one model, in one query."""
+    return TrackedAction.objects.restrict(user).filter(
+        source_type=ContentType.objects.get_for_model(model), source_id__in=[s.pk for s in sources]
+    )
 
 
 class CreateView(RoleRequiredMixin, ActionFormView):
@@ -172,7 +180,10 @@ class MeetingDetailView(ScopedObjectMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user, meeting = self.request.user, self.object
         decisions = list(meeting.decisions.filter(archived_at__isnull=True).select_related("paper"))
-        action_rows = [(d, list(_actions_for(d, user))) for d in decisions]
+        tracked = {}
+        for action in _actions_for_all(decisions, Decision, user):
+            tracked.setdefault(action.source_id, []).append(action)
+        action_rows = [(d, tracked.get(d.pk, [])) for d in decisions]
         return super().get_context_data(
             papers=meeting.papers.filter(archived_at__isnull=True),
             decisions=action_rows,
