@@ -109,3 +109,14 @@ def test_meetings_and_decisions_in_a_period(designated, today):
 
     summary = reports.committee_summary(Meeting.objects.all(), today - dt.timedelta(days=90), today)
     assert summary["meetings"] == [inside] and [d.text for _, d in summary["decisions"]] == ["Agreed"]
+
+
+def test_the_risk_api_and_register_page_run_a_fixed_number_of_queries(world, designated, client_for, today):
+    make_risks(designated, today, [(4, 4)])
+    api = world.api("designated")
+    page = client_for(world.user("designated"))
+    one_api, _ = count_queries(lambda: api.get("/api/v1/risks/"))
+    one_page, _ = count_queries(lambda: page.get("/governance/risks/"))
+    make_risks(designated, today, [(2, 3), (5, 5), (1, 1)])
+    assert count_queries(lambda: api.get("/api/v1/risks/"))[0] == one_api
+    assert count_queries(lambda: page.get("/governance/risks/"))[0] == one_page

@@ -166,3 +166,33 @@ def test_annual_report_states_at_the_due_date():
     assert rules.annual_report_state(due, due, None, after) == rules.RECEIVED
     assert rules.annual_report_state(due, after, None, after) == rules.LATE
     assert rules.annual_report_state(due, after, after, after) == rules.REVIEWED
+
+
+history_points = st.lists(st.tuples(st.integers(0, 365), st.integers(1, 25)), min_size=1, max_size=8)
+
+
+def as_history(points):
+    start = dt.date(2026, 1, 1)
+    return [(start + dt.timedelta(days=day), score) for day, score in sorted(points)]
+
+
+@given(points=history_points, threshold=st.integers(1, 25))
+def test_an_escalation_on_the_day_of_the_latest_score_always_clears_the_flag(points, threshold):
+    history = as_history(points)
+    assert rules.escalation_due(history, [history[-1][0]], threshold) is False
+    assert rules.escalation_due(history, [], threshold) == (history[-1][1] >= threshold)
+
+
+@given(points=history_points, threshold=st.integers(2, 25), gap=st.integers(1, 30))
+def test_falling_below_and_rising_again_needs_a_new_escalation(points, threshold, gap):
+    history = as_history(points)
+    escalated = history[-1][0]
+    later = [(escalated + dt.timedelta(days=gap), threshold - 1), (escalated + dt.timedelta(days=2 * gap), threshold)]
+    assert rules.escalation_due(history + later, [escalated], threshold) is True
+
+
+@given(due=dates, received=st.one_of(st.none(), dates), today=dates)
+def test_an_annual_report_is_missing_exactly_when_not_received_after_the_due_date(due, received, today):
+    state = rules.annual_report_state(due, received, None, today)
+    assert (state == rules.MISSING) == (received is None and today > due)
+    assert (state == rules.LATE) == (received is not None and received > due)
