@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from assurance.api import register as register_assurance
 from casework.api import register as register_casework
 from core.api import register as register_core
+from governance.api import register as register_governance
 from organisations.api import register as register_organisations
 from returns.api import register as register_returns
 from reviews.api import register as register_reviews
@@ -17,6 +18,7 @@ for register in (
     register_returns,
     register_reviews,
     register_casework,
+    register_governance,
 ):
     register(router)
 

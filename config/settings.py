@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "returns",
     "reviews",
     "casework",
+    "governance",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,34 @@
+from django.db import models
+
+
+class CommitteeKind(models.TextChoices):
+    """The committees safeguarding reports go to [DDICB Governance Arrangements; B1 of the reference]."""
+
+    BOARD = "board", "ICB Board"
+    QUALITY_PERFORMANCE = "quality_performance", "Quality and performance committee"
+    QUALITY_SAFETY = "quality_safety", "Quality and safety group"
+    SYSTEM_QUALITY = "system_quality", "System quality group"
+    PARTNERSHIP_BOARD = "partnership_board", "Partnership board"
+    COLLABORATION = "collaboration", "Safeguarding collaboration committee"
+    OTHER = "other", "Other committee or group"
+
+
+class PolicyStatus(models.TextChoices):
+    """Where a policy stands. 'Review overdue' is not a status: it is derived from the dates, and an
+    overdue policy stays in force until its revision is approved [DDICB Monitoring]."""
+
+    DRAFT = "draft", "Draft"
+    APPROVED = "approved", "Approved (in force)"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class RiskStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class ReportSubject(models.TextChoices):
+    """Providers send one annual safeguarding report for children and one for adults [NEL 15.0; adults Std 9]."""
+
+    CHILDREN = "children", "Safeguarding children"
+    ADULTS = "adults", "Safeguarding adults"
