@@ -2,13 +2,14 @@
 
 import django_filters
 
+from core.filters import ScopedChoicesFilterSet
 from governance.choices import CommitteeKind, PolicyStatus, ReportSubject, RiskStatus
 from governance.models import AnnualReport, Committee, Decision, Meeting, Paper, Policy, PolicyDocument, Risk
 
 ARCHIVED = {"field_name": "archived_at", "lookup_expr": "isnull", "exclude": True, "label": "Archived"}
 
 
-class CommitteeFilter(django_filters.FilterSet):
+class CommitteeFilter(ScopedChoicesFilterSet):
     kind = django_filters.ChoiceFilter(choices=CommitteeKind.choices)
     archived = django_filters.BooleanFilter(**ARCHIVED)
 
@@ -17,7 +18,7 @@ class CommitteeFilter(django_filters.FilterSet):
         fields = ["kind", "archived"]
 
 
-class MeetingFilter(django_filters.FilterSet):
+class MeetingFilter(ScopedChoicesFilterSet):
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
     archived = django_filters.BooleanFilter(**ARCHIVED)
@@ -27,19 +28,19 @@ class MeetingFilter(django_filters.FilterSet):
         fields = ["committee", "date_from", "date_to", "archived"]
 
 
-class PaperFilter(django_filters.FilterSet):
+class PaperFilter(ScopedChoicesFilterSet):
     class Meta:
         model = Paper
         fields = ["meeting"]
 
 
-class DecisionFilter(django_filters.FilterSet):
+class DecisionFilter(ScopedChoicesFilterSet):
     class Meta:
         model = Decision
         fields = ["meeting"]
 
 
-class PolicyFilter(django_filters.FilterSet):
+class PolicyFilter(ScopedChoicesFilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Title")
     status = django_filters.ChoiceFilter(choices=PolicyStatus.choices, empty_label="Any status")
     review_before = django_filters.DateFilter(field_name="next_review_on", lookup_expr="lte", label="Review by")
@@ -50,13 +51,13 @@ class PolicyFilter(django_filters.FilterSet):
         fields = ["q", "organisation", "status", "review_before", "archived"]
 
 
-class PolicyDocumentFilter(django_filters.FilterSet):
+class PolicyDocumentFilter(ScopedChoicesFilterSet):
     class Meta:
         model = PolicyDocument
         fields = ["policy"]
 
 
-class RiskFilter(django_filters.FilterSet):
+class RiskFilter(ScopedChoicesFilterSet):
     status = django_filters.ChoiceFilter(choices=RiskStatus.choices, empty_label="Any status")
     min_score = django_filters.NumberFilter(
         field_name="current_score", lookup_expr="gte", label="Current score at least"
@@ -68,7 +69,7 @@ class RiskFilter(django_filters.FilterSet):
         fields = ["status", "min_score", "archived"]
 
 
-class AnnualReportFilter(django_filters.FilterSet):
+class AnnualReportFilter(ScopedChoicesFilterSet):
     subject = django_filters.ChoiceFilter(choices=ReportSubject.choices, empty_label="Children and adults")
     received = django_filters.BooleanFilter(field_name="received_on", lookup_expr="isnull", exclude=True)
     archived = django_filters.BooleanFilter(**ARCHIVED)

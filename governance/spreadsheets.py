@@ -1,46 +1,30 @@
-"""XLSX exports of the registers: one function per register, built with openpyxl, sent by
-core.downloads.xlsx_response. Cells are written as values, never as formulas."""
+"""XLSX exports of the registers, one function per register, through core's one safe spreadsheet writer (text is
+never a formula; bold frozen headers, filters, widths, dates and numbers with their formats)."""
 
-from openpyxl import Workbook
-
+from core.spreadsheets import DATE, WHOLE, Column, SpreadsheetWriter
 from governance import rules
 
 
-def _safe(value):
-    """Text that a spreadsheet would read as a formula is written as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _workbook(title, header, rows):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_safe(value) for value in row])
-    sheet.freeze_panes = "A2"
-    return workbook
-
-
 def policy_register(policies, today):
-    return _workbook(
+    writer = SpreadsheetWriter()
+    table = writer.table(
         "Policies",
         [
-            "Reference",
-            "Title",
-            "Organisation",
-            "Owner",
-            "Version",
-            "Status",
-            "Approved on",
-            "Approved by",
-            "Review interval (months)",
-            "Next review",
-            "Review state",
+            Column("Reference", 14),
+            Column("Title", 50, wrap=True),
+            Column("Organisation", 35),
+            Column("Owner", 30),
+            Column("Version", 10),
+            Column("Status", 14),
+            Column("Approved on", 12, DATE),
+            Column("Approved by", 35),
+            Column("Review interval (months)", 12, WHOLE),
+            Column("Next review", 12, DATE),
+            Column("Review state", 16),
         ],
-        (
+    )
+    for p in policies:
+        table.append(
             [
                 p.reference,
                 p.title,
@@ -54,29 +38,31 @@ def policy_register(policies, today):
                 p.next_review_on,
                 rules.REVIEW_LABELS[p.review_state_on(today)],
             ]
-            for p in policies
-        ),
-    )
+        )
+    return writer.to_bytes()
 
 
 def risk_register(rows):
-    return _workbook(
+    writer = SpreadsheetWriter()
+    table = writer.table(
         "Risks",
         [
-            "Reference",
-            "Risk",
-            "Owner",
-            "Initial score",
-            "Current likelihood",
-            "Current consequence",
-            "Current score",
-            "Band",
-            "Target score",
-            "Review date",
-            "Escalated to",
-            "Needs escalation",
+            Column("Reference", 14),
+            Column("Risk", 50, wrap=True),
+            Column("Owner", 30),
+            Column("Initial score", 10, WHOLE),
+            Column("Current likelihood", 10, WHOLE),
+            Column("Current consequence", 10, WHOLE),
+            Column("Current score", 10, WHOLE),
+            Column("Band", 12),
+            Column("Target score", 10, WHOLE),
+            Column("Review date", 12, DATE),
+            Column("Escalated to", 40, wrap=True),
+            Column("Needs escalation", 10),
         ],
-        (
+    )
+    for r in rows:
+        table.append(
             [
                 r.risk.reference,
                 r.risk.title,
@@ -91,6 +77,5 @@ def risk_register(rows):
                 "; ".join(f"{e.committee.name} {e.escalated_on:%d/%m/%Y}" for e in r.escalations),
                 "Yes" if r.needs_escalation else "No",
             ]
-            for r in rows
-        ),
-    )
+        )
+    return writer.to_bytes()

@@ -274,7 +274,7 @@ class PolicyListView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user, today = self.request.user, timezone.localdate()
         queryset = Policy.objects.restrict(user).select_related("organisation", "approving_committee")
-        filterset = PolicyFilter(self.request.GET or None, queryset=queryset)
+        filterset = PolicyFilter(self.request.GET or None, queryset=queryset, request=self.request)
         policies = filterset.qs if filterset.is_bound else queryset.filter(archived_at__isnull=True)
         return super().get_context_data(
             filter=filterset,
@@ -377,7 +377,7 @@ class RiskListView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         queryset = Risk.objects.restrict(user)
-        filterset = RiskFilter(self.request.GET or None, queryset=queryset)
+        filterset = RiskFilter(self.request.GET or None, queryset=queryset, request=self.request)
         summary = reports.risk_summary(filterset.qs, timezone.localdate())
         return super().get_context_data(
             filter=filterset,
@@ -491,7 +491,7 @@ class AnnualReportListView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user, today = self.request.user, timezone.localdate()
         queryset = AnnualReport.objects.restrict(user)
-        filterset = AnnualReportFilter(self.request.GET or None, queryset=queryset)
+        filterset = AnnualReportFilter(self.request.GET or None, queryset=queryset, request=self.request)
         summary = reports.annual_report_summary(filterset.qs, today)
         return super().get_context_data(
             filter=filterset,

@@ -145,6 +145,32 @@ def review_list(world, client_for, payload):
     return client_for(world.user(Role.DESIGNATED)).get(f"/reviews/notifications/xlsx/?year={year}&quarter={quarter}")
 
 
+def governance_register(path):
+    def build(world, client_for, payload):
+        from governance import actions as governance_actions
+
+        designated = world.user(Role.DESIGNATED)
+        today = timezone.localdate()
+        governance_actions.do_add_policy(
+            acting_user=designated, title=payload, owner=payload, version="1", approved_on=today
+        )
+        governance_actions.do_add_risk(
+            acting_user=designated,
+            title=payload,
+            owner=payload,
+            initial_likelihood=3,
+            initial_consequence=3,
+            current_likelihood=3,
+            current_consequence=3,
+            target_likelihood=1,
+            target_consequence=1,
+            review_date=today + dt.timedelta(days=30),
+        )
+        return client_for(designated).get(path)
+
+    return build
+
+
 EXPORTS = {
     **{f"casework-{r.slug}-page": register_export(r.slug, "page") for r in REGISTERS},
     **{f"casework-{r.slug}-api": register_export(r.slug, "api") for r in REGISTERS},
@@ -153,6 +179,8 @@ EXPORTS = {
     "returns-template": return_template,
     "returns-assurance-report": assurance_report,
     "reviews-notification-list": review_list,
+    "governance-policies": governance_register("/governance/policies/xlsx/"),
+    "governance-risks": governance_register("/governance/risks/xlsx/"),
 }
 
 

@@ -55,7 +55,13 @@ def elsewhere(world):
         notification_date=timezone.localdate() - dt.timedelta(days=15),
         acting_user=designated,
     )
+    from governance.tests.conftest import build_records
+
+    governance = build_records(world.other_icb, [world.foreign_provider], designated, timezone.localdate())
     return {
+        "governance.Committee": governance["committee"],
+        "governance.Meeting": governance["meeting"],
+        "governance.Policy": governance["policy"],
         "organisations.Organisation": world.foreign_provider.pk,
         "assurance.Cycle": cycle.pk,
         "assurance.Assessment": cycle.assessments.get().pk,
