@@ -38,6 +38,7 @@ from casework.choices import (
 )
 from core.choices import ActionSource, Role
 from core.scoping import VIEW, Access, AuditScopeMixin, ScopedQuerySet
+from core.versioning import Versioned
 from organisations.choices import OrganisationKind
 
 D, A, E, H, P = Role.DESIGNATED, Role.ADMINISTRATOR, Role.EXECUTIVE, Role.HR, Role.PROVIDER
@@ -51,7 +52,7 @@ SUBJECT_HELP = "A pseudonymous reference (e.g. 'Child A', a case number). Never 
 ORG = "organisations.Organisation"
 
 
-class CaseRecord(AuditScopeMixin, models.Model):
+class CaseRecord(AuditScopeMixin, Versioned):
     reference = models.CharField(max_length=20, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
@@ -361,7 +362,7 @@ class HealthNeedsConcern(CaseRecord):
             raise ValidationError(problems)
 
 
-class InformationRequest(AuditScopeMixin, models.Model):
+class InformationRequest(AuditScopeMixin, Versioned):
     """A request to one health agency for what it knows, with its return deadline."""
 
     access = Access(scope="concern__organisation", view=HealthNeedsConcern.access.view, change=TEAM_EDITORS)
