@@ -109,8 +109,8 @@ def changes_since(current, expected_version, submitted, labels):
     savers = saved_by_since(current, expected_version)
     changes = []
     for name, yours in submitted.items():
-        saved = _comparable(getattr(current, name, None))
-        if saved != _comparable(yours):
+        saved, yours = _comparable(getattr(current, name, None)), _comparable(yours)
+        if saved != yours:
             by, at = savers.get(name, ("", None))
             changes.append(Change(name, labels.get(name, name), saved, yours, by, at))
     return changes
@@ -122,3 +122,19 @@ def _comparable(value):
     if isinstance(value, (list, tuple, set, frozenset)):
         return sorted(str(item) for item in value)
     return value
+
+
+def guarded(record, expected_version, perform):
+    """Run `perform()` (an action) only if `record` is still at `expected_version`, and leave the record
+    at a new version whether or not the action saved it (it may have changed only its children)."""
+    if expected_version is None:
+        return perform()
+    model = type(record)
+    with transaction.atomic():
+        claim(record, expected_version)
+        record.version = expected_version
+        result = perform()
+        if model._base_manager.filter(pk=record.pk, version=expected_version).exists():
+            record.version = expected_version
+            record.touch()
+    return result

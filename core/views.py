@@ -19,6 +19,7 @@ from core.filters import TrackedActionFilter
 from core.forms import ActionEvidenceForm, ActionNoteForm, ActionReopenForm, ClosureDayForm, StandaloneActionForm
 from core.models import ACTION_VERIFIERS, ClosureDay, TrackedAction
 from core.scoping import CHANGE, VIEW, allowed_organisations, can
+from core.versioning import StaleEdit, guarded
 
 STANDALONE_ACTION_ROLES = frozenset({Role.DESIGNATED, Role.ADMINISTRATOR})
 
@@ -90,16 +91,28 @@ class ScopedObjectMixin(LoginRequiredMixin):
 class ActionFormView(FormView):
     """A form page whose valid submission calls one action; action errors land on the form.
 
-    Subclasses define `perform(form)`, which calls the action and returns its result.
+    Subclasses define `perform(form)`, which calls the action and returns its result. An edit form
+    of a versioned record (see core.forms.VersionedFormMixin) is saved only if nobody saved the
+    record since the form was opened; `edits_object_children = True` guards `self.object` for a
+    form that changes its children (a return's figures, an assessment's answers).
     """
 
     template_name = "core/form_page.html"
     submit_label = "Save"
     page_title = ""
+    edits_object_children = False
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        return {**kwargs, "version_of": self.object} if self.edits_object_children else kwargs
 
     def form_valid(self, form):
+        record, expected = getattr(form, "versioned", None), getattr(form, "expected_version", None)
         try:
-            self.result = self.perform(form)
+            self.result = guarded(record, expected, lambda: self.perform(form))
+        except StaleEdit as stale:
+            form.refuse_stale(stale)
+            return self.form_invalid(form)
         except ValidationError as error:
             form.apply_action_error(error)
             return self.form_invalid(form)

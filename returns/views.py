@@ -159,6 +159,7 @@ class ReturnEditView(EditableReturnMixin, ActionFormView):
     form_class = ReturnFiguresForm
     template_name = "returns/return_form.html"
     submit_label = "Save figures"
+    edits_object_children = True
 
     @property
     def page_title(self):
