@@ -40,39 +40,41 @@ class VersionedFormMixin:
     def changed_data(self):
         return [name for name in super().changed_data if name != "version"]
 
-    def refuse_stale(self, stale):
-        """Someone saved the record since this form was opened: keep the person's input, say what
-        differs now and who saved it, and carry the current version so that saving again keeps theirs."""
-        current = stale.current()
-        savers = sorted(set(saved_by_since(current, stale.expected_version).values()), key=lambda s: s[1])
-        who = "; ".join(f"{by} at {_when(at)}" for by, at in savers) or "someone else"
-        self.add_error(
-            None,
-            f"This record was changed by {who} while you were editing it, so your changes have not been "
-            "saved. Check the differences below: to keep your version, save again.",
+
+def refuse_stale(form, stale):
+    """Someone saved the record since the form was opened: keep the person's input, say what differs
+    now and who saved it, and carry the current version so that saving again keeps the person's input."""
+    current = stale.current()
+    savers = sorted(set(saved_by_since(current, stale.expected_version).values()), key=lambda saver: saver[1])
+    who = "; ".join(f"{by} at {_when(at)}" for by, at in savers) or "someone else"
+    form.add_error(
+        None,
+        f"This record was changed by {who} while you were editing it, so your changes have not been "
+        "saved. Check the differences below: to keep your version, save again.",
+    )
+    labels = {name: str(field.label or name) for name, field in form.fields.items()}
+    for change in changes_since(current, stale.expected_version, _record_fields(form, current), labels):
+        by = f" by {change.by} at {_when(change.at)}" if change.by else ""
+        form.add_error(
+            change.name,
+            f"Changed{by} to “{_shown(current, change.name, change.saved)}”; "
+            f"yours is “{_shown(current, change.name, change.yours)}”.",
         )
-        for change in changes_since(current, stale.expected_version, self._record_fields(current), self._labels()):
-            by = f" by {change.by} at {_when(change.at)}" if change.by else ""
-            self.add_error(
-                change.name,
-                f"Changed{by} to “{_shown(current, change.name, change.saved)}”; "
-                f"yours is “{_shown(current, change.name, change.yours)}”.",
-            )
-        self.data = self.data.copy()
-        self.data[self.add_prefix("version")] = current.version
+    if "version" in form.fields:
+        form.data = form.data.copy()
+        form.data[form.add_prefix("version")] = current.version
 
-    def _record_fields(self, record):
-        submitted = {}
-        for name, value in self.cleaned_data.items():
-            try:
-                record._meta.get_field(name)
-            except FieldDoesNotExist:
-                continue
+
+def _record_fields(form, record):
+    submitted = {}
+    for name, value in getattr(form, "cleaned_data", {}).items():
+        try:
+            record._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if name in form.fields:
             submitted[name] = value
-        return submitted
-
-    def _labels(self):
-        return {name: str(field.label or name) for name, field in self.fields.items()}
+    return submitted
 
 
 def _when(moment):

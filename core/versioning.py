@@ -11,8 +11,11 @@ See docs/concurrency.md.
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.db import models, transaction
 from django.db.models import F
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 class StaleEdit(Exception):
@@ -138,3 +141,33 @@ def guarded(record, expected_version, perform):
             record.version = expected_version
             record.touch()
     return result
+
+
+STALE_BUTTON_MESSAGE = (
+    "Someone else saved this record at the same moment, so nothing was changed: check it and try again."
+)
+
+
+class StaleEditMiddleware:
+    """A page that saves without a form (a button: submit, accept, archive) and meets a save made at the
+    same moment: nothing is changed, and the person is sent back with a message instead of a server error.
+    Edit forms handle StaleEdit themselves (core.views.ActionFormView); the API answers 412."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, StaleEdit):
+            return None
+        messages.error(
+            request,
+            "Someone else saved this record at the same moment, so nothing was changed: check it and try again.",
+        )
+        back = request.META.get("HTTP_REFERER", "")
+        safe = url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return redirect(back if safe else "/")

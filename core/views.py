@@ -16,7 +16,14 @@ from core import actions
 from core.audit import entries_for_icb, history_for
 from core.choices import ICB_ROLES, OPEN_STATUSES, ActionStatus, Role
 from core.filters import TrackedActionFilter
-from core.forms import ActionEvidenceForm, ActionNoteForm, ActionReopenForm, ClosureDayForm, StandaloneActionForm
+from core.forms import (
+    ActionEvidenceForm,
+    ActionNoteForm,
+    ActionReopenForm,
+    ClosureDayForm,
+    StandaloneActionForm,
+    refuse_stale,
+)
 from core.models import ACTION_VERIFIERS, ClosureDay, TrackedAction
 from core.scoping import CHANGE, VIEW, allowed_organisations, can
 from core.versioning import StaleEdit, guarded
@@ -111,7 +118,7 @@ class ActionFormView(FormView):
         try:
             self.result = guarded(record, expected, lambda: self.perform(form))
         except StaleEdit as stale:
-            form.refuse_stale(stale)
+            refuse_stale(form, stale)
             return self.form_invalid(form)
         except ValidationError as error:
             form.apply_action_error(error)

@@ -373,7 +373,8 @@ class TestStaleFormSave:
         refused = client.post(address, data)
         assert refused.status_code == 200
         form = refused.context["form"]
-        assert "while you were editing it" in " ".join(form.non_field_errors())
+        summary = " ".join(form.non_field_errors())
+        assert "while you were editing it" in summary and "someone else" not in summary  # who and when, from the audit
         assert "There is a problem" in refused.content.decode()
         assert fresh(record).version == saved_meanwhile.version  # nothing saved
         if field is not None:
@@ -450,3 +451,21 @@ class TestConcurrentSaves:
             thread.join(15)
         assert sorted(statuses) == [200, 412, 412, 412]
         assert Organisation.objects.get(pk=world.provider.pk).version == 2
+
+
+def test_a_button_that_meets_a_save_at_the_same_moment_goes_back_with_a_message(world, client, monkeypatch):
+    """Pages that save without a form (archive, submit, accept) answer a race with a message, not a 500."""
+    archive = organisation_actions.do_archive_organisation
+
+    def archive_after_someone_else_saved(organisation, *, acting_user):
+        organisation_actions.do_update_organisation(fresh(organisation), name="Saved meanwhile", acting_user=None)
+        return archive(organisation, acting_user=acting_user)
+
+    monkeypatch.setattr(organisation_actions, "do_archive_organisation", archive_after_someone_else_saved)
+    client.force_login(world.user(Role.ADMINISTRATOR))
+    detail = reverse("organisations:detail", args=[world.provider.pk])
+    response = client.post(reverse("organisations:archive", args=[world.provider.pk]), HTTP_REFERER=detail, follow=True)
+    assert response.redirect_chain == [(detail, 302)]
+    assert "Someone else saved this record at the same moment" in response.content.decode()
+    saved = fresh(world.provider)
+    assert (saved.name, saved.archived_at) == ("Saved meanwhile", None)
