@@ -34,7 +34,7 @@ def versions_in_if_match(header):
     versions = set()
     for tag in header.split(","):
         text = tag.strip().removeprefix("W/").strip('"')
-        if not text.isdigit() or len(text) > 18:
+        if not (text.isascii() and text.isdigit()) or len(text) > 18:
             raise serializers.ValidationError({"If-Match": [f"Not an ETag of this API: {tag.strip()!r}."]})
         versions.add(int(text))
     return versions
@@ -120,5 +120,9 @@ class VersionedAutoSchema(AutoSchema):
             if str(code).startswith("2"):
                 response.setdefault("headers", {})["ETag"] = etag
         if method.upper() not in SAFE_METHODS:
-            responses["412"] = {"description": PRECONDITION_FAILED_HELP}
+            detail = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+            responses["412"] = {
+                "description": PRECONDITION_FAILED_HELP,
+                "content": {"application/json": {"schema": detail}},
+            }
         return operation

@@ -179,6 +179,7 @@ class TestApiVersions:
         ("header", "body", "field"),
         [
             ('"abc"', {}, "If-Match"),
+            ('W/"²"', {}, "If-Match"),
             ("W/1", {}, None),
             ("", {"version": "1"}, "version"),
             ("", {"version": 0}, "version"),
