@@ -527,6 +527,9 @@ class ReportView(RoleRequiredMixin, ActionFormView):
         narrative = self.narrative()
         return {"text": narrative.text} if narrative else {}
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "version_of": self.narrative()}
+
     def narrative(self):
         return ReportNarrative.objects.filter(
             icb_id=self.request.user.organisation.icb_id, period=self.quarter.index
