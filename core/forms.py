@@ -27,14 +27,16 @@ class VersionedFormMixin:
         self.versioned = record if isinstance(record, Versioned) and record.pk else None
         self.expected_version = None
         if self.versioned is not None:
+            # Not required: a post without it (a script, a page opened before versions) is checked only
+            # against the version this request read, as the API does without If-Match.
             self.fields["version"] = forms.IntegerField(
-                widget=forms.HiddenInput, min_value=1, initial=self.versioned.version
+                widget=forms.HiddenInput, min_value=1, required=False, initial=self.versioned.version
             )
 
     def full_clean(self):
         super().full_clean()
         if self.versioned is not None and "version" in getattr(self, "cleaned_data", {}):
-            self.expected_version = self.cleaned_data.pop("version")
+            self.expected_version = self.cleaned_data.pop("version")  # None when not sent
 
     @property
     def changed_data(self):

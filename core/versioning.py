@@ -48,7 +48,7 @@ class Versioned(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         expected = self.version
-        with transaction.atomic(using=kwargs.get("using")):
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):  # one transaction, no extra savepoint
             claim(self, expected)
             self.version = expected + 1
             try:
