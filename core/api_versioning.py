@@ -23,6 +23,12 @@ class PreconditionFailed(APIException):
     default_code = "precondition_failed"
 
 
+class SavedMeanwhile(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "This record was saved by someone else while your request was handled: fetch it again."
+    default_code = "saved_meanwhile"
+
+
 def etag_for(version):
     return f'W/"{version}"'
 
@@ -57,7 +63,7 @@ class VersionedViewSetMixin:
     - Any write to one record (PUT, PATCH, a POST action on it) with `If-Match` or a body `version`
       that is not the record's current version: 412, nothing changed.
     - The write is saved only if the record is still at the version this request read: a save in
-      between raises StaleEdit, answered with 412 too.
+      between raises StaleEdit, answered with 412 when the client sent a precondition, 409 otherwise.
     - Every successful response about one record carries its current version as `ETag`.
     """
 
@@ -77,7 +83,13 @@ class VersionedViewSetMixin:
             raise PreconditionFailed()
 
     def handle_exception(self, exc):
-        return super().handle_exception(PreconditionFailed() if isinstance(exc, StaleEdit) else exc)
+        if isinstance(exc, StaleEdit):
+            exc = PreconditionFailed() if self._sent_a_precondition() else SavedMeanwhile()
+        return super().handle_exception(exc)
+
+    def _sent_a_precondition(self):
+        data = getattr(self.request, "_full_data", None)  # already parsed; never parse again here
+        return bool(self.request.headers.get("If-Match")) or (isinstance(data, dict) and "version" in data)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

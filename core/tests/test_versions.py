@@ -489,3 +489,24 @@ def test_a_form_posted_without_its_version_is_checked_only_against_the_version_t
     data["person_role"] = "Porter"
     assert client.post(address, data).status_code == 302
     assert (fresh(allegation).person_role, fresh(allegation).version) == ("Porter", allegation.version + 1)
+
+
+@pytest.mark.parametrize(("if_match", "expected"), [(True, 412), (False, 409)])
+def test_an_api_save_meeting_another_save_in_the_same_moment_changes_nothing(world, monkeypatch, if_match, expected):
+    """Between this request's read and its write someone saves: 412 with a precondition, 409 without."""
+    from organisations.api import OrganisationViewSet
+
+    update = organisation_actions.do_update_organisation
+
+    def update_after_someone_else_saved(organisation, *, acting_user, **fields):
+        update(fresh(organisation), name="Saved meanwhile", acting_user=None)
+        return update(organisation, acting_user=acting_user, **fields)
+
+    monkeypatch.setattr(OrganisationViewSet, "update_action", staticmethod(update_after_someone_else_saved))
+    client = api_for(world.user(Role.DESIGNATED))
+    url = reverse("organisation-detail", args=[world.provider.pk])
+    headers = {"HTTP_IF_MATCH": client.get(url)["ETag"]} if if_match else {}
+    response = client.patch(url, {"name": "Mine"}, format="json", **headers)
+    assert response.status_code == expected
+    assert "ETag" not in response
+    assert fresh(world.provider).name == "Saved meanwhile"
