@@ -199,6 +199,7 @@ def do_save_responses(assessment, answers, *, acting_user):
                 raise ValidationError({"requirement": "This requirement is not part of the assessment."})
             response.assessment = assessment
             do_save_response(response, acting_user=acting_user, **fields)
+        assessment.touch()  # a new version of the assessment: a section form opened before is now stale
     return assessment
 
 

@@ -1,7 +1,7 @@
 from django import forms
 
 from assurance.choices import Rating, ReviewDecision
-from core.forms import NHSFormMixin
+from core.forms import NHSFormMixin, VersionedFormMixin
 from organisations.choices import PROVIDER_KINDS, OrganisationKind
 
 
@@ -43,7 +43,7 @@ class CycleCloseForm(NHSFormMixin, forms.Form):
     )
 
 
-class SectionForm(forms.Form):
+class SectionForm(VersionedFormMixin, forms.Form):
     """Ratings and narratives of one section's requirements (one set of fields per response)."""
 
     def __init__(self, *args, responses, **kwargs):

@@ -20,6 +20,7 @@ from django.urls import reverse
 from assurance.choices import AssessmentStatus, CommentKind, EvidenceKind, Rating, ReviewDecision
 from core.choices import ALL_ROLES, ICB_ROLES, ActionSource, Role
 from core.scoping import Access, AuditScopeMixin, ScopedQuerySet
+from core.versioning import Versioned
 
 CYCLE_MANAGERS = frozenset({Role.DESIGNATED, Role.ADMINISTRATOR})
 ASSESSMENT_EDITORS = frozenset({Role.DESIGNATED, Role.ADMINISTRATOR, Role.PROVIDER})
@@ -86,7 +87,7 @@ class Requirement(models.Model):
         return rules.worded(self.guidance, conf.setting_phrases())
 
 
-class Cycle(AuditScopeMixin, models.Model):
+class Cycle(AuditScopeMixin, Versioned):
     """The ICB asks organisations to assess themselves against one framework version by a date."""
 
     access = Access(scope="icb", view=ICB_ROLES, change=CYCLE_MANAGERS)
@@ -119,7 +120,7 @@ class Cycle(AuditScopeMixin, models.Model):
         return f"{self.framework.name}, {self.period_label}"
 
 
-class Assessment(AuditScopeMixin, models.Model):
+class Assessment(AuditScopeMixin, Versioned):
     """One organisation's self-assessment in a cycle."""
 
     access = Access(scope="organisation", view=ALL_ROLES, change=ASSESSMENT_EDITORS)
@@ -147,7 +148,7 @@ class Assessment(AuditScopeMixin, models.Model):
         return reverse("assurance:assessment", args=[self.pk])
 
 
-class Response(AuditScopeMixin, models.Model):
+class Response(AuditScopeMixin, Versioned):
     """An organisation's answer to one requirement: rating, narrative, evidence, review."""
 
     access = Access(scope="assessment__organisation", view=ALL_ROLES, change=ASSESSMENT_EDITORS)
@@ -187,7 +188,7 @@ def evidence_path(instance, filename):
     return f"assurance/evidence/{instance.response.assessment_id}/{instance.response_id}/{filename}"
 
 
-class Evidence(AuditScopeMixin, models.Model):
+class Evidence(AuditScopeMixin, Versioned):
     """A file (stored under MEDIA_ROOT, served only through a scoped view) or a link."""
 
     access = Access(scope="response__assessment__organisation", view=ALL_ROLES, change=ASSESSMENT_EDITORS)

@@ -289,6 +289,7 @@ class SectionEditView(AssessmentMixin, CompleterMixin, ActionFormView):
 
     form_class = SectionForm
     template_name = "assurance/section_form.html"
+    edits_object_children = True
 
     @cached_property
     def section(self):

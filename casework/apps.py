@@ -4,7 +4,7 @@ from core.choices import Role
 
 # Every role that reads at least one register; the auditor sees the access log only.
 CASEWORK_ROLES = frozenset({Role.DESIGNATED, Role.ADMINISTRATOR, Role.EXECUTIVE, Role.HR, Role.PROVIDER})
-UNMASKED_FIELDS = frozenset({"id", "reference", "created_at", "updated_at", "archived_at", "created_by"})
+UNMASKED_FIELDS = frozenset({"id", "reference", "created_at", "updated_at", "archived_at", "created_by", "version"})
 
 
 def redact(value):

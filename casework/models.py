@@ -44,6 +44,7 @@ from casework.choices import (
 )
 from core.choices import ActionSource, Role
 from core.scoping import VIEW, Access, AuditScopeMixin, ScopedQuerySet
+from core.versioning import Versioned
 from organisations.choices import OrganisationKind
 
 D, A, E, H, P = Role.DESIGNATED, Role.ADMINISTRATOR, Role.EXECUTIVE, Role.HR, Role.PROVIDER
@@ -57,7 +58,7 @@ SUBJECT_HELP = "A pseudonymous reference (e.g. 'Child A', a case number). Never 
 ORG = "organisations.Organisation"
 
 
-class CaseRecord(AuditScopeMixin, models.Model):
+class CaseRecord(AuditScopeMixin, Versioned):
     # Every reader of a restricted register signs in with a second factor (core.second_factor).
     restricted_register = True
 
@@ -504,7 +505,7 @@ class HealthNeedsConcern(CaseRecord):
             raise ValidationError(problems)
 
 
-class InformationRequest(AuditScopeMixin, models.Model):
+class InformationRequest(AuditScopeMixin, Versioned):
     """A request to one health agency for what it knows, with its return deadline."""
 
     access = Access(scope="concern__organisation", view=HealthNeedsConcern.access.view, change=TEAM_EDITORS)

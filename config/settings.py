@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.versioning.StaleEditMiddleware",  # no lost update: a save that meets another one at the same moment
 ]
 
 ROOT_URLCONF = "config.urls"

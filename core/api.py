@@ -16,10 +16,12 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core import actions as tracker
+from core.api_versioning import VersionedAutoSchema, VersionedViewSetMixin
 from core.filters import TrackedActionFilter
 from core.models import STANDALONE_ACTION_ROLES, ActionUpdate, TrackedAction
 from core.rules import STANDALONE_SOURCES
 from core.scoping import VIEW, allowed_organisations
+from core.versioning import Versioned
 
 
 def exception_handler(exc, context):
@@ -35,7 +37,20 @@ def exception_handler(exc, context):
 
 
 class StrictSerializer(serializers.ModelSerializer):
-    """Refuses fields it does not know, naming each one."""
+    """Refuses fields it does not know, naming each one. A versioned record's `version` is shown
+    (read-only: it is checked by the viewset, see VersionedViewSetMixin)."""
+
+    def get_field_names(self, declared_fields, info):
+        names = list(super().get_field_names(declared_fields, info))
+        if issubclass(self.Meta.model, Versioned) and "version" not in names:
+            names.append("version")
+        return names
+
+    def get_extra_kwargs(self):
+        extra = super().get_extra_kwargs()
+        if issubclass(self.Meta.model, Versioned):
+            extra["version"] = {**extra.get("version", {}), "read_only": True}
+        return extra
 
     def to_internal_value(self, data):
         if hasattr(data, "keys"):
@@ -64,7 +79,7 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
         return self.scoped_model.objects.restrict(self.context["request"].user)
 
 
-class ScopedViewSet(viewsets.ModelViewSet):
+class ScopedViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
     """A model viewset whose every query goes through `restrict` and every write through an action.
 
     Subclasses name `create_action`, `update_action` and `archive_action`
@@ -72,6 +87,7 @@ class ScopedViewSet(viewsets.ModelViewSet):
     """
 
     create_action = update_action = archive_action = None
+    schema = VersionedAutoSchema()
     http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
 
     def get_queryset(self):

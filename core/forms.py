@@ -1,7 +1,11 @@
-"""Form helpers: NHS.UK design-system classes and turning action errors into form errors."""
+"""Form helpers: NHS.UK design-system classes, turning action errors into form errors, and the
+version an edit form started from (a stale save is refused with what changed meanwhile)."""
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.utils import formats
+
+from core.versioning import Versioned, changes_since, saved_by_since
 
 WIDGET_CLASSES = {
     forms.CheckboxInput: "nhsuk-checkboxes__input",
@@ -12,7 +16,89 @@ WIDGET_CLASSES = {
 }
 
 
-class NHSFormMixin:
+class VersionedFormMixin:
+    """An edit form of a versioned record sends, in a hidden `version` field, the version the person
+    started from. The record is the ModelForm's instance, or `version_of` for a form that edits
+    the record's children (a return's figures). `expected_version` is None for a new record."""
+
+    def __init__(self, *args, version_of=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        record = version_of if version_of is not None else getattr(self, "instance", None)
+        self.versioned = record if isinstance(record, Versioned) and record.pk else None
+        self.expected_version = None
+        if self.versioned is not None:
+            # Not required: a post without it (a script, a page opened before versions) is checked only
+            # against the version this request read, as the API does without If-Match.
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, min_value=1, required=False, initial=self.versioned.version
+            )
+
+    def full_clean(self):
+        super().full_clean()
+        if self.versioned is not None and "version" in getattr(self, "cleaned_data", {}):
+            self.expected_version = self.cleaned_data.pop("version")  # None when not sent
+
+    @property
+    def changed_data(self):
+        return [name for name in super().changed_data if name != "version"]
+
+
+def refuse_stale(form, stale):
+    """Someone saved the record since the form was opened: keep the person's input, say what differs
+    now and who saved it, and carry the current version so that saving again keeps the person's input."""
+    current = stale.current()
+    savers = sorted(set(saved_by_since(current, stale.expected_version).values()), key=lambda saver: saver[1])
+    who = "; ".join(f"{by} at {_when(at)}" for by, at in savers) or "someone else"
+    form.add_error(
+        None,
+        f"This record was changed by {who} while you were editing it, so your changes have not been "
+        "saved. Check the differences below: to keep your version, save again.",
+    )
+    labels = {name: str(field.label or name) for name, field in form.fields.items()}
+    for change in changes_since(current, stale.expected_version, _record_fields(form, current), labels):
+        by = f" by {change.by} at {_when(change.at)}" if change.by else ""
+        form.add_error(
+            change.name,
+            f"Changed{by} to “{_shown(current, change.name, change.saved)}”; "
+            f"yours is “{_shown(current, change.name, change.yours)}”.",
+        )
+    if "version" in form.fields:
+        form.data = form.data.copy()
+        form.data[form.add_prefix("version")] = current.version
+
+
+def _record_fields(form, record):
+    submitted = {}
+    for name, value in getattr(form, "cleaned_data", {}).items():
+        try:
+            record._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if name in form.fields:
+            submitted[name] = value
+    return submitted
+
+
+def _when(moment):
+    return formats.date_format(moment, "j F Y, H:i") if moment else "an unknown time"
+
+
+def _shown(record, name, value):
+    field = record._meta.get_field(name)
+    if field.choices and not isinstance(value, (list, tuple)):
+        value = dict(field.flatchoices).get(value, value)
+    if value in (None, "", []):
+        return "blank"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(value)
+    if hasattr(value, "isoformat"):
+        return formats.date_format(value, "j F Y")
+    return str(value)
+
+
+class NHSFormMixin(VersionedFormMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():

@@ -6,6 +6,7 @@ from django.db import models
 from core import rules
 from core.choices import ALL_ROLES, ICB_ROLES, OPEN_STATUSES, ActionSource, ActionStatus, JobStatus, Role
 from core.scoping import Access, AuditScopeMixin, ScopedQuerySet
+from core.versioning import Versioned
 
 
 class User(AbstractUser):
@@ -71,7 +72,7 @@ ACTION_VERIFIERS = frozenset({Role.DESIGNATED})
 STANDALONE_ACTION_ROLES = frozenset({Role.DESIGNATED, Role.ADMINISTRATOR})
 
 
-class TrackedAction(AuditScopeMixin, models.Model):
+class TrackedAction(AuditScopeMixin, Versioned):
     """One action tracker for every module: a SMART action (what, owner, due date, measure of
     success) arising from an assessment, a return, a review recommendation, an incident or an
     inspection, followed to closure. Providers update their own; the ICB verifies completion."""

@@ -16,10 +16,18 @@ from core import actions
 from core.audit import NEWEST_FIRST, entries_for_icb, history_for, log_sign_in, mark_unreadable, unreadable_entries
 from core.choices import ICB_ROLES, OPEN_STATUSES, ActionStatus, Role
 from core.filters import TrackedActionFilter
-from core.forms import ActionEvidenceForm, ActionNoteForm, ActionReopenForm, ClosureDayForm, StandaloneActionForm
+from core.forms import (
+    ActionEvidenceForm,
+    ActionNoteForm,
+    ActionReopenForm,
+    ClosureDayForm,
+    StandaloneActionForm,
+    refuse_stale,
+)
 from core.models import ACTION_VERIFIERS, STANDALONE_ACTION_ROLES, ClosureDay, TrackedAction
 from core.scoping import CHANGE, VIEW, allowed_organisations, can
 from core.sso import sso_enabled
+from core.versioning import StaleEdit, guarded
 
 
 def healthz(request):
@@ -97,16 +105,28 @@ class ScopedObjectMixin(LoginRequiredMixin):
 class ActionFormView(FormView):
     """A form page whose valid submission calls one action; action errors land on the form.
 
-    Subclasses define `perform(form)`, which calls the action and returns its result.
+    Subclasses define `perform(form)`, which calls the action and returns its result. An edit form
+    of a versioned record (see core.forms.VersionedFormMixin) is saved only if nobody saved the
+    record since the form was opened; `edits_object_children = True` guards `self.object` for a
+    form that changes its children (a return's figures, an assessment's answers).
     """
 
     template_name = "core/form_page.html"
     submit_label = "Save"
     page_title = ""
+    edits_object_children = False
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        return {**kwargs, "version_of": self.object} if self.edits_object_children else kwargs
 
     def form_valid(self, form):
+        record, expected = getattr(form, "versioned", None), getattr(form, "expected_version", None)
         try:
-            self.result = self.perform(form)
+            self.result = guarded(record, expected, lambda: self.perform(form))
+        except StaleEdit as stale:
+            refuse_stale(form, stale)
+            return self.form_invalid(form)
         except ValidationError as error:
             form.apply_action_error(error)
             return self.form_invalid(form)

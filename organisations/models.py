@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from core.choices import ALL_ROLES, ICB_ROLES, Role
 from core.scoping import Access, AuditScopeMixin, ScopedQuerySet
+from core.versioning import Versioned
 from organisations import rules
 from organisations.choices import (
     PROVIDER_KINDS,
@@ -30,7 +31,7 @@ from organisations.choices import (
 ORGANISATION_EDITORS = frozenset({Role.DESIGNATED, Role.ADMINISTRATOR})
 
 
-class Organisation(AuditScopeMixin, models.Model):
+class Organisation(AuditScopeMixin, Versioned):
     """Any body Vigil knows: region > ICB > provider > site, and partner agencies."""
 
     access = Access(scope="", view=ALL_ROLES, change=ORGANISATION_EDITORS)
@@ -95,7 +96,7 @@ class Organisation(AuditScopeMixin, models.Model):
             raise ValidationError(errors)
 
 
-class Contract(AuditScopeMixin, models.Model):
+class Contract(AuditScopeMixin, Versioned):
     """A provider's contract: services, dates, commissioners and the safeguarding schedule."""
 
     access = Access(
@@ -158,7 +159,7 @@ class RoleRequirement(AuditScopeMixin, models.Model):
         return rules.Requirement(role=self.role, kind=self.kind, condition=self.condition)
 
 
-class RoleHolder(AuditScopeMixin, models.Model):
+class RoleHolder(AuditScopeMixin, Versioned):
     """Who holds a safeguarding post at an organisation. A post with no holder is a vacancy."""
 
     access = Access(

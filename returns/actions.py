@@ -138,6 +138,7 @@ def do_save_figures(return_obj, *, entries, acting_user, source=Source.WEB, repl
         raise problems_error(errors)
     version = services.working_version(return_obj)
     with audited(acting_user):
+        return_obj.touch()  # a new version of the return: a form or template made before is now stale
         if version.source != source:
             version.source = source
             version.save(update_fields=["source"])

@@ -18,6 +18,7 @@ from django.db import models
 from core.choices import ICB_ROLES, Role
 from core.models import User
 from core.scoping import Access, AuditScopeMixin, ScopedQuerySet
+from core.versioning import Versioned
 from returns import rules
 from returns.choices import ReturnStatus, Source, Unit
 
@@ -120,7 +121,7 @@ class ThresholdOverride(AuditScopeMixin, models.Model):
         return rules.Quarter.from_index(self.effective_from)
 
 
-class Return(AuditScopeMixin, models.Model):
+class Return(AuditScopeMixin, Versioned):
     """A provider's quarterly safeguarding return. Late and missing are derived from `due_date`."""
 
     access = Access(scope="provider", view=RETURN_VIEWERS, change=RETURN_EDITORS)
@@ -239,7 +240,7 @@ class BreakdownValue(AuditScopeMixin, models.Model):
         constraints = [models.UniqueConstraint(fields=["value", "dimension", "category"], name="one_row_per_category")]
 
 
-class ReportNarrative(AuditScopeMixin, models.Model):
+class ReportNarrative(AuditScopeMixin, Versioned):
     """The designated professional's narrative for the quarterly assurance report, written before generating."""
 
     access = Access(scope="icb", view=ICB_ROLES, change=REPORT_WRITERS)

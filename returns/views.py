@@ -193,6 +193,7 @@ class ReturnEditView(EditableReturnMixin, ActionFormView):
     form_class = ReturnFiguresForm
     template_name = "returns/return_form.html"
     submit_label = "Save figures"
+    edits_object_children = True
 
     @property
     def page_title(self):
@@ -697,6 +698,9 @@ class ReportView(RoleRequiredMixin, ActionFormView):
     def get_initial(self):
         narrative = self.narrative()
         return {"text": narrative.text} if narrative else {}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "version_of": self.narrative()}
 
     def narrative(self):
         return ReportNarrative.objects.filter(

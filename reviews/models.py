@@ -24,6 +24,7 @@ from django.db import models
 from core.choices import ICB_ROLES, ActionSource, Role
 from core.models import User
 from core.scoping import VIEW, Access, AuditScopeMixin, ScopedQuerySet, restrict
+from core.versioning import Versioned
 from organisations.models import Organisation
 from reviews import conf, rules
 from reviews.choices import (
@@ -135,7 +136,7 @@ def involved_review_ids(own):
     return Involvement.objects.filter(_own("organisation", own), archived_at__isnull=True).values("review_id")
 
 
-class Review(AuditScopeMixin, models.Model):
+class Review(AuditScopeMixin, Versioned):
     """A statutory review the ICB takes part in: kind, pseudonymous subject, key dates, lead partnership,
     organisations involved and their contributions, terms of reference, themes and linked reviews."""
 
@@ -238,7 +239,7 @@ class Review(AuditScopeMixin, models.Model):
             raise ValidationError(errors)
 
 
-class ReviewPart(AuditScopeMixin, models.Model):
+class ReviewPart(AuditScopeMixin, Versioned):
     """Something belonging to one review: its audit entries name the review, for the quarterly list."""
 
     class Meta:

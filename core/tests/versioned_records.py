@@ -1,0 +1,115 @@
+"""One record of every versioned model, built through the real actions (synthetic data only)."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from assurance import actions as assurance_actions
+from assurance.tests import factories as assurance_factories
+from casework import actions as casework_actions
+from casework.models import HealthNeedsConcern
+from casework.tests import factories as casework_factories
+from core import actions as tracker
+from core.choices import Role
+from core.testing import make_organisation
+from organisations import actions as organisation_actions
+from returns import actions as return_actions
+from returns.tests.factories import Q, entries_for
+from reviews import actions as review_actions
+
+
+def build(world):
+    """{model: record}, every record of the first provider or of the ICB, editable by someone in `world`."""
+    designated = world.user(Role.DESIGNATED)
+    today = timezone.localdate()
+    records = {}
+
+    def keep(record):
+        records[type(record)] = record
+        return record
+
+    keep(world.provider)
+    keep(
+        organisation_actions.do_create_contract(
+            provider=world.provider,
+            reference="C-VERSIONS-1",
+            services="Acute services",
+            start_date=dt.date(2026, 4, 1),
+            end_date=dt.date(2027, 3, 31),
+            lead_commissioner=world.icb,
+            acting_user=designated,
+        )
+    )
+    keep(
+        organisation_actions.do_add_role_holder(
+            organisation=world.provider, role="safeguarding_lead", holder_name="Invented Nurse", acting_user=designated
+        )
+    )
+    keep(
+        tracker.do_create_tracked_action(
+            source=world.provider,
+            organisation=world.provider,
+            title="Refresh the training plan",
+            owner="Named nurse",
+            due_date=today + dt.timedelta(days=30),
+            success_measure="Plan agreed",
+            acting_user=designated,
+        )
+    )
+    cycle = keep(assurance_factories.open_cycle(world, organisations=[world.provider]))
+    assessment = keep(assurance_factories.assessment_of(cycle, world.provider))
+    response = keep(assessment.responses.order_by("pk").first())
+    keep(
+        assurance_actions.do_add_evidence_link(
+            response, url="https://example.org/policy", description="Policy", acting_user=world.user(Role.PROVIDER)
+        )
+    )
+    for builder in casework_factories.BUILDERS.values():
+        keep(builder(world))
+    concern = records[HealthNeedsConcern]
+    keep(
+        casework_actions.do_request_information(
+            concern, agency=world.other_provider, requested_on=casework_factories.RECENT, acting_user=designated
+        )
+    )
+    ret = keep(return_actions.get_or_start_return(provider=world.provider, quarter=Q, acting_user=None))
+    return_actions.do_save_figures(ret, entries=entries_for(world.provider), acting_user=None)
+    keep(return_actions.do_save_narrative(icb=world.icb, quarter=Q, text="A quiet quarter.", acting_user=designated))
+    partnership = make_organisation("scp", parent=world.icb, name="Test SCP partnership")
+    review = keep(
+        review_actions.do_open_review(
+            kind="rapid_review",
+            subject_reference="Child Q",
+            lead_partnership=partnership,
+            incident_date=today - dt.timedelta(days=20),
+            notification_date=today - dt.timedelta(days=15),
+            acting_user=designated,
+        )
+    )
+    review_actions.do_add_contributions(
+        review,
+        organisation=world.provider,
+        kinds=["chronology"],
+        due_date=today + dt.timedelta(days=20),
+        acting_user=designated,
+    )
+    keep(review.involvements.get(organisation=world.provider))
+    keep(review.involvements.get(organisation=world.provider).contributions.get())
+    keep(
+        review_actions.do_add_recommendation(
+            review,
+            text="Strengthen professional curiosity training",
+            organisations=[world.provider],
+            owner="Named nurse",
+            due_date=today + dt.timedelta(days=60),
+            success_measure="Audit shows curiosity prompts used",
+            action_title="Run curiosity training",
+            acting_user=designated,
+        )
+    )
+    keep(
+        review_actions.do_add_learning(
+            review, key_findings="Curiosity", disseminated_to="All staff", date=today, acting_user=designated
+        )
+    )
+    return {type(record): type(record)._base_manager.get(pk=record.pk) for record in records.values()}
