@@ -8,6 +8,7 @@ from core.api import register as register_core
 from organisations.api import register as register_organisations
 from returns.api import register as register_returns
 from reviews.api import register as register_reviews
+from workforce.api import register as register_workforce
 
 router = DefaultRouter()
 for register in (
@@ -17,6 +18,7 @@ for register in (
     register_returns,
     register_reviews,
     register_casework,
+    register_workforce,
 ):
     register(router)
 

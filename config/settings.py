@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "returns",
     "reviews",
     "casework",
+    # workforce assurance (issue 12)
+    "workforce",
 ]
 
 MIDDLEWARE = [

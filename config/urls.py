@@ -9,6 +9,7 @@ urlpatterns = [
     path("returns/", include("returns.urls")),
     path("reviews/", include("reviews.urls")),
     path("casework/", include("casework.urls")),
+    path("workforce/", include("workforce.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
