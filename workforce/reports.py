@@ -250,7 +250,7 @@ def capacity_rows(icb_id):
                 rules.Ratio(role, per_hours, ratio["per"], ratio["population"], ratio["source"]), count, hours
             )
             if result:
-                required, gap = result
+                required, gap = (Decimal(f.numerator) / Decimal(f.denominator) for f in result)
         rows.append(CapacityRow(role, role.label, mine, hours, ratio, required, gap, sum(e.vacant for e in mine)))
     return rows, population
 
