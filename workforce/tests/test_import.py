@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from core.choices import Role
 from core.spreadsheets import Column, SpreadsheetWriter
 from workforce import actions, reports, rules
-from workforce.models import ExtractUpload, StaffMember, TrainingRecord, TnaRequirement
+from workforce.models import ExtractUpload, StaffMember, TnaRequirement, TrainingRecord
 from workforce.tests.conftest import L1, L2, L3, extract_row
 
 pytestmark = pytest.mark.django_db
