@@ -3,6 +3,7 @@
 The governance reports pick up `sections(user, as_of)`: a list of (title, rows) aggregates, never a person."""
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from core.quarters import Quarter, quarters_up_to
 from core.working_calendars import Calendars
-from organisations.models import Organisation
+from organisations.models import Organisation, RoleHolder
 from workforce import conf, reference, rules
 from workforce.choices import DesignatedRole, SupervisionGroup, Topic
 from workforce.models import (
@@ -235,6 +236,11 @@ def capacity_rows(icb_id):
     entries = list(CapacityEntry.objects.filter(icb_id=icb_id, archived_at__isnull=True))
     population = PopulationFigures.objects.filter(icb_id=icb_id).first()
     ratios = {r["role"]: r for r in reference.capacity_ratios()}
+    register_vacancies = Counter(
+        RoleHolder.objects.filter(organisation_id=icb_id, archived_at__isnull=True, holder_name="").values_list(
+            "role", flat=True
+        )
+    )
     rows = []
     for role in DesignatedRole:
         mine = [e for e in entries if e.role == role]
@@ -251,7 +257,8 @@ def capacity_rows(icb_id):
             )
             if result:
                 required, gap = (Decimal(f.numerator) / Decimal(f.denominator) for f in result)
-        rows.append(CapacityRow(role, role.label, mine, hours, ratio, required, gap, sum(e.vacant for e in mine)))
+        vacancies = sum(e.vacant for e in mine) + register_vacancies.get(role.value, 0)
+        rows.append(CapacityRow(role, role.label, mine, hours, ratio, required, gap, vacancies))
     return rows, population
 
 

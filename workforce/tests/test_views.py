@@ -265,3 +265,14 @@ def test_session_dates_cannot_be_in_the_future(world, staff, today):
             acting_user=world.user(Role.DESIGNATED),
         )
     assert not SupervisionSession.objects.exists() and not DbsCheck.objects.exists()
+
+
+def test_vacancies_come_from_the_role_holder_register_too(world, icb):
+    from organisations import actions as organisation_actions
+
+    organisation_actions.do_add_role_holder(organisation=icb, role="named_doctor_lac", holder_name="", acting_user=None)
+    actions.do_record_capacity(
+        icb=icb, role="named_doctor_lac", amount=1, unit="pa_week", vacant=True, acting_user=world.user(Role.DESIGNATED)
+    )
+    rows = {row.role: row for row in reports.capacity_rows(icb.pk)[0]}
+    assert rows["named_doctor_lac"].vacancies == 2 and rows["named_doctor_lac"].hours == 0
