@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import random
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -123,16 +124,20 @@ def duckdb_counts(icb, as_of):
     ]
     grace = conf.setting("WORKFORCE_GRACE")
     db = duckdb.connect()
-    db.execute("CREATE TABLE people(key VARCHAR, staff_group VARCHAR, start_date DATE, status VARCHAR)")
-    db.execute("CREATE TABLE completions(key VARCHAR, topic VARCHAR, level INT, completed_on DATE)")
-    db.execute("CREATE TABLE tna(staff_group VARCHAR, topic VARCHAR, level INT)")
-    db.execute("CREATE TABLE validity(topic VARCHAR, level INT, months INT)")
-    db.execute("CREATE TABLE grace(level INT, unit VARCHAR, amount INT)")
-    db.executemany("INSERT INTO people VALUES (?, ?, ?, ?)", people)
-    db.executemany("INSERT INTO completions VALUES (?, ?, ?, ?)", completions)
-    db.executemany("INSERT INTO tna VALUES (?, ?, ?)", tna)
-    db.executemany("INSERT INTO validity VALUES (?, ?, ?)", [(t, lv, m) for (t, lv), m in validity.items()])
-    db.executemany("INSERT INTO grace VALUES (?, ?, ?)", [(int(lv), u, a) for lv, (u, a) in grace.items()])
+    tables = {
+        "people": ("key VARCHAR, staff_group VARCHAR, start_date DATE, status VARCHAR", people),
+        "completions": ("key VARCHAR, topic VARCHAR, level INT, completed_on DATE", completions),
+        "tna": ("staff_group VARCHAR, topic VARCHAR, level INT", tna),
+        "validity": ("topic VARCHAR, level INT, months INT", [(t, lv, m) for (t, lv), m in validity.items()]),
+        "grace": ("level INT, unit VARCHAR, amount INT", [(int(lv), u, a) for lv, (u, a) in grace.items()]),
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        for name, (columns, rows) in tables.items():
+            path = Path(folder) / f"{name}.csv"
+            with path.open("w", newline="") as file:
+                csv.writer(file).writerows(rows)
+            db.execute(f"CREATE TABLE {name}({columns})")
+            db.execute(f"COPY {name} FROM '{path}' (HEADER false)")
     excluded = list(policy.excluded_statuses) or [""]
     query = """
         WITH req AS (

@@ -73,16 +73,21 @@ class Framework:
 
     levels: list
     overrides: dict = field(default_factory=dict)  # (topic, level) -> validity months chosen by the ICB
+    _validity_on: dict = field(default_factory=dict, repr=False, compare=False)  # as_of -> {(topic, level): months}
 
     def in_force(self, as_of):
         return [rule for rule in self.levels if rule.in_force(as_of)]
 
     def validity(self, topic, level, as_of):
         """Months a completion of (topic, level) stays valid on `as_of`; None when no version in force has it."""
-        months = [r.validity_months for r in self.in_force(as_of) if r.topic == topic and r.level == level]
-        if not months:
-            return None
-        return self.overrides.get((topic, level), max(months))
+        table = self._validity_on.get(as_of)
+        if table is None:
+            table = self._validity_on[as_of] = {}
+            for rule in self.in_force(as_of):
+                key = (rule.topic, rule.level)
+                table[key] = max(table.get(key, 0), rule.validity_months)
+            table.update({key: months for key, months in self.overrides.items() if key in table})
+        return table.get((topic, level))
 
     def levels_of(self, topic, as_of=None):
         return sorted({r.level for r in self.levels if r.topic == topic and (as_of is None or r.in_force(as_of))})
