@@ -120,7 +120,8 @@ def do_change_tna(icb, *, staff_group, topic, level, effective_from, role="", ac
         )
 
 
-def do_save_column_mapping(mapping, *, headers, acting_user):
+def do_save_column_mapping(mapping, *, acting_user, headers=None):
+    headers = mapping.headers if headers is None else headers
     missing = [
         rules.FIELDS[name][0] for name, (_, required) in rules.FIELDS.items() if required and not headers.get(name)
     ]

@@ -21,6 +21,7 @@ from organisations.models import Organisation
 from workforce import actions, reports
 from workforce.models import (
     CapacityEntry,
+    ColumnMapping,
     CompetenceMapping,
     DbsCheck,
     ExtractUpload,
@@ -263,6 +264,49 @@ class TnaViewSet(IcbViewSet):
         )
 
 
+class PolicySerializer(StrictSerializer):
+    choices = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WorkforcePolicy
+        fields = ["id", "l1_refresher_months", "target_choice", "excluded_statuses", "choices"]
+        read_only_fields = ["id"]
+
+    def get_choices(self, policy) -> list[list[str]]:
+        return [list(pair) for pair in reports.policy_choices(policy)]
+
+
+def _save_policy(policy, *, acting_user, **fields):
+    current = {n: getattr(policy, n) for n in ("l1_refresher_months", "target_choice", "excluded_statuses")}
+    return actions.do_save_policy(policy, acting_user=acting_user, **(current | fields))
+
+
+class PolicyViewSet(IcbViewSet):
+    """The ICB's choices where the sources disagree (GET the list: the user's ICB's one; PATCH it)."""
+
+    queryset = WorkforcePolicy.objects.all()
+    serializer_class = PolicySerializer
+    http_method_names = ["get", "patch", "head", "options"]
+    update_action = staticmethod(_save_policy)
+
+    def get_queryset(self):
+        _icb(self.request.user)
+        return super().get_queryset()
+
+
+class ColumnMappingSerializer(StrictSerializer):
+    class Meta:
+        model = ColumnMapping
+        fields = ["id", "headers"]
+        read_only_fields = ["id"]
+
+
+class ColumnMappingViewSet(PolicyViewSet):
+    queryset = ColumnMapping.objects.all()
+    serializer_class = ColumnMappingSerializer
+    update_action = staticmethod(actions.do_save_column_mapping)
+
+
 class CompetenceSerializer(StrictSerializer):
     class Meta:
         model = CompetenceMapping
@@ -367,6 +411,8 @@ def register(router):
     router.register("workforce-capacity", CapacityViewSet, basename="workforce-capacity")
     router.register("workforce-population", PopulationViewSet, basename="workforce-population")
     router.register("workforce-tna", TnaViewSet, basename="workforce-tna")
+    router.register("workforce-settings", PolicyViewSet, basename="workforce-settings")
+    router.register("workforce-columns", ColumnMappingViewSet, basename="workforce-columns")
     router.register("workforce-competences", CompetenceViewSet, basename="workforce-competences")
     router.register("workforce-extracts", ExtractViewSet, basename="workforce-extracts")
     router.register("workforce-compliance", ComplianceViewSet, basename="workforce-compliance")

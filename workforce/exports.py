@@ -1,6 +1,6 @@
 """XLSX exports, all through core.spreadsheets (the one safe writer). DBS certificate numbers are masked."""
 
-from core.spreadsheets import DATE, PERCENT, WHOLE, Column, SpreadsheetWriter, fraction_of_one, rating
+from core.spreadsheets import DATE, DECIMAL, PERCENT, WHOLE, Column, SpreadsheetWriter, fraction_of_one, rating
 from workforce import reports
 
 
@@ -122,6 +122,78 @@ def dbs_workbook(rows):
                 row.disclosure_due,
                 check.references_received if check else None,
                 "; ".join(filter(None, [row.problem, row.references_problem])),
+            ]
+        )
+    return writer
+
+
+def supervision_workbook(rows):
+    """Who is due or overdue supervision: dates and parties only, never a session's content."""
+    writer = SpreadsheetWriter()
+    table = writer.table(
+        "Supervision",
+        [
+            Column("Staff key", 16),
+            Column("Group", 24),
+            Column("Last session", 14, DATE),
+            Column("Due by", 14, DATE),
+            Column("Overdue", 10),
+            Column("Agreement", 10),
+            Column("Rule", 60, wrap=True),
+        ],
+    )
+    for row in rows:
+        table.append(
+            [
+                row.staff.staff_key,
+                row.staff.get_supervision_group_display(),
+                row.last,
+                row.due,
+                "Yes" if row.overdue else "No",
+                "Signed" if row.has_agreement else "None",
+                row.rule.source,
+            ]
+        )
+    return writer
+
+
+def capacity_workbook(rows, population):
+    writer = SpreadsheetWriter()
+    lines = []
+    if population:
+        lines = [
+            ("Population on", population.as_of),
+            ("Children", population.children),
+            ("Children in care", population.children_in_care),
+            ("Adults", population.adults),
+        ]
+    table = writer.table(
+        "Capacity",
+        [
+            Column("Role", 45),
+            Column("As entered", 40, wrap=True),
+            Column("Hours a week in post", 12, DECIMAL),
+            Column("Vacant posts", 10, WHOLE),
+            Column("Expected hours a week", 12, DECIMAL),
+            Column("Gap (hours short)", 12, DECIMAL),
+            Column("Source of the ratio", 60, wrap=True),
+        ],
+        title="Designated capacity",
+        lines=lines,
+    )
+    for row in rows:
+        entered = "; ".join(
+            f"{e.amount.normalize():f} {e.get_unit_display()}" + (" vacant" if e.vacant else "") for e in row.entries
+        )
+        table.append(
+            [
+                row.label,
+                entered,
+                row.hours,
+                row.vacancies,
+                row.required,
+                row.gap,
+                row.ratio["source"] if row.ratio else "",
             ]
         )
     return writer

@@ -376,6 +376,14 @@ class SupervisionView(WorkforcePage, TemplateView):
         )
 
 
+class SupervisionExportView(WorkforcePage, View):
+    allowed_roles = STAFF_READERS
+
+    def get(self, request):
+        rows = reports.supervision_rows(self.icb.pk, timezone.localdate())
+        return xlsx_response(exports.supervision_workbook(rows), "icb-supervision.xlsx")
+
+
 class AgreementCreateView(WorkforceFormPage):
     form_class = AgreementForm
     page_title = "Record a written supervision agreement"
@@ -466,6 +474,14 @@ class CapacityView(WorkforcePage, TemplateView):
             can_edit=self.request.user.role in CAPACITY_EDITORS,
             **kwargs,
         )
+
+
+class CapacityExportView(WorkforcePage, View):
+    allowed_roles = AGGREGATE_READERS
+
+    def get(self, request):
+        rows, population = reports.capacity_rows(self.icb.pk)
+        return xlsx_response(exports.capacity_workbook(rows, population), "designated-capacity.xlsx")
 
 
 class CapacityCreateView(WorkforceFormPage):

@@ -31,10 +31,12 @@ PAGES = [
     ("/workforce/dbs/add/", STAFF_MANAGERS),
     ("/workforce/dbs/{dbs}/edit/", STAFF_MANAGERS),
     ("/workforce/supervision/", STAFF_READERS),
+    ("/workforce/supervision/xlsx/", STAFF_READERS),
     ("/workforce/supervision/agreements/add/", STAFF_MANAGERS),
     ("/workforce/supervision/sessions/add/", D),
     ("/workforce/supervision/sessions/{session}/action/", D),
     ("/workforce/capacity/", AGGREGATE_READERS),
+    ("/workforce/capacity/xlsx/", AGGREGATE_READERS),
     ("/workforce/capacity/add/", CAPACITY_EDITORS),
     ("/workforce/capacity/population/", CAPACITY_EDITORS),
     ("/workforce/providers/", ALL - {Role.AUDITOR}),
@@ -47,6 +49,8 @@ ENDPOINTS = [
     ("/api/v1/workforce-agreements/{agreement}/", STAFF_READERS, STAFF_MANAGERS),
     ("/api/v1/workforce-sessions/{session}/", STAFF_READERS, D),
     ("/api/v1/workforce-capacity/{capacity}/", AGGREGATE_READERS, CAPACITY_EDITORS),
+    ("/api/v1/workforce-settings/{policy}/", AGGREGATE_READERS, STAFF_MANAGERS),
+    ("/api/v1/workforce-columns/{columns}/", STAFF_READERS, STAFF_MANAGERS),
 ]
 
 READ_ONLY = [
@@ -59,6 +63,8 @@ READ_ONLY = [
     ("/api/v1/workforce-population/", AGGREGATE_READERS),
     ("/api/v1/workforce-tna/", AGGREGATE_READERS),
     ("/api/v1/workforce-competences/", STAFF_READERS),
+    ("/api/v1/workforce-settings/", AGGREGATE_READERS),
+    ("/api/v1/workforce-columns/", STAFF_READERS),
     ("/api/v1/workforce-extracts/", STAFF_READERS),
     ("/api/v1/workforce-compliance/", AGGREGATE_READERS),
     ("/api/v1/workforce-provider-training/", set(Return.access.view)),
@@ -96,6 +102,8 @@ def ids(world, icb, staff, today):
         icb=icb, role="named_doctor_lac", amount=2, unit="pa_week", acting_user=designated
     )
     return {
+        "policy": actions.WorkforcePolicy.objects.get(icb=icb).pk,
+        "columns": actions.ColumnMapping.objects.get(icb=icb).pk,
         "staff": supervisee.pk,
         "dbs": dbs.pk,
         "agreement": agreement.pk,

@@ -276,3 +276,24 @@ def test_vacancies_come_from_the_role_holder_register_too(world, icb):
     )
     rows = {row.role: row for row in reports.capacity_rows(icb.pk)[0]}
     assert rows["named_doctor_lac"].vacancies == 2 and rows["named_doctor_lac"].hours == 0
+
+
+def test_the_icbs_choices_through_the_api(world, icb):
+    url = "/api/v1/workforce-settings/"
+    policy = world.api(Role.BOARD).get(url).json()["results"][0]
+    assert policy["target_choice"] == "85" and "[NEL Std 11" in dict(policy["choices"])["Target for ICB staff"]
+    response = world.api(Role.HR).patch(f"{url}{policy['id']}/", {"target_choice": "95"}, format="json")
+    assert response.status_code == 400 and "target_choice" in response.json()
+    assert world.api(Role.HR).patch(f"{url}{policy['id']}/", {"target_choice": "90"}, format="json").status_code == 200
+    assert actions.WorkforcePolicy.objects.get(icb=icb).target_choice == "90"
+
+
+def test_supervision_and_capacity_exports(world, session, icb, client_for):
+    client = client_for(world.user(Role.DESIGNATED))
+    supervision = xlsx_text(client.get("/workforce/supervision/xlsx/"))
+    assert "NAMED1" in supervision and "Secret case discussion" not in supervision
+    actions.do_record_capacity(
+        icb=icb, role="named_doctor_lac", amount=2, unit="pa_week", acting_user=world.user(Role.DESIGNATED)
+    )
+    capacity = xlsx_text(client.get("/workforce/capacity/xlsx/"))
+    assert "2 PA per week" in capacity and "400 children in care" in capacity
