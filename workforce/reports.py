@@ -120,6 +120,24 @@ def level_label(topic, level):
     return f"{Topic(topic).label}, level {level}"
 
 
+def hours_for(member, as_of):
+    """[(topic label, required level, hours per 3 years the framework gives or None, hours recorded in the last
+    36 months)] for one person: shown beside the completions, not used to rate (dated-completion mode)."""
+    tna = [row.as_rule() for row in TnaRequirement.objects.filter(icb_id=member.icb_id)]
+    required = rules.required_levels(member.as_person(), tna, as_of)
+    records = list(member.training.values_list("topic", "completed_on", "hours"))
+    framework_hours = {
+        (topic, level): hours
+        for topic, level, hours in FrameworkLevel.objects.filter(
+            version__effective_from__lte=as_of, hours__isnull=False
+        ).values_list("version__topic", "level", "hours")
+    }
+    return [
+        (level_label(topic, level), framework_hours.get((topic, level)), rules.hours_in_window(records, topic, as_of))
+        for topic, level in sorted(required.items())
+    ]
+
+
 # ------------------------------------------------------------------------------------------------- DBS
 
 

@@ -151,6 +151,13 @@ def up_to_date(completions, topic, level, as_of, framework):
     return until is not None and as_of <= until
 
 
+def hours_in_window(records, topic, as_of, months=36):
+    """Hours recorded for `topic` with a completion date in (as_of - months, as_of] [reference A1.8, hours mode]:
+    `records` are (topic, completed_on, hours or None)."""
+    start = add_months(as_of, -months)
+    return sum((hours or 0 for t, on, hours in records if t == topic and start < on <= as_of), Decimal(0))
+
+
 # --------------------------------------------------------------------------------- training needs analysis
 
 

@@ -39,6 +39,7 @@ from workforce.models import (
     CompetenceMapping,
     DbsCheck,
     ExtractUpload,
+    FrameworkVersion,
     StaffMember,
     SupervisionSession,
     TnaRequirement,
@@ -181,7 +182,8 @@ class TnaView(WorkforceFormPage):
 
     def get_context_data(self, **kwargs):
         rows = TnaRequirement.objects.restrict(self.request.user)
-        return super().get_context_data(rows=rows, today=timezone.localdate(), **kwargs)
+        versions = FrameworkVersion.objects.prefetch_related("levels")
+        return super().get_context_data(rows=rows, versions=versions, today=timezone.localdate(), **kwargs)
 
     def perform(self, form):
         return actions.do_change_tna(self.icb, acting_user=self.request.user, **form.cleaned_data)
@@ -274,8 +276,10 @@ class StaffDetailView(RoleRequiredMixin, ScopedObjectMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         member, user = self.object, self.request.user
+        today = timezone.localdate()
         return super().get_context_data(
             training=member.training.all(),
+            hours=reports.hours_for(member, today),
             dbs=reports.dbs_rows(StaffMember.objects.filter(pk=member.pk), timezone.localdate())[0],
             sessions=SupervisionSession.objects.restrict(user).filter(supervisee=member),
             can_manage=can(user, StaffMember, CHANGE, member.icb),

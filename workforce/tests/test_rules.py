@@ -337,3 +337,16 @@ def test_named_doctor_for_children_in_care_ratio_gap():
     assert rules.capacity_gap(ratio, 1000, rules.hours_per_week(2, "pa_week", CONV)) == (Fraction(10), Fraction(2))
     assert rules.capacity_gap(ratio, 1000, rules.hours_per_week(3, "pa_week", CONV))[1] == Fraction(-2)
     assert rules.capacity_gap(ratio, None, 0) is None
+
+
+def test_hours_in_the_three_year_window():
+    as_of = dt.date(2026, 6, 30)
+    records = [
+        ("children", dt.date(2023, 6, 30), Decimal(5)),  # exactly 36 months before: outside
+        ("children", dt.date(2023, 7, 1), Decimal(2)),
+        ("children", as_of, Decimal("1.5")),
+        ("children", dt.date(2026, 7, 1), Decimal(9)),  # after the date
+        ("adults", dt.date(2025, 1, 1), Decimal(4)),
+        ("children", dt.date(2025, 1, 1), None),
+    ]
+    assert rules.hours_in_window(records, "children", as_of) == Decimal("3.5")

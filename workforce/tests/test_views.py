@@ -297,3 +297,12 @@ def test_supervision_and_capacity_exports(world, session, icb, client_for):
     )
     capacity = xlsx_text(client.get("/workforce/capacity/xlsx/"))
     assert "2 PA per week" in capacity and "400 children in care" in capacity
+
+
+def test_staff_page_shows_required_training_and_hours(world, upload, client_for):
+    upload([extract_row(competence=L1, hours="1.5")])
+    member = StaffMember.objects.get()
+    page = client_for(world.user(Role.HR)).get(f"/workforce/staff/{member.pk}/").content.decode()
+    assert "Safeguarding children, level 2" in page and "<td>3.0</td>" in page and "<td>1.50</td>" in page
+    tna = client_for(world.user(Role.HR)).get("/workforce/tna/").content.decode()
+    assert "Adult Safeguarding: Roles and Competencies, 2nd edition" in tna and "8.0 h within 12 months" in tna
