@@ -306,3 +306,54 @@ def test_staff_page_shows_required_training_and_hours(world, upload, client_for)
     assert "Safeguarding children, level 2" in page and "<td>3.0</td>" in page and "<td>1.50</td>" in page
     tna = client_for(world.user(Role.HR)).get("/workforce/tna/").content.decode()
     assert "Adult Safeguarding: Roles and Competencies, 2nd edition" in tna and "8.0 h within 12 months" in tna
+
+
+def test_a_party_with_another_icb_role_reads_their_own_session_only(world, staff, today, client):
+    executive = world.user(Role.EXECUTIVE)
+    mine = actions.do_record_session(
+        supervisee=staff("EXEC1", user=executive),
+        supervisor=staff("DES9"),
+        post="p",
+        base="b",
+        held_on=today,
+        venue="v",
+        duration_minutes=30,
+        topics="My own reflection",
+        outcomes="o",
+        acting_user=world.user(Role.DESIGNATED),
+    )
+    other = actions.do_record_session(
+        supervisee=staff("OTHER1"),
+        supervisor=staff("DES8"),
+        post="p",
+        base="b",
+        held_on=today,
+        venue="v",
+        duration_minutes=30,
+        topics="Not yours",
+        outcomes="o",
+        acting_user=world.user(Role.DESIGNATED),
+    )
+    client.force_login(executive)
+    assert "My own reflection" in client.get(f"/workforce/supervision/sessions/{mine.pk}/").content.decode()
+    assert client.get(f"/workforce/supervision/sessions/{other.pk}/").status_code == 404
+
+
+def test_the_auditor_sees_that_a_session_was_read_not_what_it_says(world, session, client_for):
+    client_for(world.user(Role.DESIGNATED)).get(f"/workforce/supervision/sessions/{session.pk}/")
+    page = client_for(world.user(Role.AUDITOR)).get("/audit/").content.decode()
+    assert "Supervision of NAMED1" in page and "Secret case discussion" not in page
+    assert client_for(world.user(Role.AUDITOR)).get(f"/workforce/supervision/sessions/{session.pk}/").status_code == 404
+
+
+def test_a_provider_sees_only_its_own_training_figures_through_the_api(world):
+    from returns.tests.factories import submitted_return
+
+    submitted_return(world.provider)
+    submitted_return(world.other_provider)
+    listed = world.api(Role.PROVIDER).get("/api/v1/workforce-provider-training/").json()
+    assert [row["name"] for row in listed] == ["Provider One"]
+    assert {row["name"] for row in world.api(Role.DESIGNATED).get("/api/v1/workforce-provider-training/").json()} == {
+        "Provider One",
+        "Provider Two",
+    }
