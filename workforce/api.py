@@ -11,6 +11,7 @@
 import datetime as dt
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -343,10 +344,35 @@ class ExtractViewSet(IcbViewSet):
         )
 
 
+class ComplianceCellSerializer(serializers.Serializer):
+    staff_group = serializers.CharField()
+    topic = serializers.CharField()
+    level = serializers.IntegerField()
+    numerator = serializers.IntegerField()
+    denominator = serializers.IntegerField()
+    rating = serializers.CharField()
+    target = serializers.CharField(allow_null=True)
+    target_met = serializers.BooleanField(allow_null=True)
+    expiring_in_horizon = serializers.IntegerField()
+
+
+class ComplianceSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    choices = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
+    cells = ComplianceCellSerializer(many=True)
+
+
+class ProviderTrainingSerializer(serializers.Serializer):
+    provider = serializers.IntegerField()
+    name = serializers.CharField()
+    metrics = serializers.DictField(child=serializers.ListField(child=serializers.DictField()))
+
+
 class ComplianceViewSet(viewsets.GenericViewSet):
     """The ICB staff compliance cells on `?as_of=YYYY-MM-DD` (default today): aggregates only."""
 
     queryset = WorkforcePolicy.objects.all()
+    serializer_class = ComplianceSerializer
 
     def list(self, request):
         try:
@@ -368,7 +394,8 @@ class ComplianceViewSet(viewsets.GenericViewSet):
             }
             for c in result.cells.values()
         ]
-        return Response({"as_of": as_of, "choices": reports.policy_choices(result.policy), "cells": cells})
+        payload = {"as_of": as_of, "choices": [list(c) for c in reports.policy_choices(result.policy)], "cells": cells}
+        return Response(ComplianceSerializer(payload).data)
 
 
 class ProviderTrainingViewSet(viewsets.GenericViewSet):
@@ -377,7 +404,9 @@ class ProviderTrainingViewSet(viewsets.GenericViewSet):
     from returns.models import Return
 
     queryset = Return.objects.all()
+    serializer_class = ProviderTrainingSerializer
 
+    @extend_schema(responses=ProviderTrainingSerializer(many=True))
     def list(self, request):
         quarters, metrics, rows = reports.provider_training(request.user, reports.default_quarter())
         return Response(
