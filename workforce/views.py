@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -122,7 +122,7 @@ class RaiseComplianceActionView(WorkforceFormPage):
                 self.request.GET["group"],
             )
         except (KeyError, ValueError) as error:
-            raise PermissionDenied("Choose a cell of the compliance table.") from error
+            raise Http404("Choose a cell of the compliance table.") from error
         result = reports.compliance_for(self.icb.pk, as_of_from(self.request))
         return result.cells.get((topic, level, group)) or rules.Cell(topic, level, group)
 

@@ -357,3 +357,110 @@ def test_a_provider_sees_only_its_own_training_figures_through_the_api(world):
         "Provider One",
         "Provider Two",
     }
+
+
+def test_raising_an_action_needs_a_real_cell(world, icb, client_for):
+    client = client_for(world.user(Role.DESIGNATED))
+    assert client.get("/workforce/action/").status_code == 404
+    assert client.get("/workforce/action/?topic=astrology&level=1&group=x").status_code == 404
+    assert client.get("/workforce/action/?topic=children&level=two&group=x").status_code == 404
+
+
+def test_every_form_page_saves_through_its_action(world, icb, staff, today, client_for):
+    hr, designated = client_for(world.user(Role.HR)), None
+    iso = today.isoformat()
+    assert (
+        hr.post(
+            "/workforce/staff/add/",
+            {
+                "staff_key": "NEW1",
+                "role": "Clerk",
+                "staff_group": "Board",
+                "start_date": iso,
+                "status": "active",
+                "supervision_group": "other",
+            },
+        ).status_code
+        == 302
+    )
+    member = StaffMember.objects.get(staff_key="NEW1")
+    supervisor = staff("SUP1")
+    response = hr.post(
+        "/workforce/dbs/add/",
+        {
+            "staff": member.pk,
+            "level": "enhanced_barred",
+            "checked_on": iso,
+            "certificate_number": "0012 3456 7890",
+            "references_received": 2,
+        },
+    )
+    assert response.status_code == 302
+    check = DbsCheck.objects.get()
+    assert check.certificate_number == CERTIFICATE
+    assert (
+        hr.post(
+            f"/workforce/dbs/{check.pk}/edit/",
+            {"level": "enhanced_barred", "checked_on": iso, "certificate_number": "", "references_received": 3},
+        ).status_code
+        == 302
+    )
+    check.refresh_from_db()
+    assert check.certificate_number == CERTIFICATE and check.references_received == 3
+    assert (
+        hr.post(
+            "/workforce/supervision/agreements/add/",
+            {
+                "supervisee": member.pk,
+                "supervisor": supervisor.pk,
+                "agreed_on": iso,
+                "supervisee_signed_on": iso,
+                "supervisor_signed_on": iso,
+            },
+        ).status_code
+        == 302
+    )
+    assert hr.post("/workforce/settings/", {"l1_refresher_months": "12", "target_choice": "90"}).status_code == 302
+    assert (
+        hr.post(
+            "/workforce/tna/", {"staff_group": "Board", "topic": "prevent", "level": 3, "effective_from": iso}
+        ).status_code
+        == 302
+    )
+    bad = hr.post("/workforce/tna/", {"staff_group": "Board", "topic": "prevent", "level": 2, "effective_from": iso})
+    assert bad.status_code == 200 and "has no level 2" in bad.content.decode()
+    assert (
+        hr.post(
+            "/workforce/extract/competences/", {"name": "Local Prevent", "topic": "prevent", "level": 3}
+        ).status_code
+        == 302
+    )
+    headers = dict(actions.ColumnMapping.objects.get(icb=icb).headers) | {"staff_key": "Key"}
+    assert hr.post("/workforce/extract/columns/", headers).status_code == 302
+    assert actions.ColumnMapping.objects.get(icb=icb).headers["staff_key"] == "Key"
+    designated = client_for(world.user(Role.DESIGNATED))
+    response = designated.post(
+        "/workforce/supervision/sessions/add/",
+        {
+            "supervisee": member.pk,
+            "supervisor": supervisor.pk,
+            "post": "p",
+            "base": "b",
+            "held_on": iso,
+            "venue": "v",
+            "duration_minutes": 60,
+            "topics": "t",
+            "outcomes": "o",
+        },
+    )
+    assert response.status_code == 302
+    assert (
+        designated.post(
+            "/workforce/capacity/add/", {"role": "named_doctor_lac", "amount": "2", "unit": "pa_week"}
+        ).status_code
+        == 302
+    )
+    assert (
+        designated.post("/workforce/capacity/population/", {"as_of": iso, "children_in_care": 400}).status_code == 302
+    )
+    assert reports.capacity_rows(icb.pk)[0][0].label
