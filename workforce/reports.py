@@ -218,12 +218,14 @@ def supervision_rows(icb_id, as_of, groups=(SupervisionGroup.DESIGNATED, Supervi
 
 
 def supervision_compliance(rows):
-    """{group: (supervised within the rule's window, staff the rule applies to)} [reference A4]."""
-    result = {}
+    """{group: (supervised within the rule's window, staff the rule applies to, rating)} [reference A4; the
+    training bands, CPCCG App. 3 11.a.5]."""
+    counts = {}
     for row in rows:
-        num, den = result.get(row.staff.supervision_group, (0, 0))
-        result[row.staff.supervision_group] = (num + (not row.overdue), den + 1)
-    return result
+        num, den = counts.get(row.staff.supervision_group, (0, 0))
+        counts[row.staff.supervision_group] = (num + (not row.overdue), den + 1)
+    bands = conf.setting("WORKFORCE_RAG_BANDS")
+    return {group: (num, den, rules.rate_fraction(num, den, bands)) for group, (num, den) in counts.items()}
 
 
 # ---------------------------------------------------------------------------------------------- capacity
@@ -340,8 +342,8 @@ def sections(user, as_of=None):
         (
             "Safeguarding supervision",
             [
-                (SupervisionGroup(group).label, f"{num}/{den} supervised within the rule")
-                for group, (num, den) in supervision_compliance(supervision).items()
+                (SupervisionGroup(group).label, f"{num}/{den} supervised within the rule ({rating})")
+                for group, (num, den, rating) in supervision_compliance(supervision).items()
             ],
         ),
     ]

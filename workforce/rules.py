@@ -267,6 +267,13 @@ def compliance(people, completions, tna, framework, policy, as_of):
     return cells, expiring
 
 
+def rate_fraction(numerator, denominator, bands):
+    """A numerator/denominator rated with the bands (supervision uses the training bands [CPCCG App. 3 11.a.5])."""
+    return rate_percentage(
+        Scheme.from_dict({"kind": "bands", "bands": list(bands)}), percentage(numerator, denominator)
+    )
+
+
 def totals_by(cells, *keys):
     """Sum cells over the dimensions not in `keys` ("topic", "level", "staff_group"): {key tuple: (num, den)}."""
     sums = defaultdict(lambda: [0, 0])

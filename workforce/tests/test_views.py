@@ -464,3 +464,22 @@ def test_every_form_page_saves_through_its_action(world, icb, staff, today, clie
         designated.post("/workforce/capacity/population/", {"as_of": iso, "children_in_care": 400}).status_code == 302
     )
     assert reports.capacity_rows(icb.pk)[0][0].label
+
+
+def test_supervision_compliance_per_group_is_rated(world, session, staff, today):
+    fresh = staff("NAMED2", supervision_group="named")
+    actions.do_record_session(
+        supervisee=fresh,
+        supervisor=session.supervisor,
+        post="p",
+        base="b",
+        held_on=today,
+        venue="v",
+        duration_minutes=30,
+        topics="t",
+        outcomes="o",
+        acting_user=world.user(Role.DESIGNATED),
+    )
+    by_group = reports.supervision_compliance(reports.supervision_rows(world.icb.pk, today))
+    assert by_group["named"] == (1, 2, "red")
+    assert by_group["designated"] == (0, 1, "red")  # DES1 started 400 days ago and was never supervised
