@@ -106,6 +106,8 @@ class DbsCheckSerializer(StrictSerializer):
             "references_received",
             "reference_from_recent_employer",
             "panel_member_trained",
+            "identity_and_qualifications_checked",
+            "employment_history_checked",
             "archived_at",
         ]
         read_only_fields = ["id", "archived_at"]

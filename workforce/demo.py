@@ -114,6 +114,8 @@ def _dbs(icb, today, hr):
             references_received=2 if index != 4 else 1,
             reference_from_recent_employer=True,
             panel_member_trained=index != 3,
+            identity_and_qualifications_checked=True,
+            employment_history_checked=index != 6,
             acting_user=hr,
         )
 

@@ -121,6 +121,8 @@ class DbsCheckForm(_IcbStaffMixin, NHSFormMixin, forms.ModelForm):
             "references_received",
             "reference_from_recent_employer",
             "panel_member_trained",
+            "identity_and_qualifications_checked",
+            "employment_history_checked",
         ]
         widgets = {"checked_on": forms.DateInput, "self_disclosure_on": forms.DateInput}
 

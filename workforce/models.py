@@ -269,6 +269,10 @@ class DbsCheck(AuditScopeMixin, models.Model):
     panel_member_trained = models.BooleanField(
         "interview panel had a member trained in safer recruitment", default=False
     )
+    identity_and_qualifications_checked = models.BooleanField(
+        "ID and professional qualifications checked", default=False
+    )
+    employment_history_checked = models.BooleanField("employment history checked, gaps accounted for", default=False)
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

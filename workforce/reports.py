@@ -164,7 +164,22 @@ def dbs_rows(staff_queryset, as_of):
         )
         due = rules.self_disclosure_due(latest.self_disclosure_on, member.start_date, months) if latest else None
         references = (
-            rules.references_problem(latest.references_received, latest.reference_from_recent_employer, minimum)
+            "; ".join(
+                filter(
+                    None,
+                    [
+                        rules.references_problem(
+                            latest.references_received, latest.reference_from_recent_employer, minimum
+                        ),
+                        *rules.recruitment_gaps(
+                            identity_and_qualifications=latest.identity_and_qualifications_checked,
+                            employment_history=latest.employment_history_checked,
+                            panel_member_trained=latest.panel_member_trained,
+                        ),
+                    ],
+                )
+            )
+            or None
             if latest
             else None
         )

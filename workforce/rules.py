@@ -528,6 +528,18 @@ def references_problem(count, includes_most_recent_employer, minimum):
     return None
 
 
+def recruitment_gaps(*, identity_and_qualifications, employment_history, panel_member_trained):
+    """The safer-recruitment checks not recorded for an appointment [CPCCG §10.1; DUDLEY §7.1]."""
+    gaps = []
+    if not identity_and_qualifications:
+        gaps.append("ID and qualifications not checked [CPCCG §10.1]")
+    if not employment_history:
+        gaps.append("employment history not checked [CPCCG §10.1]")
+    if not panel_member_trained:
+        gaps.append("no interview panel member trained in safer recruitment [DUDLEY §7.1]")
+    return gaps
+
+
 # ------------------------------------------------------------------------------------------ supervision
 
 

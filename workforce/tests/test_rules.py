@@ -350,3 +350,17 @@ def test_hours_in_the_three_year_window():
         ("children", dt.date(2025, 1, 1), None),
     ]
     assert rules.hours_in_window(records, "children", as_of) == Decimal("3.5")
+
+
+def test_safer_recruitment_gaps():
+    assert (
+        rules.recruitment_gaps(identity_and_qualifications=True, employment_history=True, panel_member_trained=True)
+        == []
+    )
+    gaps = rules.recruitment_gaps(
+        identity_and_qualifications=False, employment_history=True, panel_member_trained=False
+    )
+    assert gaps == [
+        "ID and qualifications not checked [CPCCG §10.1]",
+        "no interview panel member trained in safer recruitment [DUDLEY §7.1]",
+    ]

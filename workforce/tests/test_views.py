@@ -483,3 +483,16 @@ def test_supervision_compliance_per_group_is_rated(world, session, staff, today)
     by_group = reports.supervision_compliance(reports.supervision_rows(world.icb.pk, today))
     assert by_group["named"] == (1, 2, "red")
     assert by_group["designated"] == (0, 1, "red")  # DES1 started 400 days ago and was never supervised
+
+
+def test_the_dbs_page_names_missing_safer_recruitment_checks(world, dbs, client_for):
+    page = client_for(world.user(Role.HR)).get("/workforce/dbs/").content.decode()
+    assert "employment history not checked" in page
+    actions.do_update_dbs_check(
+        dbs,
+        identity_and_qualifications_checked=True,
+        employment_history_checked=True,
+        panel_member_trained=True,
+        acting_user=world.user(Role.HR),
+    )
+    assert reports.dbs_rows(StaffMember.objects.all(), dbs.checked_on)[0].references_problem is None
