@@ -20,6 +20,7 @@ from core.api import ScopedRelatedField, ScopedViewSet, StrictSerializer
 from core.audit import log_access
 from organisations.models import Organisation
 from workforce import actions, reports
+from workforce.filters import StaffFilter
 from workforce.models import (
     CapacityEntry,
     ColumnMapping,
@@ -64,6 +65,7 @@ class StaffMemberSerializer(StrictSerializer):
 class StaffMemberViewSet(IcbViewSet):
     queryset = StaffMember.objects.all()
     serializer_class = StaffMemberSerializer
+    filterset_class = StaffFilter
     create_action = staticmethod(actions.do_create_staff_member)
     update_action = staticmethod(actions.do_update_staff_member)
     archive_action = staticmethod(actions.do_archive)

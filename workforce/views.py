@@ -16,6 +16,7 @@ from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
 from organisations.models import Organisation
 from workforce import actions, exports, reports, rules
 from workforce.choices import Topic
+from workforce.filters import StaffFilter
 from workforce.forms import (
     AgreementForm,
     CapacityForm,
@@ -257,8 +258,9 @@ class StaffListView(WorkforcePage, TemplateView):
     template_name = "workforce/staff_list.html"
 
     def get_context_data(self, **kwargs):
+        filterset = StaffFilter(self.request.GET or None, queryset=self.staff())
         return super().get_context_data(
-            staff=self.staff(), can_manage=self.request.user.role in STAFF_MANAGERS, **kwargs
+            staff=filterset.qs, filter=filterset, can_manage=self.request.user.role in STAFF_MANAGERS, **kwargs
         )
 
 

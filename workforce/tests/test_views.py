@@ -496,3 +496,11 @@ def test_the_dbs_page_names_missing_safer_recruitment_checks(world, dbs, client_
         acting_user=world.user(Role.HR),
     )
     assert reports.dbs_rows(StaffMember.objects.all(), dbs.checked_on)[0].references_problem is None
+
+
+def test_staff_are_filtered_by_staff_group(world, upload, client_for):
+    upload([extract_row(), extract_row(staff_key="S0002", staff_group="Board", role="Chair")])
+    page = client_for(world.user(Role.HR)).get("/workforce/staff/?staff_group=board").content.decode()
+    assert "S0002" in page and "S0001" not in page
+    listed = world.api(Role.HR).get("/api/v1/workforce-staff/?staff_group=Board").json()["results"]
+    assert [row["staff_key"] for row in listed] == ["S0002"]
