@@ -121,21 +121,29 @@ def level_label(topic, level):
 
 
 def hours_for(member, as_of):
-    """[(topic label, required level, hours per 3 years the framework gives or None, hours recorded in the last
-    36 months)] for one person: shown beside the completions, not used to rate (dated-completion mode)."""
+    """[(required topic and level, framework hours per 3 years or None, hours recorded in the last 36 months,
+    initial requirement or None)] for one person; the initial requirement is (hours recorded in the window,
+    hours required, months, window end) for a level with initial hours (e.g. level 3: 8 hours within 12 months of
+    appointment). Shown beside the completions, not used to rate (compliance uses dated completions)."""
     tna = [row.as_rule() for row in TnaRequirement.objects.filter(icb_id=member.icb_id)]
     required = rules.required_levels(member.as_person(), tna, as_of)
     records = list(member.training.values_list("topic", "completed_on", "hours"))
-    framework_hours = {
-        (topic, level): hours
-        for topic, level, hours in FrameworkLevel.objects.filter(
-            version__effective_from__lte=as_of, hours__isnull=False
-        ).values_list("version__topic", "level", "hours")
+    levels = {
+        (topic, level): (hours, initial_hours, initial_months)
+        for topic, level, hours, initial_hours, initial_months in FrameworkLevel.objects.filter(
+            version__effective_from__lte=as_of
+        ).values_list("version__topic", "level", "hours", "initial_hours", "initial_months")
     }
-    return [
-        (level_label(topic, level), framework_hours.get((topic, level)), rules.hours_in_window(records, topic, as_of))
-        for topic, level in sorted(required.items())
-    ]
+    rows = []
+    for topic, level in sorted(required.items()):
+        hours, initial_hours, initial_months = levels.get((topic, level), (None, None, None))
+        initial = None
+        if initial_hours and initial_months:
+            recorded = rules.initial_hours_recorded(records, topic, member.start_date, initial_months)
+            end = rules.initial_window_end(member.start_date, initial_months)
+            initial = (recorded, initial_hours, initial_months, end)
+        rows.append((level_label(topic, level), hours, rules.hours_in_window(records, topic, as_of), initial))
+    return rows
 
 
 # ------------------------------------------------------------------------------------------------- DBS

@@ -158,6 +158,20 @@ def hours_in_window(records, topic, as_of, months=36):
     return sum((hours or 0 for t, on, hours in records if t == topic and start < on <= as_of), Decimal(0))
 
 
+def initial_window_end(start_date, months):
+    """The end of a new starter's initial-training window: whole months by the calendar, else 30.4375-day months."""
+    months = Decimal(months)
+    if months == months.to_integral_value():
+        return add_months(start_date, int(months))
+    return start_date + dt.timedelta(days=round(months * Decimal("30.4375")))
+
+
+def initial_hours_recorded(records, topic, start_date, months):
+    """Hours of `topic` completed from the start date to the end of the initial window (inclusive) [E1, E2]."""
+    end = initial_window_end(start_date, months)
+    return sum((hours or 0 for t, on, hours in records if t == topic and start_date <= on <= end), Decimal(0))
+
+
 # --------------------------------------------------------------------------------- training needs analysis
 
 

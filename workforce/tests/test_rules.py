@@ -364,3 +364,17 @@ def test_safer_recruitment_gaps():
         "ID and qualifications not checked [CPCCG §10.1]",
         "no interview panel member trained in safer recruitment [DUDLEY §7.1]",
     ]
+
+
+def test_initial_hours_window():
+    """Level 3: 8 hours within 12 months of appointment [E1, E2]; level 1: 30 minutes within 6 weeks (1.5 months)."""
+    start = dt.date(2026, 1, 31)
+    assert rules.initial_window_end(start, Decimal(12)) == dt.date(2027, 1, 31)
+    assert rules.initial_window_end(start, Decimal("1.5")) == start + dt.timedelta(days=46)
+    records = [
+        ("children", dt.date(2026, 1, 30), Decimal(3)),  # before the start
+        ("children", start, Decimal(2)),
+        ("children", dt.date(2027, 1, 31), Decimal(4)),
+        ("children", dt.date(2027, 2, 1), Decimal(5)),  # after the window
+    ]
+    assert rules.initial_hours_recorded(records, "children", start, Decimal(12)) == Decimal(6)

@@ -304,6 +304,9 @@ def test_staff_page_shows_required_training_and_hours(world, upload, client_for)
     member = StaffMember.objects.get()
     page = client_for(world.user(Role.HR)).get(f"/workforce/staff/{member.pk}/").content.decode()
     assert "Safeguarding children, level 2" in page and "<td>3.0</td>" in page and "<td>1.50</td>" in page
+    actions.do_update_staff_member(member, staff_group="Medical and Dental", acting_user=world.user(Role.HR))
+    page = client_for(world.user(Role.HR)).get(f"/workforce/staff/{member.pk}/").content.decode()
+    assert "Safeguarding children, level 3" in page and "0 of 8.0 hours by 1 Jan 2021" in page
     tna = client_for(world.user(Role.HR)).get("/workforce/tna/").content.decode()
     assert "Adult Safeguarding: Roles and Competencies, 2nd edition" in tna and "8.0 h within 12 months" in tna
 
