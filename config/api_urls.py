@@ -9,6 +9,7 @@ from governance.api import register as register_governance
 from organisations.api import register as register_organisations
 from returns.api import register as register_returns
 from reviews.api import register as register_reviews
+from workforce.api import register as register_workforce
 
 router = DefaultRouter()
 for register in (
@@ -19,6 +20,7 @@ for register in (
     register_reviews,
     register_casework,
     register_governance,
+    register_workforce,
 ):
     register(router)
 

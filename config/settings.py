@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "reviews",
     "casework",
     "governance",
+    "workforce",
 ]
 
 MIDDLEWARE = [

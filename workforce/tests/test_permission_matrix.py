@@ -1,0 +1,183 @@
+"""Every workforce page and endpoint × every role; another ICB's records by id (404)."""
+
+import datetime as dt
+
+import pytest
+
+from core.choices import Role
+from core.testing import make_user
+from returns.models import Return
+from workforce import actions
+from workforce.models import AGGREGATE_READERS, CAPACITY_EDITORS, STAFF_MANAGERS, STAFF_READERS
+
+ALL = set(Role.values)
+D = {Role.DESIGNATED}
+
+PAGES = [
+    ("/workforce/", AGGREGATE_READERS),
+    ("/workforce/xlsx/", AGGREGATE_READERS),
+    ("/workforce/action/?topic=children&level=2&group=Board", STAFF_MANAGERS),
+    ("/workforce/settings/", STAFF_MANAGERS),
+    ("/workforce/tna/", STAFF_MANAGERS),
+    ("/workforce/extract/", STAFF_MANAGERS),
+    ("/workforce/extract/columns/", STAFF_MANAGERS),
+    ("/workforce/extract/competences/", STAFF_MANAGERS),
+    ("/workforce/staff/", STAFF_READERS),
+    ("/workforce/staff/xlsx/", STAFF_READERS),
+    ("/workforce/staff/add/", STAFF_MANAGERS),
+    ("/workforce/staff/{staff}/", STAFF_READERS),
+    ("/workforce/dbs/", STAFF_READERS),
+    ("/workforce/dbs/xlsx/", STAFF_READERS),
+    ("/workforce/dbs/add/", STAFF_MANAGERS),
+    ("/workforce/dbs/{dbs}/edit/", STAFF_MANAGERS),
+    ("/workforce/supervision/", STAFF_READERS),
+    ("/workforce/supervision/xlsx/", STAFF_READERS),
+    ("/workforce/supervision/agreements/add/", STAFF_MANAGERS),
+    ("/workforce/supervision/sessions/add/", D),
+    ("/workforce/supervision/sessions/{session}/action/", D),
+    ("/workforce/capacity/", AGGREGATE_READERS),
+    ("/workforce/capacity/xlsx/", AGGREGATE_READERS),
+    ("/workforce/capacity/add/", CAPACITY_EDITORS),
+    ("/workforce/capacity/population/", CAPACITY_EDITORS),
+    ("/workforce/providers/", ALL - {Role.AUDITOR}),
+]
+
+# (url, roles that may read, roles that may PATCH)
+ENDPOINTS = [
+    ("/api/v1/workforce-staff/{staff}/", STAFF_READERS, STAFF_MANAGERS),
+    ("/api/v1/workforce-dbs/{dbs}/", STAFF_READERS, STAFF_MANAGERS),
+    ("/api/v1/workforce-agreements/{agreement}/", STAFF_READERS, STAFF_MANAGERS),
+    ("/api/v1/workforce-sessions/{session}/", STAFF_READERS, D),
+    ("/api/v1/workforce-capacity/{capacity}/", AGGREGATE_READERS, CAPACITY_EDITORS),
+    ("/api/v1/workforce-settings/{policy}/", AGGREGATE_READERS, STAFF_MANAGERS),
+    ("/api/v1/workforce-columns/{columns}/", STAFF_READERS, STAFF_MANAGERS),
+]
+
+READ_ONLY = [
+    ("/api/v1/workforce-staff/", STAFF_READERS),
+    ("/api/v1/workforce-training/", STAFF_READERS),
+    ("/api/v1/workforce-dbs/", STAFF_READERS),
+    ("/api/v1/workforce-sessions/", STAFF_READERS),
+    ("/api/v1/workforce-agreements/", STAFF_READERS),
+    ("/api/v1/workforce-capacity/", AGGREGATE_READERS),
+    ("/api/v1/workforce-population/", AGGREGATE_READERS),
+    ("/api/v1/workforce-tna/", AGGREGATE_READERS),
+    ("/api/v1/workforce-competences/", STAFF_READERS),
+    ("/api/v1/workforce-settings/", AGGREGATE_READERS),
+    ("/api/v1/workforce-columns/", STAFF_READERS),
+    ("/api/v1/workforce-extracts/", STAFF_READERS),
+    ("/api/v1/workforce-compliance/", AGGREGATE_READERS),
+    ("/api/v1/workforce-provider-training/", set(Return.access.view)),
+]
+
+
+@pytest.fixture
+def ids(world, icb, staff, today):
+    hr, designated = world.user(Role.HR), world.user(Role.DESIGNATED)
+    supervisee, supervisor = staff("S1"), staff("S2")
+    dbs = actions.do_record_dbs_check(
+        staff=supervisee, level="enhanced_barred", checked_on=today, certificate_number="001234567890", acting_user=hr
+    )
+    agreement = actions.do_record_agreement(
+        supervisee=supervisee,
+        supervisor=supervisor,
+        agreed_on=today,
+        supervisee_signed_on=today,
+        supervisor_signed_on=today,
+        acting_user=hr,
+    )
+    session = actions.do_record_session(
+        supervisee=supervisee,
+        supervisor=supervisor,
+        post="Designated nurse",
+        base="ICB office",
+        held_on=today,
+        venue="Room 1",
+        duration_minutes=60,
+        topics="Case discussion",
+        outcomes="Plan agreed",
+        acting_user=designated,
+    )
+    capacity = actions.do_record_capacity(
+        icb=icb, role="named_doctor_lac", amount=2, unit="pa_week", acting_user=designated
+    )
+    return {
+        "policy": actions.WorkforcePolicy.objects.get(icb=icb).pk,
+        "columns": actions.ColumnMapping.objects.get(icb=icb).pk,
+        "staff": supervisee.pk,
+        "dbs": dbs.pk,
+        "agreement": agreement.pk,
+        "session": session.pk,
+        "capacity": capacity.pk,
+    }
+
+
+@pytest.mark.parametrize(("url", "allowed"), PAGES)
+def test_page_matrix(world, ids, client_for, url, allowed):
+    answers = {role: client_for(world.user(role)).get(url.format(**ids)).status_code for role in sorted(ALL)}
+    assert answers == {role: 200 if role in allowed else 403 for role in sorted(ALL)}, url
+
+
+@pytest.mark.parametrize(("url", "readers", "writers"), ENDPOINTS)
+def test_endpoint_matrix(world, ids, url, readers, writers):
+    target = url.format(**ids)
+    reads = {role: world.api(role).get(target).status_code for role in sorted(ALL)}
+    assert reads == {role: 200 if role in readers else 403 for role in sorted(ALL)}, target
+    patches = {role: world.api(role).patch(target, {}, format="json").status_code for role in sorted(ALL)}
+    assert patches == {role: 200 if role in writers else 403 for role in sorted(ALL)}, target
+
+
+@pytest.mark.parametrize(("url", "readers"), READ_ONLY)
+def test_read_only_endpoint_matrix(world, ids, url, readers):
+    answers = {role: world.api(role).get(url.format(**ids)).status_code for role in sorted(ALL)}
+    assert answers == {role: 200 if role in readers else 403 for role in sorted(ALL)}, url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/workforce/staff/{staff}/",
+        "/workforce/dbs/{dbs}/edit/",
+        "/workforce/supervision/sessions/{session}/",
+        "/api/v1/workforce-staff/{staff}/",
+        "/api/v1/workforce-dbs/{dbs}/",
+        "/api/v1/workforce-sessions/{session}/",
+        "/api/v1/workforce-capacity/{capacity}/",
+    ],
+)
+def test_another_icbs_staff_cannot_see_the_records(world, ids, client, url):
+    outsider = make_user(Role.DESIGNATED, world.other_icb)
+    target = url.format(**ids)
+    if target.startswith("/api/"):
+        assert world.api(outsider).get(target).status_code == 404
+    else:
+        client.force_login(outsider)
+        assert client.get(target).status_code == 404
+
+
+def test_another_icbs_compliance_is_its_own(world, ids, upload):
+    from workforce.tests.conftest import extract_row
+
+    upload([extract_row()])
+    outsider = make_user(Role.DESIGNATED, world.other_icb)
+    assert world.api(outsider).get("/api/v1/workforce-compliance/").json()["cells"] == []
+    assert world.api(Role.DESIGNATED).get("/api/v1/workforce-compliance/").json()["cells"]
+
+
+def test_an_api_create_lands_in_the_users_icb(world, icb):
+    response = world.api(Role.HR).post(
+        "/api/v1/workforce-staff/",
+        {"staff_key": "API1", "role": "Clerk", "staff_group": "Board", "start_date": "2024-01-01"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert (
+        world.api(Role.HR)
+        .post("/api/v1/workforce-staff/", {"staff_key": "API2", "surname": "x"}, format="json")
+        .status_code
+        == 400
+    )
+    from workforce.models import StaffMember
+
+    assert StaffMember.objects.get(staff_key="API1").icb == icb
+    assert dt.date(2024, 1, 1) == StaffMember.objects.get(staff_key="API1").start_date

@@ -1,0 +1,380 @@
+"""The pure rules at their boundaries: validity, grace, higher level satisfying lower, framework versions,
+TNA, the extract's checks, DBS before start, supervision frequency, capacity conversions."""
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.calendar import WorkingCalendar
+from core.imports import Problems
+from workforce import rules
+
+GRACE = {"1": ["weeks", 6], "2": ["months", 6], "3": ["months", 12]}
+BANDS = (("gt", "90", "green"), ("ge", "75", "amber"))
+POLICY = rules.Policy(grace=GRACE, excluded_statuses=frozenset({"maternity"}), bands=BANDS)
+START = dt.date(2018, 1, 1)
+dates = st.dates(min_value=dt.date(2019, 1, 1), max_value=dt.date(2030, 12, 31))
+months = st.integers(min_value=1, max_value=60)
+
+
+def framework(*levels, validity=36, start=START, end=None, version="v1", topic="children", overrides=None):
+    return rules.Framework(
+        [rules.LevelRule(version, topic, level, validity, start, end) for level in levels], overrides or {}
+    )
+
+
+@given(completed=dates, validity=months)
+def test_valid_on_the_last_day_and_expired_the_day_after(completed, validity):
+    fw = framework(1, 2, 3, validity=validity)
+    last = rules.add_months(completed, validity)
+    done = [rules.Completion("children", 2, completed)]
+    assert rules.up_to_date(done, "children", 2, last, fw)
+    assert not rules.up_to_date(done, "children", 2, last + dt.timedelta(days=1), fw)
+    assert rules.up_to_date(done, "children", 2, completed, fw)
+    assert not rules.up_to_date(done, "children", 2, completed - dt.timedelta(days=1), fw)
+
+
+@given(completed=dates, higher=st.integers(min_value=1, max_value=5), lower=st.integers(min_value=1, max_value=5))
+def test_a_higher_level_satisfies_a_lower_one_of_the_same_topic_only(completed, higher, lower):
+    fw = rules.Framework(
+        [rules.LevelRule("c", "children", n, 36, START) for n in range(1, 6)]
+        + [rules.LevelRule("a", "adults", n, 36, START) for n in range(1, 6)]
+    )
+    done = [rules.Completion("children", higher, completed)]
+    assert rules.up_to_date(done, "children", lower, completed, fw) == (higher >= lower)
+    assert not rules.up_to_date(done, "adults", lower, completed, fw)
+
+
+def test_the_completions_own_level_sets_its_validity():
+    """Level 1 refreshed yearly [DUDLEY 20.6], level 3 every 3 years: a level 3 completion 2 years old still
+    satisfies level 1 (level 3 negates the level 1 refresher [E1, E4])."""
+    fw = framework(1, 3, overrides={("children", 1): 12})
+    completed = dt.date(2024, 5, 1)
+    assert rules.up_to_date([rules.Completion("children", 3, completed)], "children", 1, dt.date(2026, 5, 1), fw)
+    assert not rules.up_to_date([rules.Completion("children", 1, completed)], "children", 1, dt.date(2025, 5, 2), fw)
+    assert rules.up_to_date([rules.Completion("children", 1, completed)], "children", 1, dt.date(2025, 5, 1), fw)
+
+
+@given(start=dates)
+def test_grace_edges(start):
+    person = rules.Person("S1", "Admin", "Clerk", start)
+
+    def scope(level, day):
+        return rules.in_scope(person, level, day, grace=GRACE, excluded_statuses=frozenset())
+
+    assert not scope(1, start + dt.timedelta(weeks=6, days=-1))
+    assert scope(1, start + dt.timedelta(weeks=6))
+    end_l3 = rules.add_months(start, 12)
+    assert not scope(3, end_l3 - dt.timedelta(days=1))
+    assert scope(3, end_l3)
+
+
+def test_out_of_scope_before_start_after_leaving_and_while_excluded():
+    person = rules.Person("S1", "Admin", "Clerk", START, end_date=dt.date(2024, 3, 31))
+    day = dt.date(2024, 3, 31)
+    assert rules.in_scope(person, 1, day, grace=GRACE, excluded_statuses=frozenset())
+    assert not rules.in_scope(person, 1, day + dt.timedelta(days=1), grace=GRACE, excluded_statuses=frozenset())
+    away = rules.Person("S2", "Admin", "Clerk", START, status="maternity")
+    assert not rules.in_scope(away, 1, day, grace=GRACE, excluded_statuses=frozenset({"maternity"}))
+    assert rules.in_scope(away, 1, day, grace=GRACE, excluded_statuses=frozenset())
+
+
+def test_two_versions_in_force_and_a_new_version_never_changes_a_past_result():
+    """Adults 2018 (36 months) and a 2024 edition from 2025-04-01 (here 12 months): during the transition a
+    completion counts under the more generous version in force; a date before the new version is unchanged."""
+    old = rules.LevelRule("adults-2018", "adults", 2, 36, dt.date(2018, 8, 1))
+    new = rules.LevelRule("adults-2024", "adults", 2, 12, dt.date(2025, 4, 1))
+    done = [rules.Completion("adults", 2, dt.date(2023, 6, 1))]
+    before = dt.date(2025, 3, 31)
+    both = rules.Framework([old, new])
+    assert both.in_force(before) == [old]
+    assert both.in_force(dt.date(2025, 4, 1)) == [old, new]
+    assert rules.up_to_date(done, "adults", 2, before, both) == rules.up_to_date(
+        done, "adults", 2, before, rules.Framework([old])
+    )
+    assert rules.up_to_date(done, "adults", 2, dt.date(2025, 6, 1), both)
+    ended = rules.Framework(
+        [rules.LevelRule("adults-2018", "adults", 2, 36, dt.date(2018, 8, 1), dt.date(2025, 5, 31)), new]
+    )
+    assert rules.up_to_date(done, "adults", 2, dt.date(2025, 5, 31), ended)
+    assert not rules.up_to_date(done, "adults", 2, dt.date(2025, 6, 1), ended)
+
+
+def test_a_level_no_version_in_force_has_does_not_count():
+    fw = framework(1, 2, start=dt.date(2025, 1, 1))
+    assert not rules.up_to_date(
+        [rules.Completion("children", 2, dt.date(2025, 1, 1))], "children", 2, dt.date(2024, 12, 31), fw
+    )
+
+
+def test_tna_role_row_overrides_the_staff_group_and_changes_are_dated():
+    tna = [
+        rules.TnaRow("Admin", "", "children", 2, START, dt.date(2025, 12, 31)),
+        rules.TnaRow("Admin", "", "children", 3, dt.date(2026, 1, 1)),
+        rules.TnaRow("Admin", "Safeguarding administrator", "children", 4, START),
+        rules.TnaRow("Admin", "", "prevent", 0, START),
+    ]
+    clerk = rules.Person("S1", "Admin", "Clerk", START)
+    assert rules.required_levels(clerk, tna, dt.date(2025, 12, 31)) == {"children": 2}
+    assert rules.required_levels(clerk, tna, dt.date(2026, 1, 1)) == {"children": 3}
+    admin = rules.Person("S2", "Admin", "safeguarding ADMINISTRATOR", START)
+    assert rules.required_levels(admin, tna, dt.date(2025, 1, 1)) == {"children": 4}
+
+
+def test_compliance_counts_people_once_and_rates_with_the_returns_bands():
+    fw = framework(1, 2, 3)
+    tna = [rules.TnaRow("Admin", "", "children", 2, START)]
+    as_of = dt.date(2026, 6, 30)
+    people = [rules.Person(f"S{n}", "Admin", "Clerk", START) for n in range(4)]
+    recent = rules.Completion("children", 2, dt.date(2026, 1, 1))
+    completions = {
+        "S0": [recent, recent, recent],
+        "S1": [rules.Completion("children", 3, dt.date(2025, 1, 1))],
+        "S2": [rules.Completion("children", 1, dt.date(2026, 1, 1))],
+    }
+    cells, expiring = rules.compliance(people, completions, tna, fw, POLICY, as_of)
+    cell = cells[("children", 2, "Admin")]
+    assert (cell.numerator, cell.denominator) == (2, 4)
+    assert cell.rating == "red"
+    assert cell.percent == Fraction(50)
+    assert cell.target == Decimal(85) and cell.target_met is False
+    assert expiring == []
+
+
+@pytest.mark.parametrize(("up_to_date", "rating"), [(3, "red"), (15, "amber"), (18, "amber"), (19, "green")])
+def test_bands_at_their_edges(up_to_date, rating):
+    """Of 20: 74.99 % would be red, 75 % and 90 % amber, above 90 % green (as the returns' TRN scheme)."""
+    fw = framework(1)
+    tna = [rules.TnaRow("G", "", "children", 1, START)]
+    people = [rules.Person(f"S{n}", "G", "r", START) for n in range(20)]
+    done = {f"S{n}": [rules.Completion("children", 1, dt.date(2026, 1, 1))] for n in range(up_to_date)}
+    cells, _ = rules.compliance(people, done, tna, fw, POLICY, dt.date(2026, 2, 1))
+    assert cells[("children", 1, "G")].rating == rating
+
+
+def test_ninety_per_cent_target_applies_to_children_levels_1_and_2_only():
+    ninety = rules.Policy(grace=GRACE, excluded_statuses=frozenset(), bands=BANDS, target_choice="90")
+    assert ninety.target("children", 1) == ninety.target("children", 2) == 90
+    assert ninety.target("children", 3) == ninety.target("adults", 1) == 85
+    assert POLICY.target("children", 1) == 85
+
+
+def test_expiring_within_the_horizon():
+    fw = framework(1)
+    tna = [rules.TnaRow("G", "", "children", 1, START)]
+    as_of = dt.date(2026, 1, 1)
+    people = [rules.Person("S1", "G", "r", START), rules.Person("S2", "G", "r", START)]
+    done = {
+        "S1": [rules.Completion("children", 1, rules.add_months(as_of + dt.timedelta(days=90), -36))],
+        "S2": [rules.Completion("children", 1, rules.add_months(as_of + dt.timedelta(days=91), -36))],
+    }
+    cells, expiring = rules.compliance(people, done, tna, fw, POLICY, as_of)
+    assert [e.person.key for e in expiring] == ["S1"]
+    assert cells[("children", 1, "G")].expiring == 1
+
+
+# ------------------------------------------------------------------------------------------ the extract
+
+HEADER = list(rules.DEFAULT_HEADERS.values())
+COMPETENCES = {"l1": ("children", 1), "l3": ("children", 3), "l9": ("children", 9)}
+LEVELS = {"children": {1, 2, 3, 4, 5, 6}}
+TODAY = dt.date(2026, 6, 1)
+
+
+def row(**fields):
+    values = {
+        "staff_key": "S1",
+        "assignment_number": "",
+        "role": "Clerk",
+        "staff_group": "Admin",
+        "start_date": "2020-01-01",
+        "competence": "l1",
+        "completed_on": "2026-01-01",
+        "expiry_on": "",
+        "hours": "",
+        "status": "",
+    } | fields
+    return tuple(values[name] for name in rules.DEFAULT_HEADERS)
+
+
+def check(*rows):
+    positions, problems = rules.column_positions(HEADER, rules.DEFAULT_HEADERS)
+    assert problems == []
+    found = Problems()
+    checked = rules.check_rows(list(enumerate(rows, start=2)), positions, COMPETENCES, LEVELS, TODAY, found, "x.csv")
+    return checked, found.report()
+
+
+def test_a_good_row_is_read():
+    checked, problems = check(row(completed_on="01/01/2026", hours="2"))
+    assert problems == []
+    assert checked[0].completed_on == dt.date(2026, 1, 1) and checked[0].hours == Decimal(2)
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"completed_on": "2026-06-02"}, "x.csv, row 2, column G: completion date 2 June 2026 is in the future"),
+        ({"expiry_on": "2025-12-31"}, "x.csv, row 2, column H: expiry date 31 December 2025 is before"),
+        (
+            {"competence": "l9"},
+            "x.csv, row 2, column F: competence 'l9' maps to children level 9, a level the framework",
+        ),
+        ({"competence": "unknown"}, "x.csv, row 2, column F: competence 'unknown' is not in the competence mapping"),
+        ({"start_date": "31/02/2020"}, "x.csv, row 2, column E: '31/02/2020' is not a date"),
+        ({"hours": "lots"}, "x.csv, row 2, column I: 'lots' is not a number of hours"),
+        ({"staff_key": ""}, "x.csv, row 2, column A: no staff key"),
+    ],
+)
+def test_bad_rows_are_named_by_row_and_column(fields, expected):
+    checked, problems = check(row(**fields))
+    assert checked == []
+    assert problems[0].startswith(expected)
+
+
+def test_today_is_not_the_future():
+    assert check(row(completed_on=TODAY.isoformat()))[1] == []
+
+
+def test_one_staff_key_with_two_roles_on_one_date_is_refused():
+    _, problems = check(row(), row(role="Manager", competence="l3"))
+    assert problems == [
+        "x.csv, row 3, column C: staff key 'S1' has two roles starting 1 January 2020: 'Clerk' (row 2) and 'Manager'"
+    ]
+    assert check(row(), row(role="Manager", start_date="2024-01-01"))[1] == []
+
+
+def test_unknown_and_missing_columns():
+    positions, problems = rules.column_positions([*HEADER[:4], *HEADER[5:], "Surname"], rules.DEFAULT_HEADERS)
+    messages = [m for _, m in problems]
+    assert (9, "unknown column 'Surname': map it on the column-mapping page or remove it") in problems
+    assert any("no column for start date" in m for m in messages)
+
+
+def test_latest_assignment_is_the_person():
+    checked, _ = check(row(), row(role="Manager", start_date="2024-01-01"))
+    assert rules.people_from_rows(checked)["S1"][0] == "Manager"
+
+
+# ----------------------------------------------------------------------------------------------- DBS
+
+
+@given(start=dates, offset=st.integers(min_value=-400, max_value=400))
+def test_enhanced_with_barred_list_needed_on_or_before_the_start(start, offset):
+    checked = start + dt.timedelta(days=offset)
+    problem = rules.dbs_before_start_problem(True, start, [("enhanced_barred", checked)])
+    assert (problem is None) == (offset <= 0)
+    assert rules.dbs_before_start_problem(True, start, [("enhanced", start - dt.timedelta(days=30))]) is not None
+    assert rules.dbs_before_start_problem(False, start, []) is None
+
+
+def test_certificate_number_is_masked():
+    assert rules.mask_certificate("001234567890") == "••••••••7890"
+    assert "1234567" not in rules.mask_certificate("001234567890")
+    assert rules.mask_certificate("") == ""
+
+
+def test_self_disclosure_and_references():
+    assert rules.self_disclosure_due(None, dt.date(2025, 2, 28), 12) == dt.date(2026, 2, 28)
+    assert rules.self_disclosure_due(dt.date(2024, 2, 29), START, 12) == dt.date(2025, 2, 28)
+    assert rules.references_problem(1, True, 2)
+    assert rules.references_problem(2, False, 2)
+    assert rules.references_problem(2, True, 2) is None
+
+
+# ------------------------------------------------------------------------------------------- supervision
+
+
+def test_quarterly_supervision_due_three_months_after_the_last_session():
+    rule = rules.SupervisionRule("designated-receive", "designated", "months", 3, "CPCCG 11")
+    last = dt.date(2026, 1, 31)
+    assert rules.supervision_due(last, START, rule) == dt.date(2026, 4, 30)
+    assert not rules.supervision_overdue(last, START, rule, dt.date(2026, 4, 30))
+    assert rules.supervision_overdue(last, START, rule, dt.date(2026, 5, 1))
+    assert rules.supervision_due(None, dt.date(2026, 2, 1), rule) == dt.date(2026, 5, 1)
+
+
+def test_a_working_day_rule_skips_bank_holidays():
+    """20 working days from Thursday 17 December 2026 skip Christmas Day, Boxing Day (substitute Monday 28th)
+    and New Year's Day: due Tuesday 19 January 2027, not Thursday 14 January as without them."""
+    rule = rules.SupervisionRule("x", "other", "working_days", 20, "setting")
+    calendar = WorkingCalendar()
+    due = rules.supervision_due(dt.date(2026, 12, 17), START, rule, calendar.add_working_days)
+    assert due == dt.date(2027, 1, 19)
+    assert rules.supervision_overdue(
+        dt.date(2026, 12, 17), START, rule, dt.date(2027, 1, 20), calendar.add_working_days
+    )
+    assert not rules.supervision_overdue(dt.date(2026, 12, 17), START, rule, due, calendar.add_working_days)
+
+
+# --------------------------------------------------------------------------------------------- capacity
+
+CONV = rules.Conversions(Decimal(4), Decimal("37.5"), Decimal("4.348"))
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "hours"),
+    [
+        ("1", "wte", Decimal("37.5")),
+        ("0.4", "wte", Decimal("15")),
+        ("6", "pa_week", Decimal(24)),
+        ("2", "pa_month", Decimal(8) / Decimal("4.348")),
+        ("10", "hours_week", Decimal(10)),
+    ],
+)
+def test_capacity_conversions(amount, unit, hours):
+    assert rules.hours_per_week(Decimal(amount), unit, CONV) == hours
+
+
+def test_named_doctor_for_children_in_care_ratio_gap():
+    """At least 4 hours a week per 400 children in care [E10]: 1,000 children in care need 10 hours; 2 PA a
+    week (8 hours) is 2 hours short; 3 PA a week (12 hours) meets it."""
+    ratio = rules.Ratio("named_doctor_lac", Decimal(4), 400, "children_in_care", "E10")
+    assert rules.capacity_gap(ratio, 1000, rules.hours_per_week(2, "pa_week", CONV)) == (Fraction(10), Fraction(2))
+    assert rules.capacity_gap(ratio, 1000, rules.hours_per_week(3, "pa_week", CONV))[1] == Fraction(-2)
+    assert rules.capacity_gap(ratio, None, 0) is None
+
+
+def test_hours_in_the_three_year_window():
+    as_of = dt.date(2026, 6, 30)
+    records = [
+        ("children", dt.date(2023, 6, 30), Decimal(5)),  # exactly 36 months before: outside
+        ("children", dt.date(2023, 7, 1), Decimal(2)),
+        ("children", as_of, Decimal("1.5")),
+        ("children", dt.date(2026, 7, 1), Decimal(9)),  # after the date
+        ("adults", dt.date(2025, 1, 1), Decimal(4)),
+        ("children", dt.date(2025, 1, 1), None),
+    ]
+    assert rules.hours_in_window(records, "children", as_of) == Decimal("3.5")
+
+
+def test_safer_recruitment_gaps():
+    assert (
+        rules.recruitment_gaps(identity_and_qualifications=True, employment_history=True, panel_member_trained=True)
+        == []
+    )
+    gaps = rules.recruitment_gaps(
+        identity_and_qualifications=False, employment_history=True, panel_member_trained=False
+    )
+    assert gaps == [
+        "ID and qualifications not checked [CPCCG §10.1]",
+        "no interview panel member trained in safer recruitment [DUDLEY §7.1]",
+    ]
+
+
+def test_initial_hours_window():
+    """Level 3: 8 hours within 12 months of appointment [E1, E2]; level 1: 30 minutes within 6 weeks (1.5 months)."""
+    start = dt.date(2026, 1, 31)
+    assert rules.initial_window_end(start, Decimal(12)) == dt.date(2027, 1, 31)
+    assert rules.initial_window_end(start, Decimal("1.5")) == start + dt.timedelta(days=46)
+    records = [
+        ("children", dt.date(2026, 1, 30), Decimal(3)),  # before the start
+        ("children", start, Decimal(2)),
+        ("children", dt.date(2027, 1, 31), Decimal(4)),
+        ("children", dt.date(2027, 2, 1), Decimal(5)),  # after the window
+    ]
+    assert rules.initial_hours_recorded(records, "children", start, Decimal(12)) == Decimal(6)
