@@ -22,6 +22,7 @@ from django.utils import timezone
 from core.choices import ActionSource, Role
 from core.models import User
 from core.scoping import VIEW, Access, AuditScopeMixin, ScopedQuerySet, restrict
+from core.versioning import Versioned
 from governance import conf, rules
 from governance.choices import CommitteeKind, PolicyStatus, ReportSubject, RiskStatus
 from organisations.models import Organisation
@@ -35,7 +36,7 @@ ANNUAL_REPORT_READERS = EDITORS | {Role.EXECUTIVE, Role.AUDITOR, Role.PROVIDER}
 SCALE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
 
-class Committee(AuditScopeMixin, models.Model):
+class Committee(AuditScopeMixin, Versioned):
     access = Access(scope="icb", view=COMMITTEE_READERS, change=EDITORS)
 
     icb = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", editable=False)
@@ -227,7 +228,7 @@ class PolicyDocument(AuditScopeMixin, models.Model):
         return f"{self.policy.title} v{self.version} document"
 
 
-class Risk(AuditScopeMixin, models.Model):
+class Risk(AuditScopeMixin, Versioned):
     """A safeguarding risk on the ICB's register (cause, event, effect; controls, assurances, gaps)."""
 
     access = Access(scope="icb", view=RISK_READERS, change=EDITORS)

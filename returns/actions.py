@@ -438,6 +438,7 @@ def do_save_evidence(return_obj, *, answers, acting_user):
             evidence, _ = JudgementEvidence.objects.get_or_create(version=version, judged_metric=judged[code])
             evidence.answers = {**evidence.answers, **cleaned}  # fields not sent keep what was given
             evidence.save(update_fields=["answers"])
+        return_obj.touch()  # a new version of the return, as its figures make one
     return version
 
 

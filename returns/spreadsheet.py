@@ -265,12 +265,13 @@ def import_upload(return_obj, file, *, acting_user):
     the second is refused instead of silently replacing the first."""
     upload = read_upload(file, return_obj)
     with transaction.atomic():
-        return_obj = Return.objects.select_for_update(of=("self",)).select_related("provider").get(pk=return_obj.pk)
-        check_stamp(return_obj, upload.stamp, upload.made_at)
-        _check_figures(return_obj, upload)
+        locked = Return.objects.select_for_update(of=("self",)).select_related("provider").get(pk=return_obj.pk)
+        check_stamp(locked, upload.stamp, upload.made_at)
+        _check_figures(locked, upload)
         actions.do_save_figures(
-            return_obj, entries=upload.entries, acting_user=acting_user, source=Source.XLSX, replace=True
+            locked, entries=upload.entries, acting_user=acting_user, source=Source.XLSX, replace=True
         )
+    return_obj.version = locked.version  # the caller's copy is the return as it now is
     return upload.entries
 
 

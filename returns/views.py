@@ -236,6 +236,7 @@ class EvidenceEditView(EditableReturnMixin, ActionFormView):
     form_class = EvidenceForm
     template_name = "returns/evidence_form.html"
     submit_label = "Save evidence"
+    edits_object_children = True  # the return's version guards its evidence, as it guards its figures
 
     @property
     def page_title(self):

@@ -18,6 +18,7 @@ from django.db import models
 
 from core.choices import ICB_ROLES, Role
 from core.scoping import VIEW, Access, AuditScopeMixin, ScopedQuerySet, restrict
+from core.versioning import Versioned
 from organisations.models import Organisation
 from workforce import rules
 from workforce.choices import (
@@ -252,7 +253,7 @@ class TrainingRecord(models.Model):
         return rules.Completion(self.topic, self.level, self.completed_on)
 
 
-class DbsCheck(AuditScopeMixin, models.Model):
+class DbsCheck(AuditScopeMixin, Versioned):
     """A DBS check and the safer-recruitment evidence of one appointment. The certificate number is stored
     but only ever shown masked (`masked_certificate`), on pages, in the API, in exports and in the audit trail."""
 

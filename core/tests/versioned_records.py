@@ -112,4 +112,40 @@ def build(world):
             review, key_findings="Curiosity", disseminated_to="All staff", date=today, acting_user=designated
         )
     )
+    _governance_and_workforce(world, keep, today)
     return {type(record): type(record)._base_manager.get(pk=record.pk) for record in records.values()}
+
+
+def _governance_and_workforce(world, keep, today):
+    from governance import actions as governance_actions
+    from workforce import actions as workforce_actions
+
+    designated, hr = world.user(Role.DESIGNATED), world.user(Role.HR)
+    keep(governance_actions.do_create_committee(acting_user=designated, name="Quality group", kind="quality_safety"))
+    keep(
+        governance_actions.do_add_risk(
+            acting_user=designated,
+            title="Designated doctor vacancy",
+            owner="Chief nurse",
+            initial_likelihood=3,
+            initial_consequence=4,
+            current_likelihood=3,
+            current_consequence=4,
+            target_likelihood=1,
+            target_consequence=4,
+            review_date=today + dt.timedelta(days=30),
+        )
+    )
+    staff = workforce_actions.do_create_staff_member(
+        icb=world.icb,
+        staff_key="S-VERSIONS",
+        role="Designated nurse",
+        staff_group="Designated professionals",
+        start_date=today - dt.timedelta(days=400),
+        acting_user=hr,
+    )
+    keep(
+        workforce_actions.do_record_dbs_check(
+            staff=staff, level="enhanced_barred", checked_on=today, certificate_number="001234567890", acting_user=hr
+        )
+    )
