@@ -4,9 +4,10 @@ import django_filters
 
 from assurance.choices import AssessmentStatus
 from assurance.models import Assessment, Cycle, Response
+from core.bounds import BoundedFilterSet
 
 
-class AssessmentFilter(django_filters.FilterSet):
+class AssessmentFilter(BoundedFilterSet):
     status = django_filters.ChoiceFilter(choices=AssessmentStatus.choices, empty_label="Any status")
 
     class Meta:
@@ -14,13 +15,13 @@ class AssessmentFilter(django_filters.FilterSet):
         fields = ["status", "cycle", "organisation"]
 
 
-class CycleFilter(django_filters.FilterSet):
+class CycleFilter(BoundedFilterSet):
     class Meta:
         model = Cycle
         fields = ["framework"]
 
 
-class ResponseFilter(django_filters.FilterSet):
+class ResponseFilter(BoundedFilterSet):
     class Meta:
         model = Response
         fields = ["assessment", "rating", "review_decision"]

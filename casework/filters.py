@@ -4,8 +4,10 @@ subject reference, open or closed, organisation, archived."""
 import django_filters
 from django.db.models import Q
 
+from core.bounds import BoundedFilterSet
 
-class RegisterFilter(django_filters.FilterSet):
+
+class RegisterFilter(BoundedFilterSet):
     q = django_filters.CharFilter(method="search", label="Reference")
     status = django_filters.ChoiceFilter(
         choices=[("open", "Open"), ("closed", "Closed")], method="by_status", empty_label="Open and closed"

@@ -1,11 +1,12 @@
 import django_filters
 from django.utils import timezone
 
+from core.bounds import BoundedFilterSet
 from core.choices import OPEN_STATUSES, ActionSource, ActionStatus
 from core.models import TrackedAction
 
 
-class TrackedActionFilter(django_filters.FilterSet):
+class TrackedActionFilter(BoundedFilterSet):
     """One filterset for the tracker page and /api/v1/actions/."""
 
     source_kind = django_filters.ChoiceFilter(choices=ActionSource.choices, empty_label="Any source")

@@ -3,11 +3,12 @@
 import django_filters
 from django.db.models import Q
 
+from core.bounds import BoundedFilterSet
 from organisations.choices import OrganisationKind, SafeguardingRole
 from organisations.models import Contract, Organisation, RoleHolder
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(BoundedFilterSet):
     q = django_filters.CharFilter(method="search", label="Name or ODS code")
     kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices, empty_label="All kinds")
     archived = django_filters.BooleanFilter(field_name="archived_at", lookup_expr="isnull", exclude=True)
@@ -21,7 +22,7 @@ class OrganisationFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(ods_code__iexact=value)) if value else queryset
 
 
-class ContractFilter(django_filters.FilterSet):
+class ContractFilter(BoundedFilterSet):
     safeguarding_schedule_included = django_filters.BooleanFilter()
 
     class Meta:
@@ -29,7 +30,7 @@ class ContractFilter(django_filters.FilterSet):
         fields = ["provider", "lead_commissioner", "safeguarding_schedule_included"]
 
 
-class RoleHolderFilter(django_filters.FilterSet):
+class RoleHolderFilter(BoundedFilterSet):
     role = django_filters.ChoiceFilter(choices=SafeguardingRole.choices)
     vacant = django_filters.BooleanFilter(method="filter_vacant")
 

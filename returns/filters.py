@@ -2,13 +2,14 @@
 
 import django_filters
 
+from core.bounds import BoundedFilterSet
 from organisations.choices import OrganisationKind
 from returns import rules
 from returns.choices import ReturnStatus
 from returns.models import Return
 
 
-class ReturnFilter(django_filters.FilterSet):
+class ReturnFilter(BoundedFilterSet):
     quarter = django_filters.CharFilter(method="filter_quarter", label="Quarter (e.g. 2026/27 Q2)")
     status = django_filters.ChoiceFilter(choices=ReturnStatus.choices, empty_label="Any status")
     kind = django_filters.ChoiceFilter(

@@ -3,11 +3,12 @@
 import django_filters
 from django.db.models import Q
 
+from core.bounds import BoundedFilterSet, out_of_range
 from reviews.choices import ACTIVE_STATUSES, ContributionKind, ContributionStatus, ReviewStatus
 from reviews.models import Contribution, LearningEntry, Recommendation, Review, ReviewKind, Theme
 
 
-class ReviewFilter(django_filters.FilterSet):
+class ReviewFilter(BoundedFilterSet):
     q = django_filters.CharFilter(method="search", label="Reference or subject")
     kind = django_filters.ModelChoiceFilter(
         queryset=ReviewKind.objects.all(), to_field_name="code", empty_label="All kinds"
@@ -26,15 +27,16 @@ class ReviewFilter(django_filters.FilterSet):
         if not value:
             return queryset
         condition = Q(subject_reference__icontains=value)
-        if value.upper().startswith("R") and value[1:].isdigit():
-            condition |= Q(pk=int(value[1:]))
+        digits = value[1:]
+        if value.upper().startswith("R") and digits.isascii() and digits.isdigit() and not out_of_range(digits):
+            condition |= Q(pk=int(digits))
         return queryset.filter(condition)
 
     def filter_active(self, queryset, name, value):
         return queryset.filter(status__in=ACTIVE_STATUSES) if value else queryset.exclude(status__in=ACTIVE_STATUSES)
 
 
-class ContributionFilter(django_filters.FilterSet):
+class ContributionFilter(BoundedFilterSet):
     review = django_filters.NumberFilter(field_name="involvement__review")
     organisation = django_filters.NumberFilter(field_name="involvement__organisation")
     kind = django_filters.ChoiceFilter(choices=ContributionKind.choices)
@@ -45,13 +47,13 @@ class ContributionFilter(django_filters.FilterSet):
         fields = ["review", "organisation", "kind", "status"]
 
 
-class RecommendationFilter(django_filters.FilterSet):
+class RecommendationFilter(BoundedFilterSet):
     class Meta:
         model = Recommendation
         fields = ["review", "organisations"]
 
 
-class LearningFilter(django_filters.FilterSet):
+class LearningFilter(BoundedFilterSet):
     class Meta:
         model = LearningEntry
         fields = ["review", "briefing_issued"]
