@@ -49,6 +49,16 @@ class StrictSerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
         return super().to_internal_value(data)
 
+    def get_fields(self):
+        """A read-only choice that may be blank says so, so the published enum includes ""."""
+        fields = super().get_fields()
+        model_fields = {f.name: f for f in self.Meta.model._meta.concrete_fields}
+        for name, field in fields.items():
+            model_field = model_fields.get(field.source or name)
+            if isinstance(field, serializers.ChoiceField) and field.read_only and model_field and model_field.blank:
+                field.allow_blank = True
+        return fields
+
     def build_standard_field(self, field_name, model_field):
         """Integer fields accept what their column holds on PostgreSQL, on every database: a bigger
         number is a 400 naming the field (SQLite would otherwise store or overflow)."""

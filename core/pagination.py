@@ -19,7 +19,7 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
         raw = request.query_params.get(self.limit_query_param)
         if raw is None:
             return self.default_limit
-        return min(_count(raw, self.limit_query_param, minimum=1), self.max_limit)
+        return min(_count(raw, self.limit_query_param, minimum=1, cap=self.max_limit), self.max_limit)
 
     def get_offset(self, request):
         raw = request.query_params.get(self.offset_query_param)
@@ -33,11 +33,15 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
         return parameters
 
 
-def _count(raw, name, *, minimum):
+def _count(raw, name, *, minimum, cap=None):
+    """`raw` as a whole number of at least `minimum`; a larger one than a 64-bit column holds is
+    `cap` when given (a limit) and refused otherwise (an offset)."""
     text = raw.strip()
     if not (text.isascii() and text.isdigit()):
         raise ValidationError({name: [f"Enter a whole number of at least {minimum}."]})
     value = int(text) if len(text) <= 19 else INT64_MAX + 1
+    if value > INT64_MAX and cap is not None:
+        return cap
     if value < minimum or value > INT64_MAX:
         raise ValidationError({name: [f"Enter a whole number from {minimum} to {INT64_MAX}."]})
     return value
