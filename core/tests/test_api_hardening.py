@@ -4,9 +4,10 @@ bounds, JSON depth, query strings of pages, filter values, unique-constraint rac
 import datetime as dt
 import json
 import threading
+import time
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.exceptions import ParseError
@@ -267,3 +268,54 @@ def test_five_concurrent_creates_of_one_return_make_one_return_and_no_500(world)
     assert Return.objects.filter(provider=world.provider).count() == 1
     assert sorted(statuses).count(201) == 1
     assert set(statuses) <= {201, 400, 409}, statuses
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own locking")
+def test_sqlite_writers_wait_for_each_other_instead_of_failing(django_db_blocker, tmp_path):
+    """A writer that read first and then writes while another writes: with DEFERRED transactions this
+    fails at once with "database is locked"; with IMMEDIATE (and the busy timeout) it waits its turn."""
+    alias = "sqlite_file_for_locking_test"
+    connections.settings[alias] = {**connections["default"].settings_dict, "NAME": str(tmp_path / "vigil.sqlite3")}
+    first_wrote, errors = threading.Event(), []
+
+    def in_thread(work):
+        def run():
+            try:
+                work(connections[alias])
+            except Exception as error:  # noqa: BLE001 - reported by the assertion below
+                errors.append(error)
+            finally:
+                connections[alias].close()
+
+        return threading.Thread(target=run)
+
+    def first(conn):
+        with transaction.atomic(using=alias):
+            conn.cursor().execute("INSERT INTO counter VALUES (1)")
+            first_wrote.set()
+            time.sleep(0.5)
+
+    def second(conn):
+        first_wrote.wait()
+        with transaction.atomic(using=alias):
+            cursor = conn.cursor()
+            cursor.execute("SELECT count(*) FROM counter")
+            cursor.execute("INSERT INTO counter VALUES (2)")
+
+    with django_db_blocker.unblock():
+        try:
+            with connections[alias].cursor() as cursor:
+                cursor.execute("CREATE TABLE counter (n integer)")
+                assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+                assert cursor.execute("PRAGMA busy_timeout").fetchone()[0] == 20_000
+            threads = [in_thread(first), in_thread(second)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert errors == []
+            with connections[alias].cursor() as cursor:
+                assert cursor.execute("SELECT count(*) FROM counter").fetchone()[0] == 2
+        finally:
+            connections[alias].close()
+            del connections.settings[alias]
