@@ -3,6 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.bounds import bounded_field_class
+
 WIDGET_CLASSES = {
     forms.CheckboxInput: "nhsuk-checkboxes__input",
     forms.Select: "nhsuk-select",
@@ -16,6 +18,7 @@ class NHSFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
+            field.__class__ = bounded_field_class(field.__class__)  # a huge id or number is a form error
             widget = field.widget
             css = next((c for t, c in WIDGET_CLASSES.items() if isinstance(widget, t)), "nhsuk-input")
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()

@@ -174,6 +174,23 @@ class TestQueryStringsOfPages:
             assert response.status_code in (403, 404)
 
 
+def test_a_page_form_refuses_huge_ids_in_a_multiple_choice_as_a_form_error(world, client_for):
+    from reviews.actions import do_open_review
+
+    review = do_open_review(
+        kind="rapid_review",
+        subject_reference="Child C",
+        incident_date=timezone.localdate() - dt.timedelta(days=5),
+        notification_date=timezone.localdate() - dt.timedelta(days=3),
+        acting_user=world.user(Role.DESIGNATED),
+    )
+    response = client_for(world.user(Role.DESIGNATED)).post(
+        f"/reviews/{review.pk}/recommendations/add/", {"text": "Train staff", "organisations": [HUGE, "1"]}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["organisations"] == ["That number is out of range."]
+
+
 class TestFilterValues:
     @pytest.mark.parametrize(
         ("url", "name"),
