@@ -18,7 +18,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.utils import timezone
-from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.drainage import GENERATOR_STATS
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -42,8 +42,10 @@ ROLES = [Role.DESIGNATED, Role.PROVIDER]
 # more) is thorough but slow; it runs when VIGIL_FUZZ_COVERAGE=1. The fuzzing phase always runs.
 COVERAGE = os.environ.get("VIGIL_FUZZ_COVERAGE", "") not in ("", "0")
 CONFIG = SchemathesisConfig.from_dict({"phases": {"coverage": {"enabled": COVERAGE}}})
-schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True), config=CONFIG)
-schema.app = application
+
+with GENERATOR_STATS.silence():  # drf-spectacular's schema warnings are for `manage.py spectacular`
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application, config=CONFIG)
+
 _turn = itertools.count()
 
 
