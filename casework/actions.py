@@ -201,7 +201,7 @@ def do_raise_health_concern(*, acting_user, **fields):
     return _create(HealthNeedsConcern, acting_user=acting_user, **fields)
 
 
-def do_update_health_concern(concern, *, acting_user, **fields):
+def do_update_health_concern(concern, /, *, acting_user, **fields):  # `concern` is also a field
     return _update(concern, acting_user=acting_user, **fields)
 
 

@@ -336,3 +336,15 @@ def test_sqlite_writers_wait_for_each_other_instead_of_failing(django_db_blocker
         finally:
             connections[alias].close()
             del connections.settings[alias]
+
+
+class TestFoundByTheFuzzer:
+    def test_changing_the_concern_text_of_a_complex_health_need(self, world):
+        from casework.tests.factories import concern
+
+        record = concern(world)
+        response = world.api(Role.DESIGNATED).patch(
+            f"/api/v1/casework/complex-health-needs/{record.pk}/", {"concern": "Reworded concern."}, format="json"
+        )
+        assert response.status_code == 200, response.content
+        assert response.json()["concern"] == "Reworded concern."
