@@ -168,10 +168,29 @@ class TestQueryStringsOfPages:
             assert response.json()["results"] == []
 
     def test_starting_a_return_for_a_provider_id_that_is_not_a_number_is_a_404(self, world, client_for):
-        client = client_for(world.user(Role.CONTRACTS))
-        for provider in ("abc", HUGE):
+        client = client_for(world.user(Role.DESIGNATED))
+        for provider in ("abc", HUGE, "²"):
             response = client.post("/returns/start/", {"provider": provider, "quarter": "2025/26 Q4"})
-            assert response.status_code in (403, 404)
+            assert response.status_code == 404
+        response = client.post("/returns/start/", {"provider": str(world.provider.pk), "quarter": "2025/26 Q4"})
+        assert response.status_code == 302
+        assert Return.objects.filter(provider=world.provider).exists()
+
+    def test_starting_a_return_someone_started_at_the_same_moment_opens_theirs(self, world, client_for, monkeypatch):
+        from returns import actions as return_actions
+
+        real_start = return_actions.do_start_return
+
+        def started_meanwhile(*, provider, quarter, acting_user):
+            real_start(provider=provider, quarter=quarter, acting_user=acting_user)
+            with transaction.atomic():
+                return Return.objects.create(provider=provider, period=quarter.index, due_date=timezone.localdate())
+
+        monkeypatch.setattr(return_actions, "do_start_return", started_meanwhile)
+        response = client_for(world.user(Role.PROVIDER)).post("/returns/start/", {"quarter": "2025/26 Q4"})
+        existing = Return.objects.get(provider=world.provider)
+        assert response.status_code == 302
+        assert response.url == f"/returns/{existing.pk}/"
 
 
 def test_a_page_form_refuses_huge_ids_in_a_multiple_choice_as_a_form_error(world, client_for):
