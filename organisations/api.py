@@ -8,7 +8,7 @@ from organisations.models import Contract, Organisation, RoleHolder
 
 class OrganisationSerializer(StrictSerializer):
     parent = ScopedOrganisationField(allow_null=True, required=False)
-    icb = serializers.PrimaryKeyRelatedField(read_only=True)
+    icb = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Organisation

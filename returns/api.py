@@ -48,7 +48,7 @@ class ReturnSerializer(StrictSerializer):
         ]
         read_only_fields = fields
 
-    def get_quarter(self, obj):
+    def get_quarter(self, obj) -> str:
         return obj.quarter.label
 
 
@@ -60,10 +60,10 @@ class ReturnDetailSerializer(ReturnSerializer):
         fields = [*ReturnSerializer.Meta.fields, "versions", "values"]
         read_only_fields = fields
 
-    def get_versions(self, obj):
+    def get_versions(self, obj) -> list[dict]:
         return [{"number": v.number, "submitted_at": v.submitted_at, "source": v.source} for v in obj.versions.all()]
 
-    def get_values(self, obj):
+    def get_values(self, obj) -> dict:
         version = services.latest_submitted_versions([obj]).get(obj.pk) or services.working_version(obj)
         version.return_obj = obj
         metrics = catalogue.metrics_for(obj.provider.kind)
