@@ -62,8 +62,11 @@ class BoundedValuesMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name_filter in self.filters.values():
-            name_filter.field_class = bounded_field_class(name_filter.field_class)
+        for each in self.filters.values():
+            bounded = bounded_field_class(each.field_class)
+            if bounded is not each.field_class:
+                each.field_class = bounded
+                each.__dict__.pop("_field", None)  # a field built earlier (e.g. for the schema) is rebuilt
 
 
 class BoundedFilterSet(BoundedValuesMixin, django_filters.FilterSet):
