@@ -1,8 +1,14 @@
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from core.testing import TEST_PASSWORD, World, mark_second_factor_given, replay_data_migrations, sign_in_through_page
+
+# CI machines are shared and slow at times: no per-example deadline there (set CI=1 to use it).
+hypothesis_settings.register_profile("ci", deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

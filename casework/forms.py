@@ -135,8 +135,3 @@ class IncidentActionForm(NHSFormMixin, forms.Form):
     owner = forms.CharField(max_length=150, help_text="The person or post responsible.")
     due_date = forms.DateField(widget=forms.DateInput)
     success_measure = forms.CharField(label="How success will be measured", widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class QuarterForm(forms.Form):
-    year = forms.IntegerField(min_value=2000, max_value=2100)
-    quarter = forms.TypedChoiceField(choices=[(n, f"Q{n}") for n in range(1, 5)], coerce=int)

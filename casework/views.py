@@ -15,12 +15,13 @@ from django.views.generic import TemplateView
 from casework import actions, exports, reports
 from casework.apps import CASEWORK_ROLES
 from casework.filters import filter_for
-from casework.forms import IncidentActionForm, InformationRequestForm, QuarterForm, ReturnedForm, StageForm
+from casework.forms import IncidentActionForm, InformationRequestForm, ReturnedForm, StageForm
 from casework.models import Escalation, HealthNeedsConcern, InformationRequest, SeriousIncident
 from casework.registers import BY_SLUG, REGISTERS, display_value, label, readable_by
 from core.audit import entries_for_icb, history_for, log_access
 from core.choices import Role
 from core.downloads import xlsx_response
+from core.forms import FinancialQuarterForm
 from core.models import TrackedAction, working_calendar
 from core.scoping import CHANGE, VIEW
 from core.views import ActionFormView, RoleRequiredMixin
@@ -351,7 +352,7 @@ class EscalationReportView(RegisterMixin, TemplateView):
         from casework.rules import quarter_of
 
         default_year, default_quarter = quarter_of(timezone.localdate())
-        form = QuarterForm(self.request.GET or {"year": default_year, "quarter": default_quarter})
+        form = FinancialQuarterForm(self.request.GET or {"year": default_year, "quarter": default_quarter})
         if form.is_valid():
             return form.cleaned_data["year"], form.cleaned_data["quarter"]
         return default_year, default_quarter

@@ -6,6 +6,7 @@ HTTP 400 with field errors; deleting a record with history is refused (archive i
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.db.models import ProtectedError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -14,9 +15,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from core import actions as tracker
 from core.api_versioning import VersionedAutoSchema, VersionedViewSetMixin
+from core.bounds import column_range
+from core.conflicts import CONFLICT_MESSAGE, is_unique_violation
 from core.filters import TrackedActionFilter
 from core.models import STANDALONE_ACTION_ROLES, ActionUpdate, TrackedAction
 from core.rules import STANDALONE_SOURCES
@@ -33,6 +37,9 @@ def exception_handler(exc, context):
             {"detail": "This record has history and cannot be deleted: archive it instead."},
             status=status.HTTP_409_CONFLICT,
         )
+    if is_unique_violation(exc):
+        set_rollback()
+        return Response({"detail": CONFLICT_MESSAGE}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)
 
 
@@ -58,6 +65,26 @@ class StrictSerializer(serializers.ModelSerializer):
             if unknown:
                 raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
         return super().to_internal_value(data)
+
+    def get_fields(self):
+        """A read-only choice that may be blank says so, so the published enum includes ""."""
+        fields = super().get_fields()
+        model_fields = {f.name: f for f in self.Meta.model._meta.concrete_fields}
+        for name, field in fields.items():
+            model_field = model_fields.get(field.source or name)
+            if isinstance(field, serializers.ChoiceField) and field.read_only and model_field and model_field.blank:
+                field.allow_blank = True
+        return fields
+
+    def build_standard_field(self, field_name, model_field):
+        """Integer fields accept what their column holds on PostgreSQL, on every database: a bigger
+        number is a 400 naming the field (SQLite would otherwise store or overflow)."""
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if isinstance(model_field, models.IntegerField) and not kwargs.get("read_only"):
+            low, high = column_range(model_field)
+            kwargs["min_value"] = max(kwargs.get("min_value", low), low)
+            kwargs["max_value"] = min(kwargs.get("max_value", high), high)
+        return field_class, kwargs
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -89,6 +116,12 @@ class ScopedViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
     create_action = update_action = archive_action = None
     schema = VersionedAutoSchema()
     http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
+
+    @classmethod
+    def get_extra_actions(cls):
+        """No archive/ route for a viewset without an archive action."""
+        extra = super().get_extra_actions()
+        return [a for a in extra if a.__name__ != "archive" or cls.archive_action is not None]
 
     def get_queryset(self):
         return super().get_queryset().restrict(self.request.user, VIEW)

@@ -1,11 +1,11 @@
 """The API side of versions (docs/concurrency.md): `ETag: W/"<version>"` on every response about one
 versioned record, `If-Match` checked on every write to one, 412 when it is stale; in the OpenAPI schema."""
 
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 
+from core.schema import ModuleAutoSchema
 from core.versioning import StaleEdit, Versioned
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -108,7 +108,7 @@ class VersionedViewSetMixin:
         return model._base_manager.filter(pk=pk).values_list("version", flat=True).first()
 
 
-class VersionedAutoSchema(AutoSchema):
+class VersionedAutoSchema(ModuleAutoSchema):
     """Documents If-Match, the ETag header and the 412 answer on operations on one versioned record."""
 
     def _on_one_versioned_record(self):

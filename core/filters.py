@@ -3,11 +3,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django_filters.filters import QuerySetRequestMixin
 
+from core.bounds import BoundedValuesMixin
 from core.choices import OPEN_STATUSES, ActionSource, ActionStatus
 from core.models import TrackedAction
 
 
-class ScopedChoicesFilterSet(django_filters.FilterSet):
+class ScopedChoicesFilterSet(BoundedValuesMixin, django_filters.FilterSet):
     """The base of every filterset, for the pages and the API alike (pass `request=`).
 
     Every choice of a related record (an organisation, a cycle, a review...) is limited to what the

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils import formats
 
+from core.bounds import bounded_field_class
 from core.versioning import Versioned, changes_since, saved_by_since
 
 WIDGET_CLASSES = {
@@ -102,6 +103,7 @@ class NHSFormMixin(VersionedFormMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
+            field.__class__ = bounded_field_class(field.__class__)  # a huge id or number is a form error
             widget = field.widget
             css = next((c for t, c in WIDGET_CLASSES.items() if isinstance(widget, t)), "nhsuk-input")
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
@@ -190,3 +192,34 @@ class SecondFactorCodeForm(NHSFormMixin, forms.Form):
 
 class ApiTokenForm(NHSFormMixin, forms.Form):
     name = forms.CharField(max_length=100, help_text="What the token is for, for example the name of your script.")
+
+
+class FinancialQuarterForm(forms.Form):
+    """?year=2026&quarter=3: a financial quarter chosen in a query string (pages and reports)."""
+
+    year = forms.IntegerField(min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(choices=[(n, f"Q{n}") for n in range(1, 5)], coerce=int)
+
+
+class AuditSearchForm(forms.Form):
+    """The auditor's search (query string). A value that does not parse is a form error on the page,
+    and that criterion is left out."""
+
+    q = forms.CharField(required=False, max_length=200)
+    actor = forms.CharField(required=False, max_length=150)
+    action = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    record = forms.CharField(required=False, max_length=100)
+    date_from = forms.DateField(required=False, label="From")
+    date_to = forms.DateField(required=False, label="To")
+
+    def __init__(self, data, action_choices):
+        # "from" is a Python keyword, so the query string's from/to map onto date_from/date_to.
+        renamed = {"date_from": data.get("from", ""), "date_to": data.get("to", "")}
+        super().__init__({**data.dict(), **renamed}, auto_id="%s")
+        self.fields["action"].choices = [("", "Any"), *action_choices]
+
+    def criteria(self):
+        """The cleaned values of the fields that are valid and given."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: cleaned[name] for name in self.fields if cleaned.get(name) not in (None, "")}

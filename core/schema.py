@@ -13,3 +13,10 @@ class ModuleAutoSchema(AutoSchema):
         except LookupError:
             return super().get_tags()
         return ["Shared: actions, calendar and audit" if app_label == "core" else str(config.verbose_name)]
+
+
+class SingleObjectSchema(ModuleAutoSchema):
+    """For a `list` route that answers one object (a summary, not a list of records)."""
+
+    def _is_list_view(self, serializer=None):
+        return False

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, IntegrityError, connection
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
@@ -15,11 +15,13 @@ from django.views.generic import FormView, TemplateView
 from core import actions
 from core.audit import NEWEST_FIRST, entries_for_icb, history_for, log_sign_in, mark_unreadable, unreadable_entries
 from core.choices import ICB_ROLES, OPEN_STATUSES, ActionStatus, Role
+from core.conflicts import CONFLICT_MESSAGE, is_unique_violation
 from core.filters import TrackedActionFilter
 from core.forms import (
     ActionEvidenceForm,
     ActionNoteForm,
     ActionReopenForm,
+    AuditSearchForm,
     ClosureDayForm,
     StandaloneActionForm,
     refuse_stale,
@@ -130,6 +132,11 @@ class ActionFormView(FormView):
         except ValidationError as error:
             form.apply_action_error(error)
             return self.form_invalid(form)
+        except IntegrityError as error:
+            if not is_unique_violation(error):
+                raise
+            form.add_error(None, CONFLICT_MESSAGE)
+            return self.form_invalid(form)
         return redirect(self.get_success_url())
 
     def get_context_data(self, **kwargs):
@@ -172,22 +179,25 @@ class AuditLogView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         params = self.request.GET
+        form = AuditSearchForm(params, LogEntry.Action.choices)
+        criteria = form.criteria()
         entries = self.entries_in_scope()
-        if text := params.get("q", "").strip():  # never matched against content the auditor may not read
+        if text := criteria.get("q", "").strip():  # never matched against content the auditor may not read
             entries = entries.exclude(unreadable_entries(self.request.user))
             entries = entries.filter(Q(object_repr__icontains=text) | Q(changes_text__icontains=text))
-        if actor := params.get("actor", "").strip():
+        if actor := criteria.get("actor", "").strip():
             entries = entries.filter(actor__username__iexact=actor)
-        if action := params.get("action", "").strip():
-            entries = entries.filter(action=action)
-        if record := params.get("record", "").strip():
+        if "action" in criteria:
+            entries = entries.filter(action=criteria["action"])
+        if record := criteria.get("record", "").strip():
             entries = entries.filter(content_type__model=record.lower())
-        for bound, lookup in (("from", "timestamp__date__gte"), ("to", "timestamp__date__lte")):
-            if value := params.get(bound, "").strip():
-                entries = entries.filter(**{lookup: value})
+        if "date_from" in criteria:
+            entries = entries.filter(timestamp__date__gte=criteria["date_from"])
+        if "date_to" in criteria:
+            entries = entries.filter(timestamp__date__lte=criteria["date_to"])
         page = Paginator(entries, 50).get_page(params.get("page"))
         page.object_list = mark_unreadable(page.object_list, self.request.user)
-        return super().get_context_data(page=page, actions=LogEntry.Action.choices, params=params, **kwargs)
+        return super().get_context_data(page=page, form=form, actions=LogEntry.Action.choices, params=params, **kwargs)
 
     def entries_in_scope(self):
         return (

@@ -9,7 +9,7 @@ from organisations.models import Contract, Organisation, RoleHolder
 
 class OrganisationSerializer(StrictSerializer):
     parent = ScopedOrganisationField(allow_null=True, required=False)
-    icb = serializers.PrimaryKeyRelatedField(read_only=True)
+    icb = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     other_icbs = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=Organisation.objects.filter(kind=OrganisationKind.ICB)
     )

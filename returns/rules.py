@@ -200,8 +200,21 @@ class NotANumber(ValueError):
     pass
 
 
+MAX_FIGURE = 2**63 - 1  # the largest number a figure's 64-bit column holds
+
+
 def parse_number(raw):
-    """A cell or field as a Decimal; None when blank. Refuses text that is not a number."""
+    """A cell or field as a Decimal; None when blank. Refuses text that is not a number, and a
+    number beyond what a figure's column holds (MAX_FIGURE either way)."""
+    value = _as_decimal(raw)
+    if value is not None and not value.is_finite():
+        raise NotANumber(f"'{raw}' is not a number")
+    if value is not None and abs(value) > MAX_FIGURE:
+        raise NotANumber(f"is too large: a figure is at most {MAX_FIGURE:,}")
+    return value
+
+
+def _as_decimal(raw):
     if raw is None:
         return None
     if isinstance(raw, bool):

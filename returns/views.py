@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -9,7 +10,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.audit import history_for
+from core.bounds import out_of_range
 from core.choices import ICB_ROLES, Role
+from core.conflicts import is_unique_violation
 from core.downloads import file_attachment, xlsx_response
 from core.models import ACTION_EDITORS, TrackedAction
 from core.scoping import CHANGE, allowed_organisations, can
@@ -94,22 +97,28 @@ class StartReturnView(RoleRequiredMixin, View):
         form = StartReturnForm(request.POST)
         provider = request.user.organisation
         if request.user.role != Role.PROVIDER:
-            provider = allowed_organisations(request.user).filter(pk=request.POST.get("provider") or 0).first()
+            provider_id = request.POST.get("provider", "")
+            provider = None
+            if provider_id.isascii() and provider_id.isdigit() and not out_of_range(provider_id):
+                provider = allowed_organisations(request.user).filter(pk=int(provider_id)).first()
             if provider is None:
                 raise Http404("No such provider.")
         if not form.is_valid():
             messages.error(request, "; ".join(form.errors.get("quarter", ["Choose a quarter."])))
             return redirect("returns:list")
-        existing = Return.objects.filter(provider=provider, period=form.cleaned_data["quarter"].index).first()
+        quarter = form.cleaned_data["quarter"]
+        existing = Return.objects.filter(provider=provider, period=quarter.index).first()
         if existing:
             return redirect("returns:detail", pk=existing.pk)
         try:
-            return_obj = actions.do_start_return(
-                provider=provider, quarter=form.cleaned_data["quarter"], acting_user=request.user
-            )
+            return_obj = actions.do_start_return(provider=provider, quarter=quarter, acting_user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("returns:list")
+        except IntegrityError as error:  # someone started it at the same moment: show theirs
+            if not is_unique_violation(error):
+                raise
+            return_obj = Return.objects.get(provider=provider, period=quarter.index)
         return redirect("returns:detail", pk=return_obj.pk)
 
 

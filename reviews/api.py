@@ -2,6 +2,7 @@
 review-kinds and review-themes. Every query goes through `restrict`; every write through reviews.actions."""
 
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -40,6 +41,35 @@ def milestone_data(milestone):
         "met_on": milestone.met_on,
         "waiting_for": milestone.waiting_for or None,
     }
+
+
+MILESTONE_SCHEMA = inline_serializer(
+    "Milestone",
+    {
+        "code": serializers.CharField(),
+        "name": serializers.CharField(),
+        "rule": serializers.CharField(),
+        "source": serializers.CharField(),
+        "due": serializers.DateField(allow_null=True),
+        "state": serializers.CharField(),
+        "met_on": serializers.DateField(allow_null=True),
+        "waiting_for": serializers.CharField(allow_null=True),
+    },
+    many=True,
+)
+NOTIFICATION_LIST_SCHEMA = inline_serializer(
+    "NotificationList",
+    {
+        "year": serializers.IntegerField(),
+        "quarter": serializers.IntegerField(),
+        "label": serializers.CharField(),
+        "reviews": inline_serializer(
+            "NotificationListEntry",
+            {"id": serializers.IntegerField(), "reference": serializers.CharField(), "what": serializers.CharField()},
+            many=True,
+        ),
+    },
+)
 
 
 class ReviewSerializer(StrictSerializer):
@@ -120,7 +150,8 @@ class ReviewViewSet(ScopedViewSet):
     def _check_change_scope(self, data):
         """The review is the ICB's own; the lead partnership field is already scoped."""
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=MILESTONE_SCHEMA)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def milestones(self, request, pk=None):
         return Response(self.get_serializer(self.get_object()).data["milestones"])
 
@@ -135,6 +166,10 @@ class ReviewViewSet(ScopedViewSet):
             ReviewSerializer(self.get_queryset().get(pk=result.pk), context=self.get_serializer_context()).data
         )
 
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int), OpenApiParameter("quarter", int, enum=[1, 2, 3, 4])],
+        responses=NOTIFICATION_LIST_SCHEMA,
+    )
     @action(detail=False, methods=["get"], url_path="notification-list")
     def notification_list(self, request):
         """Every review opened or changed in a financial quarter (?year=2026&quarter=3) for NHS England."""

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from core.bounds import out_of_range
 from core.filters import ScopedChoicesFilterSet
 from reviews.choices import ACTIVE_STATUSES, ContributionKind, ContributionStatus, ReviewStatus
 from reviews.models import Contribution, LearningEntry, Recommendation, Review, ReviewKind, Theme
@@ -27,8 +28,9 @@ class ReviewFilter(ScopedChoicesFilterSet):
         if not value:
             return queryset
         condition = Q(subject_reference__icontains=value)
-        if value.upper().startswith("R") and value[1:].isdigit():
-            condition |= Q(pk=int(value[1:]))
+        digits = value[1:]
+        if value.upper().startswith("R") and digits.isascii() and digits.isdigit() and not out_of_range(digits):
+            condition |= Q(pk=int(digits))
         return queryset.filter(condition)
 
     def filter_active(self, queryset, name, value):

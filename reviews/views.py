@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 from core.audit import history_for, log_access
 from core.choices import ICB_ROLES, Role
 from core.downloads import file_attachment, xlsx_response
+from core.forms import FinancialQuarterForm
 from core.models import working_calendar
 from core.scoping import CHANGE, can
 from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
@@ -284,12 +285,9 @@ class LearningOverviewView(RoleRequiredMixin, TemplateView):
 def requested_quarter(params):
     """(year, quarter) from the query string; the current financial quarter when absent or invalid."""
     year, quarter = rules.financial_quarter(timezone.localdate())
-    try:
-        year = int(params.get("year", year))
-        quarter = int(params.get("quarter", quarter))
-        rules.quarter_bounds(year, quarter)
-    except ValueError:
-        year, quarter = rules.financial_quarter(timezone.localdate())
+    form = FinancialQuarterForm({"year": year, "quarter": quarter, **params.dict()})
+    if form.is_valid():
+        return form.cleaned_data["year"], form.cleaned_data["quarter"]
     return year, quarter
 
 

@@ -11,13 +11,15 @@
 import datetime as dt
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api import ScopedRelatedField, ScopedViewSet, StrictSerializer
 from core.audit import log_access
+from core.schema import SingleObjectSchema
 from organisations.models import Organisation
 from workforce import actions, reports
 from workforce.filters import StaffFilter
@@ -269,7 +271,7 @@ class TnaViewSet(IcbViewSet):
         )
 
 
-class PolicySerializer(StrictSerializer):
+class WorkforcePolicySerializer(StrictSerializer):
     choices = serializers.SerializerMethodField()
 
     class Meta:
@@ -290,7 +292,7 @@ class PolicyViewSet(IcbViewSet):
     """The ICB's choices where the sources disagree (GET the list: the user's ICB's one; PATCH it)."""
 
     queryset = WorkforcePolicy.objects.all()
-    serializer_class = PolicySerializer
+    serializer_class = WorkforcePolicySerializer
     http_method_names = ["get", "patch", "head", "options"]
     update_action = staticmethod(_save_policy)
 
@@ -377,7 +379,13 @@ class ComplianceViewSet(viewsets.GenericViewSet):
 
     queryset = WorkforcePolicy.objects.all()
     serializer_class = ComplianceSerializer
+    pagination_class = None  # one object: the cells on the date
+    schema = SingleObjectSchema()
 
+    @extend_schema(
+        responses=ComplianceSerializer,
+        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="The date (default today).")],
+    )
     def list(self, request):
         try:
             as_of = dt.date.fromisoformat(request.query_params.get("as_of") or timezone.localdate().isoformat())
@@ -409,6 +417,7 @@ class ProviderTrainingViewSet(viewsets.GenericViewSet):
 
     queryset = Return.objects.all()
     serializer_class = ProviderTrainingSerializer
+    pagination_class = None  # one row per provider in scope
 
     @extend_schema(responses=ProviderTrainingSerializer(many=True))
     def list(self, request):
