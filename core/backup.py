@@ -292,11 +292,10 @@ def load_database(dump, database, *, replace):
             source.close()
             target.close()
         return
-    if replace:
-        with database.connect_postgresql(autocommit=True) as connection:
-            connection.execute("DROP SCHEMA public CASCADE")
-            connection.execute("CREATE SCHEMA public")
-    _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", "-d",
+    # With `replace`, what the dump holds is dropped and loaded again in pg_restore's one transaction: a restore
+    # that fails leaves the database as it was, never empty.
+    clean = ["--clean", "--if-exists"] if replace else []
+    _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", *clean, "-d",
           database.settings["NAME"], str(dump)], database)  # fmt: skip
 
 

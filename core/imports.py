@@ -189,17 +189,24 @@ OFFICE_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006
 def _sheets_problem(archive, limits):
     """The first sheet that passes the row or column limit, as a message; None when every sheet is within."""
     titles = _sheet_titles(archive)
-    for name in archive.namelist():
-        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            title = titles.get(name, name.rsplit("/", 1)[-1].removesuffix(".xml"))
-            try:
-                with archive.open(name) as source:
-                    problem = _worksheet_problem(source, title, limits)
-            except Exception:  # noqa: BLE001 - bad XML, a bad cell reference, a damaged part: all the same to the user
-                problem = f"Sheet '{title}' could not be read: the file is damaged."
-            if problem:
-                return problem
+    for name in _worksheet_parts(archive, titles):
+        title = titles.get(name, name.rsplit("/", 1)[-1].removesuffix(".xml"))
+        try:
+            with archive.open(name) as source:
+                problem = _worksheet_problem(source, title, limits)
+        except Exception:  # noqa: BLE001 - bad XML, a bad cell reference, a damaged part: all the same to the user
+            problem = f"Sheet '{title}' could not be read: the file is damaged."
+        if problem:
+            return problem
     return None
+
+
+def _worksheet_parts(archive, titles):
+    """The worksheets folder's parts, and every part the workbook names as a sheet wherever it lies: openpyxl
+    follows the workbook's relationships, so a sheet moved out of xl/worksheets/ is read all the same."""
+    names = archive.namelist()
+    parts = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    return parts + [n for n in titles if n in names and n not in parts]
 
 
 def _sheet_titles(archive):

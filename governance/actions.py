@@ -177,7 +177,7 @@ def do_add_policy_document(policy, *, acting_user, file, version="", note=""):
         acting_user,
         policy=policy,
         file=file,
-        version=(version or policy.version).strip(),
+        version=(version or policy.document_version).strip(),
         note=note,
         uploaded_by=acting_user,
     )

@@ -166,7 +166,7 @@ class PolicySerializer(StrictSerializer):
             "reference",
             "title",
             "owner",
-            "version",
+            "document_version",
             "status",
             "approved_on",
             "approving_committee",

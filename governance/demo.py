@@ -101,7 +101,7 @@ def _policies(icb, user, today, committees):
             title=title,
             reference=reference,
             owner="Designated nurse for safeguarding children",
-            version=version,
+            document_version=version,
             status=status,
             approved_on=_ago(today, days) if days else None,
             approving_committee=qsg if days else None,
@@ -115,7 +115,7 @@ def _policies(icb, user, today, committees):
             organisation=provider,
             title="Safeguarding children policy (trust)",
             owner="Named nurse for safeguarding children",
-            version="6.0",
+            document_version="6.0",
             approved_on=_ago(today, 500),
             review_interval_months=36,
         )

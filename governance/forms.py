@@ -88,7 +88,7 @@ class PolicyForm(ActionModelForm):
             "reference",
             "title",
             "owner",
-            "version",
+            "document_version",
             "status",
             "approved_on",
             "approving_committee",

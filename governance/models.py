@@ -59,7 +59,7 @@ class Committee(AuditScopeMixin, Versioned):
         return reverse("governance:committee-detail", args=[self.pk])
 
 
-class Meeting(AuditScopeMixin, models.Model):
+class Meeting(AuditScopeMixin, Versioned):
     access = Access(scope="committee__icb", view=COMMITTEE_READERS, change=EDITORS)
     action_source_kind = ActionSource.OTHER
 
@@ -82,7 +82,7 @@ class Meeting(AuditScopeMixin, models.Model):
         return reverse("governance:meeting-detail", args=[self.pk])
 
 
-class Paper(AuditScopeMixin, models.Model):
+class Paper(AuditScopeMixin, Versioned):
     """A paper taken to a meeting, with a link to the record it is about where there is one."""
 
     access = Access(scope="meeting__committee__icb", view=COMMITTEE_READERS, change=EDITORS)
@@ -108,7 +108,7 @@ class Paper(AuditScopeMixin, models.Model):
         return self.title
 
 
-class Decision(AuditScopeMixin, models.Model):
+class Decision(AuditScopeMixin, Versioned):
     access = Access(scope="meeting__committee__icb", view=COMMITTEE_READERS, change=DECISION_EDITORS)
     action_source_kind = ActionSource.OTHER
 
@@ -141,7 +141,7 @@ class PolicyQuerySet(ScopedQuerySet):
         return queryset
 
 
-class Policy(AuditScopeMixin, models.Model):
+class Policy(AuditScopeMixin, Versioned):
     access = Access(scope="organisation", view=POLICY_READERS, change=EDITORS)
     status_lookup = "status"
 
@@ -154,7 +154,9 @@ class Policy(AuditScopeMixin, models.Model):
     reference = models.CharField(max_length=60, blank=True, help_text="For example QS/XX/058.")
     title = models.CharField(max_length=250)
     owner = models.CharField(max_length=150, help_text="The person or post responsible for the policy.")
-    version = models.CharField(max_length=30)
+    document_version = models.CharField(
+        "version", max_length=30, help_text="The policy document's own version, e.g. 2.1."
+    )
     status = models.CharField(max_length=20, choices=PolicyStatus.choices, default=PolicyStatus.APPROVED)
     approved_on = models.DateField(null=True, blank=True)
     approving_committee = models.ForeignKey(
@@ -177,7 +179,7 @@ class Policy(AuditScopeMixin, models.Model):
         indexes = [models.Index(fields=["organisation", "next_review_on"])]
 
     def __str__(self):
-        return f"{self.title} v{self.version}"
+        return f"{self.title} v{self.document_version}"
 
     def get_absolute_url(self):
         return reverse("governance:policy-detail", args=[self.pk])
@@ -328,7 +330,7 @@ class RiskEscalation(AuditScopeMixin, models.Model):
         return f"{self.risk.reference} to {self.committee.name} on {self.escalated_on:%d %B %Y}"
 
 
-class AnnualReport(AuditScopeMixin, models.Model):
+class AnnualReport(AuditScopeMixin, Versioned):
     """A provider's annual safeguarding report (children or adults) for a financial year: expected,
     received and reviewed with the ICB's feedback [NEL 15.0; adults Std 9]."""
 

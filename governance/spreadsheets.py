@@ -30,7 +30,7 @@ def policy_register(policies, today):
                 p.title,
                 p.organisation.name,
                 p.owner,
-                p.version,
+                p.document_version,
                 p.get_status_display(),
                 p.approved_on,
                 p.approving_committee.name if p.approving_committee else "",

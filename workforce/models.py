@@ -87,7 +87,7 @@ class SupervisionRule(models.Model):
 # ---------------------------------------------------------------------------------------- the ICB's choices
 
 
-class WorkforcePolicy(AuditScopeMixin, models.Model):
+class WorkforcePolicy(AuditScopeMixin, Versioned):
     """Where the seeds disagree, the ICB's choice (each option names its source; see conf.py)."""
 
     access = Access(scope="icb", view=AGGREGATE_READERS, change=STAFF_MANAGERS)
@@ -129,7 +129,7 @@ class TnaRequirement(AuditScopeMixin, models.Model):
         return rules.TnaRow(self.staff_group, self.role, self.topic, self.level, self.effective_from, self.effective_to)
 
 
-class ColumnMapping(AuditScopeMixin, models.Model):
+class ColumnMapping(AuditScopeMixin, Versioned):
     """The ICB's extract headers: {field: header text}."""
 
     access = Access(scope="icb", view=STAFF_READERS, change=STAFF_MANAGERS)
@@ -166,7 +166,7 @@ class CompetenceMapping(AuditScopeMixin, models.Model):
 # ------------------------------------------------------------------------------------------- ICB staff
 
 
-class StaffMember(AuditScopeMixin, models.Model):
+class StaffMember(AuditScopeMixin, Versioned):
     """A person on the ICB's staff, by a pseudonymous key (or assignment number): never a name."""
 
     access = Access(scope="icb", view=STAFF_READERS, change=STAFF_MANAGERS)
@@ -298,7 +298,7 @@ class DbsCheck(AuditScopeMixin, Versioned):
 # ----------------------------------------------------------------------------------------------- supervision
 
 
-class SupervisionAgreement(AuditScopeMixin, models.Model):
+class SupervisionAgreement(AuditScopeMixin, Versioned):
     """A written supervision agreement, dated and signed by both parties [DDICB §Safeguarding Supervision]."""
 
     access = Access(scope="supervisee__icb", view=STAFF_READERS, change=STAFF_MANAGERS)
@@ -334,7 +334,7 @@ class SessionQuerySet(ScopedQuerySet):
         return self.filter(models.Q(supervisee__user=user) | models.Q(supervisor__user=user))
 
 
-class SupervisionSession(AuditScopeMixin, models.Model):
+class SupervisionSession(AuditScopeMixin, Versioned):
     """One safeguarding supervision session, with the fields of the supervision record [DUDLEY §16.3, App. 3].
     The content (topics, outcomes, evaluation, comments) is read only by the supervisee, the supervisor and
     the designated professionals, and each reading is logged (`may_read_content`)."""
@@ -375,7 +375,7 @@ class SupervisionSession(AuditScopeMixin, models.Model):
 # ------------------------------------------------------------------------------------------------- capacity
 
 
-class CapacityEntry(AuditScopeMixin, models.Model):
+class CapacityEntry(AuditScopeMixin, Versioned):
     """Capacity in post for a designated role, in the unit it was entered in."""
 
     access = Access(scope="icb", view=AGGREGATE_READERS, change=CAPACITY_EDITORS)

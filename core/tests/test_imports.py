@@ -206,3 +206,20 @@ def test_the_limits_are_settings_with_defaults(settings):
     )
     settings.VIGIL = {**settings.VIGIL, "IMPORT_MAX_ROWS": 5}
     assert imports.Limits.from_settings().max_rows == 5
+
+
+class TestSheetsWhereverTheyLie:
+    def test_a_sheet_moved_out_of_the_worksheets_folder_is_still_held_to_the_row_limit(self):
+        import zipfile
+
+        original = workbooks.workbook({"Data": [[n] for n in range(1, 31)]})  # 30 rows, over the 20 allowed
+        source, out = zipfile.ZipFile(io.BytesIO(original)), io.BytesIO()
+        with zipfile.ZipFile(out, "w") as moved:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                name = item.filename.replace("xl/worksheets/sheet1.xml", "xl/elsewhere/sheet1.xml")
+                if item.filename in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+                    data = data.replace(b"worksheets/sheet1.xml", b"elsewhere/sheet1.xml")
+                moved.writestr(name, data)
+        assert "xl/elsewhere/sheet1.xml" in zipfile.ZipFile(io.BytesIO(out.getvalue())).namelist()
+        assert "at most 20 rows" in refusal(out.getvalue())

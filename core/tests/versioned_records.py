@@ -117,35 +117,73 @@ def build(world):
 
 
 def _governance_and_workforce(world, keep, today):
-    from governance import actions as governance_actions
+    from governance.models import AnnualReport, Committee, Decision, Meeting, Paper, Policy, Risk
+    from governance.tests.conftest import build_records
     from workforce import actions as workforce_actions
+    from workforce.models import ColumnMapping, WorkforcePolicy
 
     designated, hr = world.user(Role.DESIGNATED), world.user(Role.HR)
-    keep(governance_actions.do_create_committee(acting_user=designated, name="Quality group", kind="quality_safety"))
-    keep(
-        governance_actions.do_add_risk(
-            acting_user=designated,
-            title="Designated doctor vacancy",
-            owner="Chief nurse",
-            initial_likelihood=3,
-            initial_consequence=4,
-            current_likelihood=3,
-            current_consequence=4,
-            target_likelihood=1,
-            target_consequence=4,
-            review_date=today + dt.timedelta(days=30),
+    governance = build_records(world.icb, [world.provider], designated, today)
+    for model, key in [
+        (Committee, "committee"),
+        (Meeting, "meeting"),
+        (Paper, "paper"),
+        (Decision, "decision"),
+        (Risk, "risk"),
+        (Policy, "policy"),
+        (AnnualReport, "report"),
+    ]:
+        keep(model.objects.get(pk=governance[key]))
+    workforce_actions.ensure_icb_defaults(world.icb)
+    keep(WorkforcePolicy.objects.get(icb=world.icb))
+    keep(ColumnMapping.objects.get(icb=world.icb))
+
+    def staff(key):
+        return workforce_actions.do_create_staff_member(
+            icb=world.icb,
+            staff_key=key,
+            role="Designated nurse",
+            staff_group="Designated professionals",
+            start_date=today - dt.timedelta(days=400),
+            acting_user=hr,
         )
-    )
-    staff = workforce_actions.do_create_staff_member(
-        icb=world.icb,
-        staff_key="S-VERSIONS",
-        role="Designated nurse",
-        staff_group="Designated professionals",
-        start_date=today - dt.timedelta(days=400),
-        acting_user=hr,
-    )
+
+    supervisee, supervisor = keep(staff("S-VERSIONS")), staff("S-SUPERVISOR")
     keep(
         workforce_actions.do_record_dbs_check(
-            staff=staff, level="enhanced_barred", checked_on=today, certificate_number="001234567890", acting_user=hr
+            staff=supervisee,
+            level="enhanced_barred",
+            checked_on=today,
+            certificate_number="001234567890",
+            acting_user=hr,
+        )
+    )
+    keep(
+        workforce_actions.do_record_agreement(
+            supervisee=supervisee,
+            supervisor=supervisor,
+            agreed_on=today,
+            supervisee_signed_on=today,
+            supervisor_signed_on=today,
+            acting_user=hr,
+        )
+    )
+    keep(
+        workforce_actions.do_record_session(
+            supervisee=supervisee,
+            supervisor=supervisor,
+            post="Designated nurse",
+            base="ICB office",
+            held_on=today,
+            venue="Room 1",
+            duration_minutes=60,
+            topics="Case discussion",
+            outcomes="Plan agreed",
+            acting_user=designated,
+        )
+    )
+    keep(
+        workforce_actions.do_record_capacity(
+            icb=world.icb, role="named_doctor_lac", amount=2, unit="pa_week", acting_user=designated
         )
     )

@@ -37,7 +37,7 @@ def build_records(icb, providers, user, today):
         icb=icb,
         title="Safeguarding policy",
         owner="Designated nurse",
-        version="1.0",
+        document_version="1.0",
         approved_on=today,
         approving_committee=committee,
     )
@@ -49,7 +49,7 @@ def build_records(icb, providers, user, today):
             organisation=provider,
             title=f"Policy of {provider.name}",
             owner="Named nurse",
-            version="2",
+            document_version="2",
             approved_on=today,
         )
         for provider in providers

@@ -34,7 +34,11 @@ def committee(user, kind=CommitteeKind.QUALITY_PERFORMANCE):
 
 def test_policy_gets_the_default_interval_and_its_next_review_date(world, designated):
     policy = actions.do_add_policy(
-        acting_user=designated, title="Safeguarding policy", owner="DN", version="1", approved_on=dt.date(2026, 1, 31)
+        acting_user=designated,
+        title="Safeguarding policy",
+        owner="DN",
+        document_version="1",
+        approved_on=dt.date(2026, 1, 31),
     )
     assert policy.review_interval_months == 24
     assert policy.next_review_on == dt.date(2028, 1, 31)
@@ -51,7 +55,7 @@ def test_a_review_interval_of_zero_is_refused_and_nothing_stored(designated, int
             acting_user=designated,
             title="P",
             owner="DN",
-            version="1",
+            document_version="1",
             approved_on=dt.date(2026, 1, 1),
             review_interval_months=interval,
         )
@@ -61,7 +65,9 @@ def test_a_review_interval_of_zero_is_refused_and_nothing_stored(designated, int
 
 def test_an_approved_policy_needs_its_approval_date(designated):
     with pytest.raises(ValidationError) as error:
-        actions.do_add_policy(acting_user=designated, title="P", owner="DN", version="1", status=PolicyStatus.APPROVED)
+        actions.do_add_policy(
+            acting_user=designated, title="P", owner="DN", document_version="1", status=PolicyStatus.APPROVED
+        )
     assert "approved_on" in error.value.message_dict
 
 
@@ -72,7 +78,7 @@ def test_a_policy_of_another_icbs_provider_is_refused(world, designated):
             organisation=world.foreign_provider,
             title="P",
             owner="DN",
-            version="1",
+            document_version="1",
             approved_on=dt.date(2026, 1, 1),
         )
     assert "organisation" in error.value.message_dict
@@ -80,7 +86,7 @@ def test_a_policy_of_another_icbs_provider_is_refused(world, designated):
 
 def test_every_document_version_is_kept_and_a_renamed_file_refused(designated):
     policy = actions.do_add_policy(
-        acting_user=designated, title="P", owner="DN", version="1", approved_on=dt.date(2026, 1, 1)
+        acting_user=designated, title="P", owner="DN", document_version="1", approved_on=dt.date(2026, 1, 1)
     )
     actions.do_add_policy_document(policy, acting_user=designated, file=pdf())
     actions.do_add_policy_document(policy, acting_user=designated, file=pdf(), version="2", note="Prevent section")

@@ -41,7 +41,7 @@ def test_a_score_outside_1_to_5_is_a_400_naming_the_field(world, today):
 
 def test_an_interval_of_zero_is_a_400_and_the_next_review_is_computed(world):
     api = world.api(Role.ADMINISTRATOR)
-    policy = {"title": "Safer recruitment", "owner": "HR", "version": "1", "approved_on": "2026-01-31"}
+    policy = {"title": "Safer recruitment", "owner": "HR", "document_version": "1", "approved_on": "2026-01-31"}
     refused = api.post("/api/v1/policies/", {**policy, "review_interval_months": 0}, format="json")
     assert refused.status_code == 400 and "review_interval_months" in refused.json()
     created = api.post("/api/v1/policies/", {**policy, "review_interval_months": 37}, format="json")

@@ -165,7 +165,7 @@ def test_board_members_see_approved_policies_only(world, records, designated):
     from governance import actions
 
     draft = actions.do_add_policy(
-        acting_user=designated, title="Draft policy", owner="Designated nurse", version="0.1", status="draft"
+        acting_user=designated, title="Draft policy", owner="Designated nurse", document_version="0.1", status="draft"
     )
     board = world.api(Role.BOARD)
     assert board.get(f"/api/v1/policies/{draft.pk}/").status_code == 404

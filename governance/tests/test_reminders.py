@@ -15,10 +15,12 @@ def test_reminders_for_policy_reviews_risk_reviews_and_annual_reports(world, des
         acting_user=designated,
         title="Due soon policy",
         owner="DN",
-        version="1",
+        document_version="1",
         approved_on=today - dt.timedelta(days=700),
     )
-    actions.do_add_policy(acting_user=designated, title="In date policy", owner="DN", version="1", approved_on=today)
+    actions.do_add_policy(
+        acting_user=designated, title="In date policy", owner="DN", document_version="1", approved_on=today
+    )
     actions.do_add_risk(
         acting_user=designated,
         title="Review soon",

@@ -62,7 +62,9 @@ def test_the_summary_runs_a_fixed_number_of_queries(world, designated, today):
     few, _ = count_queries(lambda: reports.governance_summary(world.icb.pk, *period, today))
     make_risks(designated, today, [(2, 2)] * 5)
     for n in range(4):
-        actions.do_add_policy(acting_user=designated, title=f"P{n}", owner="DN", version="1", approved_on=today)
+        actions.do_add_policy(
+            acting_user=designated, title=f"P{n}", owner="DN", document_version="1", approved_on=today
+        )
     many, summary = count_queries(lambda: reports.governance_summary(world.icb.pk, *period, today))
     assert few == many
     assert len(summary["risks"]["rows"]) == 6 and summary["policies"]["counts"][rules.IN_DATE] == 7
@@ -70,12 +72,20 @@ def test_the_summary_runs_a_fixed_number_of_queries(world, designated, today):
 
 def test_policy_summary_as_at_dates(designated, today):
     actions.do_add_policy(
-        acting_user=designated, title="Old", owner="DN", version="1", approved_on=today - dt.timedelta(days=800)
+        acting_user=designated,
+        title="Old",
+        owner="DN",
+        document_version="1",
+        approved_on=today - dt.timedelta(days=800),
     )
     actions.do_add_policy(
-        acting_user=designated, title="Soon", owner="DN", version="1", approved_on=today - dt.timedelta(days=700)
+        acting_user=designated,
+        title="Soon",
+        owner="DN",
+        document_version="1",
+        approved_on=today - dt.timedelta(days=700),
     )
-    actions.do_add_policy(acting_user=designated, title="Draft", owner="DN", version="0", status="draft")
+    actions.do_add_policy(acting_user=designated, title="Draft", owner="DN", document_version="0", status="draft")
     from governance.models import Policy
 
     summary = reports.policy_summary(Policy.objects.all(), today)

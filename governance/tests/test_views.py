@@ -80,7 +80,7 @@ def test_an_interval_of_zero_is_a_form_error(world, client_for):
             "organisation": world.icb.pk,
             "title": "Prevent policy",
             "owner": "DN",
-            "version": "1",
+            "document_version": "1",
             "status": "approved",
             "approved_on": "2026-01-31",
             "review_interval_months": "0",
@@ -95,7 +95,7 @@ def test_an_overdue_policy_shows_review_overdue_and_stays_in_force(world, client
         acting_user=designated,
         title="Safer recruitment policy",
         owner="HR lead",
-        version="2",
+        document_version="2",
         approved_on=today - dt.timedelta(days=3 * 366),
         review_interval_months=36,
     )
@@ -168,7 +168,7 @@ def test_the_home_page_shows_governance_needing_attention(world, records, client
         acting_user=designated,
         title="Lapsed policy",
         owner="DN",
-        version="1",
+        document_version="1",
         approved_on=today - dt.timedelta(days=800),
     )
     home = client_for(world.user(Role.DESIGNATED)).get("/").content.decode()
