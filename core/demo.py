@@ -51,3 +51,27 @@ def print_second_factor(stdout):
         f"  otpauth://totp/Vigil%20demo?secret={DEMO_TOTP_KEY}&issuer=Vigil%20demo&digits=6&period=30\n"
         "  No authenticator app? `.venv/bin/python manage.py demo_code` prints the current code."
     )
+
+
+DEMO_ICB_CODE = "QZZ"  # the synthetic demo ICB's ODS code (no real organisation has it)
+DEMO_LOGINS = [
+    ("designated", "Designated professional"),
+    ("admin", "Safeguarding administrator"),
+    ("executive", "Executive lead for safeguarding"),
+    ("board", "Board member (read only)"),
+    ("contracts", "Contract manager"),
+    ("hr", "HR / allegations officer"),
+    ("auditor", "Auditor"),
+    ("provider.za1", "Provider user (an acute trust)"),
+]
+
+
+def demo_logins():
+    """The demo's logins for the sign-in page, while the demo ICB is loaded (never in a real deployment, which has
+    no organisation with the demo's ODS code); each says whether it asks for an authenticator code."""
+    from organisations.models import Organisation
+
+    if not Organisation.objects.filter(ods_code=DEMO_ICB_CODE).exists():
+        return []
+    users = {u.username: u for u in User.objects.filter(username__in=[name for name, _ in DEMO_LOGINS])}
+    return [(name, role, needs_second_factor(users[name])) for name, role in DEMO_LOGINS if name in users]

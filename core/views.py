@@ -54,7 +54,15 @@ class SignInView(auth_views.LoginView):
         return form
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(sso_enabled=sso_enabled(), **kwargs)
+        from core.demo import DEMO_PASSWORD, DEMO_TOTP_KEY, demo_logins
+
+        return super().get_context_data(
+            sso_enabled=sso_enabled(),
+            demo_logins=demo_logins(),
+            demo_password=DEMO_PASSWORD,
+            demo_key=DEMO_TOTP_KEY,
+            **kwargs,
+        )
 
     def form_valid(self, form):
         response = super().form_valid(form)  # the second factor, when owed, is asked next (core.second_factor)

@@ -303,3 +303,18 @@ class TestDemoLogins:
         client.post("/sign-in/", {"username": "demo.designated", "password": DEMO_PASSWORD})
         client.post(VERIFY, {"code": code.getvalue().strip()})
         assert client.get("/casework/").status_code == 200
+
+
+def test_the_sign_in_page_names_the_demo_logins_only_while_the_demo_is_loaded(db, client):
+    from core.demo import DEMO_ICB_CODE
+
+    assert "Synthetic demo logins" not in client.get("/sign-in/").content.decode()
+    from core.testing import make_icb, make_user
+
+    from organisations.models import Organisation
+
+    icb = make_icb("Demo ICB")
+    Organisation.objects.filter(pk=icb.pk).update(ods_code=DEMO_ICB_CODE)
+    make_user(Role.DESIGNATED, icb, username="designated")
+    page = client.get("/sign-in/").content.decode()
+    assert "Synthetic demo logins" in page and "designated" in page and "(code)" in page
