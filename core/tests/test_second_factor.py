@@ -310,7 +310,6 @@ def test_the_sign_in_page_names_the_demo_logins_only_while_the_demo_is_loaded(db
 
     assert "Synthetic demo logins" not in client.get("/sign-in/").content.decode()
     from core.testing import make_icb, make_user
-
     from organisations.models import Organisation
 
     icb = make_icb("Demo ICB")
