@@ -15,6 +15,12 @@ from core.downloads import file_attachment
 
 
 class RequirementSerializer(serializers.ModelSerializer):
+    guidance = serializers.CharField(
+        source="expected_evidence",
+        read_only=True,
+        help_text="The evidence expected, with the ICB's settings filled in.",
+    )
+
     class Meta:
         model = Requirement
         fields = ["id", "code", "title", "guidance", "source", "applies_to"]

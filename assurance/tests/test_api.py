@@ -140,3 +140,12 @@ def test_evidence_is_uploaded_listed_downloaded_and_archived_through_the_api(wor
     )
     assert api.post(f"/api/v1/assurance/evidence/{evidence_id}/archive/").status_code == 200
     assert api.get(f"/api/v1/assurance/evidence/{evidence_id}/").status_code == 404
+
+
+def test_a_framework_read_through_the_api_has_its_guidance_worded_with_the_icbs_settings(world):
+    from assurance.models import Framework
+
+    lampard = Framework.objects.filter(key="lampard-2015").order_by("-effective_date").first()
+    detail = world.api("designated").get(f"/api/v1/assurance/frameworks/{lampard.pk}/").json()
+    guidance = [r["guidance"] for section in detail["sections"] for r in section["requirements"]]
+    assert guidance and not any("{" in text for text in guidance)

@@ -29,17 +29,21 @@ def last_year(world):
     return cycle
 
 
-def test_rolling_forward_starts_from_last_years_answers_without_submitting_them(world, last_year):
-    cycle = open_cycle(world, period="2026/27")
-    cycle = actions.do_open_cycle(
+def roll_forward(world, previous, *, period="2026/27 (rolled)", organisations=None, framework=None):
+    """A new cycle of `previous`'s framework (or `framework`) started from `previous`."""
+    return actions.do_open_cycle(
         icb=world.icb,
-        framework=cycle.framework,
-        period_label="2027/28",
-        due_date=cycle.due_date,
-        organisations=[world.provider, world.other_provider],
-        roll_forward_from=last_year,
+        framework=framework or previous.framework,
+        period_label=period,
+        due_date=previous.due_date,
+        organisations=organisations or [world.provider],
+        roll_forward_from=previous,
         acting_user=world.user(Role.DESIGNATED),
     )
+
+
+def test_rolling_forward_starts_from_last_years_answers_without_submitting_them(world, last_year):
+    cycle = roll_forward(world, last_year, period="2027/28", organisations=[world.provider, world.other_provider])
     assessment = assessment_of(cycle, world.provider)
     assert assessment.status == AssessmentStatus.NOT_STARTED and assessment.submitted_at is None
     carried = assessment.responses.get(requirement__code="S11-3")
@@ -54,15 +58,7 @@ def test_rolling_forward_starts_from_last_years_answers_without_submitting_them(
 def test_open_actions_move_to_the_new_answer_with_a_note(world, last_year):
     old_response = assessment_of(last_year, world.provider).responses.get(requirement__code="S11-3")
     action = TrackedAction.objects.for_source(old_response).get()
-    cycle = actions.do_open_cycle(
-        icb=world.icb,
-        framework=last_year.framework,
-        period_label="2026/27 (rolled)",
-        due_date=last_year.due_date,
-        organisations=[world.provider],
-        roll_forward_from=last_year,
-        acting_user=world.user(Role.DESIGNATED),
-    )
+    cycle = roll_forward(world, last_year)
     new_response = assessment_of(cycle, world.provider).responses.get(requirement__code="S11-3")
     action.refresh_from_db()
     assert action.source_id == new_response.pk
@@ -76,31 +72,15 @@ def test_a_closed_action_stays_with_last_years_answer(world, last_year):
     from core.actions import do_complete_action
 
     do_complete_action(action, evidence="Policy ratified.", acting_user=provider)
-    actions.do_open_cycle(
-        icb=world.icb,
-        framework=last_year.framework,
-        period_label="2026/27 (rolled)",
-        due_date=last_year.due_date,
-        organisations=[world.provider],
-        roll_forward_from=last_year,
-        acting_user=world.user(Role.DESIGNATED),
-    )
+    roll_forward(world, last_year)
     action.refresh_from_db()
     assert action.source_id == old_response.pk
 
 
 def test_rolling_forward_from_another_framework_is_refused(world, last_year):
     with pytest.raises(ValidationError) as error:
-        open_cycle_from = open_cycle(world, key="prevent", period="2026/27")
-        actions.do_open_cycle(
-            icb=world.icb,
-            framework=open_cycle_from.framework,
-            period_label="2027/28",
-            due_date=open_cycle_from.due_date,
-            organisations=[world.provider],
-            roll_forward_from=last_year,
-            acting_user=world.user(Role.DESIGNATED),
-        )
+        prevent = open_cycle(world, key="prevent", period="2026/27")
+        roll_forward(world, last_year, period="2027/28", framework=prevent.framework)
     assert "roll_forward_from" in error.value.message_dict
     assert not Cycle.objects.filter(period_label="2027/28").exists()
 
@@ -190,15 +170,7 @@ def test_an_evidence_file_is_listed_again_not_copied(world, tmp_path):
     response = assessment_of(cycle, world.provider).responses.first()
     upload = SimpleUploadedFile("policy.pdf", pdf_bytes())
     evidence = actions.do_add_evidence_file(response, upload=upload, acting_user=world.user(Role.PROVIDER))
-    rolled = actions.do_open_cycle(
-        icb=world.icb,
-        framework=cycle.framework,
-        period_label="2026/27",
-        due_date=cycle.due_date,
-        organisations=[world.provider],
-        roll_forward_from=cycle,
-        acting_user=world.user(Role.DESIGNATED),
-    )
+    rolled = roll_forward(world, cycle, period="2026/27")
     carried = Evidence.objects.get(response__assessment__cycle=rolled)
     assert carried.file.name == evidence.file.name and carried.pk != evidence.pk
 
@@ -220,15 +192,7 @@ def test_a_closed_cycle_is_no_longer_completed_chased_or_listed_to_do(world, cli
 def test_roll_forward_is_in_the_audit_trail_and_keeps_who_added_evidence(world, last_year):
     from core.audit import history_for
 
-    rolled = actions.do_open_cycle(
-        icb=world.icb,
-        framework=last_year.framework,
-        period_label="2026/27",
-        due_date=last_year.due_date,
-        organisations=[world.provider],
-        roll_forward_from=last_year,
-        acting_user=world.user(Role.DESIGNATED),
-    )
+    rolled = roll_forward(world, last_year, period="2026/27")
     carried = assessment_of(rolled, world.provider).responses.get(requirement__code="S11-3")
     assert any("rating" in (entry.changes_dict or {}) for entry in history_for(carried))
     copied = Evidence.objects.get(response__assessment__cycle=rolled)
