@@ -263,8 +263,7 @@ def test_check_reads_a_whole_archive_without_restoring(filled, tmp_path, key_in_
     assert "is whole" in out.getvalue() and "3 files" in out.getvalue()
 
 
-def test_a_manifest_that_does_not_match_its_files_is_refused(tmp_path, key_in_environment, settings, db):
-    put_media(settings.MEDIA_ROOT)
+def test_a_manifest_that_does_not_match_its_files_is_refused(tmp_path, key_in_environment, settings, filled):
     archive = tmp_path / "vigil.vigil-backup"
     key = backup.key_from_environment()
     real_add = backup._add_file
@@ -282,8 +281,11 @@ def test_a_manifest_that_does_not_match_its_files_is_refused(tmp_path, key_in_en
         backup.open_backup(archive, key=key, folder=tmp_path / "out")
 
 
-def test_an_archive_written_into_the_media_folder_does_not_back_itself_up(tmp_path, key_in_environment, settings, db):
-    put_media(settings.MEDIA_ROOT)
+def test_an_archive_written_into_the_media_folder_does_not_back_itself_up(
+    tmp_path, key_in_environment, settings, filled
+):
+    # A backup reads committed data, as from another process: inside a test's open write transaction (SQLite's
+    # IMMEDIATE transactions) the online backup would wait for ever.
     archive = Path(settings.MEDIA_ROOT) / "backups" / "vigil.vigil-backup"
     manifest = backup.write_backup(
         archive, key=backup.key_from_environment(), connection=connection, media_root=settings.MEDIA_ROOT
