@@ -152,7 +152,7 @@ def governance_register(path):
         designated = world.user(Role.DESIGNATED)
         today = timezone.localdate()
         governance_actions.do_add_policy(
-            acting_user=designated, title=payload, owner=payload, version="1", approved_on=today
+            acting_user=designated, title=payload, owner=payload, document_version="1", approved_on=today
         )
         governance_actions.do_add_risk(
             acting_user=designated,
