@@ -75,9 +75,9 @@ def edit_stamp(return_obj):
     """The return's editable state as a short string, written into its XLSX template: an upload whose stamp
     differs from the current one is refused (the return changed since the template was made).
 
-    The one place that decides what "changed" means. Until records carry a `version` field it is a digest
-    of the status, the working version's number and every stored figure (so any save, by any route, changes
-    it; a save that changes nothing does not). Once Return has a version, return it here instead.
+    The one place that decides what "changed" means: a digest of the return's record version (every save of
+    its figures, evidence or status makes a new one, see core.versioning), its status, the working version's
+    number and every stored figure, read from the database (never from a copy in memory).
     """
     version = working_version(return_obj)
     values = (
@@ -90,7 +90,9 @@ def edit_stamp(return_obj):
         .values_list("value_id", "dimension", "category", "numerator", "denominator")
         .order_by("value_id", "dimension", "category")
     )
-    state = [return_obj.pk, str(return_obj.status), version.number if version else None, list(values), list(rows)]
+    record_version = Return.objects.filter(pk=return_obj.pk).values_list("version", flat=True).first()
+    state = [return_obj.pk, record_version, str(return_obj.status), version.number if version else None]
+    state += [list(values), list(rows)]
     return hashlib.sha256(repr(state).encode()).hexdigest()[:20]
 
 

@@ -281,9 +281,9 @@ class TestUniqueConflicts:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="threads need a real server (SQLite: WAL test below)")
 def test_five_concurrent_creates_of_one_return_make_one_return_and_no_500(world):
-    from rest_framework.authtoken.models import Token
+    from core.actions import do_create_api_token
 
-    token = Token.objects.create(user=world.user(Role.PROVIDER)).key
+    token = do_create_api_token(world.user(Role.PROVIDER), name="threads", acting_user=None)[1]
     data = payload(world.provider)
     barrier, statuses = threading.Barrier(5), []
 
