@@ -106,6 +106,18 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
         return self.scoped_model.objects.restrict(self.context["request"].user)
 
 
+class CodeField(serializers.SlugRelatedField):
+    """A reference-data record named by its code; a code holding a NUL byte is refused, not sent to the database."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 class ScopedViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
     """A model viewset whose every query goes through `restrict` and every write through an action.
 

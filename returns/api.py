@@ -18,7 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from core.api import ScopedOrganisationField, ScopedRelatedField, ScopedViewSet, StrictSerializer
+from core.api import CodeField, ScopedOrganisationField, ScopedRelatedField, ScopedViewSet, StrictSerializer
 from core.scoping import CHANGE, can
 from organisations.models import Contract
 from returns import actions, catalogue, rules, services
@@ -324,7 +324,7 @@ class ThresholdOverrideSerializer(StrictSerializer):
     asks for them (green above, amber from, breakdown required, target); read with the stored scheme."""
 
     contract = ScopedRelatedField(Contract)
-    metric = serializers.SlugRelatedField(slug_field="code", queryset=Metric.objects.filter(active=True))
+    metric = CodeField(queryset=Metric.objects.filter(active=True))
     effective_from = serializers.CharField(help_text="The first quarter it applies to, e.g. 2026/27 Q3.")
     green_above = serializers.DecimalField(max_digits=5, decimal_places=2, write_only=True, min_value=0, max_value=100)
     amber_from = serializers.DecimalField(
@@ -429,7 +429,7 @@ class MetricViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Metric.objects.filter(active=True).prefetch_related("schemes")
     serializer_class = MetricSerializer
     lookup_field = "code"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = "[^/\\x00]+"  # PostgreSQL text cannot hold NUL: such a code is a 404
 
     def get_serializer_context(self):
         caps = {code: judged for judged in JudgedMetric.objects.filter(active=True) for code in judged.caps}
@@ -452,7 +452,7 @@ class JudgedMetricViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = JudgedMetric.objects.filter(active=True)
     serializer_class = JudgedMetricSerializer
     lookup_field = "code"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = "[^/\\x00]+"  # PostgreSQL text cannot hold NUL: such a code is a 404
 
 
 def register(router):

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from core.api import ScopedOrganisationField, ScopedViewSet, StrictSerializer
+from core.api import CodeField, ScopedOrganisationField, ScopedViewSet, StrictSerializer
 from core.choices import ICB_ROLES
 from core.scoping import CHANGE, VIEW
 from core.working_calendars import Calendars
@@ -73,7 +73,7 @@ NOTIFICATION_LIST_SCHEMA = inline_serializer(
 
 
 class ReviewSerializer(StrictSerializer):
-    kind = serializers.SlugRelatedField(slug_field="code", queryset=ReviewKind.objects.filter(active=True))
+    kind = CodeField(queryset=ReviewKind.objects.filter(active=True))
     lead_partnership = ScopedOrganisationField(allow_null=True, required=False)
     themes = serializers.PrimaryKeyRelatedField(many=True, queryset=Theme.objects.all(), required=False)
     linked_reviews = ScopedReviewField(many=True, required=False, scope_action=VIEW)

@@ -193,6 +193,37 @@ class TestQueryStringsOfPages:
         assert response.url == f"/returns/{existing.pk}/"
 
 
+class TestNulBytes:
+    """PostgreSQL text cannot hold NUL: a code with one is a 400 naming the field on every database."""
+
+    def test_a_review_kind_holding_a_nul_byte_is_a_400_naming_kind(self, world):
+        from reviews.actions import do_open_review
+
+        review = do_open_review(
+            kind="rapid_review",
+            subject_reference="Child N",
+            incident_date=timezone.localdate() - dt.timedelta(days=5),
+            notification_date=timezone.localdate() - dt.timedelta(days=3),
+            acting_user=world.user(Role.DESIGNATED),
+        )
+        api = world.api(Role.DESIGNATED)
+        response = api.patch(f"/api/v1/reviews/{review.pk}/", {"kind": "rapid\x00review"}, format="json")
+        assert response.status_code == 400
+        assert list(response.json()) == ["kind"]
+        assert api.patch(f"/api/v1/reviews/{review.pk}/", {"kind": "rapid_review"}, format="json").status_code == 200
+
+    def test_a_metric_code_holding_a_nul_byte_is_a_400_naming_metric(self, world):
+        response = world.api(Role.DESIGNATED).post(
+            "/api/v1/threshold-overrides/", {"metric": "TRN\x00-CH", "green_above": "90"}, format="json"
+        )
+        assert response.status_code == 400
+        assert "metric" in response.json()
+
+    @pytest.mark.parametrize("path", ["/api/v1/metrics/TRN%00-CH/", "/api/v1/judged-metrics/J%00/"])
+    def test_a_code_in_the_path_holding_a_nul_byte_is_a_404(self, world, path):
+        assert world.api(Role.DESIGNATED).get(path).status_code == 404
+
+
 def test_a_page_form_refuses_huge_ids_in_a_multiple_choice_as_a_form_error(world, client_for):
     from reviews.actions import do_open_review
 
