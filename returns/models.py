@@ -126,6 +126,7 @@ class Return(AuditScopeMixin, Versioned):
 
     access = Access(scope="provider", view=RETURN_VIEWERS, change=RETURN_EDITORS)
     action_source_kind = "return"
+    audit_formatters = {"period": ("Quarter", lambda index: rules.Quarter.from_index(int(index)).label)}
 
     provider = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="returns")
     period = models.PositiveIntegerField(help_text="Quarter index (financial year * 4 + quarter - 1).")

@@ -108,7 +108,7 @@ class TestAuditPageMasksActionsFromRestrictedRegisters:
         page = client.get("/audit/").content.decode()
         assert VISIT_TITLE in page  # an action the auditor may read shows in full
         assert INCIDENT_TITLE not in page and "Ward sister Invented" not in page and "Sessions booked" not in page
-        assert f"Tracked action #{from_incident.pk}: [restricted]" in page
+        assert "Tracked action: [restricted]" in page
         restricted = [e for e in client.get("/audit/").context["page"].object_list if e.restricted]
         assert {e.content_type.model for e in restricted} == {"trackedaction", "actionupdate"}
         assert list(client.get("/audit/", {"q": "chaperoning"}).context["page"].object_list) == []
