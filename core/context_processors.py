@@ -2,9 +2,7 @@ import json
 from functools import lru_cache
 
 from django.conf import settings
-from django.urls import reverse
-
-from core.navigation import menu
+from core.navigation import navigation_for
 
 
 @lru_cache(maxsize=1)
@@ -28,11 +26,8 @@ def navigation(request):
     if getattr(request, "second_factor_pending", False):  # no menu until the second factor is given
         return context
     if user is not None and user.is_authenticated and user.role:
-        items = []
-        for label, url_name, roles in menu():
-            if user.role in roles:
-                url = reverse(url_name)
-                current = request.path == url if url == "/" else request.path.startswith(url)
-                items.append({"label": label, "url": url, "current": current})
-        context["navigation"] = items
+        groups, current = navigation_for(user.role, request.path)
+        context["navigation"] = groups
+        if current is not None and len(current.items) > 1:
+            context["section_navigation"] = current
     return context

@@ -1,5 +1,6 @@
 """Every role's pages in headless Chromium at 390 px: no serious or critical axe-core violation, no request to any
-other origin, no sideways scroll of the page (wide tables scroll inside their own container).
+other origin, no sideways scroll of the page (wide tables scroll inside their own container); and at 1280 px no
+module of the role's menu hidden under "More".
 
 The pages are those the security-header crawl finds for each demo login (one page of each shape); a shape
 already checked for another role is not loaded again. axe-core is a development npm dependency.
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.e2e
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 NARROW = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
 SERIOUS = ("serious", "critical")
 PAGES_PER_ROLE = 40
 EXTRA_PAGES = ["/api/docs/", "/glossary/"]
@@ -55,6 +57,20 @@ def check(page, path):
     return problems
 
 
+def desktop_menu_problems(browser, live_server, session):
+    """At 1280 px every module of the role's menu shows in the header: nothing hides under "More"."""
+    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+    page = context.new_page()
+    page.goto("/")
+    hidden = page.evaluate(
+        "[...document.querySelectorAll('.nhsuk-header__navigation-item')]"
+        ".filter(item => !item.checkVisibility()).map(item => item.textContent.trim())"
+    )
+    context.close()
+    return [f"at 1280 px the menu hides {hidden}"] if hidden else []
+
+
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (npm ci)")
 def test_every_role_s_pages_are_accessible_offline_and_fit_390_px(browser, live_server, transactional_db):
     call_command("load_demo", stdout=StringIO())
@@ -70,6 +86,7 @@ def test_every_role_s_pages_are_accessible_offline_and_fit_390_px(browser, live_
 
     for username in ONE_LOGIN_PER_ROLE.values():
         session, paths = pages_of(username)
+        problems += [f"{username}: {problem}" for problem in desktop_menu_problems(browser, live_server, session)]
         context = browser.new_context(base_url=live_server.url, viewport=NARROW, bypass_csp=True)
         context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
         context.route("**/*", only_this_origin)
