@@ -2,6 +2,7 @@ import json
 from functools import lru_cache
 
 from django.conf import settings
+
 from core.navigation import navigation_for
 
 
