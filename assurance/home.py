@@ -51,6 +51,7 @@ def panels(user):
     result.append(
         Panel(
             "Late self-assessments",
+            urgent=True,
             items=[
                 (
                     a.organisation.name,

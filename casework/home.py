@@ -13,6 +13,7 @@ def panels(user):
     return [
         Panel(
             "Casework due today or overdue",
+            urgent=True,
             items=[
                 (
                     item.record.reference,

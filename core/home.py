@@ -1,5 +1,8 @@
 """The home page is made of panels. Any app may contribute with a `home.py` module whose
-`panels(user)` returns a list of Panel for that user (already scoped); core shows them."""
+`panels(user)` returns a list of Panel for that user (already scoped); core shows them.
+
+The page starts with what needs doing: panels marked `urgent` (overdue or late work) that hold something come
+first, then every other panel that holds something, then the empty ones."""
 
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -15,6 +18,12 @@ class Panel:
     empty_text: str = "Nothing to show."
     link: tuple | None = None  # (label, url)
     count: int | None = None
+    urgent: bool = False  # it lists overdue or late work
+
+
+def by_urgency(panel):
+    holds_something = bool(panel.items) or bool(panel.count)
+    return 0 if panel.urgent and holds_something else 1 if holds_something else 2
 
 
 def panels_for(user):
@@ -22,7 +31,7 @@ def panels_for(user):
     for config in apps.get_app_configs():
         if config.name != "core" and module_has_submodule(config.module, "home"):
             panels.extend(import_module(f"{config.name}.home").panels(user))
-    return panels + [overdue_actions_panel(user)]
+    return sorted(panels + [overdue_actions_panel(user)], key=by_urgency)
 
 
 def overdue_actions_panel(user):
@@ -46,5 +55,6 @@ def overdue_actions_panel(user):
         ],
         count=overdue.count(),
         empty_text="No action is overdue.",
+        urgent=True,
         link=("See every overdue action", reverse(link_name) + ("?overdue=true" if user.role == Role.PROVIDER else "")),
     )

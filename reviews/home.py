@@ -41,6 +41,7 @@ def panels(user):
     return [
         Panel(
             "Review milestones overdue or due soon",
+            urgent=True,
             items=[
                 (
                     f"{row.review.reference} {row.review.kind.name}: {row.milestone.rule.name}",
