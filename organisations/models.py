@@ -350,7 +350,7 @@ class ServiceSpecification(AuditScopeMixin, Versioned):
         return f"{self.title} ({self.get_audience_display().lower()})"
 
     def get_absolute_url(self):
-        return reverse("organisations:specification-edit", args=[self.pk])
+        return reverse("organisations:specification-detail", args=[self.pk])
 
     @property
     def missing_items(self):

@@ -101,6 +101,16 @@ class CommissioningGapRow:
     def text(self):
         return "; ".join(self.gaps)
 
+    @property
+    def url(self):
+        from django.urls import reverse
+
+        from organisations.models import CommissioningEvent, ServiceSpecification
+
+        if isinstance(self.record, CommissioningEvent | ServiceSpecification):
+            return self.record.get_absolute_url()
+        return reverse("organisations:commissioning")
+
 
 def event_rows(events):
     """[(event, [CommissioningGap])] for the active events (2 queries)."""
@@ -208,3 +218,43 @@ def commissioning_gaps(user, today=None):
             icb = user.organisation.icb
             rows.append(CommissioningGapRow("Modern slavery statement", icb, icb, [gap]))
     return rows
+
+
+def sections(user, as_of=None):
+    """Aggregates for the governance reports: [(title, [(label, value)])], for an ICB user who may read them."""
+    from django.utils import timezone
+
+    from core.scoping import VIEW, can
+    from organisations.models import CommissioningEvent, ServiceSpecification
+
+    as_of = as_of or timezone.localdate()
+    if not can(user, CommissioningEvent, VIEW):
+        return []
+    events = event_rows(CommissioningEvent.objects.restrict(user))
+    specifications = list(
+        ServiceSpecification.objects.restrict(user).filter(archived_at__isnull=True).select_related("contract")
+    )
+    gaps = commissioning_gaps(user, as_of)
+    by_area = {}
+    for gap in gaps:
+        by_area[gap.area] = by_area.get(gap.area, 0) + 1
+    past_specification = [(e, g) for e, g in events if rules.is_past_specification(e.stage)]
+    unconsulted = sum(1 for _, g in past_specification if any(x.code == "not_consulted" for x in g))
+    unsigned = sum(1 for _, g in past_specification if any(x.code == "not_signed_off" for x in g))
+    complete = sum(1 for s in specifications if not s.missing_items)
+    return [
+        (
+            "Commissioning with safeguarding in it",
+            [
+                ("Commissioning events in progress or closed", str(len(events))),
+                ("Past the specification stage", str(len(past_specification))),
+                ("… of which a stage passed without designated consultation", str(unconsulted)),
+                ("… of which the specification is not signed off", str(unsigned)),
+                ("Specifications and SLAs with every checklist item", f"{complete}/{len(specifications)}"),
+            ],
+        ),
+        (
+            "Commissioning gaps",
+            [(area, str(count)) for area, count in sorted(by_area.items())] or [("Gaps", "0")],
+        ),
+    ]
