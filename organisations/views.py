@@ -467,7 +467,8 @@ class CommissioningEventActionView(_RaiseActionView):
     select_related = ("icb", "provider")
 
     def action_organisation(self):
-        return self.object.provider or self.object.icb
+        """Consulting the designated professionals and signing off the specification are the ICB's to do."""
+        return self.object.icb
 
 
 class CommissioningEventArchiveView(ScopedObjectMixin, View):
