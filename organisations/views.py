@@ -74,10 +74,16 @@ class OrganisationDetailView(ScopedObjectMixin, TemplateView):
             .select_related("lead_commissioner")
             .prefetch_related("associate_commissioners")
         )
+        specifications = (
+            ServiceSpecification.objects.restrict(user)
+            .filter(contract__provider=organisation, archived_at__isnull=True)
+            .select_related("contract")
+        )
         return super().get_context_data(
             holders=holders,
             gaps=reports.gaps_for(organisation),
             contracts=contracts,
+            specifications=specifications,
             children=organisation.children.filter(archived_at__isnull=True),
             history=reports.organisation_history(organisation),
             can_edit=can(user, Organisation, CHANGE, organisation) and not organisation.is_archived,
