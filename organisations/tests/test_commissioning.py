@@ -405,3 +405,26 @@ def test_a_raised_action_must_be_smart(world, records, client_for):
     assert {"owner", "due_date", "success_measure"} <= set(response.context["form"].errors)
     assert not TrackedAction.objects.filter(source_id=records["specification"].pk).exists()
     assert ServiceSpecification.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/organisations/commissioning/", "/organisations/specifications/", "/organisations/commissioning/xlsx/", "/"],
+)
+def test_pages_make_no_query_per_row(world, records, client_for, url):
+    from core.testing import count_queries
+
+    client = client_for(world.user(Role.CONTRACTS))
+    client.get(url)
+    few, _ = count_queries(lambda: client.get(url))
+    for number in range(4):
+        own = f.contract(world.provider, world.icb, f"Q-{number}", associates=[world.other_icb])
+        event = f.event(world.icb, title=f"Tender {number}", provider=world.provider)
+        f.consultation(event, S.SPECIFICATION)
+        f.specification(own, missing=["covers_training"])
+        f.subcontractor(own)
+        f.notification(own, world.other_icb)
+        f.due_diligence(own, dt.date(2026, 3, 1))
+    many, response = count_queries(lambda: client.get(url))
+    assert response.status_code == 200
+    assert many == few, url
