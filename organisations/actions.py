@@ -2,11 +2,23 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from core.actions import audited, do_archive, save_fields
+from core.actions import audited, do_archive, do_create_tracked_action, save_fields
 from organisations import rules
 from organisations.choices import OrganisationKind
-from organisations.models import Contract, Organisation, RoleHolder
+from organisations.models import (
+    AssociateNotification,
+    CommissioningEvent,
+    Contract,
+    DesignatedConsultation,
+    ModernSlaveryStatement,
+    Organisation,
+    RoleHolder,
+    ServiceSpecification,
+    Subcontractor,
+    SupplierDueDiligence,
+)
 
 
 def _icb_for(organisation):
@@ -93,3 +105,96 @@ def do_archive_role_holder(holder, *, acting_user):
 
 def do_archive_contract(contract, *, acting_user):
     return do_archive(contract, acting_user=acting_user)
+
+
+# --- Commissioning with safeguarding in it ------------------------------------------------------------------------
+
+
+def _icb_of(acting_user, icb):
+    icb = icb or getattr(getattr(acting_user, "organisation", None), "icb", None)
+    if icb is None:
+        raise ValidationError({"icb": "Say which ICB this record belongs to."})
+    return icb
+
+
+def _create(model, acting_user, **fields):
+    with audited(acting_user):
+        record = model(**fields)
+        record.full_clean()
+        record.save()
+    return record
+
+
+def _update(record, fields, acting_user):
+    if record.archived_at:
+        raise ValidationError("This record is archived and cannot be changed.")
+    return save_fields(record, fields, acting_user=acting_user)
+
+
+def do_create_commissioning_event(*, acting_user, icb=None, **fields):
+    """A procurement, tender, redesign or decommissioning event [NEL 3.1]."""
+    return _create(CommissioningEvent, acting_user, icb=_icb_of(acting_user, icb), **fields)
+
+
+def do_update_commissioning_event(event, *, acting_user, **fields):
+    """Move the event through the cycle, record the specification's sign-off, link the provider or contract."""
+    return _update(event, fields, acting_user)
+
+
+def do_record_consultation(event, *, acting_user, **fields):
+    """A designated professional consulted on `event`: when, at which stage, what they advised [SAAF 4.7.1]."""
+    if event.archived_at:
+        raise ValidationError("This commissioning event is archived.")
+    if problem := rules.consultation_problem(fields.get("consulted_on"), timezone.localdate()):
+        raise ValidationError({"consulted_on": problem})
+    return _create(DesignatedConsultation, acting_user, event=event, **fields)
+
+
+def do_add_specification(*, acting_user, **fields):
+    return _create(ServiceSpecification, acting_user, **fields)
+
+
+def do_update_specification(specification, *, acting_user, **fields):
+    return _update(specification, fields, acting_user)
+
+
+def do_add_subcontractor(*, acting_user, **fields):
+    return _create(Subcontractor, acting_user, **fields)
+
+
+def do_update_subcontractor(subcontractor, *, acting_user, **fields):
+    return _update(subcontractor, fields, acting_user)
+
+
+def do_record_associate_notification(*, acting_user, **fields):
+    """Non-compliance or a serious incident to tell an associate commissioner of [DDICB Scope]."""
+    return _create(AssociateNotification, acting_user, **fields)
+
+
+def do_update_associate_notification(notification, *, acting_user, **fields):
+    return _update(notification, fields, acting_user)
+
+
+def do_add_statement(*, acting_user, icb=None, **fields):
+    """The ICB's modern slavery statement for a financial year [DDICB Modern Slavery]."""
+    return _create(ModernSlaveryStatement, acting_user, icb=_icb_of(acting_user, icb), **fields)
+
+
+def do_update_statement(statement, *, acting_user, **fields):
+    return _update(statement, fields, acting_user)
+
+
+def do_record_due_diligence(*, acting_user, **fields):
+    """Modern slavery due diligence on a supplier, before it is let a contract [DDICB Modern Slavery]."""
+    if problem := rules.consultation_problem(fields.get("completed_on"), timezone.localdate()):
+        raise ValidationError({"completed_on": problem.replace("consultation", "due diligence")})
+    return _create(SupplierDueDiligence, acting_user, **fields)
+
+
+def do_raise_commissioning_action(source, *, organisation, acting_user, **fields):
+    """A SMART action in the one tracker from a commissioning gap: an event, a specification or a contract."""
+    return do_create_tracked_action(source=source, organisation=organisation, acting_user=acting_user, **fields)
+
+
+def do_archive_commissioning_record(record, *, acting_user):
+    return do_archive(record, acting_user=acting_user)

@@ -10,6 +10,8 @@ class OrganisationsConfig(AppConfig):
         ("Organisations", "organisations:list", ALL_ROLES),
         ("Role gaps", "organisations:gaps", ICB_ROLES),
         ("Contracts", "organisations:contracts", ALL_ROLES),
+        ("Commissioning", "organisations:commissioning", ICB_ROLES),
+        ("Specifications", "organisations:specifications", ALL_ROLES),
     ]
 
     def ready(self):
@@ -21,3 +23,13 @@ class OrganisationsConfig(AppConfig):
         auditlog.register(models.Contract, m2m_fields={"associate_commissioners"})
         auditlog.register(models.RoleHolder)
         auditlog.register(models.RoleRequirement)
+        for model in (
+            models.CommissioningEvent,
+            models.DesignatedConsultation,
+            models.ServiceSpecification,
+            models.Subcontractor,
+            models.AssociateNotification,
+            models.ModernSlaveryStatement,
+            models.SupplierDueDiligence,
+        ):
+            auditlog.register(model)

@@ -113,3 +113,50 @@ class CapacityPeriod(models.TextChoices):
 class GapStatus(models.TextChoices):
     MISSING = "missing", "No one recorded"
     VACANT = "vacant", "Vacant"
+
+
+# --- Commissioning with safeguarding in it [NEL 3.1, 5.1, App. A-B; CPCCG 6.8, App. 1; SAAF 4.7.1; DDICB] ----------
+
+
+class CommissioningKind(models.TextChoices):
+    """The commissioning events before which designated professionals are consulted [NEL 3.1: "new, redesigned
+    and or decommissioned services"; NEL 2.0: "commissioning and or decommissioning services"]."""
+
+    PROCUREMENT = "procurement", "Procurement"
+    TENDER = "tender", "Tender"
+    REDESIGN = "redesign", "Service redesign"
+    DECOMMISSIONING = "decommissioning", "Decommissioning"
+
+
+class CommissioningStage(models.TextChoices):
+    """The commissioning cycle, in order, "from procurement to quality assurance" [SAAF 4.7.1; CPCCG App. 1]."""
+
+    PLANNING = "planning", "Planning and needs assessment"
+    SPECIFICATION = "specification", "Service specification"
+    PROCUREMENT = "procurement", "Procurement or negotiation"
+    AWARD = "award", "Contract award"
+    MOBILISATION = "mobilisation", "Mobilisation"
+    QUALITY_ASSURANCE = "quality_assurance", "Quality assurance and contract monitoring"
+    CLOSED = "closed", "Closed"
+
+
+class SpecificationKind(models.TextChoices):
+    """Safeguarding standards go into "all contracts, service level agreements and service specifications"
+    [NEL App. A]."""
+
+    SPECIFICATION = "specification", "Service specification"
+    SLA = "sla", "Service level agreement"
+
+
+class ScheduleAudience(models.TextChoices):
+    """The policy's separate schedules of safeguarding children and adults service standards [NEL 1.0, 4.0, 5.1]."""
+
+    CHILDREN = "children", "Children and young people"
+    ADULTS = "adults", "Adults"
+
+
+class NotificationReason(models.TextChoices):
+    """What the lead commissioner tells associate commissioners [DDICB Scope]."""
+
+    NON_COMPLIANCE = "non_compliance", "Non-compliance with the safeguarding standards"
+    SERIOUS_INCIDENT = "serious_incident", "Serious incident compromising a child's or adult's safety"

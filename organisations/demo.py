@@ -7,9 +7,12 @@ from django.utils import timezone
 from core.choices import Role
 from core.demo import ensure_user
 from organisations import actions
+from organisations.choices import CommissioningKind, NotificationReason, ScheduleAudience, SpecificationKind
+from organisations.choices import CommissioningStage as S
 from organisations.choices import OrganisationKind as K
 from organisations.choices import SafeguardingRole as R
-from organisations.models import Organisation
+from organisations.models import CommissioningEvent, Contract, Organisation
+from organisations.rules import CHECKLIST_FIELDS, financial_year_of
 
 ICB_CODE = "QZZ"
 
@@ -68,8 +71,12 @@ WITHOUT_SCHEDULE = {"ZA6", "ZB1"}
 
 
 def load():
-    if Organisation.objects.filter(ods_code=ICB_CODE).exists():
-        return
+    if not Organisation.objects.filter(ods_code=ICB_CODE).exists():
+        _load_organisations()
+    _add_commissioning(Organisation.objects.get(ods_code=ICB_CODE))
+
+
+def _load_organisations():
     region = actions.do_create_organisation(name="NHS England demonstration region", kind=K.REGION, acting_user=None)
     icb = actions.do_create_organisation(
         name="NHS Northmoor and Dunstow Integrated Care Board",
@@ -169,4 +176,171 @@ def _add_users(icb, providers):
             organisation=provider,
             first_name="Safeguarding lead",
             last_name=provider.name,
+        )
+
+
+NEIGHBOUR_CODE = "QZY"
+# (kind, title, stage, provider ODS code, days ago started, stages consulted at, signed off)
+EVENTS = [
+    # The deliberate gap: a tender past its specification with no designated professional consulted [NEL 3.1].
+    (CommissioningKind.TENDER, "Community children's services (0-19) tender", S.PROCUREMENT, "ZA2", 120, [], False),
+    (
+        CommissioningKind.REDESIGN,
+        "Adult mental health crisis pathway redesign",
+        S.MOBILISATION,
+        "ZA3",
+        300,
+        [S.PLANNING, S.SPECIFICATION, S.PROCUREMENT, S.AWARD],
+        True,
+    ),
+    (
+        CommissioningKind.PROCUREMENT,
+        "Domiciliary care framework",
+        S.QUALITY_ASSURANCE,
+        "ZB1",
+        500,
+        [S.SPECIFICATION, S.PROCUREMENT, S.AWARD, S.MOBILISATION],
+        True,
+    ),
+    (
+        CommissioningKind.DECOMMISSIONING,
+        "Wrenfold minor injuries unit closure",
+        S.PLANNING,
+        "ZA5",
+        30,
+        [S.PLANNING],
+        False,
+    ),
+]
+ADVICE = {
+    S.PLANNING: "Include children's and adults' safeguarding in the needs assessment; ask the partnership for data.",
+    S.SPECIFICATION: "Add the children's and adults' safeguarding schedules and the named professional posts.",
+    S.PROCUREMENT: "Score bidders on safeguarding training and supervision; ask for their Section 11 audit.",
+    S.AWARD: "Confirm the named leads of SC32.2 before the contract starts.",
+    S.MOBILISATION: "Check that staff transferring have current DBS checks and level 3 training.",
+}
+# Specifications: (provider ODS code, audience, kind, checklist items left out)
+SPECIFICATIONS = [
+    ("ZA1", ScheduleAudience.CHILDREN, SpecificationKind.SPECIFICATION, []),
+    ("ZA1", ScheduleAudience.ADULTS, SpecificationKind.SPECIFICATION, []),
+    ("ZA2", ScheduleAudience.CHILDREN, SpecificationKind.SPECIFICATION, []),
+    ("ZA3", ScheduleAudience.ADULTS, SpecificationKind.SPECIFICATION, []),
+    # A second deliberate gap: an SLA lacking two of the contents the policies list [CPCCG 6.8].
+    ("ZA6", ScheduleAudience.ADULTS, SpecificationKind.SLA, ["covers_diversity", "covers_vulnerable_parents"]),
+]
+
+
+def _add_commissioning(icb):
+    """Commissioning events, specifications, a subcontractor or two, a matter to tell an associate commissioner,
+    the modern slavery statement and due diligence (idempotent). Dates are relative to today."""
+    if CommissioningEvent.objects.filter(icb=icb).exists():
+        return
+    today = timezone.localdate()
+    contracts = {
+        c.provider.ods_code: c for c in Contract.objects.filter(lead_commissioner=icb).select_related("provider")
+    }
+    for kind, title, stage, code, days, consulted, signed in EVENTS:
+        started = today - dt.timedelta(days=days)
+        event = actions.do_create_commissioning_event(
+            icb=icb,
+            kind=kind,
+            title=title,
+            stage=stage,
+            provider=contracts[code].provider,
+            contract=contracts[code],
+            started_on=started,
+            commissioner="Kit Oakhurst, contracts manager",
+            specification_signed_off_on=started + dt.timedelta(days=40) if signed else None,
+            specification_signed_off_by="Robin Ashgrove, designated nurse" if signed else "",
+            acting_user=None,
+        )
+        for step, when in zip(consulted, range(len(consulted)), strict=True):
+            actions.do_record_consultation(
+                event,
+                stage=step,
+                consulted_on=started + dt.timedelta(days=10 + 30 * when),
+                professional="Robin Ashgrove, designated nurse for safeguarding children",
+                advice=ADVICE[step],
+                acting_user=None,
+            )
+    for code, audience, kind, left_out in SPECIFICATIONS:
+        contract = contracts[code]
+        actions.do_add_specification(
+            contract=contract,
+            kind=kind,
+            audience=audience,
+            title=f"{contract.provider.name}: safeguarding {ScheduleAudience(audience).label.lower()} schedule",
+            agreed_on=contract.start_date,
+            review_on=contract.start_date + dt.timedelta(days=365 + 90),
+            **{name: name not in left_out for name in CHECKLIST_FIELDS},
+            acting_user=None,
+        )
+    actions.do_add_subcontractor(
+        contract=contracts["ZA1"],
+        name="Clearway Facilities Services",
+        services="Cleaning and grounds maintenance",
+        compliance_confirmed_on=contracts["ZA1"].start_date,
+        policy_appended=True,
+        acting_user=None,
+    )
+    actions.do_add_subcontractor(
+        contract=contracts["ZA3"],
+        name="Swiftmove Patient Transport",
+        services="Non-emergency patient transport",
+        policy_appended=False,
+        acting_user=None,
+    )
+    neighbour = Organisation.objects.filter(ods_code=NEIGHBOUR_CODE).first() or actions.do_create_organisation(
+        name="NHS Fenwold and Marsh Integrated Care Board",
+        kind="icb",
+        ods_code=NEIGHBOUR_CODE,
+        parent=icb.parent,
+        acting_user=None,
+    )
+    actions.do_update_contract(contracts["ZA4"], associate_commissioners=[neighbour], acting_user=None)
+    actions.do_record_associate_notification(
+        contract=contracts["ZA4"],
+        associate_commissioner=neighbour,
+        reason=NotificationReason.NON_COMPLIANCE,
+        summary="Safeguarding adults level 3 training below 85% for two quarters",
+        occurred_on=today - dt.timedelta(days=40),
+        notified_on=today - dt.timedelta(days=35),
+        acting_user=None,
+    )
+    actions.do_record_associate_notification(
+        contract=contracts["ZA4"],
+        associate_commissioner=neighbour,
+        reason=NotificationReason.SERIOUS_INCIDENT,
+        summary="Delayed response to a call about an adult at risk (no identifiers)",
+        occurred_on=today - dt.timedelta(days=6),
+        acting_user=None,
+    )
+    year = financial_year_of(today)
+    actions.do_add_statement(
+        icb=icb,
+        financial_year=year - 1,
+        chief_officer="Morgan Larkspur, chief executive",
+        signed_off_on=dt.date(year - 1, 6, 30),
+        published_on=dt.date(year - 1, 7, 7),
+        acting_user=None,
+    )
+    actions.do_add_statement(
+        icb=icb,
+        financial_year=year,
+        chief_officer="Morgan Larkspur, chief executive",
+        signed_off_on=min(dt.date(year, 6, 30), today),
+        published_on=min(dt.date(year, 7, 7), today),
+        acting_user=None,
+    )
+    for number, contract in enumerate(contracts.values()):
+        if contract.provider.ods_code == "ZA8":
+            continue  # the third gap: a contract with no modern slavery due diligence
+        late = contract.provider.ods_code == "ZA7"  # the fourth: due diligence done after the contract was let
+        actions.do_record_due_diligence(
+            contract=contract,
+            completed_on=contract.start_date + dt.timedelta(days=21 if late else -14 - number),
+            completed_by="Kit Oakhurst, contracts manager",
+            no_convictions_found=True,
+            confirmations_received=not late,
+            acting_user=None,
         )

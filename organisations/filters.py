@@ -4,8 +4,27 @@ import django_filters
 from django.db.models import Q
 
 from core.filters import ScopedChoicesFilterSet
-from organisations.choices import OrganisationKind, SafeguardingRole
-from organisations.models import Contract, Organisation, RoleHolder
+from organisations.choices import (
+    PROVIDER_KINDS,
+    CommissioningKind,
+    CommissioningStage,
+    NotificationReason,
+    OrganisationKind,
+    SafeguardingRole,
+    ScheduleAudience,
+    SpecificationKind,
+)
+from organisations.models import (
+    AssociateNotification,
+    CommissioningEvent,
+    Contract,
+    Organisation,
+    RoleHolder,
+    ServiceSpecification,
+    Subcontractor,
+    SupplierDueDiligence,
+)
+from organisations.rules import CHECKLIST_FIELDS
 
 
 class OrganisationFilter(ScopedChoicesFilterSet):
@@ -40,3 +59,64 @@ class RoleHolderFilter(ScopedChoicesFilterSet):
 
     def filter_vacant(self, queryset, name, value):
         return queryset.filter(holder_name="") if value else queryset.exclude(holder_name="")
+
+
+# --- Commissioning with safeguarding in it ------------------------------------------------------------------------
+
+
+def _provider_filter(field_name):
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name, queryset=Organisation.objects.filter(kind__in=PROVIDER_KINDS), label="Provider"
+    )
+
+
+class CommissioningEventFilter(ScopedChoicesFilterSet):
+    kind = django_filters.ChoiceFilter(choices=CommissioningKind.choices, empty_label="All kinds")
+    stage = django_filters.ChoiceFilter(choices=CommissioningStage.choices, empty_label="All stages")
+    provider = _provider_filter("provider")
+    archived = django_filters.BooleanFilter(field_name="archived_at", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = CommissioningEvent
+        fields = ["kind", "stage", "provider", "archived"]
+
+
+class ServiceSpecificationFilter(ScopedChoicesFilterSet):
+    provider = _provider_filter("contract__provider")
+    kind = django_filters.ChoiceFilter(choices=SpecificationKind.choices, empty_label="Specifications and SLAs")
+    audience = django_filters.ChoiceFilter(choices=ScheduleAudience.choices, empty_label="Children and adults")
+    incomplete = django_filters.BooleanFilter(method="filter_incomplete", label="Missing checklist items")
+
+    class Meta:
+        model = ServiceSpecification
+        fields = ["provider", "kind", "audience", "incomplete"]
+
+    def filter_incomplete(self, queryset, name, value):
+        complete = Q(**dict.fromkeys(CHECKLIST_FIELDS, True))
+        return queryset.exclude(complete) if value else queryset.filter(complete)
+
+
+class SubcontractorFilter(ScopedChoicesFilterSet):
+    provider = _provider_filter("contract__provider")
+
+    class Meta:
+        model = Subcontractor
+        fields = ["provider"]
+
+
+class AssociateNotificationFilter(ScopedChoicesFilterSet):
+    provider = _provider_filter("contract__provider")
+    reason = django_filters.ChoiceFilter(choices=NotificationReason.choices, empty_label="Any reason")
+    notified = django_filters.BooleanFilter(field_name="notified_on", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = AssociateNotification
+        fields = ["provider", "reason", "notified"]
+
+
+class SupplierDueDiligenceFilter(ScopedChoicesFilterSet):
+    provider = _provider_filter("contract__provider")
+
+    class Meta:
+        model = SupplierDueDiligence
+        fields = ["provider"]

@@ -8,6 +8,9 @@ from core.scoping import allowed_organisations
 from organisations import reports
 from organisations.models import Contract
 
+# Commissioning gaps are the contracts managers' and the designated professionals' to close [CPCCG 6.8; SAAF 4.7.1].
+COMMISSIONING_GAP_READERS = frozenset({Role.DESIGNATED, Role.CONTRACTS, Role.ADMINISTRATOR})
+
 
 def panels(user):
     organisations = allowed_organisations(user)
@@ -44,6 +47,8 @@ def panels(user):
                 link=("All contracts", reverse("organisations:contracts")),
             )
         )
+    if user.role in COMMISSIONING_GAP_READERS:
+        result.append(commissioning_panel(user))
     today = timezone.localdate()
     horizon = today + timezone.timedelta(days=settings.VIGIL["CONTRACT_ENDING_SOON_DAYS"])
     ending = contracts.filter(archived_at__isnull=True, end_date__range=(today, horizon)).select_related("provider")
@@ -62,3 +67,15 @@ def panels(user):
         )
     )
     return result
+
+
+def commissioning_panel(user):
+    gaps = reports.commissioning_gaps(user)
+    index = reverse("organisations:commissioning")
+    return Panel(
+        "Commissioning gaps",
+        items=[(f"{gap.area}: {gap.record}", gap.url, gap.text) for gap in gaps[:15]],
+        count=len(gaps),
+        empty_text="Every commissioning event, specification and contract has its safeguarding in place.",
+        link=("Commissioning", index),
+    )

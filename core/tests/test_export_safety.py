@@ -171,6 +171,19 @@ def governance_register(path):
     return build
 
 
+def commissioning_register(world, client_for, payload):
+    from organisations.tests import commissioning_factories as f
+
+    name_provider(world, payload)
+    built = f.build(world)
+    f.consultation(built["event"], "procurement", professional=payload, advice=payload)
+    f.event(world.icb, title=payload, commissioner=payload, specification_signed_off_by="")
+    f.specification(built["contract"], title=payload)
+    f.subcontractor(built["contract"], name=payload, services=payload)
+    f.notification(built["contract"], world.other_icb, summary=payload)
+    return client_for(world.user(Role.CONTRACTS)).get("/organisations/commissioning/xlsx/")
+
+
 EXPORTS = {
     **{f"casework-{r.slug}-page": register_export(r.slug, "page") for r in REGISTERS},
     **{f"casework-{r.slug}-api": register_export(r.slug, "api") for r in REGISTERS},
@@ -181,6 +194,7 @@ EXPORTS = {
     "reviews-notification-list": review_list,
     "governance-policies": governance_register("/governance/policies/xlsx/"),
     "governance-risks": governance_register("/governance/risks/xlsx/"),
+    "organisations-commissioning": commissioning_register,
 }
 
 

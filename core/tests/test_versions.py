@@ -338,8 +338,53 @@ def _evidence_change(world, record):
     return None, None
 
 
+def _commissioning_change(field, value):
+    def change(world, record):
+        action = {
+            "CommissioningEvent": organisation_actions.do_update_commissioning_event,
+            "ServiceSpecification": organisation_actions.do_update_specification,
+            "Subcontractor": organisation_actions.do_update_subcontractor,
+            "AssociateNotification": organisation_actions.do_update_associate_notification,
+            "ModernSlaveryStatement": organisation_actions.do_update_statement,
+        }[type(record).__name__]
+        action(fresh(record), **{field: value}, acting_user=world.user(Role.CONTRACTS))
+        return field, value
+
+    return change
+
+
 EDIT_FORMS = [
     ("Organisation", _to("organisations:edit", _pk), Role.ADMINISTRATOR, _organisation_change),
+    (
+        "CommissioningEvent",
+        _to("organisations:commissioning-edit", _pk),
+        Role.CONTRACTS,
+        _commissioning_change("commissioner", "Their lead"),
+    ),
+    (
+        "ServiceSpecification",
+        _to("organisations:specification-edit", _pk),
+        Role.DESIGNATED,
+        _commissioning_change("title", "Their title"),
+    ),
+    (
+        "Subcontractor",
+        _to("organisations:subcontractor-edit", _pk),
+        Role.DESIGNATED,
+        _commissioning_change("services", "Their services"),
+    ),
+    (
+        "AssociateNotification",
+        _to("organisations:notification-edit", _pk),
+        Role.DESIGNATED,
+        _commissioning_change("summary", "Their summary"),
+    ),
+    (
+        "ModernSlaveryStatement",
+        _to("organisations:statement-edit", _pk),
+        Role.DESIGNATED,
+        _commissioning_change("chief_officer", "Their chief officer"),
+    ),
     ("Contract", _to("organisations:contract-edit", _pk), Role.DESIGNATED, _contract_change),
     ("RoleHolder", _to("organisations:holder-edit", _pk), Role.DESIGNATED, _holder_change),
     ("Review", _to("reviews:edit", _pk), Role.DESIGNATED, _review_change),

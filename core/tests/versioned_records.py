@@ -113,6 +113,7 @@ def build(world):
         )
     )
     _governance_and_workforce(world, keep, today)
+    _commissioning(world, keep)
     return {type(record): type(record)._base_manager.get(pk=record.pk) for record in records.values()}
 
 
@@ -187,3 +188,11 @@ def _governance_and_workforce(world, keep, today):
             icb=world.icb, role="named_doctor_lac", amount=2, unit="pa_week", acting_user=designated
         )
     )
+
+
+def _commissioning(world, keep):
+    from organisations.tests import commissioning_factories
+
+    built = commissioning_factories.build(world)
+    for key in ("event", "specification", "subcontractor", "notification", "statement"):
+        keep(built[key])
