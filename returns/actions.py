@@ -6,7 +6,7 @@ from django.utils import timezone
 from core.actions import audited, do_archive, save_fields
 from core.models import working_calendar
 from core.uploads import DISPLAY_NAME_LENGTH, shorten_name, stored_name, uploaded_file_problem
-from returns import catalogue, conf, rules, services
+from returns import catalogue, conf, ratings, rules, services
 from returns.choices import JUDGEABLE_STATUSES, ReturnStatus, Source, Unit
 from returns.models import (
     OVERRIDE_EDITORS,
@@ -51,7 +51,8 @@ def do_start_return(*, provider, quarter, acting_user, today=None):
         return_obj.full_clean()
         return_obj.save()
         version = ReturnVersion.objects.create(return_obj=return_obj, number=1)
-        prefill_escalations(version, acting_user=acting_user)
+        if prefill_escalations(version, acting_user=acting_user) is not None:
+            ratings.rerate_return(return_obj)
     return return_obj
 
 
@@ -178,6 +179,7 @@ def do_save_figures(return_obj, *, entries, acting_user, source=Source.WEB, repl
                     save_fields(value, empty, acting_user=acting_user)
                     _save_breakdown(value, rules.Entry(), rules.MetricSpec(code, "", ""), current=value.breakdown.all())
         BreakdownValue.objects.bulk_create(new_rows)
+        ratings.rerate_return(return_obj)
     return return_obj
 
 
@@ -259,7 +261,16 @@ def do_submit_return(return_obj, *, acting_user, source=None):
         if return_obj.first_submitted_at is None:
             fields["first_submitted_at"] = now
         save_fields(return_obj, fields, acting_user=acting_user)
+        _store_ratings(return_obj)
     return return_obj
+
+
+def _store_ratings(return_obj):
+    """Store the return's ratings and summary (returns.ratings) and keep the instance's counts current."""
+    ratings.rerate_return(return_obj)
+    stored = Return.objects.filter(pk=return_obj.pk).values("red_count", "amber_count", "to_rate_count").first()
+    for name, value in (stored or {}).items():
+        setattr(return_obj, name, value)
 
 
 def _require_reviewer(acting_user):
@@ -287,6 +298,7 @@ def do_return_for_correction(return_obj, *, comment, acting_user):
             acting_user=acting_user,
         )
         _copy_version(services.working_version(return_obj))
+        _store_ratings(return_obj)
     return return_obj
 
 
@@ -322,11 +334,14 @@ def do_accept_return(return_obj, *, acting_user):
     _require_reviewer(acting_user)
     if return_obj.status != ReturnStatus.SUBMITTED:
         raise ValidationError({"status": "Only a submitted return can be accepted."})
-    return save_fields(
-        return_obj,
-        {"status": ReturnStatus.ACCEPTED, "reviewed_by": acting_user, "reviewed_at": timezone.now()},
-        acting_user=acting_user,
-    )
+    with audited(acting_user):
+        save_fields(
+            return_obj,
+            {"status": ReturnStatus.ACCEPTED, "reviewed_by": acting_user, "reviewed_at": timezone.now()},
+            acting_user=acting_user,
+        )
+        _store_ratings(return_obj)
+    return return_obj
 
 
 def do_set_threshold_override(*, contract, metric, effective_from, scheme, reason, acting_user):
@@ -353,14 +368,29 @@ def do_set_threshold_override(*, contract, metric, effective_from, scheme, reaso
         )
         override.full_clean()
         override.save()
+        _enqueue_rerate(override, acting_user)
     return override
+
+
+def _enqueue_rerate(override, acting_user):
+    """A contract's thresholds changed: the stored job re-rates that provider's returns for that metric from the
+    override's quarter on (returns.ratings)."""
+    ratings.enqueue_rerate(
+        provider_ids=[override.contract.provider_id],
+        metric_ids=[override.metric_id],
+        from_period=override.effective_from,
+        acting_user=acting_user,
+    )
 
 
 def do_archive_threshold_override(override, *, acting_user):
     """Retire an override (kept, with its history): returns are rated by the catalogue or an earlier override."""
     if acting_user is not None and getattr(acting_user, "role", None) not in OVERRIDE_EDITORS:
         raise PermissionDenied("Only the designated professional or a contract manager sets thresholds.")
-    return do_archive(override, acting_user=acting_user)
+    with audited(acting_user):
+        do_archive(override, acting_user=acting_user)
+        _enqueue_rerate(override, acting_user)
+    return override
 
 
 def override_scheme(*, green_above, amber_from, require_breakdown, target=None, gap_rating=None):
@@ -482,7 +512,7 @@ def do_rate_judged_metric(return_obj, *, judged_metric, rating, reason, acting_u
             .order_by("-revision")
             .first()
         )
-        return JudgedRating.objects.create(
+        judgement = JudgedRating.objects.create(
             return_obj=return_obj,
             judged_metric=judged_metric,
             revision=latest.revision + 1 if latest else 1,
@@ -491,6 +521,8 @@ def do_rate_judged_metric(return_obj, *, judged_metric, rating, reason, acting_u
             reason=(reason or "").strip(),
             rated_by=acting_user,
         )
+        _store_ratings(return_obj)  # the judgement caps the figures it names: their combined rating changes
+        return judgement
 
 
 def judged_metric_for(return_obj, code):

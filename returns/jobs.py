@@ -25,3 +25,13 @@ def build_assurance_report(payload):
             default_storage.delete(name)
         default_storage.save(name, ContentFile(content))
     return {"pdf": f"{stem}.pdf", "xlsx": f"{stem}.xlsx", "pdf_sha256": hashlib.sha256(pdf).hexdigest()}
+
+
+@register_job("returns.rerate")
+def rerate(payload):
+    """Re-rate the returns a scheme or contract override change affects (returns.ratings.rerate), in the database.
+    Payload: any of provider_ids, metric_ids, from_period, return_ids; empty re-rates everything."""
+    from returns import ratings
+
+    scope = {key: payload[key] for key in ("return_ids", "provider_ids", "metric_ids", "from_period") if key in payload}
+    return ratings.rerate(**scope)
