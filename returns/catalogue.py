@@ -144,7 +144,6 @@ def sync_judged_metrics(judged_model):
     catalogue = judged_data()
     version = catalogue["version"]
     changed = 0
-    rescheme = []  # (metric id, first quarter) whose stored ratings a new default scheme changes
     for position, row in enumerate(catalogue["judged_metrics"]):
         fields = {
             "title": row["title"],
@@ -164,6 +163,12 @@ def sync_judged_metrics(judged_model):
         elif judged.catalogue_version < version:
             judged_model.objects.filter(pk=judged.pk).update(**fields)
             changed += 1
+    from returns.models import JudgedMetric
+
+    if changed and judged_model is JudgedMetric:  # what a judgement caps may have changed: re-rate (returns.ratings)
+        from returns import ratings
+
+        ratings.enqueue_rerate()
     return changed
 
 

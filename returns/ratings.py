@@ -131,7 +131,9 @@ def _rate_defaults(m, values, metrics, periods, gap):
             else Case(*[When(metric_id=metric_id, then=Value(pk)) for metric_id, pk in members], default=Value(None))
         )
         fields = {"scheme_default_id": default, "scheme_override_id": Value(None)}
-        total += _update_numeric(m, chosen, scheme, unit, fields, [p for p in periods if p >= start and (end is None or p < end)])
+        total += _update_numeric(
+            m, chosen, scheme, unit, fields, [p for p in periods if p >= start and (end is None or p < end)]
+        )
     return total
 
 
@@ -139,11 +141,15 @@ def _rate_overrides(m, values, returns, metrics, gap):
     """Contract overrides win over the catalogue: for every (provider, metric) with an active override, the scheme
     in force for each return's quarter (rules.scheme_in_force, contracts overlapping the quarter), then one UPDATE per
     override in force."""
-    overrides = m["ThresholdOverride"].objects.filter(
-        archived_at__isnull=True,
-        metric__in=metrics,
-        contract__provider_id__in=returns.values("provider_id"),
-    ).select_related("contract", "metric")
+    overrides = (
+        m["ThresholdOverride"]
+        .objects.filter(
+            archived_at__isnull=True,
+            metric__in=metrics,
+            contract__provider_id__in=returns.values("provider_id"),
+        )
+        .select_related("contract", "metric")
+    )
     by_pair = defaultdict(list)
     for override in overrides:
         by_pair[(override.contract.provider_id, override.metric_id)].append(override)
@@ -255,7 +261,9 @@ def _combine(m, values, metrics):
     """The combined rating (rules.combine) of every value in scope: the numeric rating, capped by the judged metric
     that names it for a submitted version of a submitted or accepted return (three UPDATEs per judged metric, one
     per judgement in force)."""
-    values.update(rating=F("numeric_rating"), judged_rating=Value(""), rating_driver=Value(rules.NUMBER), capped_by=None)
+    values.update(
+        rating=F("numeric_rating"), judged_rating=Value(""), rating_driver=Value(rules.NUMBER), capped_by=None
+    )
     codes = {metric.code: metric.pk for metric in metrics}
     cap = conf.judged_caps()
     JudgedRating = m["JudgedRating"]
@@ -370,4 +378,3 @@ def enqueue_rerate(*, acting_user=None, **scope):
 
     payload = {key: sorted(value) if isinstance(value, set | tuple | list) else value for key, value in scope.items()}
     return enqueue(RERATE_JOB, payload, acting_user=acting_user)
-
