@@ -492,6 +492,31 @@ def build_matrix(organisations, returns, quarter, *, kind=None, sort="", today=N
     return matrix
 
 
+def stored_rating_counts(returns, quarters, metrics):
+    """{(quarter index, metric id, rating): providers} over `quarters`, from the stored (combined) ratings of each
+    return's latest submitted version: one query for every quarter of a report's trends."""
+    from django.db.models import Count, OuterRef, Subquery
+
+    latest = (
+        ReturnVersion.objects.filter(return_obj_id=OuterRef("version__return_obj_id"), submitted_at__isnull=False)
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+    rows = (
+        MetricValue.objects.filter(
+            version__return_obj__in=returns.filter(period__in=[q.index for q in quarters]).values("pk"),
+            version__submitted_at__isnull=False,
+            metric__in=[m.pk for m in metrics],
+            rating__in=(rules.RED, rules.AMBER, rules.GREEN),
+        )
+        .filter(version_id=Subquery(latest))
+        .values_list("version__return_obj__period", "metric_id", "rating")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(period, metric_id, rating): n for period, metric_id, rating, n in rows}
+
+
 def sort_rows(rows, sort):
     """Sort by provider name (default), by 'reds' (most red first) or by a metric code (worst first)."""
     if sort == "reds":
