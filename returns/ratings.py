@@ -368,8 +368,71 @@ def _summarise(m, returns):
 
 
 def rerate_return(return_obj):
-    """Store the ratings of one return (every version) after its figures, status or judgements changed."""
-    return rerate(return_ids=[return_obj.pk])
+    """Store the ratings of one return (every version) after its figures, status or judgements changed.
+
+    One return is rated with the rules in Python (services.rate_versions and apply_judgements, a dozen queries) and
+    written with one bulk UPDATE: cheaper for a handful of values than `rerate`'s statement per scheme, and the
+    same result (the property test compares both with the rules)."""
+    from returns import services
+    from returns.models import Metric, MetricValue, Return
+
+    ret = Return.objects.select_related("provider").get(pk=return_obj.pk)
+    versions = list(ret.versions.all())
+    for version in versions:
+        version.return_obj = ret
+    metrics = [m for m in Metric.objects.all() if m.applies_to_kind(ret.provider.kind)]
+    book = services.SchemeBook([ret.provider_id], metrics)
+    rated = services.rate_versions(versions, book, metrics)
+    judged_metrics = services.active_judged_metrics()
+    judgeable = ret.status in JUDGEABLE
+    submitted = [v for v in versions if v.submitted_at]
+    for version in versions:
+        if version.submitted_at and judgeable:
+            services.apply_judgements([ret], {ret.pk: rated[version.pk]}, judged_metrics, submitted_ids={ret.pk})
+    changed = []
+    quarter = ret.quarter
+    for version in versions:
+        for metric in metrics:
+            cell = rated[version.pk].get(metric.code)
+            if cell is None or cell.value is None:
+                continue
+            value = cell.value
+            _, override_pk, default_pk = book.scheme_and_source(ret.provider_id, metric.pk, quarter)
+            combined = cell.combined
+            value.numeric_rating, value.rating = cell.numeric_rating, cell.rating
+            value.judged_rating = (combined.judged or "") if combined else ""
+            value.rating_driver = combined.driver if combined else rules.NUMBER
+            value.capped_by_id = cell.judged_by.pk if combined else None
+            value.target_met = cell.target_met
+            value.scheme_default_id, value.scheme_override_id = default_pk, override_pk
+            changed.append(value)
+    MetricValue.objects.bulk_update(changed, STORED_FIELDS)
+    reds = ambers = to_rate = 0
+    if submitted:
+        latest = max(submitted, key=lambda v: v.number)
+        active = {m.code for m in metrics if m.active}
+        for code, cell in rated[latest.pk].items():
+            reds += code in active and cell.rating == rules.RED
+            ambers += code in active and cell.rating == rules.AMBER
+    cells = services.judged_cells([ret], judged_metrics, submitted_ids={ret.pk} if submitted and judgeable else set())
+    for cell in cells[ret.pk].values():
+        reds += cell.rating == rules.RED
+        ambers += cell.rating == rules.AMBER
+        to_rate += cell.to_rate
+    Return.objects.filter(pk=ret.pk).update(red_count=reds, amber_count=ambers, to_rate_count=to_rate)
+    return {"values": len(changed), "returns": 1}
+
+
+STORED_FIELDS = [
+    "numeric_rating",
+    "rating",
+    "judged_rating",
+    "rating_driver",
+    "capped_by",
+    "target_met",
+    "scheme_default",
+    "scheme_override",
+]
 
 
 def enqueue_rerate(*, acting_user=None, **scope):

@@ -61,8 +61,7 @@ def gather(icb, quarter, as_at=None):
     )
     trends = {
         m.code: [
-            (q, {r: counts.get((q.index, m.pk, r), 0) for r in (rules.RED, rules.AMBER, rules.GREEN)})
-            for q in quarters
+            (q, {r: counts.get((q.index, m.pk, r), 0) for r in (rules.RED, rules.AMBER, rules.GREEN)}) for q in quarters
         ]
         for m in main
     }

@@ -145,19 +145,30 @@ class SchemeBook:
         self._parsed = {}
 
     def scheme(self, provider_id, metric_id, quarter):
+        return self.scheme_and_source(provider_id, metric_id, quarter)[0]
+
+    def scheme_and_source(self, provider_id, metric_id, quarter):
+        """(scheme, ThresholdOverride id or None, MetricScheme id or None): the scheme in force and where from."""
         candidates = []
         for override in self.overrides.get((provider_id, metric_id), ()):
             contract = override.contract
             if contract.start_date <= quarter.end and contract.end_date >= quarter.start:
                 if override.pk not in self._parsed:
                     self._parsed[override.pk] = rules.Scheme.from_dict(override.scheme, gap_rating=self.gap)
-                candidates.append((override.effective_from, override.pk, self._parsed[override.pk]))
+                candidates.append((override.effective_from, override.pk, (self._parsed[override.pk], override.pk)))
         if candidates:  # a contract's own thresholds win over the catalogue's default
-            return rules.scheme_in_force(None, candidates, quarter.index) or self.default(metric_id, quarter)
-        return self.default(metric_id, quarter)
+            found = rules.scheme_in_force(None, candidates, quarter.index)
+            if found is not None:
+                return found[0], found[1], None
+        return self._default(metric_id, quarter)
 
     def default(self, metric_id, quarter):
-        return rules.scheme_in_force(self.defaults[metric_id], self.history.get(metric_id, ()), quarter.index)
+        return self._default(metric_id, quarter)[0]
+
+    def _default(self, metric_id, quarter):
+        dated = [(start, pk, (scheme, pk)) for start, pk, scheme in self.history.get(metric_id, ())]
+        found = rules.scheme_in_force(None, dated, quarter.index)
+        return (found[0], None, found[1]) if found else (self.defaults[metric_id], None, None)
 
 
 @dataclass
@@ -261,11 +272,11 @@ def stored_ratings(versions, metrics, *, judged_ids=None, with_schemes=False):
     """{version id: {metric code: Rated}} from the stored ratings (one query, whatever the number of versions).
     The combined rating (capped by a judgement) is shown for the returns in `judged_ids` (None: every return), the
     numeric rating otherwise (a provider sees judgements once its return is accepted). `with_schemes` also reads the
-    scheme that produced each rating (the drill-down shows it)."""
+    scheme that produced each rating (the drill-down shows it) and the breakdown rows."""
     by_version = defaultdict(dict)
     values = MetricValue.objects.filter(version__in=[v.pk for v in versions]).select_related("capped_by")
-    if with_schemes:
-        values = values.select_related("scheme_default", "scheme_override")
+    if with_schemes:  # one return's page or API detail: its schemes and breakdown rows too (two more queries)
+        values = values.select_related("scheme_default", "scheme_override").prefetch_related("breakdown")
     for value in values:
         by_version[value.version_id][value.metric_id] = value
     gap = conf.multi_agency_gap_rating() if with_schemes else None
