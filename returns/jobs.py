@@ -18,8 +18,9 @@ def build_assurance_report(payload):
     icb = Organisation.objects.get(pk=payload["icb"])
     quarter = Quarter.from_index(payload["period"])
     stem = f"returns/reports/safeguarding-assurance-{icb.ods_code or icb.pk}-{quarter.slug}"
-    pdf = reports.assurance_pdf(icb, quarter)
-    xlsx = reports.assurance_xlsx(icb, quarter)
+    data = reports.gather(icb, quarter)  # gathered once, from the stored ratings, for both files
+    pdf = reports.assurance_pdf(icb, quarter, data=data)
+    xlsx = reports.assurance_xlsx(icb, quarter, data=data)
     for name, content in ((f"{stem}.pdf", pdf), (f"{stem}.xlsx", xlsx)):
         if default_storage.exists(name):
             default_storage.delete(name)

@@ -116,8 +116,8 @@ def _trend_chart(metric, points):
     return out
 
 
-def assurance_pdf(icb, quarter, as_at=None):
-    data = gather(icb, quarter, as_at)
+def assurance_pdf(icb, quarter, as_at=None, *, data=None):
+    data = data or gather(icb, quarter, as_at)  # the report job gathers once for both files
     title, heading, body, small = _styles()
     story = [
         Paragraph(f"Quarterly safeguarding assurance report: {quarter.label}", title),
@@ -278,8 +278,8 @@ def _figure(rated):
     return spreadsheets.Styled(figure, fill=fill, number_format=number_format)
 
 
-def assurance_xlsx(icb, quarter, as_at=None):
-    data = gather(icb, quarter, as_at)
+def assurance_xlsx(icb, quarter, as_at=None, *, data=None):
+    data = data or gather(icb, quarter, as_at)  # the report job gathers once for both files
     m = data.matrix
     writer = spreadsheets.SpreadsheetWriter()
     _summary_sheet(writer, data)
