@@ -255,3 +255,17 @@ def test_the_matrix_and_trend_read_stored_ratings_in_a_constant_number_of_querie
         lambda: services.trend(world.provider, Return.objects.all(), quarters, metrics, user=None)
     )
     assert first == second
+
+
+def test_a_return_in_the_api_reads_its_values_in_a_constant_number_of_queries(world):
+    few = actions.get_or_start_return(provider=world.provider, quarter=Q, acting_user=None)
+    entries = entries_for(world.provider)
+    actions.do_save_figures(few, entries={code: entries[code] for code in ("TRN-CH", "ESC")}, acting_user=None)
+    many = actions.get_or_start_return(provider=world.other_provider, quarter=Q, acting_user=None)
+    actions.do_save_figures(many, entries=entries_for(world.other_provider), acting_user=None)  # both drafts
+    client = world.api(Role.DESIGNATED)
+    small, response = count_queries(lambda: client.get(f"/api/v1/returns/{few.pk}/"))
+    assert response.status_code == 200 and len(response.json()["values"]) == 2
+    large, response = count_queries(lambda: client.get(f"/api/v1/returns/{many.pk}/"))
+    assert response.status_code == 200 and len(response.json()["values"]) > 10
+    assert small == large
