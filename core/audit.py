@@ -100,3 +100,44 @@ def log_sign_in(request, user, how, *, actor=_THE_USER):
         additional_data={"how": f"sign-in: {how}", "icb": icb_id},
         changes={},
     )
+
+
+def log_many(rows, *, action, actor):
+    """Audit entries for many records in two INSERTs (a bulk save bypasses django-auditlog's signals): `rows` are
+    (instance, changes), changes as auditlog writes them ({field: [before, after]} as text). Each entry carries
+    the record's ICB and is stamped in AuditEntryIcb, as `stamp_icb` does for one."""
+    from auditlog.cid import get_cid
+    from django.utils import timezone
+
+    if not rows:
+        return []
+    now, cid = timezone.now(), get_cid()
+    content_types = {}
+    entries = []
+    for instance, changes in rows:
+        model = type(instance)
+        content_types.setdefault(model, ContentType.objects.get_for_model(model))
+        extra = instance.get_additional_data() if hasattr(instance, "get_additional_data") else None
+        entries.append(
+            LogEntry(
+                content_type=content_types[model],
+                object_pk=str(instance.pk),
+                object_id=instance.pk,
+                object_repr=str(instance),
+                action=action,
+                changes=changes,
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                cid=cid,
+                timestamp=now,
+                additional_data=extra,
+            )
+        )
+    entries = LogEntry.objects.bulk_create(entries)
+    AuditEntryIcb.objects.bulk_create(
+        [
+            AuditEntryIcb(entry=entry, icb_id=icb_of_entry(entry.additional_data), timestamp=entry.timestamp)
+            for entry in entries
+            if entry.pk is not None and icb_of_entry(entry.additional_data) is not None
+        ]
+    )
+    return entries

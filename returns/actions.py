@@ -1,12 +1,15 @@
 """Every change to returns. Each is atomic and audited (core.actions.audited)."""
 
+from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.encoding import smart_str
 
 from core.actions import audited, do_archive, save_fields
+from core.audit import log_many
 from core.models import working_calendar
 from core.uploads import DISPLAY_NAME_LENGTH, shorten_name, stored_name, uploaded_file_problem
-from returns import catalogue, conf, rules, services
+from returns import catalogue, conf, ratings, rules, services
 from returns.choices import JUDGEABLE_STATUSES, ReturnStatus, Source, Unit
 from returns.models import (
     OVERRIDE_EDITORS,
@@ -51,7 +54,8 @@ def do_start_return(*, provider, quarter, acting_user, today=None):
         return_obj.full_clean()
         return_obj.save()
         version = ReturnVersion.objects.create(return_obj=return_obj, number=1)
-        prefill_escalations(version, acting_user=acting_user)
+        if prefill_escalations(version, acting_user=acting_user) is not None:
+            ratings.rerate_return(return_obj)
     return return_obj
 
 
@@ -115,11 +119,16 @@ def get_or_start_return(*, provider, quarter, acting_user):
     return existing or do_start_return(provider=provider, quarter=quarter, acting_user=acting_user)
 
 
-def do_save_figures(return_obj, *, entries, acting_user, source=Source.WEB, replace=False):
+def do_save_figures(return_obj, *, entries, acting_user, source=Source.WEB, replace=False, checked=False):
     """Store figures (a {metric code: rules.Entry}) in the working version. All or nothing: any error
     (unknown metric, non-whole count, numerator above denominator, breakdown not adding up...) stores nothing.
     Warnings are kept and must be explained before submission. With `replace` (the web form and the XLSX
-    template, which carry every metric) a metric left out is cleared; otherwise (the API) it is left as it was."""
+    template, which carry every metric) a metric left out is cleared; otherwise (the API) it is left as it was.
+    `checked`: the caller has just validated `entries` with the same rules (the XLSX import, which names cells),
+    so they are not validated twice.
+
+    Values, breakdown rows and their audit entries are written in bulk (a handful of statements per save, whatever
+    the number of metrics), then the return's ratings are stored (returns.ratings)."""
     if not return_obj.is_editable:
         raise ValidationError(
             {"status": f"This return is {return_obj.get_status_display().lower()}: it cannot be changed."}
@@ -130,20 +139,22 @@ def do_save_figures(return_obj, *, entries, acting_user, source=Source.WEB, repl
     if unknown:
         raise ValidationError({"values": [f"Unknown metric code for this provider: {code}" for code in unknown]})
     specs = services.specs_for_provider(return_obj.provider, [metrics[c] for c in applicable])
-    problems = rules.validate(
-        specs, entries, previous=services.previous_entries(return_obj), rules=services.rule_settings()
-    )
-    errors = [p for p in problems if p.severity == rules.ERROR]
-    if errors:
-        raise problems_error(errors)
+    if not checked:
+        problems = rules.validate(
+            specs, entries, previous=services.previous_entries(return_obj), rules=services.rule_settings()
+        )
+        errors = [p for p in problems if p.severity == rules.ERROR]
+        if errors:
+            raise problems_error(errors)
     version = services.working_version(return_obj)
+    version.return_obj = return_obj
     with audited(acting_user):
         return_obj.touch()  # a new version of the return: a form or template made before is now stale
         if version.source != source:
             version.source = source
             version.save(update_fields=["source"])
-        existing = {v.metric_id: v for v in version.values.select_related("metric").prefetch_related("breakdown")}
-        new_rows = []
+        existing = {v.metric_id: v for v in version.values.prefetch_related("breakdown")}
+        created, changed, new_rows, changed_rows = [], [], [], []
         for code, entry in entries.items():
             metric = metrics[code]
             fields = {
@@ -154,20 +165,22 @@ def do_save_figures(return_obj, *, entries, acting_user, source=Source.WEB, repl
             }
             value = existing.get(metric.pk)
             if value is None:
-                value = MetricValue.objects.create(version=version, metric=metric, **fields)
-                new_rows += _save_breakdown(value, entry, specs[code], current=())
-            else:
-                changed = any(getattr(value, k) != v for k, v in fields.items())
-                if value.prefilled_from and (changed or _breakdown_changed(value, entry)):
-                    fields["prefilled_from"] = ""  # the provider's figure now, not the register's
-                    changed = True
-                if changed:
-                    save_fields(value, fields, acting_user=acting_user)
-                new_rows += _save_breakdown(value, entry, specs[code], current=value.breakdown.all())
+                created.append((MetricValue(version=version, metric=metric, **fields), entry, specs[code]))
+                continue
+            value.metric, value.version = metric, version
+            diff = {k: v for k, v in fields.items() if getattr(value, k) != v}
+            if value.prefilled_from and (diff or _breakdown_changed(value, entry)):
+                diff["prefilled_from"] = ""  # the provider's figure now, not the register's
+            _change(value, diff, changed)
+            rows, edited = _save_breakdown(value, entry, specs[code], current=value.breakdown.all())
+            new_rows += rows
+            changed_rows += edited
         if replace:
+            by_code = {m.pk: m for m in metrics.values()}
             for value in existing.values():
-                code = value.metric.code
-                if code not in entries:
+                metric = by_code.get(value.metric_id) or Metric.objects.get(pk=value.metric_id)
+                if metric.code not in entries:
+                    value.metric, value.version = metric, version
                     empty = {
                         "numerator": None,
                         "denominator": None,
@@ -175,10 +188,45 @@ def do_save_figures(return_obj, *, entries, acting_user, source=Source.WEB, repl
                         "explanation": "",
                         "prefilled_from": "",
                     }
-                    save_fields(value, empty, acting_user=acting_user)
-                    _save_breakdown(value, rules.Entry(), rules.MetricSpec(code, "", ""), current=value.breakdown.all())
+                    _change(value, {k: v for k, v in empty.items() if getattr(value, k) != v}, changed)
+                    spec = rules.MetricSpec(metric.code, "", "")
+                    changed_rows += _save_breakdown(value, rules.Entry(), spec, current=value.breakdown.all())[1]
+        MetricValue.objects.bulk_create([value for value, _, _ in created])
+        for value, entry, spec in created:
+            new_rows += _save_breakdown(value, entry, spec, current=())[0]
+        MetricValue.objects.bulk_update(
+            [value for value, _ in changed],
+            ["numerator", "denominator", "date_value", "explanation", "prefilled_from"],
+        )
+        BreakdownValue.objects.bulk_update(changed_rows, ["numerator", "denominator"])
         BreakdownValue.objects.bulk_create(new_rows)
+        log_many(
+            [(value, _created_changes(value)) for value, _, _ in created],
+            action=LogEntry.Action.CREATE,
+            actor=acting_user,
+        )
+        log_many(changed, action=LogEntry.Action.UPDATE, actor=acting_user)
+        ratings.rerate_return(return_obj)
     return return_obj
+
+
+AUDITED_VALUE_FIELDS = ("numerator", "denominator", "date_value", "explanation", "prefilled_from")
+
+
+def _change(value, diff, changed):
+    """Apply `diff` to `value` and note it (with auditlog's {field: [before, after]}) for one bulk update."""
+    if not diff:
+        return
+    changes = {name: [smart_str(getattr(value, name)), smart_str(after)] for name, after in diff.items()}
+    for name, after in diff.items():
+        setattr(value, name, after)
+    changed.append((value, changes))
+
+
+def _created_changes(value):
+    return {"id": ["None", smart_str(value.pk)]} | {
+        name: ["None", smart_str(getattr(value, name))] for name in AUDITED_VALUE_FIELDS if getattr(value, name)
+    }
 
 
 def _breakdown_changed(value, entry):
@@ -198,9 +246,10 @@ def _int(number):
 
 
 def _save_breakdown(value, entry, spec, *, current):
-    """Update the value's breakdown rows in place; returns the new rows for one bulk insert by the caller."""
+    """The value's breakdown rows as the entry gives them: (new rows, changed rows) for the caller's bulk insert
+    and bulk update."""
     rows = {(r.dimension, r.category): r for r in current}
-    new = []
+    new, edited = [], []
     for dimension in spec.breakdowns:
         for category, (num, den) in entry.breakdown.get(dimension, {}).items():
             num, den = _int(num), _int(den)
@@ -214,12 +263,12 @@ def _save_breakdown(value, entry, spec, *, current):
                     )
             elif (row.numerator, row.denominator) != (num, den):
                 row.numerator, row.denominator = num, den
-                row.save(update_fields=["numerator", "denominator"])
+                edited.append(row)
     for (dimension, category), row in rows.items():
         if category not in entry.breakdown.get(dimension, {}) and row.numerator is not None:
             row.numerator = row.denominator = None
-            row.save(update_fields=["numerator", "denominator"])
-    return new
+            edited.append(row)
+    return new, edited
 
 
 def submission_problems(return_obj):
@@ -259,7 +308,16 @@ def do_submit_return(return_obj, *, acting_user, source=None):
         if return_obj.first_submitted_at is None:
             fields["first_submitted_at"] = now
         save_fields(return_obj, fields, acting_user=acting_user)
+        _store_ratings(return_obj)
     return return_obj
+
+
+def _store_ratings(return_obj):
+    """Store the return's ratings and summary (returns.ratings) and keep the instance's counts current."""
+    ratings.rerate_return(return_obj)
+    stored = Return.objects.filter(pk=return_obj.pk).values("red_count", "amber_count", "to_rate_count").first()
+    for name, value in (stored or {}).items():
+        setattr(return_obj, name, value)
 
 
 def _require_reviewer(acting_user):
@@ -287,6 +345,7 @@ def do_return_for_correction(return_obj, *, comment, acting_user):
             acting_user=acting_user,
         )
         _copy_version(services.working_version(return_obj))
+        _store_ratings(return_obj)
     return return_obj
 
 
@@ -322,11 +381,14 @@ def do_accept_return(return_obj, *, acting_user):
     _require_reviewer(acting_user)
     if return_obj.status != ReturnStatus.SUBMITTED:
         raise ValidationError({"status": "Only a submitted return can be accepted."})
-    return save_fields(
-        return_obj,
-        {"status": ReturnStatus.ACCEPTED, "reviewed_by": acting_user, "reviewed_at": timezone.now()},
-        acting_user=acting_user,
-    )
+    with audited(acting_user):
+        save_fields(
+            return_obj,
+            {"status": ReturnStatus.ACCEPTED, "reviewed_by": acting_user, "reviewed_at": timezone.now()},
+            acting_user=acting_user,
+        )
+        _store_ratings(return_obj)
+    return return_obj
 
 
 def do_set_threshold_override(*, contract, metric, effective_from, scheme, reason, acting_user):
@@ -353,14 +415,29 @@ def do_set_threshold_override(*, contract, metric, effective_from, scheme, reaso
         )
         override.full_clean()
         override.save()
+        _enqueue_rerate(override, acting_user)
     return override
+
+
+def _enqueue_rerate(override, acting_user):
+    """A contract's thresholds changed: the stored job re-rates that provider's returns for that metric from the
+    override's quarter on (returns.ratings)."""
+    ratings.enqueue_rerate(
+        provider_ids=[override.contract.provider_id],
+        metric_ids=[override.metric_id],
+        from_period=override.effective_from,
+        acting_user=acting_user,
+    )
 
 
 def do_archive_threshold_override(override, *, acting_user):
     """Retire an override (kept, with its history): returns are rated by the catalogue or an earlier override."""
     if acting_user is not None and getattr(acting_user, "role", None) not in OVERRIDE_EDITORS:
         raise PermissionDenied("Only the designated professional or a contract manager sets thresholds.")
-    return do_archive(override, acting_user=acting_user)
+    with audited(acting_user):
+        do_archive(override, acting_user=acting_user)
+        _enqueue_rerate(override, acting_user)
+    return override
 
 
 def override_scheme(*, green_above, amber_from, require_breakdown, target=None, gap_rating=None):
@@ -482,7 +559,7 @@ def do_rate_judged_metric(return_obj, *, judged_metric, rating, reason, acting_u
             .order_by("-revision")
             .first()
         )
-        return JudgedRating.objects.create(
+        judgement = JudgedRating.objects.create(
             return_obj=return_obj,
             judged_metric=judged_metric,
             revision=latest.revision + 1 if latest else 1,
@@ -491,6 +568,8 @@ def do_rate_judged_metric(return_obj, *, judged_metric, rating, reason, acting_u
             reason=(reason or "").strip(),
             rated_by=acting_user,
         )
+        _store_ratings(return_obj)  # the judgement caps the figures it names: their combined rating changes
+        return judgement
 
 
 def judged_metric_for(return_obj, code):

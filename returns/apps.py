@@ -31,4 +31,20 @@ class ReturnsConfig(AppConfig):
             models.JudgedRating,
             models.JudgementAttachment,
         ):
-            auditlog.register(model)
+            auditlog.register(model, exclude_fields=STORED_RATING_FIELDS)
+
+
+# Derived by returns.ratings from audited figures, schemes and judgements: not audited themselves.
+STORED_RATING_FIELDS = [
+    "numeric_rating",
+    "rating",
+    "judged_rating",
+    "rating_driver",
+    "capped_by",
+    "target_met",
+    "scheme_default",
+    "scheme_override",
+    "red_count",
+    "amber_count",
+    "to_rate_count",
+]

@@ -34,6 +34,7 @@ def sync_catalogue(metric_model, rule_model, scheme_model=None, catalogue=None):
     catalogue = data() if catalogue is None else catalogue
     version = catalogue["version"]
     changed = 0
+    rescheme = []  # (metric id, first quarter) whose stored ratings a new default scheme changes
     for position, row in enumerate(catalogue["metrics"]):
         fields = {
             "title": row["title"],
@@ -63,6 +64,7 @@ def sync_catalogue(metric_model, rule_model, scheme_model=None, catalogue=None):
                     effective_from=start,
                     defaults={"scheme": row["scheme"], "catalogue_version": version},
                 )
+                rescheme.append((metric.pk, start))
             for name, value in fields.items():
                 setattr(metric, name, value)
             metric.save()
@@ -73,7 +75,20 @@ def sync_catalogue(metric_model, rule_model, scheme_model=None, catalogue=None):
             code=row["code"], defaults={"title": row["title"], "severity": row["severity"], "parameter": parameter}
         )
         changed += created
+    _enqueue_rerate(scheme_model, rescheme)
     return changed
+
+
+def _enqueue_rerate(scheme_model, rescheme):
+    """A default scheme changed: queue the stored job that re-rates the values it affects (returns.ratings). A data
+    migration (historical models) rates in the migration itself instead: `ratings.rerate(get_model=apps.get_model)`."""
+    from returns.models import MetricScheme
+
+    if not rescheme or scheme_model is not MetricScheme:
+        return
+    from returns import ratings
+
+    ratings.enqueue_rerate(metric_ids=sorted({pk for pk, _ in rescheme}), from_period=min(s for _, s in rescheme))
 
 
 def dimension_title(code):
@@ -148,6 +163,12 @@ def sync_judged_metrics(judged_model):
         elif judged.catalogue_version < version:
             judged_model.objects.filter(pk=judged.pk).update(**fields)
             changed += 1
+    from returns.models import JudgedMetric
+
+    if changed and judged_model is JudgedMetric:  # what a judgement caps may have changed: re-rate (returns.ratings)
+        from returns import ratings
+
+        ratings.enqueue_rerate()
     return changed
 
 

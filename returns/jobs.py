@@ -18,10 +18,21 @@ def build_assurance_report(payload):
     icb = Organisation.objects.get(pk=payload["icb"])
     quarter = Quarter.from_index(payload["period"])
     stem = f"returns/reports/safeguarding-assurance-{icb.ods_code or icb.pk}-{quarter.slug}"
-    pdf = reports.assurance_pdf(icb, quarter)
-    xlsx = reports.assurance_xlsx(icb, quarter)
+    data = reports.gather(icb, quarter)  # gathered once, from the stored ratings, for both files
+    pdf = reports.assurance_pdf(icb, quarter, data=data)
+    xlsx = reports.assurance_xlsx(icb, quarter, data=data)
     for name, content in ((f"{stem}.pdf", pdf), (f"{stem}.xlsx", xlsx)):
         if default_storage.exists(name):
             default_storage.delete(name)
         default_storage.save(name, ContentFile(content))
     return {"pdf": f"{stem}.pdf", "xlsx": f"{stem}.xlsx", "pdf_sha256": hashlib.sha256(pdf).hexdigest()}
+
+
+@register_job("returns.rerate")
+def rerate(payload):
+    """Re-rate the returns a scheme or contract override change affects (returns.ratings.rerate), in the database.
+    Payload: any of provider_ids, metric_ids, from_period, return_ids; empty re-rates everything."""
+    from returns import ratings
+
+    scope = {key: payload[key] for key in ("return_ids", "provider_ids", "metric_ids", "from_period") if key in payload}
+    return ratings.rerate(**scope)

@@ -139,6 +139,10 @@ class Return(AuditScopeMixin, Versioned):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Summary of the rated (latest submitted) version, stored with the ratings (returns.ratings).
+    red_count = models.PositiveIntegerField(default=0, editable=False)
+    amber_count = models.PositiveIntegerField(default=0, editable=False)
+    to_rate_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -211,6 +215,24 @@ class MetricValue(AuditScopeMixin, models.Model):
         blank=True,
         help_text="Where Vigil took the figure from when the return was started (e.g. the escalations register); "
         "cleared once the provider changes it.",
+    )
+    # The stored rating (returns.ratings writes it when figures are saved, a return changes status, a judgement is
+    # made, and in a stored job when a scheme or an override changes). Reads never re-rate.
+    numeric_rating = models.CharField(max_length=10, blank=True, default="", editable=False)
+    rating = models.CharField(
+        max_length=10, blank=True, default="", editable=False, help_text="The combined rating (after judgements)."
+    )
+    judged_rating = models.CharField(max_length=10, blank=True, default="", editable=False)
+    rating_driver = models.CharField(max_length=10, blank=True, default="", editable=False)
+    capped_by = models.ForeignKey(
+        "JudgedMetric", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
+    target_met = models.BooleanField(null=True, blank=True, editable=False)
+    scheme_default = models.ForeignKey(
+        MetricScheme, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
+    scheme_override = models.ForeignKey(
+        ThresholdOverride, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
     )
 
     objects = ScopedQuerySet.as_manager()

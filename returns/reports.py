@@ -55,16 +55,16 @@ def gather(icb, quarter, as_at=None):
         as_at = deadline + dt.timedelta(days=1)  # the day after the last deadline: a return not in is missing
     matrix = services.build_matrix(organisations, returns, quarter, today=as_at, icb_id=icb.pk)
     main = [m for m in matrix.metrics if m.main]
-    trends = {m.code: [] for m in main}
-    for q in rules.quarters_up_to(quarter, conf.trend_quarters()):
-        past = matrix if q == quarter else services.build_matrix(organisations, returns, q, today=as_at, icb_id=icb.pk)
-        for metric in main:
-            counts = {rules.RED: 0, rules.AMBER: 0, rules.GREEN: 0}
-            for row in past.rows:
-                cell = row.cells.get(metric.code)
-                if cell and cell.rating in counts:
-                    counts[cell.rating] += 1
-            trends[metric.code].append((q, counts))
+    quarters = rules.quarters_up_to(quarter, conf.trend_quarters())
+    counts = services.stored_rating_counts(
+        returns.filter(provider__in=services.reporting_organisations(organisations)), quarters, main
+    )
+    trends = {
+        m.code: [
+            (q, {r: counts.get((q.index, m.pk, r), 0) for r in (rules.RED, rules.AMBER, rules.GREEN)}) for q in quarters
+        ]
+        for m in main
+    }
     reds = []
     red_rows = [row for row in matrix.rows if row.reds]
     sources = [row.return_obj for row in red_rows]
@@ -116,8 +116,8 @@ def _trend_chart(metric, points):
     return out
 
 
-def assurance_pdf(icb, quarter, as_at=None):
-    data = gather(icb, quarter, as_at)
+def assurance_pdf(icb, quarter, as_at=None, *, data=None):
+    data = data or gather(icb, quarter, as_at)  # the report job gathers once for both files
     title, heading, body, small = _styles()
     story = [
         Paragraph(f"Quarterly safeguarding assurance report: {quarter.label}", title),
@@ -278,8 +278,8 @@ def _figure(rated):
     return spreadsheets.Styled(figure, fill=fill, number_format=number_format)
 
 
-def assurance_xlsx(icb, quarter, as_at=None):
-    data = gather(icb, quarter, as_at)
+def assurance_xlsx(icb, quarter, as_at=None, *, data=None):
+    data = data or gather(icb, quarter, as_at)  # the report job gathers once for both files
     m = data.matrix
     writer = spreadsheets.SpreadsheetWriter()
     _summary_sheet(writer, data)

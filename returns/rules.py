@@ -166,11 +166,16 @@ def rate(scheme, *, unit, numerator=None, denominator=None, date_value=None, bro
     if scheme.kind == "yes_no" and numerator is not None:
         return scheme.yes if numerator else scheme.no
     if scheme.kind == "deadline" and quarter is not None:
-        deadline = dt.date(quarter.fy + 1 if scheme.month < 4 else quarter.fy, scheme.month, scheme.day)
+        deadline = deadline_of(scheme, quarter)
         if date_value is not None:
             return GREEN if date_value <= deadline else scheme.late
         return RED if quarter.end > deadline else NONE
     return NONE
+
+
+def deadline_of(scheme, quarter):
+    """The date a deadline scheme's figure is due by, for the financial year of `quarter`."""
+    return dt.date(quarter.fy + 1 if scheme.month < 4 else quarter.fy, scheme.month, scheme.day)
 
 
 def target_met(scheme, numerator, denominator):

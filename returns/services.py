@@ -2,6 +2,10 @@
 
 Every function takes querysets already restricted by the caller (pages, API, report, jobs) and runs a
 fixed number of queries, whatever the number of providers or metrics.
+
+Ratings are stored once (returns/ratings.py writes them): the matrix, home panels, trends, the report and the API read
+them with `stored_ratings` and never re-rate. `rate_versions` and `apply_judgements` compute a rating afresh from the
+rules; they remain the reference the stored ratings are tested against (returns/tests/test_stored_ratings.py).
 """
 
 import hashlib
@@ -141,19 +145,30 @@ class SchemeBook:
         self._parsed = {}
 
     def scheme(self, provider_id, metric_id, quarter):
+        return self.scheme_and_source(provider_id, metric_id, quarter)[0]
+
+    def scheme_and_source(self, provider_id, metric_id, quarter):
+        """(scheme, ThresholdOverride id or None, MetricScheme id or None): the scheme in force and where from."""
         candidates = []
         for override in self.overrides.get((provider_id, metric_id), ()):
             contract = override.contract
             if contract.start_date <= quarter.end and contract.end_date >= quarter.start:
                 if override.pk not in self._parsed:
                     self._parsed[override.pk] = rules.Scheme.from_dict(override.scheme, gap_rating=self.gap)
-                candidates.append((override.effective_from, override.pk, self._parsed[override.pk]))
+                candidates.append((override.effective_from, override.pk, (self._parsed[override.pk], override.pk)))
         if candidates:  # a contract's own thresholds win over the catalogue's default
-            return rules.scheme_in_force(None, candidates, quarter.index) or self.default(metric_id, quarter)
-        return self.default(metric_id, quarter)
+            found = rules.scheme_in_force(None, candidates, quarter.index)
+            if found is not None:
+                return found[0], found[1], None
+        return self._default(metric_id, quarter)
 
     def default(self, metric_id, quarter):
-        return rules.scheme_in_force(self.defaults[metric_id], self.history.get(metric_id, ()), quarter.index)
+        return self._default(metric_id, quarter)[0]
+
+    def _default(self, metric_id, quarter):
+        dated = [(start, pk, (scheme, pk)) for start, pk, scheme in self.history.get(metric_id, ())]
+        found = rules.scheme_in_force(None, dated, quarter.index)
+        return (found[0], None, found[1]) if found else (self.defaults[metric_id], None, None)
 
 
 @dataclass
@@ -253,6 +268,47 @@ def _rate(metric, value, scheme, quarter, broken):
     return rate_value(metric, value, scheme, quarter, frozenset(broken.get(value.pk, ())) if value else None)
 
 
+def stored_ratings(versions, metrics, *, judged_ids=None, with_schemes=False):
+    """{version id: {metric code: Rated}} from the stored ratings (one query, whatever the number of versions).
+    The combined rating (capped by a judgement) is shown for the returns in `judged_ids` (None: every return), the
+    numeric rating otherwise (a provider sees judgements once its return is accepted). `with_schemes` also reads the
+    scheme that produced each rating (the drill-down shows it) and the breakdown rows."""
+    by_version = defaultdict(dict)
+    values = MetricValue.objects.filter(version__in=[v.pk for v in versions]).select_related("capped_by")
+    if with_schemes:  # one return's page or API detail: its schemes and breakdown rows too (two more queries)
+        values = values.select_related("scheme_default", "scheme_override").prefetch_related("breakdown")
+    for value in values:
+        by_version[value.version_id][value.metric_id] = value
+    gap = conf.multi_agency_gap_rating() if with_schemes else None
+    result = {}
+    for version in versions:
+        ret = version.return_obj
+        visible = judged_ids is None or ret.pk in judged_ids
+        result[version.pk] = {
+            m.code: _stored(m, by_version[version.pk].get(m.pk), visible, gap)
+            for m in metrics
+            if m.applies_to_kind(ret.provider.kind)
+        }
+    return result
+
+
+def _stored(metric, value, visible, gap):
+    if value is None:
+        return Rated(metric, None, rules.NONE)
+    pct = rules.percentage(value.numerator, value.denominator) if metric.unit == "percentage" else None
+    numeric = value.numeric_rating or rules.NONE
+    rated = Rated(metric, value, numeric, pct, value.target_met)
+    if visible and value.capped_by_id:
+        judged = value.judged_rating or None
+        rated.rating = value.rating or numeric
+        rated.combined = rules.Combined(rated.rating, numeric, judged, value.rating_driver, judged is None)
+        rated.judged_by = value.capped_by
+    if gap is not None:
+        source = value.scheme_override or value.scheme_default
+        rated.scheme = rules.Scheme.from_dict(source.scheme if source else metric.scheme, gap_rating=gap)
+    return rated
+
+
 # ----------------------------------------------------------------------------------------- judged metrics
 
 
@@ -301,6 +357,12 @@ def current_judgements(return_ids):
     for judgement in JudgedRating.objects.filter(return_obj__in=list(return_ids)).order_by("revision"):
         current[(judgement.return_obj_id, judgement.judged_metric_id)] = judgement
     return current
+
+
+def judged_cells(returns, judged_metrics, *, submitted_ids):
+    """{return id: {judged code: JudgedCell}} for `returns` (one query). The capping of the figures is stored with
+    their ratings (returns.ratings): nothing is re-rated here."""
+    return apply_judgements(returns, {}, judged_metrics, submitted_ids=submitted_ids)
 
 
 def apply_judgements(returns, rated, judged_metrics, *, submitted_ids):
@@ -403,13 +465,9 @@ def build_matrix(organisations, returns, quarter, *, kind=None, sort="", today=N
         for r in returns.filter(period=quarter.index, provider__in=[p.pk for p in providers]).select_related("provider")
     }
     versions = latest_submitted_versions(list(returns.values()))
-    book = SchemeBook([p.pk for p in providers], metrics)
-    rated = rate_versions(list(versions.values()), book, metrics) if versions else {}
-    rated_by_return = {ret_id: rated.get(version.pk, {}) for ret_id, version in versions.items()}
+    rated = stored_ratings(list(versions.values()), metrics) if versions else {}
     judged_metrics = active_judged_metrics()
-    judged = apply_judgements(
-        list(returns.values()), rated_by_return, judged_metrics, submitted_ids=judgeable(returns.values(), versions)
-    )
+    judged = judged_cells(list(returns.values()), judged_metrics, submitted_ids=judgeable(returns.values(), versions))
     icb_ids = {p.icb_id for p in providers} | ({icb_id} if icb_id else set())
     calendars = {i: working_calendar(i) for i in icb_ids}
     matrix = Matrix(quarter, metrics, [], judged_metrics=judged_metrics)
@@ -445,6 +503,31 @@ def build_matrix(organisations, returns, quarter, *, kind=None, sort="", today=N
     return matrix
 
 
+def stored_rating_counts(returns, quarters, metrics):
+    """{(quarter index, metric id, rating): providers} over `quarters`, from the stored (combined) ratings of each
+    return's latest submitted version: one query for every quarter of a report's trends."""
+    from django.db.models import Count, OuterRef, Subquery
+
+    latest = (
+        ReturnVersion.objects.filter(return_obj_id=OuterRef("version__return_obj_id"), submitted_at__isnull=False)
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+    rows = (
+        MetricValue.objects.filter(
+            version__return_obj__in=returns.filter(period__in=[q.index for q in quarters]).values("pk"),
+            version__submitted_at__isnull=False,
+            metric__in=[m.pk for m in metrics],
+            rating__in=(rules.RED, rules.AMBER, rules.GREEN),
+        )
+        .filter(version_id=Subquery(latest))
+        .values_list("version__return_obj__period", "metric_id", "rating")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(period, metric_id, rating): n for period, metric_id, rating, n in rows}
+
+
 def sort_rows(rows, sort):
     """Sort by provider name (default), by 'reds' (most red first) or by a metric code (worst first)."""
     if sort == "reds":
@@ -471,12 +554,11 @@ def trend_with_judgements(provider, returns, quarters, metrics, *, user):
     ICB's own view (reports and jobs)."""
     returns = list(returns.filter(provider=provider, period__in=[q.index for q in quarters]).select_related("provider"))
     versions = latest_submitted_versions(returns)
-    book = SchemeBook([provider.pk], metrics)
-    rated = rate_versions(list(versions.values()), book, metrics) if versions else {}
-    rated_by_return = {ret_id: rated.get(version.pk, {}) for ret_id, version in versions.items()}
     visible = [r for r in returns if user is None or judgements_visible(user, r)]
+    rated = stored_ratings(list(versions.values()), metrics, judged_ids={r.pk for r in visible}) if versions else {}
+    rated_by_return = {ret_id: rated.get(version.pk, {}) for ret_id, version in versions.items()}
     judged_metrics = [j for j in active_judged_metrics() if j.applies_to_kind(provider.kind)]
-    judged = apply_judgements(visible, rated_by_return, judged_metrics, submitted_ids=judgeable(returns, versions))
+    judged = judged_cells(visible, judged_metrics, submitted_ids=judgeable(returns, versions))
     by_period = {r.period: rated_by_return[r.pk] for r in returns if r.pk in versions}
     judged_by_period = {r.period: judged.get(r.pk, {}) for r in returns}
     metric_trend = {
@@ -501,12 +583,24 @@ def rate_return(ret, version, metrics=None, *, judged):
     accepted)."""
     metrics = metrics if metrics is not None else catalogue.metrics_for(ret.provider.kind)
     version.return_obj = ret
-    rated = rate_versions([version], SchemeBook([ret.provider_id], metrics), metrics)[version.pk]
+    visible = {ret.pk} if judged else set()
+    rated = stored_ratings([version], metrics, judged_ids=visible, with_schemes=True)[version.pk]
     if not judged:
         return rated, {}
     submitted = {ret.pk} if version.submitted_at and ret.status in JUDGEABLE_STATUSES else set()
-    cells = apply_judgements([ret], {ret.pk: rated}, active_judged_metrics(), submitted_ids=submitted)
+    cells = judged_cells([ret], active_judged_metrics(), submitted_ids=submitted)
     return rated, cells[ret.pk]
+
+
+def fresh_ratings(ret, version, metrics=None, *, judged=True):
+    """{metric code: Rated} computed afresh from the rules (the reference the stored ratings must agree with)."""
+    metrics = metrics if metrics is not None else catalogue.metrics_for(ret.provider.kind)
+    version.return_obj = ret
+    rated = rate_versions([version], SchemeBook([ret.provider_id], metrics), metrics)[version.pk]
+    if judged:
+        submitted = {ret.pk} if version.submitted_at and ret.status in JUDGEABLE_STATUSES else set()
+        apply_judgements([ret], {ret.pk: rated}, active_judged_metrics(), submitted_ids=submitted)
+    return rated
 
 
 def evidence_of(version):

@@ -269,8 +269,8 @@ def import_upload(return_obj, file, *, acting_user):
         check_stamp(locked, upload.stamp, upload.made_at)
         _check_figures(locked, upload)
         actions.do_save_figures(
-            locked, entries=upload.entries, acting_user=acting_user, source=Source.XLSX, replace=True
-        )
+            locked, entries=upload.entries, acting_user=acting_user, source=Source.XLSX, replace=True, checked=True
+        )  # validated once, by _check_figures (which names the cells)
     return_obj.version = locked.version  # the caller's copy is the return as it now is
     return upload.entries
 

@@ -49,12 +49,19 @@ def submitted_return(provider, quarter=Q, user=None, **kwargs):
 
 
 def rating_of(ret, code):
+    """The stored rating of `code` in the return's latest submitted version, once the queued re-rating jobs have run;
+    it must agree with the rating computed afresh from the rules."""
+    from core import jobs
     from returns import services
 
+    jobs.run_pending()
+    ret.refresh_from_db()
     version = services.latest_submitted_versions([ret])[ret.pk]
     metrics = catalogue.metrics_for(ret.provider.kind)
-    rated = services.rate_versions([version], services.SchemeBook([ret.provider_id], metrics), metrics)
-    return rated[version.pk][code].rating
+    fresh = services.rate_versions([version], services.SchemeBook([ret.provider_id], metrics), metrics)
+    stored = services.stored_ratings([version], metrics, judged_ids=set())
+    assert stored[version.pk][code].rating == fresh[version.pk][code].rating
+    return stored[version.pk][code].rating
 
 
 __all__ = ["Q", "entries_for", "submitted_return", "rating_of", "rules"]

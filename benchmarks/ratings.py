@@ -1,0 +1,353 @@
+"""Benchmark of stored ratings (issue 15): bulk re-rating, the largest ICB's matrix, XLSX import, the report job.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/vigil_bench .venv/bin/python benchmarks/ratings.py \
+        [--scale 1.0] [--largest 600] [--smallest 36]
+
+Uses the national generator of benchmarks/returns.py (42 ICBs, 1,500 providers, 8 quarters at scale 1.0; it
+writes to that database, so use a benchmark database, never a live one), adds two ICBs of `--smallest` and
+`--largest` providers (GP practices among them) with a quarter of returns, runs ANALYZE, then prints one line per
+figure, `<figure>: <value> (goal <goal>) ok|MISSED`:
+- bulk re-rating of every value in the database (returns.ratings.rerate) / a DuckDB scan computing the same bands
+  over the same rows exported to Parquet (goal <= 5x; DuckDB is a benchmark-only dependency);
+- the largest ICB's matrix page, server time (goal <= 300 ms), and its query count at both sizes (goal: equal);
+- XLSX import of one return / an openpyxl read-only parse of the same file (goal <= 2x);
+- the quarterly report job (PDF and XLSX) for the largest ICB (goal <= 5 s).
+"""
+
+import argparse
+import csv
+import io
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from harness import setup_django
+
+    setup_django()
+
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from benchmarks import returns as returns_benchmark  # the generator (benchmarks/returns.py), not the app
+from core.calendar import ENGLAND
+from core.choices import Role
+from core.models import User
+from core.testing import force_login_with_second_factor
+from organisations.choices import OrganisationKind
+from organisations.models import Organisation
+from returns import catalogue, conf, ratings, rules, services
+from returns.choices import ReturnStatus
+from returns.models import BreakdownValue, Metric, MetricValue, Return, ReturnVersion
+
+RERATE_GOAL, MATRIX_GOAL_MS, IMPORT_GOAL, REPORT_GOAL_S = 5.0, 300, 2.0, 5.0
+
+
+def line(figure, value, goal, ok):
+    print(f"{figure}: {value} (goal {goal}) {'ok' if ok else 'MISSED'}")
+
+
+def sized_icb(name, n_providers, quarter):
+    """An ICB of `n_providers` providers (one in three a GP practice) with one quarter of submitted returns."""
+    icb = Organisation.objects.filter(name=name, kind=OrganisationKind.ICB).first()
+    if icb is not None:
+        return icb
+    icb = Organisation.objects.create(name=name, kind=OrganisationKind.ICB)
+    icb.icb = icb
+    icb.save(update_fields=["icb"])
+    Organisation.objects.create(name=f"{name} council", kind=OrganisationKind.LOCAL_AUTHORITY, parent=icb, icb=icb)
+    kinds = returns_benchmark.KINDS
+    providers = Organisation.objects.bulk_create(
+        [
+            Organisation(
+                name=f"{name} provider {i:04d}",
+                kind=OrganisationKind.GP_PRACTICE if i % 3 == 0 else kinds[i % len(kinds)],
+                parent=icb,
+                icb=icb,
+            )
+            for i in range(n_providers)
+        ]
+    )
+    User.objects.create_user(
+        username=f"bench.designated.{icb.pk}", password=None, role=Role.DESIGNATED, organisation=icb
+    )
+    submitted = timezone.now()
+    returns = Return.objects.bulk_create(
+        [
+            Return(
+                provider=p,
+                period=quarter.index,
+                status=ReturnStatus.SUBMITTED,
+                due_date=rules.due_date(quarter, ENGLAND, 20),
+                first_submitted_at=submitted,
+                last_submitted_at=submitted,
+            )
+            for p in providers
+        ]
+    )
+    versions = ReturnVersion.objects.bulk_create(
+        [ReturnVersion(return_obj=r, number=1, submitted_at=submitted) for r in returns]
+    )
+    metrics = list(Metric.objects.filter(active=True))
+    authorities = catalogue.local_authorities_for(icb.pk)
+    values = []
+    for n, (provider, version) in enumerate(zip(providers, versions, strict=True)):
+        for metric in metrics:
+            if metric.applies_to_kind(provider.kind):
+                value, rows = returns_benchmark._figures(metric, n, authorities, quarter)
+                value.version = version
+                values.append((value, rows))
+    MetricValue.objects.bulk_create([v for v, _ in values], batch_size=5000)
+    rows = []
+    for value, breakdown in values:
+        for row in breakdown:
+            row.value = value
+            rows.append(row)
+    BreakdownValue.objects.bulk_create(rows, batch_size=5000)
+    ratings.rerate(return_ids=[r.pk for r in returns])
+    return icb
+
+
+# ------------------------------------------------------------------------------------------ re-rating vs DuckDB
+
+
+def export_parquet(folder):
+    """The rows the rating reads, as Parquet files (values with their quarter; which dimensions each is broken
+    down by), through CSV into DuckDB's own Parquet writer."""
+    import duckdb
+
+    values = folder / "values.csv"
+    with values.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["id", "metric_id", "numerator", "denominator", "date_value", "period"])
+        for row in MetricValue.objects.values_list(
+            "pk", "metric_id", "numerator", "denominator", "date_value", "version__return_obj__period"
+        ).iterator(chunk_size=20000):
+            writer.writerow(["" if v is None else v for v in row])
+    broken = folder / "broken.csv"
+    with broken.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["value_id", "dimension"])
+        for row in (
+            BreakdownValue.objects.filter(numerator__isnull=False)
+            .values_list("value_id", "dimension")
+            .distinct()
+            .iterator(chunk_size=20000)
+        ):
+            writer.writerow(row)
+    duck = duckdb.connect()
+    for name in ("values", "broken"):
+        duck.execute(
+            f"COPY (SELECT * FROM read_csv_auto('{folder / name}.csv')) TO '{folder / name}.parquet' (FORMAT parquet)"
+        )
+    return duck
+
+
+def duckdb_sql(folder):
+    """The same bands (every metric's scheme in force, from the same Scheme objects) as one DuckDB query."""
+    gap = conf.multi_agency_gap_rating()
+    cases = []
+    for metric in Metric.objects.all():
+        scheme = rules.Scheme.from_dict(metric.scheme, gap_rating=gap)
+        if scheme.kind != "bands" or metric.unit != "percentage":
+            continue
+        whens = ["WHEN v.numerator IS NULL OR v.denominator IS NULL OR v.denominator = 0 THEN 'none'"]
+        for dimension in scheme.require_breakdown:
+            whens.append(
+                f"WHEN NOT EXISTS (SELECT 1 FROM '{folder}/broken.parquet' b WHERE b.value_id = v.id "
+                f"AND b.dimension = '{dimension}') THEN 'red'"
+            )
+        for op, threshold, rating in scheme.bands:
+            fraction = Fraction(threshold)
+            sign = ">" if op == "gt" else ">="
+            whens.append(
+                f"WHEN v.numerator::HUGEINT * {100 * fraction.denominator} {sign} "
+                f"v.denominator::HUGEINT * {fraction.numerator} THEN '{scheme._resolve(rating)}'"
+            )
+        cases.append(
+            f"WHEN v.metric_id = {metric.pk} THEN CASE {' '.join(whens)} ELSE '{scheme._resolve(scheme.otherwise)}' END"
+        )
+    return (
+        f"SELECT rating, count(*) FROM (SELECT CASE {' '.join(cases)} ELSE NULL END AS rating "
+        f"FROM '{folder}/values.parquet' v) WHERE rating IS NOT NULL GROUP BY rating ORDER BY rating"
+    )
+
+
+def bench_rerate():
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        done = ratings.rerate()
+        database = time.perf_counter() - started
+    print(
+        f"  re-rated {done['values']:,} values of {done['returns']:,} returns in {database:.2f} s, "
+        f"{len(queries)} statements"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        duck = export_parquet(folder)
+        sql = duckdb_sql(folder)
+        duck.execute(sql).fetchall()  # warm: the files in the page cache
+        started = time.perf_counter()
+        scanned = dict(duck.execute(sql).fetchall())
+        scan = time.perf_counter() - started
+    percentage_bands = [m.pk for m in Metric.objects.filter(unit="percentage") if m.scheme.get("kind") == "bands"]
+    stored = {}
+    for rating, n in (
+        MetricValue.objects.filter(metric_id__in=percentage_bands, scheme_override__isnull=True)
+        .values_list("numeric_rating")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        stored[rating] = n
+    print(f"  DuckDB scan {scan * 1000:.0f} ms; bands agree with the stored ratings: {stored == scanned}")
+    ratio = database / scan if scan else float("inf")
+    line(
+        "bulk re-rating / DuckDB scan",
+        f"{ratio:.1f}x ({database:.2f} s / {scan:.3f} s)",
+        f"<= {RERATE_GOAL:g}x",
+        ratio <= RERATE_GOAL,
+    )
+
+
+# ------------------------------------------------------------------------------------------ pages, import, report
+
+
+def matrix_time(icb, quarter):
+    user = User.objects.filter(organisation=icb, role=Role.DESIGNATED).first()
+    client = force_login_with_second_factor(Client(), user)
+    url = f"/returns/matrix/?quarter={quarter.slug}"
+    client.get(url)  # warm up
+    best, count = None, None
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            elapsed = time.perf_counter() - started
+        assert response.status_code == 200
+        best, count = min(best or elapsed, elapsed), len(queries)
+    return best * 1000, count
+
+
+def bench_import(icb, quarter):
+    """One return's template: upload through the real path, against an openpyxl read-only parse of the file."""
+    from openpyxl import load_workbook
+
+    from returns import actions, spreadsheet
+
+    provider = Organisation.objects.filter(icb=icb, kind=OrganisationKind.TRUST_ACUTE).first() or (
+        Organisation.objects.filter(icb=icb)
+        .exclude(kind__in=[OrganisationKind.ICB, OrganisationKind.LOCAL_AUTHORITY])
+        .first()
+    )
+    for back in range(1, 60):
+        target = quarter.previous(back)
+        if not Return.objects.filter(provider=provider, period=target.index).exists():
+            break
+    entries = returns_benchmark_entries(provider, target)
+    ret = actions.do_start_return(provider=provider, quarter=target, acting_user=None)
+    content = spreadsheet.build_template(provider, target, entries=entries, stamp=services.edit_stamp(ret))
+    started = time.perf_counter()
+    for _ in range(5):
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        for sheet in book.worksheets:
+            for _row in sheet.iter_rows(values_only=True):
+                pass
+        book.close()
+    parse = (time.perf_counter() - started) / 5
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        spreadsheet.import_upload(ret, io.BytesIO(content), acting_user=None)
+        upload = time.perf_counter() - started
+    ratio = upload / parse
+    line(
+        "XLSX import / openpyxl read-only parse",
+        f"{ratio:.1f}x ({upload * 1000:.0f} ms, {len(queries)} queries / {parse * 1000:.0f} ms)",
+        f"<= {IMPORT_GOAL:g}x",
+        ratio <= IMPORT_GOAL,
+    )
+
+
+def returns_benchmark_entries(provider, quarter):
+    authorities = catalogue.local_authorities_for(provider.icb_id)
+    entries = {}
+    for n, metric in enumerate(catalogue.metrics_for(provider.kind)):
+        value, breakdown = returns_benchmark._figures(metric, n, authorities, quarter)
+        entry = rules.Entry(
+            numerator=None if value.numerator is None else Decimal(value.numerator),
+            denominator=None if value.denominator is None else Decimal(value.denominator),
+            date_value=value.date_value,
+        )
+        for row in breakdown:
+            entry.breakdown.setdefault(row.dimension, {})[row.category] = (
+                Decimal(row.numerator),
+                None if row.denominator is None else Decimal(row.denominator),
+            )
+        entries[metric.code] = entry
+    return entries
+
+
+def bench_report(icb, quarter):
+    from returns import jobs
+
+    started = time.perf_counter()
+    jobs.build_assurance_report({"icb": icb.pk, "period": quarter.index})
+    elapsed = time.perf_counter() - started
+    line(
+        "quarterly report job (PDF and XLSX), largest ICB",
+        f"{elapsed:.2f} s",
+        f"<= {REPORT_GOAL_S:g} s",
+        elapsed <= REPORT_GOAL_S,
+    )
+
+
+def run(scale, largest, smallest):
+    _, quarters = returns_benchmark.generate(scale)
+    quarter = quarters[-1]
+    small = sized_icb(f"Benchmark ICB of {smallest}", smallest, quarter)
+    large = sized_icb(f"Benchmark ICB of {largest}", largest, quarter)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(
+        f"  {MetricValue.objects.count():,} values, {BreakdownValue.objects.count():,} breakdown rows "
+        f"({connection.vendor})"
+    )
+    bench_rerate()
+    small_ms, small_queries = matrix_time(small, quarter)
+    large_ms, large_queries = matrix_time(large, quarter)
+    line(
+        f"matrix page, largest ICB ({largest} providers)",
+        f"{large_ms:.0f} ms",
+        f"<= {MATRIX_GOAL_MS} ms",
+        large_ms <= MATRIX_GOAL_MS,
+    )
+    line(
+        f"matrix queries at {smallest} and {largest} providers",
+        f"{small_queries} and {large_queries} ({small_ms:.0f} ms at {smallest})",
+        "equal",
+        small_queries == large_queries,
+    )
+    bench_import(large, quarter)
+    bench_report(large, quarter)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="national data: 1.0 = 42 ICBs, 1,500 providers")
+    parser.add_argument("--largest", type=int, default=600)
+    parser.add_argument("--smallest", type=int, default=36)
+    args = parser.parse_args()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS.append("testserver")
+    run(args.scale, args.largest, args.smallest)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,443 @@
+"""Ratings stored once: the write side of every value's rating and every return's summary counts.
+
+A value's rating is computed when it changes (figures saved, a return submitted, sent back or accepted, a judgement
+made) and, when a scheme or a contract's override changes, by the stored job `returns.rerate` for the affected returns
+only. Reads (matrix, home, trend, report, API) only read what is stored here: they never re-rate.
+
+The re-rating runs in the database: one UPDATE per group of values sharing a scheme (and a quarter range), with the
+bands written as integer comparisons (`100 * numerator * q > p * denominator` for a threshold p/q %), so exact
+boundaries hold as in `returns.rules` (74.99 % red, exactly 75 % amber). Whatever the number of values, the number of
+statements depends only on the number of distinct schemes, quarters and overrides in scope.
+
+Every function takes `get_model` (default: the installed models) so that a data migration can pass its historical
+models (`apps.get_model`), as `catalogue.sync_catalogue` does.
+
+What is stored on each MetricValue:
+- `numeric_rating`: the figure under the scheme in force (`rules.rate`);
+- `rating`: the combined rating (`rules.combine`): the numeric rating capped by the ICB's judgement of the judged
+  metric that names it (`capped_by`), for a submitted version of a return that is submitted or accepted; otherwise
+  the numeric rating;
+- `judged_rating` (the judgement in force, "" when to rate), `rating_driver` (number / judgement / both);
+- `target_met`; `scheme_default` (the catalogue's dated scheme) or `scheme_override` (the contract's override) that
+  produced it.
+On each Return: `red_count`, `amber_count` (its rated cells and judged metrics, as the matrix counts them) and
+`to_rate_count` (judged metrics of a submitted return not rated yet).
+"""
+
+import json
+from collections import defaultdict
+from fractions import Fraction
+
+from django.apps import apps as installed_apps
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
+
+from core.quarters import Quarter
+from returns import conf, rules
+
+JUDGEABLE = ("submitted", "accepted")  # returns.choices.JUDGEABLE_STATUSES, as strings for migrations
+RERATE_JOB = "returns.rerate"
+BIG = DecimalField(max_digits=40, decimal_places=0)  # exact on PostgreSQL (numeric); no bigint overflow
+
+
+def _models(get_model):
+    get = get_model or installed_apps.get_model
+    names = ("Metric", "MetricScheme", "MetricValue", "BreakdownValue", "Return", "ReturnVersion", "ThresholdOverride")
+    found = {name: get("returns", name) for name in names}
+    found |= {"JudgedMetric": get("returns", "JudgedMetric"), "JudgedRating": get("returns", "JudgedRating")}
+    found["Contract"] = get("organisations", "Contract")
+    return found
+
+
+def rerate(*, return_ids=None, provider_ids=None, metric_ids=None, from_period=None, get_model=None):
+    """Store the ratings of the values in scope (every value when no scope is given) and their returns' summary
+    counts. Scope: `return_ids`, or `provider_ids` / `metric_ids` / `from_period` (quarter index) together.
+    Returns {"values": n, "returns": n}."""
+    m = _models(get_model)
+    returns = m["Return"].objects.all()
+    if return_ids is not None:
+        returns = returns.filter(pk__in=list(return_ids))
+    if provider_ids is not None:
+        returns = returns.filter(provider_id__in=list(provider_ids))
+    if from_period is not None:
+        returns = returns.filter(period__gte=from_period)
+    values = m["MetricValue"].objects.filter(version__return_obj__in=returns.values("pk"))
+    if metric_ids is not None:
+        values = values.filter(metric_id__in=list(metric_ids))
+    periods = sorted(set(returns.values_list("period", flat=True)))
+    if not periods:
+        return {"values": 0, "returns": 0}
+    metrics = list(m["Metric"].objects.all() if metric_ids is None else m["Metric"].objects.filter(pk__in=metric_ids))
+    gap = conf.multi_agency_gap_rating()
+    rated = _rate_defaults(m, values, metrics, periods, gap)
+    rated += _rate_overrides(m, values, returns, metrics, gap)
+    _combine(m, values, metrics)
+    count = _summarise(m, returns)
+    return {"values": rated, "returns": count}
+
+
+# ------------------------------------------------------------------------------------------ numeric ratings
+
+
+def _rate_defaults(m, values, metrics, periods, gap):
+    """The catalogue's dated default schemes: one UPDATE per group of metrics with the same scheme over the same
+    range of quarters (and per quarter for a deadline scheme, whose deadline depends on the year)."""
+    history = defaultdict(list)
+    for dated in m["MetricScheme"].objects.filter(metric__in=metrics).order_by("effective_from", "pk"):
+        history[dated.metric_id].append(dated)
+    groups = defaultdict(list)  # (scheme json, unit, start, end) -> [(metric id, MetricScheme id or None)]
+    for metric in metrics:
+        dated = history.get(metric.pk, [])
+        # (start, end, scheme dict, MetricScheme pk); the later entered wins within one quarter (rules.scheme_in_force)
+        starts = {}
+        for row in dated:
+            starts[row.effective_from] = row
+        spans = []
+        ordered = sorted(starts)
+        if not ordered or ordered[0] > 0:
+            spans.append((0, ordered[0] if ordered else None, metric.scheme, None))
+        for i, start in enumerate(ordered):
+            end = ordered[i + 1] if i + 1 < len(ordered) else None
+            spans.append((start, end, starts[start].scheme, starts[start].pk))
+        for start, end, scheme, scheme_pk in spans:
+            if not any(p >= start and (end is None or p < end) for p in periods):
+                continue
+            key = (json.dumps(scheme, sort_keys=True), metric.unit, start, end)
+            groups[key].append((metric.pk, scheme_pk))
+    total = 0
+    for (scheme_json, unit, start, end), members in groups.items():
+        scheme = rules.Scheme.from_dict(json.loads(scheme_json), gap_rating=gap)
+        chosen = values.filter(metric_id__in=[pk for pk, _ in members], version__return_obj__period__gte=start)
+        if end is not None:
+            chosen = chosen.filter(version__return_obj__period__lt=end)
+        pks = {pk for _, pk in members}
+        default = (
+            Value(next(iter(pks)))
+            if len(pks) == 1
+            else Case(*[When(metric_id=metric_id, then=Value(pk)) for metric_id, pk in members], default=Value(None))
+        )
+        fields = {"scheme_default_id": default, "scheme_override_id": Value(None)}
+        total += _update_numeric(
+            m, chosen, scheme, unit, fields, [p for p in periods if p >= start and (end is None or p < end)]
+        )
+    return total
+
+
+def _rate_overrides(m, values, returns, metrics, gap):
+    """Contract overrides win over the catalogue: for every (provider, metric) with an active override, the scheme
+    in force for each return's quarter (rules.scheme_in_force, contracts overlapping the quarter), then one UPDATE per
+    override in force."""
+    overrides = (
+        m["ThresholdOverride"]
+        .objects.filter(
+            archived_at__isnull=True,
+            metric__in=metrics,
+            contract__provider_id__in=returns.values("provider_id"),
+        )
+        .select_related("contract", "metric")
+    )
+    by_pair = defaultdict(list)
+    for override in overrides:
+        by_pair[(override.contract.provider_id, override.metric_id)].append(override)
+    if not by_pair:
+        return 0
+    in_scope = returns.filter(provider_id__in={p for p, _ in by_pair}).values_list("pk", "provider_id", "period")
+    chosen = defaultdict(list)  # override pk -> [return ids]
+    for return_id, provider_id, period in in_scope:
+        quarter = Quarter.from_index(period)
+        for metric_pk in {mm for p, mm in by_pair if p == provider_id}:
+            candidates = [
+                (o.effective_from, o.pk, o)
+                for o in by_pair[(provider_id, metric_pk)]
+                if o.contract.start_date <= quarter.end and o.contract.end_date >= quarter.start
+            ]
+            found = rules.scheme_in_force(None, candidates, period)
+            if found is not None:
+                chosen[found.pk].append((return_id, period))
+    total = 0
+    by_pk = {o.pk: o for pair in by_pair.values() for o in pair}
+    for override_pk, rows in chosen.items():
+        override = by_pk[override_pk]
+        scheme = rules.Scheme.from_dict(override.scheme, gap_rating=gap)
+        subset = values.filter(metric_id=override.metric_id, version__return_obj__in=[r for r, _ in rows])
+        fields = {"scheme_default_id": Value(None), "scheme_override_id": Value(override_pk)}
+        total += _update_numeric(m, subset, scheme, override.metric.unit, fields, sorted({p for _, p in rows}))
+    return total
+
+
+def _update_numeric(m, values, scheme, unit, fields, periods):
+    if scheme.kind == "deadline":  # the deadline is a date of the quarter's year: one UPDATE per quarter
+        total = 0
+        for period in periods:
+            quarter = Quarter.from_index(period)
+            rating = _deadline_expression(scheme, quarter)
+            total += values.filter(version__return_obj__period=period).update(
+                numeric_rating=rating, target_met=Value(None, BooleanField()), **fields
+            )
+        return total
+    return values.update(
+        numeric_rating=_numeric_expression(m, scheme, unit),
+        target_met=_target_expression(scheme),
+        **fields,
+    )
+
+
+def _scaled(field, factor):
+    return Cast(F(field), BIG) * Value(factor, BIG)
+
+
+def _compare(op, threshold):
+    """`100 * numerator / denominator (op) threshold` with integers only: threshold = p / q."""
+    fraction = Fraction(threshold)
+    lhs, rhs = _scaled("numerator", 100 * fraction.denominator), _scaled("denominator", fraction.numerator)
+    return GreaterThan(lhs, rhs) if op == "gt" else GreaterThanOrEqual(lhs, rhs)
+
+
+NO_PERCENTAGE = Q(numerator__isnull=True) | Q(denominator__isnull=True) | Q(denominator=0)
+
+
+def _numeric_expression(m, scheme, unit):
+    text = CharField()
+    if scheme.kind == "bands" and unit == "percentage":
+        whens = [When(NO_PERCENTAGE, then=Value(rules.NONE))]
+        for dimension in scheme.require_breakdown:
+            given = m["BreakdownValue"].objects.filter(
+                value_id=OuterRef("pk"), dimension=dimension, numerator__isnull=False
+            )
+            whens.append(When(~Exists(given), then=Value(rules.RED)))
+        for op, threshold, rating in scheme.bands:
+            whens.append(When(_compare(op, threshold), then=Value(scheme._resolve(rating))))
+        return Case(*whens, default=Value(scheme._resolve(scheme.otherwise)), output_field=text)
+    if scheme.kind == "yes_no":
+        return Case(
+            When(numerator__isnull=True, then=Value(rules.NONE)),
+            When(numerator=0, then=Value(scheme.no)),
+            default=Value(scheme.yes),
+            output_field=text,
+        )
+    return Value(rules.NONE, text)
+
+
+def _deadline_expression(scheme, quarter):
+    rating = rules.rate(scheme, unit="date", quarter=quarter)  # no date given: red once the deadline has passed
+    deadline = rules.deadline_of(scheme, quarter)
+    return Case(
+        When(date_value__isnull=True, then=Value(rating)),
+        When(date_value__lte=deadline, then=Value(rules.GREEN)),
+        default=Value(scheme.late),
+        output_field=CharField(),
+    )
+
+
+def _target_expression(scheme):
+    if scheme.target is None:
+        return Value(None, BooleanField())
+    return Case(
+        When(NO_PERCENTAGE, then=Value(None)),
+        When(_compare("ge", scheme.target), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+# ------------------------------------------------------------------------------------------ combined ratings
+
+
+def _combine(m, values, metrics):
+    """The combined rating (rules.combine) of every value in scope: the numeric rating, capped by the judged metric
+    that names it for a submitted version of a submitted or accepted return (three UPDATEs per judged metric, one
+    per judgement in force)."""
+    values.update(
+        rating=F("numeric_rating"), judged_rating=Value(""), rating_driver=Value(rules.NUMBER), capped_by=None
+    )
+    codes = {metric.code: metric.pk for metric in metrics}
+    cap = conf.judged_caps()
+    JudgedRating = m["JudgedRating"]
+    for judged in m["JudgedMetric"].objects.filter(active=True):
+        capped = [codes[code] for code in judged.caps if code in codes]
+        if not capped:
+            continue
+        chosen = values.filter(
+            metric_id__in=capped,
+            version__submitted_at__isnull=False,
+            version__return_obj__status__in=JUDGEABLE,
+            version__return_obj__provider__kind__in=list(judged.applies_to),
+        )
+        chosen.update(capped_by=judged.pk)
+        newer = JudgedRating.objects.filter(
+            return_obj_id=OuterRef("return_obj_id"), judged_metric_id=judged.pk, revision__gt=OuterRef("revision")
+        )
+        for judged_rating in rules.JUDGEMENT_RATINGS:
+            in_force = JudgedRating.objects.filter(
+                return_obj_id=OuterRef("version__return_obj_id"), judged_metric_id=judged.pk, rating=judged_rating
+            ).exclude(Exists(newer))
+            chosen.filter(Exists(in_force)).update(
+                judged_rating=Value(judged_rating), **_combined_fields(judged_rating, cap)
+            )
+
+
+def _combined_fields(judged, cap):
+    """rules.combine as SQL, for one judgement: rating and driver from the stored numeric rating."""
+    text = CharField()
+    ratings, drivers = [], []
+    for numeric in (rules.RED, rules.AMBER, rules.GREEN, rules.NONE):
+        result = rules.combine(numeric, judged, cap=cap)
+        ratings.append(When(numeric_rating=numeric, then=Value(result.rating)))
+        drivers.append(When(numeric_rating=numeric, then=Value(result.driver)))
+    return {
+        "rating": Case(*ratings, default=F("numeric_rating"), output_field=text),
+        "rating_driver": Case(*drivers, default=Value(rules.NUMBER), output_field=text),
+    }
+
+
+# ------------------------------------------------------------------------------------------ summaries
+
+
+def _summarise(m, returns):
+    """Each return's counts, as the matrix shows them: red and amber cells of its latest submitted version (active
+    metrics) and of its judged metrics in force; judged metrics to rate of a submitted or accepted return."""
+    Return, MetricValue, JudgedRating = m["Return"], m["MetricValue"], m["JudgedRating"]
+    latest_version = (
+        m["ReturnVersion"]
+        .objects.filter(return_obj_id=OuterRef("version__return_obj_id"), submitted_at__isnull=False)
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+    counts = defaultdict(lambda: [0, 0, 0])
+    cells = (
+        MetricValue.objects.filter(
+            version__return_obj__in=returns.values("pk"),
+            version__submitted_at__isnull=False,
+            metric__active=True,
+            rating__in=(rules.RED, rules.AMBER),
+        )
+        .filter(version_id=Subquery(latest_version))
+        .values_list("version__return_obj_id", "rating")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for return_id, rating, n in cells:
+        counts[return_id][0 if rating == rules.RED else 1] += n
+    active = list(m["JudgedMetric"].objects.filter(active=True))
+    newer = JudgedRating.objects.filter(
+        return_obj_id=OuterRef("return_obj_id"),
+        judged_metric_id=OuterRef("judged_metric_id"),
+        revision__gt=OuterRef("revision"),
+    )
+    in_force = (
+        JudgedRating.objects.filter(return_obj__in=returns.values("pk"), judged_metric__in=active)
+        .exclude(Exists(newer))
+        .values_list("return_obj_id", "judged_metric_id", "rating")
+    )
+    judged = defaultdict(set)
+    for return_id, judged_id, rating in in_force:
+        judged[return_id].add(judged_id)
+        counts[return_id][0] += rating == rules.RED
+        counts[return_id][1] += rating == rules.AMBER
+    submitted = set(
+        returns.filter(status__in=JUDGEABLE, versions__submitted_at__isnull=False).values_list("pk", flat=True)
+    )
+    rows = list(returns.values_list("pk", "provider__kind"))
+    for return_id, kind in rows:
+        if return_id in submitted:
+            applicable = {j.pk for j in active if kind in j.applies_to}
+            counts[return_id][2] = len(applicable - judged[return_id])
+    groups = defaultdict(list)
+    for return_id, _ in rows:
+        groups[tuple(counts[return_id])].append(return_id)
+    for (reds, ambers, to_rate), ids in groups.items():
+        for start in range(0, len(ids), 5000):
+            Return.objects.filter(pk__in=ids[start : start + 5000]).update(
+                red_count=reds, amber_count=ambers, to_rate_count=to_rate
+            )
+    return len(rows)
+
+
+def rerate_return(return_obj):
+    """Store the ratings of one return (every version) after its figures, status or judgements changed.
+
+    One return is rated with the rules in Python (services.rate_versions and apply_judgements, a dozen queries) and
+    written with one bulk UPDATE: cheaper for a handful of values than `rerate`'s statement per scheme, and the
+    same result (the property test compares both with the rules)."""
+    from returns import services
+    from returns.models import Metric, MetricValue, Return
+
+    ret = Return.objects.select_related("provider").get(pk=return_obj.pk)
+    versions = list(ret.versions.all())
+    for version in versions:
+        version.return_obj = ret
+    metrics = [m for m in Metric.objects.all() if m.applies_to_kind(ret.provider.kind)]
+    book = services.SchemeBook([ret.provider_id], metrics)
+    rated = services.rate_versions(versions, book, metrics)
+    judged_metrics = services.active_judged_metrics()
+    judgeable = ret.status in JUDGEABLE
+    submitted = [v for v in versions if v.submitted_at]
+    for version in versions:
+        if version.submitted_at and judgeable:
+            services.apply_judgements([ret], {ret.pk: rated[version.pk]}, judged_metrics, submitted_ids={ret.pk})
+    changed = []
+    quarter = ret.quarter
+    for version in versions:
+        for metric in metrics:
+            cell = rated[version.pk].get(metric.code)
+            if cell is None or cell.value is None:
+                continue
+            value = cell.value
+            _, override_pk, default_pk = book.scheme_and_source(ret.provider_id, metric.pk, quarter)
+            combined = cell.combined
+            value.numeric_rating, value.rating = cell.numeric_rating, cell.rating
+            value.judged_rating = (combined.judged or "") if combined else ""
+            value.rating_driver = combined.driver if combined else rules.NUMBER
+            value.capped_by_id = cell.judged_by.pk if combined else None
+            value.target_met = cell.target_met
+            value.scheme_default_id, value.scheme_override_id = default_pk, override_pk
+            changed.append(value)
+    MetricValue.objects.bulk_update(changed, STORED_FIELDS)
+    reds = ambers = to_rate = 0
+    if submitted:
+        latest = max(submitted, key=lambda v: v.number)
+        active = {m.code for m in metrics if m.active}
+        for code, cell in rated[latest.pk].items():
+            reds += code in active and cell.rating == rules.RED
+            ambers += code in active and cell.rating == rules.AMBER
+    cells = services.judged_cells([ret], judged_metrics, submitted_ids={ret.pk} if submitted and judgeable else set())
+    for cell in cells[ret.pk].values():
+        reds += cell.rating == rules.RED
+        ambers += cell.rating == rules.AMBER
+        to_rate += cell.to_rate
+    Return.objects.filter(pk=ret.pk).update(red_count=reds, amber_count=ambers, to_rate_count=to_rate)
+    return {"values": len(changed), "returns": 1}
+
+
+STORED_FIELDS = [
+    "numeric_rating",
+    "rating",
+    "judged_rating",
+    "rating_driver",
+    "capped_by",
+    "target_met",
+    "scheme_default",
+    "scheme_override",
+]
+
+
+def enqueue_rerate(*, acting_user=None, **scope):
+    """Queue the stored job that re-rates the returns a scheme or override change affects (see jobs.py)."""
+    from core.jobs import enqueue
+
+    payload = {key: sorted(value) if isinstance(value, set | tuple | list) else value for key, value in scope.items()}
+    return enqueue(RERATE_JOB, payload, acting_user=acting_user)
