@@ -310,6 +310,15 @@ def _committee_change(world, record):
     return "name", "Renamed group"
 
 
+def _monitoring_check_change(world, record):
+    from governance import actions as governance_actions
+
+    governance_actions.do_update_monitoring_check(
+        fresh(record), owner="Their owner", acting_user=world.user(Role.DESIGNATED)
+    )
+    return "owner", "Their owner"
+
+
 def _risk_change(world, record):
     from governance import actions as governance_actions
 
@@ -349,6 +358,7 @@ EDIT_FORMS = [
     ("Assessment", _to("assurance:section", _pk, _first_section), Role.PROVIDER, _answers_change),
     ("Committee", _to("governance:committee-edit", _pk), Role.DESIGNATED, _committee_change),
     ("Risk", _to("governance:risk-edit", _pk), Role.DESIGNATED, _risk_change),
+    ("MonitoringCheck", _to("governance:monitoring-edit", _pk), Role.DESIGNATED, _monitoring_check_change),
     ("Policy", _to("governance:policy-edit", _pk), Role.DESIGNATED, _policy_change),
     ("DbsCheck", _to("workforce:dbs-edit", _pk), Role.HR, _dbs_change),
     ("Return", _to("returns:evidence", _pk), Role.PROVIDER, _evidence_change),

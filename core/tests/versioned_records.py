@@ -117,7 +117,7 @@ def build(world):
 
 
 def _governance_and_workforce(world, keep, today):
-    from governance.models import AnnualReport, Committee, Decision, Meeting, Paper, Policy, Risk
+    from governance.models import AnnualReport, Committee, Decision, Meeting, MonitoringCheck, Paper, Policy, Risk
     from governance.tests.conftest import build_records
     from workforce import actions as workforce_actions
     from workforce.models import ColumnMapping, WorkforcePolicy
@@ -132,6 +132,7 @@ def _governance_and_workforce(world, keep, today):
         (Risk, "risk"),
         (Policy, "policy"),
         (AnnualReport, "report"),
+        (MonitoringCheck, "check"),
     ]:
         keep(model.objects.get(pk=governance[key]))
     workforce_actions.ensure_icb_defaults(world.icb)
