@@ -256,3 +256,45 @@ def rha_due(date_of_birth, last_assessed_on, **intervals):
     """The date the next review health assessment is due: the same day 6 or 12 months after the last one
     (clamped to the month's end)."""
     return add_calendar_months(last_assessed_on, rha_interval_months(date_of_birth, last_assessed_on, **intervals))
+
+
+# --- The ICB's own duties: gaps -------------------------------------------------------------
+
+
+def fmt(day):
+    return f"{day.day} {day:%B %Y}"
+
+
+def specification_gaps(review_date, child_voice, today):
+    """Gaps in a children-in-care health service specification: its review date has passed (from the day
+    after), or how the child's voice is captured is not recorded [DDICB Looked after Children]."""
+    gaps = []
+    if review_date is not None and today > review_date:
+        gaps.append(f"Review date passed on {fmt(review_date)}")
+    if not (child_voice or "").strip():
+        gaps.append("How the child's voice is captured is not recorded")
+    return gaps
+
+
+def funding_panel_gaps(mca_compliant, evidence, assured_on):
+    """Gaps in a funding panel's MCA assurance: not documented as compliant, no evidence, or no date
+    [DDICB Chief Executive Officer]."""
+    gaps = []
+    if not mca_compliant:
+        gaps.append("Not documented as compliant with the Mental Capacity Act")
+    if not (evidence or "").strip():
+        gaps.append("No evidence recorded")
+    if assured_on is None:
+        gaps.append("No date of assurance")
+    return gaps
+
+
+NO_SPECIFICATION = "No children-in-care health service specification recorded"
+NO_FUNDING_PANEL = "No funding panel documented as compliant with the Mental Capacity Act"
+
+
+def icb_duty_gaps(specification_gap_lists, panel_gap_lists):
+    """The ICB's gaps across its current records: each record's own, and a gap when there is none at all."""
+    gaps = [] if specification_gap_lists else [NO_SPECIFICATION]
+    gaps += [] if panel_gap_lists else [NO_FUNDING_PANEL]
+    return gaps

@@ -113,6 +113,12 @@ def build(world):
         )
     )
     _governance_and_workforce(world, keep, today)
+    from assurance.models import ChildrenInCareSpecification, FundingPanelAssurance
+    from assurance.tests.test_icb_duties import build as build_icb_duties
+
+    duties = build_icb_duties(world.icb, designated, today)
+    keep(ChildrenInCareSpecification.objects.get(pk=duties["spec"]))
+    keep(FundingPanelAssurance.objects.get(pk=duties["panel"]))
     return {type(record): type(record)._base_manager.get(pk=record.pk) for record in records.values()}
 
 
