@@ -7,7 +7,7 @@ from django.utils import timezone
 from core.actions import audited, do_archive, do_create_tracked_action, save_fields
 from core.uploads import read_head, upload_problem
 from governance import conf, rules
-from governance.choices import PolicyStatus
+from governance.choices import MonitoringFrequency, PolicyStatus
 from governance.models import (
     AnnualReport,
     Committee,
@@ -345,9 +345,8 @@ def do_review_annual_report(report, *, acting_user, reviewed_on, feedback):
 
 
 def _check_schedule(fields, icb_id):
-    frequency = fields.get("frequency_months")
-    if frequency is not None and (problem := rules.interval_problem(frequency)):
-        raise ValidationError({"frequency_months": problem})
+    if "frequency_months" in fields and fields["frequency_months"] not in MonitoringFrequency.values:
+        raise ValidationError({"frequency_months": "Choose how often: every 3, 6, 12 or 24 months."})
     committee = fields.get("reviewing_committee")
     if committee is not None and committee.icb_id != icb_id:
         raise ValidationError({"reviewing_committee": "Choose one of your ICB's committees."})
@@ -364,10 +363,9 @@ def _next_due(check, fields=None):
 def do_add_monitoring_check(*, acting_user, icb=None, **fields):
     """A recurring internal check on the ICB's monitoring schedule [DDICB Monitoring and Review of Policy]."""
     icb = _icb_of(acting_user, icb)
-    _check_schedule(fields, icb.pk)
-    missing = {name: "Enter a value." for name in ("first_due_on", "frequency_months") if fields.get(name) is None}
-    if missing:
-        raise ValidationError(missing)
+    _check_schedule({"frequency_months": None, **fields}, icb.pk)
+    if fields.get("first_due_on") is None:
+        raise ValidationError({"first_due_on": "Enter the date the first check is due."})
     next_due_on = rules.next_check_date(fields["first_due_on"], None, fields["frequency_months"])
     return _create(MonitoringCheck, acting_user, icb=icb, next_due_on=next_due_on, **fields)
 

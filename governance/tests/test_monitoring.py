@@ -275,3 +275,29 @@ def test_reminders_for_checks_due_soon_and_overdue(world, designated, today):
     assert "Monitoring check due soon: Soon check" in subjects
     assert "Monitoring check due soon: Own window check" in subjects
     assert not any("Later check" in s for s in subjects)
+
+
+@pytest.mark.parametrize("months", [None, 5, 99999999])
+def test_only_the_schedules_frequencies_are_accepted(world, designated, today, months):
+    with pytest.raises(ValidationError) as error:
+        add_check(designated, today, frequency_months=months)
+    assert error.value.message_dict == {"frequency_months": ["Choose how often: every 3, 6, 12 or 24 months."]}
+    check = add_check(designated, today)
+    with pytest.raises(ValidationError) as error:
+        actions.do_update_monitoring_check(check, acting_user=designated, frequency_months=months)
+    assert "frequency_months" in error.value.message_dict
+
+
+def test_a_blank_first_due_date_on_the_edit_page_is_a_form_error(world, designated, client_for, today):
+    check = add_check(designated, today)
+    response = client_for(designated).post(
+        f"/governance/monitoring/{check.pk}/edit/",
+        {
+            "title": check.title,
+            "owner": check.owner,
+            "frequency_months": 6,
+            "first_due_on": "",
+            "version": check.version,
+        },
+    )
+    assert response.status_code == 200 and "Enter the date the first check is due" in response.content.decode()
