@@ -448,6 +448,6 @@ def do_add_funding_panel(*, acting_user, icb=None, **fields):
     return _icb_record(FundingPanelAssurance, acting_user, icb, fields)
 
 
-def do_update_funding_panel(panel, *, acting_user, **fields):
-    _check_funding_panel(fields, {"mca_compliant": panel.mca_compliant, "evidence": panel.evidence})
-    return _update_icb_record(panel, fields, acting_user)
+def do_update_funding_panel(record, *, acting_user, **fields):
+    _check_funding_panel(fields, {"mca_compliant": record.mca_compliant, "evidence": record.evidence})
+    return _update_icb_record(record, fields, acting_user)

@@ -224,3 +224,9 @@ def test_another_icbs_records_are_not_found(world, ids, foreign, client_for, url
         assert world.api(Role.DESIGNATED).get(target).status_code == 404
     else:
         assert client_for(world.user(Role.DESIGNATED)).get(target).status_code == 404
+
+
+def test_the_api_renames_a_panel(world, ids):
+    api = world.api(Role.ADMINISTRATOR)
+    renamed = api.patch(f"/api/v1/assurance/funding-panels/{ids['panel']}/", {"panel": "CHC panel"}, format="json")
+    assert renamed.status_code == 200 and renamed.json()["panel"] == "CHC panel"
