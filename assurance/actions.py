@@ -18,8 +18,10 @@ from assurance.models import (
     CYCLE_MANAGERS,
     REVIEWERS,
     Assessment,
+    ChildrenInCareSpecification,
     Cycle,
     Evidence,
+    FundingPanelAssurance,
     Requirement,
     Response,
     ReviewComment,
@@ -384,3 +386,68 @@ def do_sign_off(assessment, *, acting_user):
         {"status": AssessmentStatus.SIGNED_OFF, "signed_off_at": timezone.now(), "signed_off_by": acting_user},
         acting_user=acting_user,
     )
+
+
+# --- The ICB's own duties ---------------------------------------------------------------------
+
+
+def _icb_record(model, acting_user, icb, fields):
+    icb = icb or acting_user.organisation.icb
+    with audited(acting_user):
+        record = model(icb=icb, **fields)
+        record.full_clean()
+        record.save()
+    return record
+
+
+def _update_icb_record(record, fields, acting_user):
+    if record.archived_at:
+        raise ValidationError("This record is archived and cannot be changed.")
+    return save_fields(record, fields, acting_user=acting_user)
+
+
+def _check_specification(fields, current=None):
+    merged = {**(current or {}), **fields}
+    if merged.get("review_date") is None:
+        raise ValidationError({"review_date": "Enter the date the specification is next reviewed."})
+    approved = merged.get("approved_on")
+    if approved is not None and approved > timezone.localdate():
+        raise ValidationError({"approved_on": "The date approved cannot be in the future."})
+    if approved is not None and merged["review_date"] < approved:
+        raise ValidationError({"review_date": "Enter a review date on or after the date approved."})
+
+
+def do_archive_icb_record(record, *, acting_user):
+    return do_archive(record, acting_user=acting_user)
+
+
+def do_add_cic_specification(*, acting_user, icb=None, **fields):
+    """Record the ICB's children-in-care health service specification [DDICB Looked after Children]."""
+    _check_specification(fields)
+    return _icb_record(ChildrenInCareSpecification, acting_user, icb, fields)
+
+
+def do_update_cic_specification(specification, *, acting_user, **fields):
+    _check_specification(fields, {"review_date": specification.review_date, "approved_on": specification.approved_on})
+    return _update_icb_record(specification, fields, acting_user)
+
+
+def _check_funding_panel(fields, current=None):
+    merged = {**(current or {}), **fields}
+    assured = merged.get("assured_on")
+    if assured is not None and assured > timezone.localdate():
+        raise ValidationError({"assured_on": "The date assured cannot be in the future."})
+    if merged.get("mca_compliant") and not (merged.get("evidence") or "").strip():
+        raise ValidationError({"evidence": "Say where the panel's compliance with the Mental Capacity Act is shown."})
+
+
+def do_add_funding_panel(*, acting_user, icb=None, **fields):
+    """Record whether one of the ICB's funding panels is documented as MCA-compliant [DDICB Chief Executive
+    Officer]. A panel that is not ("no") is recorded too: it shows as a gap."""
+    _check_funding_panel(fields)
+    return _icb_record(FundingPanelAssurance, acting_user, icb, fields)
+
+
+def do_update_funding_panel(record, *, acting_user, **fields):
+    _check_funding_panel(fields, {"mca_compliant": record.mca_compliant, "evidence": record.evidence})
+    return _update_icb_record(record, fields, acting_user)

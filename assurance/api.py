@@ -1,4 +1,5 @@
 from django.db.models import Prefetch
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
@@ -8,7 +9,17 @@ from rest_framework.response import Response as APIResponse
 
 from assurance import actions, reports
 from assurance.filters import AssessmentFilter, CycleFilter, EvidenceFilter, ResponseFilter
-from assurance.models import Assessment, Cycle, Evidence, Framework, Requirement, Response, Section
+from assurance.models import (
+    Assessment,
+    ChildrenInCareSpecification,
+    Cycle,
+    Evidence,
+    Framework,
+    FundingPanelAssurance,
+    Requirement,
+    Response,
+    Section,
+)
 from core.api import ScopedOrganisationField, ScopedRelatedField, ScopedViewSet, StrictSerializer
 from core.audit import log_access
 from core.downloads import file_attachment
@@ -287,9 +298,57 @@ class EvidenceViewSet(ScopedViewSet):
         return file_attachment(evidence.file, evidence.original_name)
 
 
+class ChildrenInCareSpecificationSerializer(StrictSerializer):
+    gaps = serializers.SerializerMethodField()
+    review_date = serializers.DateField(required=False, allow_null=True)
+
+    class Meta:
+        model = ChildrenInCareSpecification
+        fields = ["id", "title", "provider_name", "approved_on", "review_date", "child_voice", "gaps", "archived_at"]
+        read_only_fields = ["archived_at"]
+
+    def get_gaps(self, specification) -> list[str]:
+        return specification.gaps_on(self.context.setdefault("today", timezone.localdate()))
+
+
+class ChildrenInCareSpecificationViewSet(ScopedViewSet):
+    """The ICB's children-in-care health service specification [DDICB Looked after Children]."""
+
+    queryset = ChildrenInCareSpecification.objects.all()
+    serializer_class = ChildrenInCareSpecificationSerializer
+    create_action = staticmethod(actions.do_add_cic_specification)
+    update_action = staticmethod(actions.do_update_cic_specification)
+    archive_action = staticmethod(actions.do_archive_icb_record)
+
+
+class FundingPanelSerializer(StrictSerializer):
+    gaps = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = FundingPanelAssurance
+        fields = ["id", "panel", "mca_compliant", "evidence", "assured_on", "gaps", "archived_at"]
+        read_only_fields = ["archived_at"]
+
+
+class FundingPanelViewSet(ScopedViewSet):
+    """The ICB's funding panels documented (or not) as MCA-compliant [DDICB Chief Executive Officer]."""
+
+    queryset = FundingPanelAssurance.objects.all()
+    serializer_class = FundingPanelSerializer
+    create_action = staticmethod(actions.do_add_funding_panel)
+    update_action = staticmethod(actions.do_update_funding_panel)
+    archive_action = staticmethod(actions.do_archive_icb_record)
+
+
 def register(router):
     router.register("assurance/frameworks", FrameworkViewSet, basename="assurance-framework")
     router.register("assurance/cycles", CycleViewSet, basename="assurance-cycle")
     router.register("assurance/assessments", AssessmentViewSet, basename="assurance-assessment")
     router.register("assurance/responses", ResponseViewSet, basename="assurance-response")
     router.register("assurance/evidence", EvidenceViewSet, basename="assurance-evidence")
+    router.register(
+        "assurance/children-in-care-specifications",
+        ChildrenInCareSpecificationViewSet,
+        basename="assurance-cic-specification",
+    )
+    router.register("assurance/funding-panels", FundingPanelViewSet, basename="assurance-funding-panel")

@@ -5,6 +5,8 @@
   ZA3 returned with a challenge, ZA7 in progress, the others not started.
 - Prevent, 2026/27 (due a week ago): ZA1 and ZA3 submitted, ZA9 (the care home with no Prevent lead)
   late and not started.
+- The ICB's own duties: the children-in-care health service specification past its review date (a gap), and
+  two funding panels, one documented as MCA-compliant and one not (a gap).
 """
 
 import datetime as dt
@@ -13,7 +15,7 @@ from django.utils import timezone
 
 from assurance import actions
 from assurance.choices import ReviewDecision
-from assurance.models import Cycle, Framework
+from assurance.models import ChildrenInCareSpecification, Cycle, Framework
 from assurance.reference import load_frameworks
 from core.actions import save_fields
 from core.models import User
@@ -25,7 +27,11 @@ NARRATIVE = "Synthetic demo answer: the policy is in place, reviewed this year a
 
 def load():
     icb = Organisation.objects.filter(ods_code="QZZ").first()
-    if icb is None or Cycle.objects.filter(icb=icb).exists():
+    if icb is None:
+        return
+    if not ChildrenInCareSpecification.objects.filter(icb=icb).exists():
+        _icb_duties(icb, User.objects.filter(username="designated").first(), timezone.localdate())
+    if Cycle.objects.filter(icb=icb).exists():
         return
     load_frameworks()
     designated = User.objects.filter(username="designated").first()
@@ -128,3 +134,33 @@ def _complete(assessment, user, shortfalls, submit=True):
 def _accept_all(assessment, designated):
     responses = assessment.responses.select_related("requirement")
     actions.do_review(assessment, dict.fromkeys(responses, (ReviewDecision.ACCEPTED, "")), acting_user=designated)
+
+
+def _icb_duties(icb, user, today):
+    actions.do_add_cic_specification(
+        acting_user=user,
+        icb=icb,
+        title="Children in care health service specification 2024-2026",
+        provider_name="Dunstow Community Health NHS Trust",
+        approved_on=today - dt.timedelta(days=760),
+        review_date=today - dt.timedelta(days=35),  # past its review date: a gap
+        child_voice="Synthetic demo: the children in care council meets the designated nurse each term; young "
+        "people rate each health assessment by a short survey; two care leavers sit on the service review panel.",
+    )
+    actions.do_add_funding_panel(
+        acting_user=user,
+        icb=icb,
+        panel="Continuing healthcare funding panel",
+        mca_compliant=True,
+        evidence="Synthetic demo: audit of 25 panel decisions found capacity assessments and best-interests "
+        "decisions recorded for every patient who lacked capacity.",
+        assured_on=today - dt.timedelta(days=120),
+    )
+    actions.do_add_funding_panel(
+        acting_user=user,
+        icb=icb,
+        panel="Individual funding requests panel",
+        mca_compliant=False,
+        evidence="Synthetic demo: the panel's template has no field for capacity or best interests.",
+        assured_on=today - dt.timedelta(days=20),
+    )

@@ -1,6 +1,7 @@
 from django import forms
 
 from assurance.choices import Rating, ReviewDecision
+from assurance.models import ChildrenInCareSpecification, FundingPanelAssurance
 from core.forms import NHSFormMixin, VersionedFormMixin
 from organisations.choices import PROVIDER_KINDS, OrganisationKind
 
@@ -156,3 +157,46 @@ class ReviewForm(forms.Form):
 
 class ImportForm(NHSFormMixin, forms.Form):
     upload = forms.FileField(label="Completed XLSX template")
+
+
+class _IcbDutyForm(NHSFormMixin, forms.ModelForm):
+    """A record of the ICB's own duties; the action validates (and names the field)."""
+
+    def _post_clean(self):
+        """The action validates."""
+
+    def action_fields(self):
+        if self.instance.pk:
+            return {name: self.cleaned_data[name] for name in self.changed_data if name in self.cleaned_data}
+        return dict(self.cleaned_data)
+
+
+class ChildrenInCareSpecificationForm(_IcbDutyForm):
+    class Meta:
+        model = ChildrenInCareSpecification
+        fields = ["title", "provider_name", "approved_on", "review_date", "child_voice"]
+        widgets = {
+            "approved_on": forms.DateInput,
+            "review_date": forms.DateInput,
+            "child_voice": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["review_date"].required = False
+
+
+class FundingPanelForm(_IcbDutyForm):
+    class Meta:
+        model = FundingPanelAssurance
+        fields = ["panel", "mca_compliant", "evidence", "assured_on"]
+        widgets = {"evidence": forms.Textarea(attrs={"rows": 3}), "assured_on": forms.DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mca_compliant"] = forms.TypedChoiceField(
+            label="Are the panel's decisions documented as compliant with the Mental Capacity Act?",
+            choices=[("True", "Yes"), ("False", "No")],
+            coerce=lambda value: value in ("True", True),
+            widget=forms.RadioSelect,
+        )

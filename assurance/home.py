@@ -1,9 +1,9 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from assurance import rules
+from assurance import reports, rules
 from assurance.choices import EDITABLE_STATUSES, AssessmentStatus
-from assurance.models import REVIEWERS, Assessment
+from assurance.models import CYCLE_MANAGERS, REVIEWERS, Assessment, ChildrenInCareSpecification, FundingPanelAssurance
 from core.choices import Role
 from core.home import Panel
 
@@ -65,4 +65,25 @@ def panels(user):
             link=("Assurance cycles", reverse("assurance:cycles")),
         )
     )
+    if user.role in CYCLE_MANAGERS | {Role.EXECUTIVE}:
+        result.append(_duties_panel(user, today))
     return result
+
+
+def _duties_panel(user, today):
+    """Gaps in the ICB's own duty records: the children-in-care specification past its review date or without
+    the child's voice; funding panels not documented as MCA-compliant; either not recorded at all."""
+    duties = reports.icb_duties(
+        ChildrenInCareSpecification.objects.restrict(user), FundingPanelAssurance.objects.restrict(user), today
+    )
+    page = reverse("assurance:icb-duties")
+    items = [(gap, page, "") for gap in duties.missing]
+    items += [(f"{record}: {', '.join(gaps).lower()}", page, "") for record, gaps in duties.specifications if gaps]
+    items += [(f"{record}: {', '.join(gaps).lower()}", page, "") for record, gaps in duties.panels if gaps]
+    return Panel(
+        "The ICB's own duties with a gap",
+        items=items,
+        count=len(items),
+        empty_text="No gap.",
+        link=("The ICB's own duties", page),
+    )

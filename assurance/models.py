@@ -232,3 +232,75 @@ class ReviewComment(AuditScopeMixin, models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.response_id}"
+
+
+# --- The ICB's own duties: records that evidence them -----------------------------------------
+
+
+class ChildrenInCareSpecification(AuditScopeMixin, Versioned):
+    """The ICB's children-in-care (looked after children) health service specification, with its review date
+    and how the child's voice is captured to influence service design and delivery. The ICB must "have an up
+    to date looked after children health service specification" and "a system ... to capture the voice of the
+    looked after child" [DDICB Looked after Children]. A gap shows once the review date has passed."""
+
+    access = Access(scope="icb", view=ICB_ROLES, change=CYCLE_MANAGERS)
+
+    icb = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+", editable=False)
+    title = models.CharField(max_length=250)
+    provider_name = models.CharField(
+        "commissioned from", max_length=200, blank=True, help_text="The provider of the health service."
+    )
+    approved_on = models.DateField(null=True, blank=True)
+    review_date = models.DateField()
+    child_voice = models.TextField(
+        "how the child's voice is captured",
+        blank=True,
+        help_text="For example a children in care council, feedback after each health assessment, young "
+        "people on the service review panel.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-review_date", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def gaps_on(self, today):
+        from assurance import rules
+
+        return rules.specification_gaps(self.review_date, self.child_voice, today)
+
+
+class FundingPanelAssurance(AuditScopeMixin, Versioned):
+    """One of the ICB's funding panels (for example continuing healthcare or individual funding requests):
+    whether its decisions are documented as compliant with the Mental Capacity Act 2005, the evidence and the
+    date [DDICB Chief Executive Officer: "any system and processes that include decision making about an
+    individual patient (e.g. funding panels) takes account of the requirements of the Mental Capacity Act"]."""
+
+    access = Access(scope="icb", view=ICB_ROLES, change=CYCLE_MANAGERS)
+
+    icb = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+", editable=False)
+    panel = models.CharField(max_length=200, help_text="For example the continuing healthcare funding panel.")
+    mca_compliant = models.BooleanField("documented as MCA-compliant", default=False)
+    evidence = models.TextField(blank=True, help_text="Where the compliance is documented, for example an audit.")
+    assured_on = models.DateField("date assured", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["panel", "pk"]
+
+    def __str__(self):
+        return self.panel
+
+    @property
+    def gaps(self):
+        from assurance import rules
+
+        return rules.funding_panel_gaps(self.mca_compliant, self.evidence, self.assured_on)

@@ -176,3 +176,25 @@ def section11_position(organisation_id, today):
     overdue = sum(a.is_overdue_on(today) for a in actions)
     rag = assessment_rags([assessment])[assessment.pk]
     return Section11Position(assessment, rag, len(actions), done, overdue)
+
+
+# --- The ICB's own duties -------------------------------------------------------------------
+
+
+@dataclass
+class IcbDuties:
+    specifications: list  # [(specification, gaps)]
+    panels: list  # [(panel, gaps)]
+    missing: list  # gaps from a record not held at all
+
+    @property
+    def gap_count(self):
+        return len(self.missing) + sum(1 for _, gaps in self.specifications + self.panels if gaps)
+
+
+def icb_duties(specifications, panels, today):
+    """Current (not archived) children-in-care specifications and funding-panel MCA records, each with its gaps,
+    and the gaps of a record not held at all (2 queries). Querysets come restricted by the caller."""
+    specs = [(s, s.gaps_on(today)) for s in specifications.filter(archived_at__isnull=True)]
+    held_panels = [(p, p.gaps) for p in panels.filter(archived_at__isnull=True)]
+    return IcbDuties(specs, held_panels, rules.icb_duty_gaps(specs, held_panels))

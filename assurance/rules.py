@@ -12,11 +12,13 @@ Roll-up rule (configurable, see assurance/conf.py and docs/assurance.md):
   GREEN otherwise; GREY when no organisation is rated.
 """
 
+import calendar as std_calendar
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
 from assurance.choices import RAG, SHORTFALL_RATINGS, UNSUBMITTED_STATUSES, AssessmentStatus, Rating
+from core.calendar import add_calendar_months
 
 RAG_ORDER = {RAG.GREY: 0, RAG.GREEN: 1, RAG.AMBER: 2, RAG.RED: 3}
 
@@ -198,3 +200,101 @@ def worded(text, phrases):
         return (text or "").format_map(_KeepUnknown(phrases))
     except (ValueError, IndexError):
         return text
+
+
+# --- Children in care: health assessment clocks ---------------------------------------------
+# Initial health assessment within 20 working days of entering care; review health assessments every 6 months
+# while the child is under 5 on the day of the last assessment and every 12 months from 5 [SAAF 4.7.2; CPCCG
+# App. 1; reference part C S13]. These define the return's CIC-IHA and CIC-RHA figures (returns/data).
+
+IHA_WORKING_DAYS = 20
+RHA_MONTHS_UNDER_FIVE = 6
+RHA_MONTHS_FROM_FIVE = 12
+RHA_AGE_BOUNDARY = 5
+
+
+def birthday(date_of_birth, years):
+    """The day a child born on `date_of_birth` reaches `years`: a child born on 29 February reaches it on
+    1 March in a year that is not a leap year (as English law counts age)."""
+    year = date_of_birth.year + years
+    if date_of_birth.month == 2 and date_of_birth.day == 29 and not std_calendar.isleap(year):
+        return dt.date(year, 3, 1)
+    return date_of_birth.replace(year=year)
+
+
+def age_on(date_of_birth, day):
+    """Whole years of age on `day`."""
+    years = day.year - date_of_birth.year
+    return years if day >= birthday(date_of_birth, years) else years - 1
+
+
+def iha_due(entered_care_on, working_calendar, working_days=IHA_WORKING_DAYS):
+    """The last day for the initial health assessment: `working_days` working days after the day the child
+    entered care (that day does not count; weekends, bank holidays and the ICB's closure days are skipped)."""
+    return working_calendar.add_working_days(entered_care_on, working_days)
+
+
+def iha_on_time(entered_care_on, assessed_on, working_calendar, working_days=IHA_WORKING_DAYS):
+    """Was the initial health assessment done by its due day? Not yet done is not on time."""
+    return assessed_on is not None and assessed_on <= iha_due(entered_care_on, working_calendar, working_days)
+
+
+def rha_interval_months(
+    date_of_birth,
+    last_assessed_on,
+    *,
+    under_five=RHA_MONTHS_UNDER_FIVE,
+    from_five=RHA_MONTHS_FROM_FIVE,
+    boundary=RHA_AGE_BOUNDARY,
+):
+    """Months to the next review: 6 when the child was under 5 on the day of the last assessment, 12 from the
+    fifth birthday itself."""
+    return under_five if age_on(date_of_birth, last_assessed_on) < boundary else from_five
+
+
+def rha_due(date_of_birth, last_assessed_on, **intervals):
+    """The date the next review health assessment is due: the same day 6 or 12 months after the last one
+    (clamped to the month's end)."""
+    return add_calendar_months(last_assessed_on, rha_interval_months(date_of_birth, last_assessed_on, **intervals))
+
+
+# --- The ICB's own duties: gaps -------------------------------------------------------------
+
+
+def fmt(day):
+    return f"{day.day} {day:%B %Y}"
+
+
+def specification_gaps(review_date, child_voice, today):
+    """Gaps in a children-in-care health service specification: its review date has passed (from the day
+    after), or how the child's voice is captured is not recorded [DDICB Looked after Children]."""
+    gaps = []
+    if review_date is not None and today > review_date:
+        gaps.append(f"Review date passed on {fmt(review_date)}")
+    if not (child_voice or "").strip():
+        gaps.append("How the child's voice is captured is not recorded")
+    return gaps
+
+
+def funding_panel_gaps(mca_compliant, evidence, assured_on):
+    """Gaps in a funding panel's MCA assurance: not documented as compliant, no evidence, or no date
+    [DDICB Chief Executive Officer]."""
+    gaps = []
+    if not mca_compliant:
+        gaps.append("Not documented as compliant with the Mental Capacity Act")
+    if not (evidence or "").strip():
+        gaps.append("No evidence recorded")
+    if assured_on is None:
+        gaps.append("No date of assurance")
+    return gaps
+
+
+NO_SPECIFICATION = "No children-in-care health service specification recorded"
+NO_FUNDING_PANEL = "No funding panel documented as compliant with the Mental Capacity Act"
+
+
+def icb_duty_gaps(specification_gap_lists, panel_gap_lists):
+    """The ICB's gaps across its current records: each record's own, and a gap when there is none at all."""
+    gaps = [] if specification_gap_lists else [NO_SPECIFICATION]
+    gaps += [] if panel_gap_lists else [NO_FUNDING_PANEL]
+    return gaps

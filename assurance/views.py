@@ -17,9 +17,11 @@ from assurance.choices import EDITABLE_STATUSES, SHORTFALL_RATINGS, AssessmentSt
 from assurance.filters import AssessmentFilter
 from assurance.forms import (
     ActionForm,
+    ChildrenInCareSpecificationForm,
     CycleCloseForm,
     CycleForm,
     EvidenceForm,
+    FundingPanelForm,
     ImportForm,
     ReplyForm,
     ReviewForm,
@@ -29,9 +31,11 @@ from assurance.models import (
     CYCLE_MANAGERS,
     REVIEWERS,
     Assessment,
+    ChildrenInCareSpecification,
     Cycle,
     Evidence,
     Framework,
+    FundingPanelAssurance,
     Response,
     ReviewComment,
     Section,
@@ -509,3 +513,79 @@ class RollUpView(RoleRequiredMixin, TemplateView):
             (entry, [entry.by_framework.get(key) for key, _ in result.frameworks]) for entry in result.organisations
         ]
         return super().get_context_data(rollup=result, rows=rows, framework_choices=choices, framework=chosen, **kwargs)
+
+
+# --- The ICB's own duties: children-in-care specification, funding panels and the MCA -------------
+
+
+class IcbDutiesView(RoleRequiredMixin, TemplateView):
+    """The ICB's children-in-care health service specification [DDICB Looked after Children] and its funding
+    panels documented as MCA-compliant [DDICB Chief Executive Officer], each with its gaps."""
+
+    allowed_roles = ICB_ROLES
+    template_name = "assurance/icb_duties.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        duties = reports.icb_duties(
+            ChildrenInCareSpecification.objects.restrict(user),
+            FundingPanelAssurance.objects.restrict(user),
+            timezone.localdate(),
+        )
+        return super().get_context_data(duties=duties, can_edit=user.role in CYCLE_MANAGERS, **kwargs)
+
+
+class _IcbDutyCreateView(RoleRequiredMixin, ActionFormView):
+    allowed_roles = CYCLE_MANAGERS
+    create = None
+
+    def perform(self, form):
+        return type(self).create(acting_user=self.request.user, **form.action_fields())
+
+    def get_success_url(self):
+        return reverse("assurance:icb-duties")
+
+
+class _IcbDutyEditView(ScopedObjectMixin, ActionFormView):
+    scope_action = CHANGE
+    submit_label = "Save changes"
+    update = None
+
+    @property
+    def page_title(self):
+        return f"Change {self.object}"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def perform(self, form):
+        return type(self).update(self.object, acting_user=self.request.user, **form.action_fields())
+
+    def get_success_url(self):
+        return reverse("assurance:icb-duties")
+
+
+class SpecificationCreateView(_IcbDutyCreateView):
+    form_class = ChildrenInCareSpecificationForm
+    page_title = "Record the children-in-care health service specification"
+    submit_label = "Save specification"
+    create = staticmethod(actions.do_add_cic_specification)
+
+
+class SpecificationEditView(_IcbDutyEditView):
+    model = ChildrenInCareSpecification
+    form_class = ChildrenInCareSpecificationForm
+    update = staticmethod(actions.do_update_cic_specification)
+
+
+class FundingPanelCreateView(_IcbDutyCreateView):
+    form_class = FundingPanelForm
+    page_title = "Record a funding panel's Mental Capacity Act assurance"
+    submit_label = "Save panel"
+    create = staticmethod(actions.do_add_funding_panel)
+
+
+class FundingPanelEditView(_IcbDutyEditView):
+    model = FundingPanelAssurance
+    form_class = FundingPanelForm
+    update = staticmethod(actions.do_update_funding_panel)

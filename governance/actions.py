@@ -7,12 +7,14 @@ from django.utils import timezone
 from core.actions import audited, do_archive, do_create_tracked_action, save_fields
 from core.uploads import read_head, upload_problem
 from governance import conf, rules
-from governance.choices import PolicyStatus
+from governance.choices import MonitoringFrequency, PolicyStatus
 from governance.models import (
     AnnualReport,
     Committee,
     Decision,
     Meeting,
+    MonitoringCheck,
+    MonitoringCheckRecord,
     Paper,
     Policy,
     PolicyDocument,
@@ -337,3 +339,66 @@ def do_review_annual_report(report, *, acting_user, reviewed_on, feedback):
     return _update(
         report, {"reviewed_on": reviewed_on, "feedback": feedback.strip(), "reviewed_by": acting_user}, acting_user
     )
+
+
+# --- The monitoring schedule ----------------------------------------------------------------
+
+
+def _check_schedule(fields, icb_id):
+    if "frequency_months" in fields and fields["frequency_months"] not in MonitoringFrequency.values:
+        raise ValidationError({"frequency_months": "Choose how often: every 3, 6, 12 or 24 months."})
+    committee = fields.get("reviewing_committee")
+    if committee is not None and committee.icb_id != icb_id:
+        raise ValidationError({"reviewing_committee": "Choose one of your ICB's committees."})
+
+
+def _next_due(check, fields=None):
+    merged = {name: getattr(check, name) for name in ("first_due_on", "frequency_months")} | (fields or {})
+    last = check.records.order_by("-done_on").values_list("done_on", flat=True).first() if check.pk else None
+    if merged["first_due_on"] is None:
+        raise ValidationError({"first_due_on": "Enter the date the first check is due."})
+    return rules.next_check_date(merged["first_due_on"], last, merged["frequency_months"])
+
+
+def do_add_monitoring_check(*, acting_user, icb=None, **fields):
+    """A recurring internal check on the ICB's monitoring schedule [DDICB Monitoring and Review of Policy]."""
+    icb = _icb_of(acting_user, icb)
+    _check_schedule({"frequency_months": None, **fields}, icb.pk)
+    if fields.get("first_due_on") is None:
+        raise ValidationError({"first_due_on": "Enter the date the first check is due."})
+    next_due_on = rules.next_check_date(fields["first_due_on"], None, fields["frequency_months"])
+    return _create(MonitoringCheck, acting_user, icb=icb, next_due_on=next_due_on, **fields)
+
+
+def do_update_monitoring_check(check, *, acting_user, **fields):
+    """Change a check; its next due date follows a new frequency or first due date."""
+    _check_schedule(fields, check.icb_id)
+    if "first_due_on" in fields or "frequency_months" in fields:
+        fields["next_due_on"] = _next_due(check, fields)
+    return _update(check, fields, acting_user)
+
+
+def do_record_check_done(check, *, acting_user, done_on, done_by, outcome, findings, reported_to=None):
+    """Record a check done; the next one falls due `frequency` months after the latest done."""
+    if check.archived_at:
+        raise ValidationError({"done_on": "This check is archived."})
+    if done_on is None or done_on > timezone.localdate():
+        raise ValidationError({"done_on": "Enter the date the check was done (not in the future)."})
+    if not (findings or "").strip():
+        raise ValidationError({"findings": "Write what the check found."})
+    if reported_to is not None and reported_to.committee.icb_id != check.icb_id:
+        raise ValidationError({"reported_to": "Choose a meeting of one of your ICB's committees."})
+    with audited(acting_user):
+        record = _create(
+            MonitoringCheckRecord,
+            acting_user,
+            monitoring_check=check,
+            done_on=done_on,
+            done_by=(done_by or "").strip(),
+            outcome=outcome,
+            findings=findings.strip(),
+            reported_to=reported_to,
+            recorded_by=acting_user,
+        )
+        save_fields(check, {"next_due_on": _next_due(check)}, acting_user=acting_user)
+    return record

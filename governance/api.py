@@ -1,7 +1,10 @@
 """/api/v1/ governance endpoints: committees, committee-meetings, committee-papers, committee-decisions,
-policies, policy-documents, risks (with rescore and escalate), risk-escalations and annual-reports (with
-receive and review). Every query goes through `restrict`; every write through governance.actions;
-records are archived, never deleted."""
+policies, policy-documents, risks (with rescore and escalate), risk-escalations, annual-reports (with
+receive and review), monitoring-checks (with record, a check done) and monitoring-check-records. Every
+query goes through `restrict`; every write through governance.actions; records are archived, never
+deleted."""
+
+import datetime as dt
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -14,11 +17,14 @@ from rest_framework.response import Response
 from core.api import ScopedOrganisationField, ScopedRelatedField, ScopedViewSet, StrictSerializer
 from core.scoping import CHANGE
 from governance import actions, reports, rules
+from governance.choices import CheckOutcome
 from governance.filters import (
     AnnualReportFilter,
     CommitteeFilter,
     DecisionFilter,
     MeetingFilter,
+    MonitoringCheckFilter,
+    MonitoringCheckRecordFilter,
     PaperFilter,
     PolicyDocumentFilter,
     PolicyFilter,
@@ -29,6 +35,8 @@ from governance.models import (
     Committee,
     Decision,
     Meeting,
+    MonitoringCheck,
+    MonitoringCheckRecord,
     Paper,
     Policy,
     PolicyDocument,
@@ -424,6 +432,94 @@ class AnnualReportViewSet(GovernanceViewSet):
         return self._step(request, AnnualReportReviewSerializer, actions.do_review_annual_report)
 
 
+class MonitoringCheckSerializer(StrictSerializer):
+    reviewing_committee = ScopedRelatedField(Committee, required=False, allow_null=True)
+    frequency_months = serializers.IntegerField()
+    state = serializers.SerializerMethodField()
+    last_done_on = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MonitoringCheck
+        fields = [
+            "id",
+            "title",
+            "purpose",
+            "owner",
+            "frequency_months",
+            "reviewing_committee",
+            "oversight",
+            "source",
+            "first_due_on",
+            "reminder_days",
+            "next_due_on",
+            "last_done_on",
+            "state",
+            "created_at",
+            "archived_at",
+        ]
+        read_only_fields = ["next_due_on", "created_at", "archived_at"]
+
+    def get_state(self, check) -> str:
+        return check.state_on(self.context.setdefault("today", timezone.localdate()))
+
+    def get_last_done_on(self, check) -> dt.date | None:
+        done = [record.done_on for record in check.records.all()]
+        return max(done) if done else None
+
+
+class MonitoringCheckRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MonitoringCheckRecord
+        fields = ["id", "monitoring_check", "done_on", "done_by", "outcome", "findings", "reported_to", "recorded_at"]
+
+
+class CheckDoneSerializer(serializers.Serializer):
+    done_on = serializers.DateField()
+    done_by = serializers.CharField(allow_blank=True)
+    outcome = serializers.ChoiceField(choices=CheckOutcome.choices)
+    findings = serializers.CharField(allow_blank=True)
+    reported_to = serializers.IntegerField(required=False, allow_null=True)
+
+
+class MonitoringCheckViewSet(GovernanceViewSet):
+    """The monitoring schedule: checks are added, changed and archived; POST record/ records a check done."""
+
+    queryset = MonitoringCheck.objects.select_related("reviewing_committee").prefetch_related("records")
+    serializer_class = MonitoringCheckSerializer
+    filterset_class = MonitoringCheckFilter
+    create_action = staticmethod(actions.do_add_monitoring_check)
+    update_action = staticmethod(actions.do_update_monitoring_check)
+    archive_action = staticmethod(actions.do_archive_record)
+
+    @extend_schema(request=CheckDoneSerializer, responses=MonitoringCheckSerializer)
+    @action(detail=True, methods=["post"])
+    def record(self, request, pk=None):
+        check = self.get_object()
+        payload = CheckDoneSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        meeting_id = data.pop("reported_to", None)
+        meeting = None
+        if meeting_id is not None:
+            meeting = Meeting.objects.restrict(request.user).filter(pk=meeting_id).first()
+            if meeting is None:
+                message = "Choose a meeting of one of your ICB's committees."
+                raise serializers.ValidationError({"reported_to": [message]})
+        actions.do_record_check_done(check, acting_user=request.user, reported_to=meeting, **data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=check.pk)).data)
+
+
+class MonitoringCheckRecordViewSet(viewsets.ReadOnlyModelViewSet):
+    """The checks done, newest first (read only: a correction is a new record)."""
+
+    queryset = MonitoringCheckRecord.objects.select_related("monitoring_check")
+    serializer_class = MonitoringCheckRecordSerializer
+    filterset_class = MonitoringCheckRecordFilter
+
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user)
+
+
 def register(router):
     """Add this app's viewsets to the /api/v1/ router."""
     router.register("committees", CommitteeViewSet)
@@ -435,3 +531,5 @@ def register(router):
     router.register("risks", RiskViewSet)
     router.register("risk-escalations", RiskEscalationViewSet)
     router.register("annual-reports", AnnualReportViewSet)
+    router.register("monitoring-checks", MonitoringCheckViewSet)
+    router.register("monitoring-check-records", MonitoringCheckRecordViewSet)

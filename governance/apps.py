@@ -40,5 +40,7 @@ class GovernanceConfig(AppConfig):
             models.RiskScore,
             models.RiskEscalation,
             models.AnnualReport,
+            models.MonitoringCheck,
+            models.MonitoringCheckRecord,
         ):
             auditlog.register(model)

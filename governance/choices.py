@@ -32,3 +32,19 @@ class ReportSubject(models.TextChoices):
 
     CHILDREN = "children", "Safeguarding children"
     ADULTS = "adults", "Safeguarding adults"
+
+
+class MonitoringFrequency(models.IntegerChoices):
+    """How often a recurring internal check is done, in months [DDICB Monitoring and Review of Policy: team
+    structure every quarter, governance forums every six months, the training programme yearly, the policies
+    every two years]."""
+
+    QUARTERLY = 3, "Every quarter"
+    SIX_MONTHLY = 6, "Every six months"
+    YEARLY = 12, "Every year"
+    TWO_YEARLY = 24, "Every two years"
+
+
+class CheckOutcome(models.TextChoices):
+    ASSURED = "assured", "Assured"
+    GAPS = "gaps", "Gaps found (actions raised)"

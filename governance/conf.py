@@ -29,6 +29,9 @@ DEFAULTS = {
     "GOVERNANCE_ANNUAL_REPORT_DUE_DAY": 31,
     # Days before an annual report is due when providers are reminded.
     "GOVERNANCE_ANNUAL_REPORT_REMINDER_DAYS": 30,
+    # Days before a monitoring check is due when it shows as "due soon" and reminders start, unless the check
+    # sets its own [DDICB Monitoring and Review of Policy].
+    "GOVERNANCE_MONITORING_REMINDER_DAYS": 14,
     # Largest policy or annual-report document, in bytes (20 MB).
     "GOVERNANCE_DOCUMENT_MAX_BYTES": 20 * 1024 * 1024,
 }

@@ -1,7 +1,9 @@
 """Synthetic governance data for the fictional NHS Northmoor and Dunstow ICB: four committees with meetings,
 papers, decisions and an action; eight policies (one review overdue, one due soon, a draft and a
 provider's); six risks across the bands (one at 16 not yet escalated, one escalated); and last
-year's provider annual reports (one received late, one missing). Every name and detail is invented; dates
+year's provider annual reports (one received late, one missing); the monitoring schedule of the policy's
+monitoring table (the quarterly team-structure check overdue, Board oversight done with a gap and an action).
+Every name and detail is invented; dates
 are relative to today."""
 
 import datetime as dt
@@ -10,8 +12,8 @@ from django.utils import timezone
 
 from core.models import User
 from governance import actions
-from governance.choices import CommitteeKind, PolicyStatus, ReportSubject
-from governance.models import AnnualReport, Committee
+from governance.choices import CheckOutcome, CommitteeKind, MonitoringFrequency, PolicyStatus, ReportSubject
+from governance.models import AnnualReport, Committee, MonitoringCheck
 from organisations.models import Organisation
 
 ICB_CODE = "QZZ"
@@ -19,14 +21,117 @@ ICB_CODE = "QZZ"
 
 def load():
     icb = Organisation.objects.filter(ods_code=ICB_CODE).first()
-    if icb is None or Committee.objects.filter(icb=icb).exists():
+    if icb is None:
         return
     today = timezone.localdate()
     user = User.objects.filter(username="designated").first()
-    committees = _committees(icb, user, today)
-    _policies(icb, user, today, committees)
-    _risks(icb, user, today, committees)
-    _annual_reports(icb, user, today)
+    if not Committee.objects.filter(icb=icb).exists():
+        committees = _committees(icb, user, today)
+        _policies(icb, user, today, committees)
+        _risks(icb, user, today, committees)
+        _annual_reports(icb, user, today)
+    if not MonitoringCheck.objects.filter(icb=icb).exists():
+        _monitoring(icb, user, today)
+
+
+COLLABORATION = "Safeguarding Children, Looked After Children and Adults Collaboration Meeting"
+ASSISTANT_DIRECTORS = "Assistant Directors for Safeguarding Children and for Safeguarding Adults"
+# The monitoring table of the safeguarding policy [DDICB Monitoring and Review of Policy]: (check, purpose,
+# owner, frequency, reviewed by the Board (else the collaboration meeting), days since last done or None,
+# outcome). The website check's frequency is not in the seed: six-monthly is Vigil's choice.
+CHECKS = [
+    (
+        "Review of the safeguarding children and adults team structures",
+        "Effective safeguarding structures support the policy's delivery and the team fulfils its statutory functions.",
+        ASSISTANT_DIRECTORS,
+        MonitoringFrequency.QUARTERLY,
+        False,
+        120,  # last done four months ago: overdue
+        CheckOutcome.ASSURED,
+    ),
+    (
+        "Governance forums that safeguarding reports to are operating",
+        "Safeguarding reporting routes in the ICB governance structure and handbook are in place.",
+        ASSISTANT_DIRECTORS,
+        MonitoringFrequency.SIX_MONTHLY,
+        False,
+        60,
+        CheckOutcome.ASSURED,
+    ),
+    (
+        "Delivery of the safeguarding children and adults training programme",
+        "The safeguarding training strategy and programme are delivered.",
+        ASSISTANT_DIRECTORS,
+        MonitoringFrequency.YEARLY,
+        False,
+        300,
+        CheckOutcome.ASSURED,
+    ),
+    (
+        "Current safeguarding policies on the ICB staff and public websites",
+        "The most up-to-date version of each safeguarding policy is available to staff and the public.",
+        "Safeguarding administration team",
+        MonitoringFrequency.SIX_MONTHLY,
+        False,
+        None,  # never done: first due in three weeks
+        None,
+    ),
+    (
+        "Board oversight of the actions from the policy's monitoring",
+        "The ICB Board oversees the completion of actions from the monitoring checks.",
+        "Executive chief nurse",
+        MonitoringFrequency.YEARLY,
+        True,
+        90,
+        CheckOutcome.GAPS,
+    ),
+]
+
+
+def _monitoring(icb, user, today):
+    collaboration = Committee.objects.filter(icb=icb, kind=CommitteeKind.COLLABORATION).first()
+    if collaboration is None:
+        collaboration = actions.do_create_committee(
+            acting_user=user, icb=icb, kind=CommitteeKind.COLLABORATION, name=COLLABORATION, chair="Designated nurse"
+        )
+    board = Committee.objects.filter(icb=icb, kind=CommitteeKind.BOARD).first() or collaboration
+    for title, purpose, owner, frequency, to_board, days, outcome in CHECKS:
+        check = actions.do_add_monitoring_check(
+            acting_user=user,
+            icb=icb,
+            title=title,
+            purpose=purpose,
+            owner=owner,
+            frequency_months=frequency,
+            reviewing_committee=board if to_board else collaboration,
+            oversight="ICB Board",
+            source="DDICB Safeguarding Children Policy, Monitoring and Review of Policy",
+            first_due_on=_ago(today, 400) if days is not None else today + dt.timedelta(days=21),
+        )
+        if days is None:
+            continue
+        record = actions.do_record_check_done(
+            check,
+            acting_user=user,
+            done_on=_ago(today, days),
+            done_by=owner,
+            outcome=outcome,
+            findings=(
+                "Synthetic demo: two actions from the training check were reported late to the Board."
+                if outcome == CheckOutcome.GAPS
+                else "Synthetic demo: in place and reported to the collaboration meeting."
+            ),
+        )
+        if outcome == CheckOutcome.GAPS:
+            actions.do_raise_action(
+                check,
+                organisation=icb,
+                acting_user=user,
+                title=f"Report the open actions from '{record.monitoring_check.title}' to every Board meeting",
+                owner="Executive chief nurse",
+                due_date=today + dt.timedelta(days=60),
+                success_measure="Every Board meeting in the next six months receives the action log",
+            )
 
 
 def _ago(today, days):

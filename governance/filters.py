@@ -3,8 +3,19 @@
 import django_filters
 
 from core.filters import ScopedChoicesFilterSet
-from governance.choices import CommitteeKind, PolicyStatus, ReportSubject, RiskStatus
-from governance.models import AnnualReport, Committee, Decision, Meeting, Paper, Policy, PolicyDocument, Risk
+from governance.choices import CommitteeKind, MonitoringFrequency, PolicyStatus, ReportSubject, RiskStatus
+from governance.models import (
+    AnnualReport,
+    Committee,
+    Decision,
+    Meeting,
+    MonitoringCheck,
+    MonitoringCheckRecord,
+    Paper,
+    Policy,
+    PolicyDocument,
+    Risk,
+)
 
 ARCHIVED = {"field_name": "archived_at", "lookup_expr": "isnull", "exclude": True, "label": "Archived"}
 
@@ -77,3 +88,21 @@ class AnnualReportFilter(ScopedChoicesFilterSet):
     class Meta:
         model = AnnualReport
         fields = ["year", "provider", "subject", "received", "archived"]
+
+
+class MonitoringCheckFilter(ScopedChoicesFilterSet):
+    frequency_months = django_filters.ChoiceFilter(
+        choices=MonitoringFrequency.choices, empty_label="Any frequency", label="Frequency"
+    )
+    due_before = django_filters.DateFilter(field_name="next_due_on", lookup_expr="lte", label="Due by")
+    archived = django_filters.BooleanFilter(**ARCHIVED)
+
+    class Meta:
+        model = MonitoringCheck
+        fields = ["frequency_months", "reviewing_committee", "due_before", "archived"]
+
+
+class MonitoringCheckRecordFilter(ScopedChoicesFilterSet):
+    class Meta:
+        model = MonitoringCheckRecord
+        fields = ["monitoring_check"]

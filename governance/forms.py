@@ -4,7 +4,8 @@ from core.forms import NHSFormMixin
 from core.scoping import allowed_organisations
 from governance import rules
 from governance.actions import ANNUAL_REPORT_KINDS, SCORE_FIELDS
-from governance.models import Committee, Decision, Meeting, Paper, Policy, Risk
+from governance.choices import CheckOutcome
+from governance.models import Committee, Decision, Meeting, MonitoringCheck, Paper, Policy, Risk
 from organisations.choices import OrganisationKind
 
 SCALE_CHOICES = [("", "Choose")] + [(n, str(n)) for n in rules.SCALE]
@@ -195,3 +196,45 @@ class ReceiveReportForm(NHSFormMixin, forms.Form):
 class ReviewReportForm(NHSFormMixin, forms.Form):
     reviewed_on = forms.DateField(label="Date reviewed", widget=forms.DateInput, required=False)
     feedback = forms.CharField(label="The ICB's feedback", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+
+class MonitoringCheckForm(ActionModelForm):
+    class Meta:
+        model = MonitoringCheck
+        fields = [
+            "title",
+            "purpose",
+            "owner",
+            "frequency_months",
+            "reviewing_committee",
+            "oversight",
+            "source",
+            "first_due_on",
+            "reminder_days",
+        ]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 2}), "first_due_on": forms.DateInput}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewing_committee"].queryset = Committee.objects.restrict(user).filter(archived_at__isnull=True)
+        self.fields["first_due_on"].required = False
+        self.fields["frequency_months"].required = False
+
+    def action_fields(self):
+        return self.changed_fields() if self.instance.pk else dict(self.cleaned_data)
+
+
+class CheckDoneForm(NHSFormMixin, forms.Form):
+    done_on = forms.DateField(label="Date done", widget=forms.DateInput, required=False)
+    done_by = forms.CharField(max_length=150, required=False, help_text="Who did the check.")
+    outcome = forms.ChoiceField(choices=CheckOutcome.choices)
+    findings = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    reported_to = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="Not yet reported", help_text="The meeting the result went to."
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reported_to"].queryset = (
+            Meeting.objects.restrict(user).filter(archived_at__isnull=True).select_related("committee")
+        )

@@ -4,19 +4,38 @@ from django.utils import timezone
 from core.choices import Role
 from core.home import Panel
 from governance import reports, rules
-from governance.models import ANNUAL_REPORT_READERS, POLICY_READERS, RISK_READERS, AnnualReport, Policy, Risk
+from governance.models import (
+    ANNUAL_REPORT_READERS,
+    COMMITTEE_READERS,
+    POLICY_READERS,
+    RISK_READERS,
+    AnnualReport,
+    MonitoringCheck,
+    Policy,
+    Risk,
+)
 
 
 def panels(user):
-    """Governance needing attention: risks to escalate, overdue policy reviews, late or missing annual reports."""
+    """Governance needing attention: risks to escalate, overdue policy reviews, late or missing annual reports,
+    overdue monitoring checks."""
     role = user.role
     if role not in RISK_READERS | POLICY_READERS | ANNUAL_REPORT_READERS:
         return []
     attention = reports.attention(
         (Policy.objects.restrict(user), Risk.objects.restrict(user), AnnualReport.objects.restrict(user)),
         timezone.localdate(),
+        checks=MonitoringCheck.objects.restrict(user) if role in COMMITTEE_READERS else None,
     )
     items = []
+    items += [
+        (
+            f"Monitoring check overdue: {row.check}",
+            reverse("governance:monitoring-detail", args=[row.check.pk]),
+            f"was due {rules.fmt(row.next_due_on)}, owner {row.check.owner}",
+        )
+        for row in attention["overdue_checks"]
+    ]
     if role in RISK_READERS:
         items += [
             (f"Escalate {row.risk}", reverse("governance:risk-detail", args=[row.risk.pk]), f"score {row.score}")

@@ -6,6 +6,10 @@ Glossary:
 - Likelihood x consequence: the NHS 5x5 risk matrix, each on a scale of 1-5; the score is their product.
 - Initial (inherent), current and target scores: before controls, now, and where the controls should
   bring it.
+- Monitoring check: a recurring internal check from a policy's monitoring table (team structure every
+  quarter, governance forums every six months, the training programme yearly, policies on the website,
+  Board oversight), with its owner, frequency and the forum that reviews the result; each check done is
+  a MonitoringCheckRecord [DDICB Monitoring and Review of Policy].
 - Escalation: the risk taken to a committee (and through it to the Board) when its current score
   reaches the threshold [CPCCG 8.2; SAAF 5.1.2].
 
@@ -24,7 +28,14 @@ from core.models import User
 from core.scoping import VIEW, Access, AuditScopeMixin, ScopedQuerySet, restrict
 from core.versioning import Versioned
 from governance import conf, rules
-from governance.choices import CommitteeKind, PolicyStatus, ReportSubject, RiskStatus
+from governance.choices import (
+    CheckOutcome,
+    CommitteeKind,
+    MonitoringFrequency,
+    PolicyStatus,
+    ReportSubject,
+    RiskStatus,
+)
 from organisations.models import Organisation
 
 EDITORS = frozenset({Role.DESIGNATED, Role.ADMINISTRATOR})
@@ -380,3 +391,106 @@ class AnnualReport(AuditScopeMixin, Versioned):
     @property
     def state_tag(self):
         return rules.REPORT_TAGS[self.state]
+
+
+class MonitoringCheck(AuditScopeMixin, Versioned):
+    """A recurring internal check on the monitoring schedule. Overdue is derived from `next_due_on` (computed
+    from the last check done, or the first due date), never stored as a status."""
+
+    access = Access(scope="icb", view=COMMITTEE_READERS, change=EDITORS)
+    action_source_kind = ActionSource.OTHER
+
+    icb = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", editable=False)
+    title = models.CharField("check", max_length=250, help_text="What is checked.")
+    purpose = models.TextField(blank=True, help_text="Why: the aim in the policy's monitoring table.")
+    owner = models.CharField(max_length=150, help_text="The person or post responsible for doing the check.")
+    frequency_months = models.PositiveSmallIntegerField("frequency", choices=MonitoringFrequency.choices)
+    reviewing_committee = models.ForeignKey(
+        Committee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="monitoring_checks",
+        help_text="The forum that reviews the result.",
+    )
+    oversight = models.CharField(
+        max_length=200, blank=True, help_text="Who oversees the actions, for example the ICB Board."
+    )
+    source = models.CharField(max_length=200, blank=True, help_text="The policy and table the check comes from.")
+    first_due_on = models.DateField("first check due")
+    reminder_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Days before the due date when reminders start (blank: the ICB's default)."
+    )
+    next_due_on = models.DateField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["next_due_on", "pk"]
+        indexes = [models.Index(fields=["icb", "next_due_on"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("governance:monitoring-detail", args=[self.pk])
+
+    @property
+    def reminder_window(self):
+        if self.reminder_days is not None:
+            return self.reminder_days
+        return conf.setting("GOVERNANCE_MONITORING_REMINDER_DAYS")
+
+    def state_on(self, today):
+        if self.archived_at:
+            return rules.IN_DATE
+        return rules.check_state(self.next_due_on, today, self.reminder_window)
+
+    @property
+    def state(self):
+        return self.state_on(timezone.localdate())
+
+    @property
+    def state_label(self):
+        return rules.CHECK_LABELS[self.state]
+
+    @property
+    def state_tag(self):
+        return rules.REVIEW_TAGS[self.state]
+
+
+class MonitoringCheckRecord(AuditScopeMixin, models.Model):
+    """One check done: when, by whom, what was found and where it was reported. Records are kept, never
+    changed; a correction is a new record."""
+
+    access = Access(scope="monitoring_check__icb", view=COMMITTEE_READERS, change=EDITORS)
+    action_source_kind = ActionSource.OTHER
+
+    monitoring_check = models.ForeignKey(MonitoringCheck, on_delete=models.PROTECT, related_name="records")
+    done_on = models.DateField("date done")
+    done_by = models.CharField(max_length=150, help_text="Who did the check.")
+    outcome = models.CharField(max_length=20, choices=CheckOutcome.choices)
+    findings = models.TextField()
+    reported_to = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="monitoring_records",
+        help_text="The meeting the result was taken to.",
+    )
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-done_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.monitoring_check.title}: done {self.done_on:%d %B %Y}"
+
+    def get_absolute_url(self):
+        return self.monitoring_check.get_absolute_url()

@@ -1,7 +1,9 @@
 """Reminders for `manage.py send_reminders`: policy reviews within GOVERNANCE_POLICY_REMINDER_DAYS (default
-60) and overdue, risk reviews within GOVERNANCE_RISK_REMINDER_DAYS (default 14), and provider annual reports
-due within GOVERNANCE_ANNUAL_REPORT_REMINDER_DAYS (default 30) or missing. ICB reminders go to the ICB's
-designated professionals and safeguarding administrators; annual-report reminders also to the provider."""
+60) and overdue, risk reviews within GOVERNANCE_RISK_REMINDER_DAYS (default 14), provider annual reports due
+within GOVERNANCE_ANNUAL_REPORT_REMINDER_DAYS (default 30) or missing, and monitoring checks due within their
+reminder days (GOVERNANCE_MONITORING_REMINDER_DAYS, default 14, unless the check sets its own) or overdue.
+ICB reminders go to the ICB's designated professionals and safeguarding administrators; annual-report
+reminders also to the provider."""
 
 import datetime as dt
 
@@ -10,7 +12,7 @@ from core.recipients import AddressBook
 from core.reminders import Due
 from governance import conf, reports, rules
 from governance.choices import RiskStatus
-from governance.models import AnnualReport, Policy, Risk
+from governance.models import AnnualReport, MonitoringCheck, Policy, Risk
 
 ICB_TEAM = {Role.DESIGNATED, Role.ADMINISTRATOR}
 
@@ -20,6 +22,7 @@ def collect(today):
     yield from _policies(today, emails)
     yield from _risks(today, emails)
     yield from _annual_reports(today, emails)
+    yield from _monitoring_checks(today, emails)
 
 
 def _policies(today, emails):
@@ -64,4 +67,19 @@ def _annual_reports(today, emails):
             subject=f"{'Missing' if missing else 'Due soon'}: {report}",
             body=f"{report.provider.name}: the annual {report.get_subject_display().lower()} report for "
             f"{report.year_label} {'was' if missing else 'is'} due by {rules.fmt(report.due_date)}.",
+        )
+
+
+def _monitoring_checks(today, emails):
+    for row in reports.monitoring_rows(MonitoringCheck.objects.all(), today):
+        if row.state == rules.IN_DATE:
+            continue
+        check, overdue = row.check, row.state == rules.OVERDUE
+        forum = f" for the {check.reviewing_committee.name}" if check.reviewing_committee else ""
+        yield Due(
+            key=f"governance:monitoring-{row.state}:{check.pk}:{row.next_due_on}",
+            recipients=emails.emails(check.icb_id, ICB_TEAM),
+            subject=f"{'Monitoring check overdue' if overdue else 'Monitoring check due soon'}: {check.title}",
+            body=f"'{check.title}' (owner {check.owner}, {check.get_frequency_months_display().lower()}{forum}) "
+            f"{'was' if overdue else 'is'} due on {rules.fmt(row.next_due_on)}.",
         )

@@ -11,7 +11,17 @@ from django.db.models import Prefetch
 
 from governance import conf, rules
 from governance.choices import PolicyStatus, RiskStatus
-from governance.models import AnnualReport, Committee, Meeting, Policy, Risk, RiskEscalation, RiskScore
+from governance.models import (
+    AnnualReport,
+    Committee,
+    Meeting,
+    MonitoringCheck,
+    MonitoringCheckRecord,
+    Policy,
+    Risk,
+    RiskEscalation,
+    RiskScore,
+)
 
 
 def risk_bands():
@@ -30,6 +40,7 @@ def for_icb(icb_id):
         "policies": Policy.objects.filter(organisation__icb_id=icb_id),
         "risks": Risk.objects.filter(icb_id=icb_id),
         "annual_reports": AnnualReport.objects.filter(provider__icb_id=icb_id),
+        "monitoring_checks": MonitoringCheck.objects.filter(icb_id=icb_id),
     }
 
 
@@ -246,13 +257,65 @@ def annual_report_summary(reports, as_at, year=None):
     return counts
 
 
-def attention(user_querysets, today):
-    """What needs attention now: overdue policies, risks needing escalation, late or missing annual reports."""
+# --- The monitoring schedule ----------------------------------------------------------------
+
+
+@dataclass
+class CheckRow:
+    check: MonitoringCheck
+    last: MonitoringCheckRecord | None
+    next_due_on: object
+    state: str
+
+    @property
+    def label(self):
+        return rules.CHECK_LABELS[self.state]
+
+    @property
+    def tag(self):
+        return rules.REVIEW_TAGS[self.state]
+
+
+def monitoring_rows(checks, as_at):
+    """Active checks set up by `as_at`, each with the last check done by then, the next due date and the state
+    on that date (2 queries)."""
+    default_days = conf.setting("GOVERNANCE_MONITORING_REMINDER_DAYS")
+    done = MonitoringCheckRecord.objects.filter(done_on__lte=as_at).order_by("-done_on", "-pk")
+    active = (
+        checks.filter(archived_at__isnull=True, created_at__date__lte=as_at)
+        .select_related("reviewing_committee")
+        .prefetch_related(Prefetch("records", queryset=done, to_attr="done_by_then"))
+    )
+    rows = []
+    for check in active:
+        last = check.done_by_then[0] if check.done_by_then else None
+        due = rules.next_check_date(check.first_due_on, last.done_on if last else None, check.frequency_months)
+        days = default_days if check.reminder_days is None else check.reminder_days
+        rows.append(CheckRow(check, last, due, rules.check_state(due, as_at, days)))
+    return sorted(rows, key=lambda row: (row.next_due_on, row.check.pk))
+
+
+def monitoring_summary(checks, as_at):
+    rows = monitoring_rows(checks, as_at)
+    return {
+        "as_at": as_at,
+        "rows": rows,
+        "overdue": [row for row in rows if row.state == rules.OVERDUE],
+        "due_soon": [row for row in rows if row.state == rules.DUE_SOON],
+    }
+
+
+def attention(user_querysets, today, checks=None):
+    """What needs attention now: overdue policies, risks needing escalation, late or missing annual reports and
+    (with `checks`) overdue monitoring checks."""
     policies, risks, reports = user_querysets
     return {
         "overdue_policies": [row for row in policy_rows(policies, today) if row.state == rules.OVERDUE],
         "needs_escalation": [row for row in risk_rows(risks, today) if row.needs_escalation],
         "missing_reports": [(r, s) for r, s in annual_report_rows(reports, today) if s in (rules.MISSING, rules.LATE)],
+        "overdue_checks": (
+            [row for row in monitoring_rows(checks, today) if row.state == rules.OVERDUE] if checks is not None else []
+        ),
     }
 
 
@@ -266,4 +329,5 @@ def governance_summary(icb_id, start, end, as_at):
         "risks": risk_summary(sets["risks"], as_at, start=start),
         "committees": committee_summary(sets["meetings"], start, end),
         "annual_reports": annual_report_summary(sets["annual_reports"], as_at),
+        "monitoring": monitoring_summary(sets["monitoring_checks"], as_at),
     }

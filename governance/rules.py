@@ -43,6 +43,30 @@ def review_state(next_review, today, due_soon_days):
     return OVERDUE if today > next_review else DUE_SOON
 
 
+# --- The monitoring schedule ------------------------------------------------------------------
+# Recurring internal checks from the policies' monitoring tables [DDICB Monitoring and Review of Policy].
+# A check is due `frequency_months` after it was last done (or on its first due date when never done); it
+# is due soon within its reminder days and overdue from the day after the due date. The states are the
+# policy review's (IN_DATE, DUE_SOON, OVERDUE).
+
+CHECK_LABELS = {IN_DATE: "In date", DUE_SOON: "Check due soon", OVERDUE: "Check overdue"}
+
+
+def next_check_date(first_due_on, last_done_on, frequency_months):
+    """The date the next check is due: `frequency_months` after the last one done (the same day, clamped to
+    the month's end), else the first due date."""
+    if problem := interval_problem(frequency_months):
+        raise ValueError(problem)
+    if last_done_on is None:
+        return first_due_on
+    return add_calendar_months(last_done_on, frequency_months)
+
+
+def check_state(next_due_on, today, reminder_days):
+    """In date, due soon (within `reminder_days` days) or overdue (the day after the due date)."""
+    return review_state(next_due_on, today, reminder_days)
+
+
 # --- Risks ----------------------------------------------------------------------------------
 
 SCALE = range(1, 6)

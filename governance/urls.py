@@ -1,7 +1,7 @@
 from django.urls import path
 
 from governance import views
-from governance.models import AnnualReport, Committee, Policy, Risk
+from governance.models import AnnualReport, Committee, MonitoringCheck, Policy, Risk
 
 app_name = "governance"
 
@@ -45,6 +45,13 @@ urlpatterns = [
     path("annual-reports/<int:pk>/receive/", views.AnnualReportReceiveView.as_view(), name="annual-report-receive"),
     path("annual-reports/<int:pk>/review/", views.AnnualReportReviewView.as_view(), name="annual-report-review"),
     path("annual-reports/<int:pk>/document/", views.AnnualReportDocumentView.as_view(), name="annual-report-document"),
+    path("monitoring/", views.MonitoringListView.as_view(), name="monitoring"),
+    path("monitoring/add/", views.MonitoringCreateView.as_view(), name="monitoring-add"),
+    path("monitoring/<int:pk>/", views.MonitoringDetailView.as_view(), name="monitoring-detail"),
+    path("monitoring/<int:pk>/edit/", views.MonitoringEditView.as_view(), name="monitoring-edit"),
+    path("monitoring/<int:pk>/record/", views.MonitoringRecordView.as_view(), name="monitoring-record"),
+    path("monitoring/<int:pk>/actions/add/", views.MonitoringActionView.as_view(), name="monitoring-action-add"),
+    path("monitoring/<int:pk>/archive/", archive(MonitoringCheck, "governance:monitoring"), name="monitoring-archive"),
     path(
         "annual-reports/<int:pk>/archive/",
         archive(AnnualReport, "governance:annual-reports"),

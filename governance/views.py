@@ -13,13 +13,15 @@ from core.models import TrackedAction
 from core.scoping import CHANGE, VIEW, can
 from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
 from governance import actions, reports, rules, spreadsheets
-from governance.filters import AnnualReportFilter, PolicyFilter, RiskFilter
+from governance.filters import AnnualReportFilter, MonitoringCheckFilter, PolicyFilter, RiskFilter
 from governance.forms import (
+    CheckDoneForm,
     CommitteeForm,
     DecisionForm,
     EscalationForm,
     ExpectReportsForm,
     MeetingForm,
+    MonitoringCheckForm,
     PaperForm,
     PolicyDocumentForm,
     PolicyForm,
@@ -38,6 +40,7 @@ from governance.models import (
     Committee,
     Decision,
     Meeting,
+    MonitoringCheck,
     Policy,
     PolicyDocument,
     Risk,
@@ -54,10 +57,12 @@ class IndexView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user, today = self.request.user, timezone.localdate()
-        attention = reports.attention(
-            (Policy.objects.restrict(user), Risk.objects.restrict(user), AnnualReport.objects.restrict(user)), today
-        )
         role = user.role
+        attention = reports.attention(
+            (Policy.objects.restrict(user), Risk.objects.restrict(user), AnnualReport.objects.restrict(user)),
+            today,
+            checks=MonitoringCheck.objects.restrict(user) if role in COMMITTEE_READERS else None,
+        )
         return super().get_context_data(
             attention=attention,
             sees_committees=role in COMMITTEE_READERS,
@@ -573,6 +578,96 @@ class AnnualReportDocumentView(ScopedObjectMixin, View):
             raise Http404("No document.")
         log_access(request.user, self.object, how="export")
         return file_attachment(self.object.document)
+
+
+# --- The monitoring schedule ----------------------------------------------------------------
+
+
+class MonitoringListView(RoleRequiredMixin, TemplateView):
+    """The recurring internal checks, the next due first; overdue ones tagged red."""
+
+    allowed_roles = COMMITTEE_READERS
+    template_name = "governance/monitoring_list.html"
+
+    def get_context_data(self, **kwargs):
+        user, today = self.request.user, timezone.localdate()
+        queryset = MonitoringCheck.objects.restrict(user)
+        filterset = MonitoringCheckFilter(self.request.GET or None, queryset=queryset, request=self.request)
+        return super().get_context_data(
+            filter=filterset,
+            rows=reports.monitoring_rows(filterset.qs, today),
+            can_add=can(user, MonitoringCheck, CHANGE),
+            **kwargs,
+        )
+
+
+class MonitoringCreateView(CreateView):
+    model = MonitoringCheck
+    form_class = MonitoringCheckForm
+    page_title = "Add a check to the monitoring schedule"
+    submit_label = "Add check"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, form):
+        return actions.do_add_monitoring_check(acting_user=self.request.user, **form.action_fields())
+
+
+class MonitoringDetailView(ScopedObjectMixin, TemplateView):
+    model = MonitoringCheck
+    select_related = ("reviewing_committee",)
+    template_name = "governance/monitoring_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user, check = self.request.user, self.object
+        can_edit = can(user, MonitoringCheck, CHANGE) and not check.archived_at
+        return super().get_context_data(
+            records=check.records.select_related("reported_to__committee", "recorded_by"),
+            tracked_actions=_actions_for(check, user),
+            can_edit=can_edit,
+            can_raise=can_edit and can(user, TrackedAction, CHANGE),
+            **kwargs,
+        )
+
+
+class MonitoringEditView(ChildFormView):
+    model = MonitoringCheck
+    form_class = MonitoringCheckForm
+    submit_label = "Save changes"
+
+    @property
+    def page_title(self):
+        return f"Change {self.object}"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object, "user": self.request.user}
+
+    def perform(self, form):
+        return actions.do_update_monitoring_check(self.object, acting_user=self.request.user, **form.action_fields())
+
+
+class MonitoringRecordView(ChildFormView):
+    model = MonitoringCheck
+    form_class = CheckDoneForm
+    submit_label = "Record check"
+
+    @property
+    def page_title(self):
+        return f"Record a check done: {self.object}"
+
+    def get_initial(self):
+        return {"done_on": timezone.localdate(), "done_by": self.object.owner}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, form):
+        return actions.do_record_check_done(self.object, acting_user=self.request.user, **form.cleaned_data)
+
+
+class MonitoringActionView(RaiseActionView):
+    model = MonitoringCheck
 
 
 class ArchiveView(ScopedObjectMixin, View):

@@ -23,6 +23,9 @@ LATEST = {
     ("ZA5", "MAM"): (34, 50),  # 68 %: in the 60-75 % gap, red by default
     ("ZA2", "TRN-PREV"): (455, 500),  # 91 %: green
     ("ZA4", "TRN-AD"): (300, 400),  # exactly 75 %: amber
+    # Two of 17 children without an initial health assessment at 20 working days: 88.2 %, amber [SAAF 4.7.2]
+    ("ZA2", "CIC-IHA"): (15, 17),
+    ("ZA1", "CIC-DENT"): (61, 80),  # 76 %: red, a quarter of children in care not registered with a dentist
 }
 NOT_BROKEN_DOWN = {("ZA6", "TRN-MCA")}  # red whatever its value
 # (ODS code, judged metric) -> the ICB's judgements of the latest quarter, in order (a second one is a revision).

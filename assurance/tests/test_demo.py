@@ -30,3 +30,25 @@ def test_demo_has_a_mix_of_states_with_actions_and_is_idempotent(db, client):
     assert "Self-assessments awaiting review" in client.get("/").content.decode()
     client.force_login(User.objects.get(username="provider.za3"))
     assert "Self-assessments to complete" in client.get("/").content.decode()
+
+
+def test_demo_icb_duties_show_their_gaps(db, client):
+    from django.utils import timezone
+
+    from assurance.models import ChildrenInCareSpecification, FundingPanelAssurance
+    from assurance.reports import icb_duties
+
+    organisations_demo.load()
+    demo.load()
+    demo.load()
+    designated = User.objects.get(username="designated")
+    duties = icb_duties(
+        ChildrenInCareSpecification.objects.restrict(designated),
+        FundingPanelAssurance.objects.restrict(designated),
+        timezone.localdate(),
+    )
+    assert duties.missing == [] and len(duties.panels) == 2
+    assert duties.specifications[0][1][0].startswith("Review date passed")
+    assert [panel.panel for panel, gaps in duties.panels if gaps] == ["Individual funding requests panel"]
+    client.force_login(designated)
+    assert "Individual funding requests panel" in client.get("/assurance/icb-duties/").content.decode()

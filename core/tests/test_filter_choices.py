@@ -62,6 +62,7 @@ def elsewhere(world):
         "governance.Committee": governance["committee"],
         "governance.Meeting": governance["meeting"],
         "governance.Policy": governance["policy"],
+        "governance.MonitoringCheck": governance["check"],
         "organisations.Organisation": world.foreign_provider.pk,
         "assurance.Cycle": cycle.pk,
         "assurance.Assessment": cycle.assessments.get().pk,

@@ -310,6 +310,33 @@ def _committee_change(world, record):
     return "name", "Renamed group"
 
 
+def _monitoring_check_change(world, record):
+    from governance import actions as governance_actions
+
+    governance_actions.do_update_monitoring_check(
+        fresh(record), owner="Their owner", acting_user=world.user(Role.DESIGNATED)
+    )
+    return "owner", "Their owner"
+
+
+def _cic_specification_change(world, record):
+    from assurance import actions as assurance_actions
+
+    assurance_actions.do_update_cic_specification(
+        fresh(record), child_voice="Their wording", acting_user=world.user(Role.DESIGNATED)
+    )
+    return "child_voice", "Their wording"
+
+
+def _funding_panel_change(world, record):
+    from assurance import actions as assurance_actions
+
+    assurance_actions.do_update_funding_panel(
+        fresh(record), panel="Their panel", acting_user=world.user(Role.DESIGNATED)
+    )
+    return "panel", "Their panel"
+
+
 def _risk_change(world, record):
     from governance import actions as governance_actions
 
@@ -394,6 +421,14 @@ EDIT_FORMS = [
     ("Assessment", _to("assurance:section", _pk, _first_section), Role.PROVIDER, _answers_change),
     ("Committee", _to("governance:committee-edit", _pk), Role.DESIGNATED, _committee_change),
     ("Risk", _to("governance:risk-edit", _pk), Role.DESIGNATED, _risk_change),
+    ("MonitoringCheck", _to("governance:monitoring-edit", _pk), Role.DESIGNATED, _monitoring_check_change),
+    (
+        "ChildrenInCareSpecification",
+        _to("assurance:cic-spec-edit", _pk),
+        Role.DESIGNATED,
+        _cic_specification_change,
+    ),
+    ("FundingPanelAssurance", _to("assurance:funding-panel-edit", _pk), Role.DESIGNATED, _funding_panel_change),
     ("Policy", _to("governance:policy-edit", _pk), Role.DESIGNATED, _policy_change),
     ("DbsCheck", _to("workforce:dbs-edit", _pk), Role.HR, _dbs_change),
     ("Return", _to("returns:evidence", _pk), Role.PROVIDER, _evidence_change),

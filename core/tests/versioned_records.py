@@ -114,11 +114,17 @@ def build(world):
     )
     _governance_and_workforce(world, keep, today)
     _commissioning(world, keep)
+    from assurance.models import ChildrenInCareSpecification, FundingPanelAssurance
+    from assurance.tests.test_icb_duties import build as build_icb_duties
+
+    duties = build_icb_duties(world.icb, designated, today)
+    keep(ChildrenInCareSpecification.objects.get(pk=duties["spec"]))
+    keep(FundingPanelAssurance.objects.get(pk=duties["panel"]))
     return {type(record): type(record)._base_manager.get(pk=record.pk) for record in records.values()}
 
 
 def _governance_and_workforce(world, keep, today):
-    from governance.models import AnnualReport, Committee, Decision, Meeting, Paper, Policy, Risk
+    from governance.models import AnnualReport, Committee, Decision, Meeting, MonitoringCheck, Paper, Policy, Risk
     from governance.tests.conftest import build_records
     from workforce import actions as workforce_actions
     from workforce.models import ColumnMapping, WorkforcePolicy
@@ -133,6 +139,7 @@ def _governance_and_workforce(world, keep, today):
         (Risk, "risk"),
         (Policy, "policy"),
         (AnnualReport, "report"),
+        (MonitoringCheck, "check"),
     ]:
         keep(model.objects.get(pk=governance[key]))
     workforce_actions.ensure_icb_defaults(world.icb)

@@ -72,8 +72,22 @@ def build_records(icb, providers, user, today):
     by_provider = {r.provider_id: r for r in reports}
     report = by_provider[providers[0].pk]
     actions.do_receive_annual_report(report, acting_user=user, received_on=today, document=pdf("report.pdf"))
+    check = actions.do_add_monitoring_check(
+        acting_user=user,
+        icb=icb,
+        title="Review of the safeguarding team structure",
+        owner="Assistant Director for Safeguarding Children",
+        frequency_months=3,
+        reviewing_committee=committee,
+        first_due_on=today - dt.timedelta(days=10),
+    )
+    check_record = actions.do_record_check_done(
+        check, acting_user=user, done_on=today, done_by="Assistant Director", outcome="assured", findings="In place."
+    )
     return {
         "committee": committee.pk,
+        "check": check.pk,
+        "check_record": check_record.pk,
         "meeting": meeting.pk,
         "paper": paper.pk,
         "decision": decision.pk,

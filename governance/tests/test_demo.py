@@ -1,6 +1,6 @@
 from core.models import TrackedAction
 from governance import demo, reports
-from governance.models import AnnualReport, Committee, Policy, Risk
+from governance.models import AnnualReport, Committee, MonitoringCheck, Policy, Risk
 from organisations import demo as organisations_demo
 from organisations.models import Organisation
 
@@ -9,7 +9,7 @@ def test_demo_governance_loads_once_through_the_actions(db):
     organisations_demo.load()
     demo.load()
     icb = Organisation.objects.get(ods_code=demo.ICB_CODE)
-    assert Committee.objects.count() == 4
+    assert Committee.objects.count() == 5  # with the collaboration meeting that reviews the monitoring checks
     assert Policy.objects.count() == 8
     assert Risk.objects.count() == 6
     from django.utils import timezone
@@ -23,6 +23,11 @@ def test_demo_governance_loads_once_through_the_actions(db):
     assert bands == {"extreme": 2, "high": 2, "moderate": 1, "low": 1}
     annual = summary["annual_reports"]
     assert (annual.missing, annual.late) == (1, 1)
-    assert TrackedAction.objects.count() == 1
+    monitoring = summary["monitoring"]
+    assert [row.check.title for row in monitoring["overdue"]] == [
+        "Review of the safeguarding children and adults team structures"
+    ]
+    assert TrackedAction.objects.count() == 2  # one from a decision, one from the Board oversight check's gap
     demo.load()
-    assert Committee.objects.count() == 4 and AnnualReport.objects.count() == annual.expected
+    assert Committee.objects.count() == 5 and AnnualReport.objects.count() == annual.expected
+    assert MonitoringCheck.objects.count() == len(demo.CHECKS)

@@ -41,6 +41,12 @@ PAGES = [
     ("/governance/risks/{risk}/rescore/", EDITORS, RISK_READERS),
     ("/governance/risks/{risk}/escalate/", EDITORS, RISK_READERS),
     ("/governance/risks/{risk}/actions/add/", EDITORS, RISK_READERS),
+    ("/governance/monitoring/", COMMITTEE_READERS, ALL),
+    ("/governance/monitoring/add/", EDITORS, ALL),
+    ("/governance/monitoring/{check}/", COMMITTEE_READERS, set()),
+    ("/governance/monitoring/{check}/edit/", EDITORS, COMMITTEE_READERS),
+    ("/governance/monitoring/{check}/record/", EDITORS, COMMITTEE_READERS),
+    ("/governance/monitoring/{check}/actions/add/", EDITORS, COMMITTEE_READERS),
     ("/governance/annual-reports/", ANNUAL_REPORT_READERS, ALL),
     ("/governance/annual-reports/expect/", EDITORS, ALL),
     ("/governance/annual-reports/{report}/", ANNUAL_REPORT_READERS, set()),
@@ -57,6 +63,7 @@ ENDPOINTS = [
     ("/api/v1/committee-decisions/{decision}/", COMMITTEE_READERS, DECISION_EDITORS),
     ("/api/v1/policies/{provider_policy}/", POLICY_READERS, EDITORS),
     ("/api/v1/risks/{risk}/", RISK_READERS, EDITORS),
+    ("/api/v1/monitoring-checks/{check}/", COMMITTEE_READERS, EDITORS),
 ]
 
 # (url, roles answered 200; other roles 403, except `hidden` roles: 404)
@@ -74,6 +81,9 @@ READ_ONLY = [
     ("/api/v1/risk-escalations/{escalation}/", RISK_READERS, set()),
     ("/api/v1/annual-reports/", ANNUAL_REPORT_READERS, set()),
     ("/api/v1/annual-reports/{report}/", ANNUAL_REPORT_READERS, set()),
+    ("/api/v1/monitoring-checks/", COMMITTEE_READERS, set()),
+    ("/api/v1/monitoring-check-records/", COMMITTEE_READERS, set()),
+    ("/api/v1/monitoring-check-records/{check_record}/", COMMITTEE_READERS, set()),
 ]
 
 # Another provider's records (for the provider user) and another ICB's (for everyone): 404.
@@ -109,6 +119,7 @@ def test_page_matrix(world, records, client_for, url, ok, forbidden):
         "/governance/policies/{provider_policy}/archive/",
         "/governance/risks/{risk}/archive/",
         "/governance/annual-reports/{report}/archive/",
+        "/governance/monitoring/{check}/archive/",
     ],
 )
 def test_archive_is_for_editors_only(world, records, client_for, url):
@@ -186,6 +197,9 @@ OPERATIONS = [
     ("/api/v1/committee-meetings/", EDITORS),
     ("/api/v1/policies/", EDITORS),
     ("/api/v1/risks/", EDITORS),
+    ("/api/v1/monitoring-checks/", EDITORS),
+    ("/api/v1/monitoring-checks/{check}/record/", EDITORS),
+    ("/governance/monitoring/{check}/record/", EDITORS),
     ("/governance/risks/{risk}/escalate/", EDITORS),
     ("/governance/meetings/{meeting}/decisions/add/", DECISION_EDITORS),
 ]

@@ -85,6 +85,9 @@ def test_the_demo_loads_red_amber_late_and_missing_returns_once(db):
     assert ratings[("ZA1", "TRN-CH")] == "red"
     assert ratings[("ZA4", "TRN-AD")] == "amber"
     assert ratings[("ZA6", "TRN-MCA")] == "red"
+    assert ratings[("ZA2", "CIC-IHA")] == "amber"  # two children without an initial health assessment at 20 days
+    assert ratings[("ZA1", "CIC-DENT")] == "red"
+    assert ratings[("ZA9", "DOLS-BREACH")] == "none"  # the care home reports DoLS activity, not rated
     assert User.objects.filter(role=Role.DESIGNATED).exists()
 
 
