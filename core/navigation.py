@@ -3,10 +3,10 @@ entries appear in INSTALLED_APPS order for users holding one of the roles."""
 
 from django.apps import apps
 
-from core.choices import ALL_ROLES, Role
+from core.choices import ALL_ROLES, REGIONAL_ROLES, Role
 
 CORE_MENU = [
-    ("Home", "home", ALL_ROLES),
+    ("Home", "home", ALL_ROLES | REGIONAL_ROLES),
 ]
 CORE_MENU_END = [
     ("Actions", "action-list", ALL_ROLES),
