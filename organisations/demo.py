@@ -12,6 +12,7 @@ from organisations.choices import SafeguardingRole as R
 from organisations.models import Organisation
 
 ICB_CODE = "QZZ"
+DEMO_REGION = "Midlands"  # a real NHS England region; the demo ICBs in it are invented
 
 # (ODS code, name, kind, children's services, maternity services)
 PROVIDERS = [
@@ -70,7 +71,9 @@ WITHOUT_SCHEDULE = {"ZA6", "ZB1"}
 def load():
     if Organisation.objects.filter(ods_code=ICB_CODE).exists():
         return
-    region = actions.do_create_organisation(name="NHS England demonstration region", kind=K.REGION, acting_user=None)
+    from organisations.reference import ensure_nhs_england
+
+    region = ensure_nhs_england()[1][DEMO_REGION]
     icb = actions.do_create_organisation(
         name="NHS Northmoor and Dunstow Integrated Care Board",
         kind=K.ICB,

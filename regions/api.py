@@ -17,7 +17,9 @@ from regions import reports
 from regions.scoping import icbs_for, regions_for
 from regions.views import selected_quarter
 
-QUARTER = OpenApiParameter("quarter", OpenApiTypes.STR, description="A quarter such as 2026/27 Q2 (default: the last ended).")
+QUARTER = OpenApiParameter(
+    "quarter", OpenApiTypes.STR, description="A quarter such as 2026/27 Q2 (default: the last ended)."
+)
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
@@ -133,7 +135,9 @@ class IcbRollupViewSet(RollUpViewSet):
         region = request.query_params.get("region")
         if region:
             if not region.isdigit() or not regions_for(request.user).filter(pk=int(region)).exists():
-                return Response({"region": ["Select a valid choice. That choice is not one of the available choices."]}, status=400)
+                return Response(
+                    {"region": ["Select a valid choice. That choice is not one of the available choices."]}, status=400
+                )
             icbs = icbs.filter(parent_id=int(region))
         return Response(IcbRollupSerializer(reports.rollups(icbs, selected_quarter(request)), many=True).data)
 

@@ -15,7 +15,10 @@ def panels(user):
     return [
         Panel(
             "Regional roll-up",
-            items=[(r.name, reverse("regions:region", args=[r.pk]), f"{r.icbs} ICB{'s' if r.icbs != 1 else ''}") for r in regions],
+            items=[
+                (r.name, reverse("regions:region", args=[r.pk]), f"{r.icbs} ICB{'s' if r.icbs != 1 else ''}")
+                for r in regions
+            ],
             empty_text="No region to show.",
             link=("Open the roll-up", reverse("regions:index")),
         )

@@ -55,7 +55,10 @@ class Tracker:
     def rows(self):
         """[(group, label, shown count)] for a table or a sheet."""
         rows = [("Reviews", "All reviews since 1 April 2021 (and historic open)", rules.suppress(self.total))]
-        rows += [("Status", label.capitalize(), rules.suppress(self.by_status[label])) for label in (rules.OPEN, rules.CLOSED)]
+        rows += [
+            ("Status", label.capitalize(), rules.suppress(self.by_status[label]))
+            for label in (rules.OPEN, rules.CLOSED)
+        ]
         rows += [("Type of review", kind, rules.suppress(n)) for kind, n in sorted(self.by_kind.items())]
         rows.append(("Type of review", "Rapid review converted to a full review", rules.suppress(self.converted)))
         rows += [("Theme (1 to 3)", theme, rules.suppress(n)) for theme, n in sorted(self.by_theme.items())]
@@ -127,9 +130,7 @@ def _add_returns(result, quarter, today):
 
     providers = Organisation.objects.filter(icb__in=list(result)).exclude(kind=OrganisationKind.ICB)
     matrix = build_matrix(providers, Return.objects.filter(archived_at__isnull=True), quarter, today=today)
-    shares = {
-        icb_id: {m.code: MetricShare(m.code, m.title) for m in matrix.metrics} for icb_id in result
-    }
+    shares = {icb_id: {m.code: MetricShare(m.code, m.title) for m in matrix.metrics} for icb_id in result}
     for row in matrix.rows:
         rollup = result[row.provider.icb_id]
         rollup.providers += 1

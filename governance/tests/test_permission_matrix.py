@@ -113,7 +113,8 @@ def test_page_matrix(world, records, client_for, url, ok, forbidden):
 )
 def test_archive_is_for_editors_only(world, records, client_for, url):
     target = url.format(**records)
-    answers = {role: client_for(world.user(role)).post(target).status_code for role in sorted(set(Role.values) - EDITORS)}
+    roles = sorted(set(Role.values) - EDITORS)
+    answers = {role: client_for(world.user(role)).post(target).status_code for role in roles}
     assert set(answers.values()) <= {403, 404} and all(answers.values())
     assert client_for(world.user(Role.ADMINISTRATOR)).post(target).status_code == 302
 

@@ -68,7 +68,9 @@ class TestPages:
         assert "Test ICB" in cells and "Provider One" not in cells
 
     @pytest.mark.parametrize("role", sorted(set(Role.values) - {Role.REGIONAL, Role.NATIONAL}))
-    @pytest.mark.parametrize("url", ["/regions/", "/regions/{region}/", "/regions/icbs/{icb}/", "/regions/{region}/xlsx/"])
+    @pytest.mark.parametrize(
+        "url", ["/regions/", "/regions/{region}/", "/regions/icbs/{icb}/", "/regions/{region}/xlsx/"]
+    )
     def test_icb_and_provider_roles_are_refused(self, world, client_for, role, url):
         target = url.format(region=world.region.pk, icb=world.icb.pk)
         assert client_for(world.user(role)).get(target).status_code == 403
@@ -91,7 +93,11 @@ class TestReviews:
 
         for n in range(3):
             actions.do_open_review(
-                acting_user=None, icb=world.icb, kind="sar", subject_reference=f"Adult {n}", notification_date=dt.date(2026, 5, 1)
+                acting_user=None,
+                icb=world.icb,
+                kind="sar",
+                subject_reference=f"Adult {n}",
+                notification_date=dt.date(2026, 5, 1),
             )
         rollup = reports.rollups(icbs_for(world.user(Role.REGIONAL)).filter(pk=world.icb.pk), Q)[0]
         assert rollup.tracker.total == 3
