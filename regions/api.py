@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from core.choices import REGIONAL_ROLES
 from core.permissions import ScopedPermission
+from organisations.models import Organisation
 from regions import reports
 from regions.scoping import icbs_for, regions_for
 from regions.views import selected_quarter
@@ -105,6 +106,11 @@ class RollUpViewSet(viewsets.GenericViewSet):
     permission_classes = [ScopedPermission, RollUpReaders]
     open_to_nhs_england = True  # core.permissions: NHS England's roles may call it
     pagination_class = None  # a handful of regions, at most 42 ICBs: the whole roll-up in one answer
+
+    def get_queryset(self):
+        """For the schema only (ids are ICBs' and regions'): answers are built from regions.reports, and no
+        `queryset` attribute is set, so ScopedPermission does not apply Organisation's ICB roles here."""
+        return Organisation.objects.none()
 
 
 class RegionViewSet(RollUpViewSet):
