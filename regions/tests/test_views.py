@@ -103,3 +103,41 @@ class TestReviews:
         assert rollup.tracker.total == 3
         assert rollup.open_reviews_shown == "fewer than 5"
         assert ("Reviews", "All reviews since 1 April 2021 (and historic open)", "fewer than 5") in rollup.tracker.rows
+
+
+class TestAggregates:
+    def rollup(self, world):
+        return reports.rollups(icbs_for(world.user(Role.NATIONAL)).filter(pk=world.icb.pk), Q)[0]
+
+    def test_cycle_completion_counts_signed_off_assessments_of_the_latest_cycle(self, world):
+        from assurance.tests.factories import open_cycle
+
+        open_cycle(world)
+        rollup = self.rollup(world)
+        assert (rollup.assessments, rollup.signed_off, rollup.cycle_completion) == (2, 0, 0)
+
+    def test_gaps_of_providers_and_vacancies_in_the_icbs_designated_posts(self, world):
+        from organisations import actions
+        from organisations.choices import SafeguardingRole as R
+
+        before = self.rollup(world)
+        assert before.organisations_with_gaps >= 2 and before.designated_vacancies > 0
+        actions.do_add_role_holder(
+            organisation=world.icb, role=R.DESIGNATED_NURSE_CHILDREN, holder_name="N", acting_user=None
+        )
+        assert self.rollup(world).designated_vacancies == before.designated_vacancies - 1
+
+    def test_a_rapid_review_that_becomes_a_cspr_counts_as_converted(self, world):
+        from reviews import actions
+
+        rapid = actions.do_open_review(
+            acting_user=None,
+            icb=world.icb,
+            kind="rapid_review",
+            subject_reference="Child Q",
+            notification_date=dt.date(2026, 5, 1),
+        )
+        actions.do_record_decision(rapid, decision_date=dt.date(2026, 5, 20), outcome="local_cspr", acting_user=None)
+        tracker = self.rollup(world).tracker
+        assert tracker.converted == 1 and tracker.total == 2
+        assert tracker.by_status == {"open": 1, "closed": 1}
