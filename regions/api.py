@@ -1,7 +1,8 @@
 """/api/v1/nhse-regions/ and /api/v1/nhse-icb-rollups/: the roll-ups for NHS England's regional and national roles.
 
 Aggregates only, as on the pages (regions.reports): an ICB or region outside the user's scope is a 404, any other
-role a 403. `?quarter=2026/27 Q2` (default: the last quarter ended); a quarter with no data answers empty figures.
+role a 403. `?quarter=2026/27 Q2` (default: the last quarter ended; one that does not parse is a 400 naming
+`quarter`); a quarter with no data answers empty figures.
 Casework counts (statutory reviews) are a number, or "fewer than 5" for 1 to 4.
 """
 
@@ -13,10 +14,31 @@ from rest_framework.response import Response
 
 from core.choices import REGIONAL_ROLES
 from core.permissions import ScopedPermission
+from core.quarters import Quarter
 from organisations.models import Organisation
 from regions import reports
 from regions.scoping import icbs_for, regions_for
 from regions.views import selected_quarter
+
+
+class BadQuarter(Exception):
+    pass
+
+
+def quarter_of(request):
+    """`?quarter=` as a Quarter (default: the last quarter ended); a quarter that does not parse is a 400."""
+    text = request.query_params.get("quarter")
+    if not text:
+        return selected_quarter(request)
+    try:
+        return Quarter.parse(text)
+    except ValueError as error:
+        raise BadQuarter(str(error)) from error
+
+
+def bad_quarter(error):
+    return Response({"quarter": [str(error)]}, status=400)
+
 
 QUARTER = OpenApiParameter(
     "quarter", OpenApiTypes.STR, description="A quarter such as 2026/27 Q2 (default: the last ended)."
@@ -120,7 +142,10 @@ class RegionViewSet(RollUpViewSet):
 
     @extend_schema(parameters=[QUARTER], responses=RegionSummarySerializer(many=True))
     def list(self, request):
-        quarter = selected_quarter(request)
+        try:
+            quarter = quarter_of(request)
+        except BadQuarter as error:
+            return bad_quarter(error)
         rollups = reports.rollups(icbs_for(request.user), quarter)
         summaries = reports.region_summaries(regions_for(request.user), rollups)
         return Response(RegionSummarySerializer(summaries, many=True).data)
@@ -137,6 +162,10 @@ class IcbRollupViewSet(RollUpViewSet):
         responses=IcbRollupSerializer(many=True),
     )
     def list(self, request):
+        try:
+            quarter = quarter_of(request)
+        except BadQuarter as error:
+            return bad_quarter(error)
         icbs = icbs_for(request.user)
         region = request.query_params.get("region")
         if region:
@@ -145,12 +174,15 @@ class IcbRollupViewSet(RollUpViewSet):
                     {"region": ["Select a valid choice. That choice is not one of the available choices."]}, status=400
                 )
             icbs = icbs.filter(parent_id=int(region))
-        return Response(IcbRollupSerializer(reports.rollups(icbs, selected_quarter(request)), many=True).data)
+        return Response(IcbRollupSerializer(reports.rollups(icbs, quarter), many=True).data)
 
     @extend_schema(parameters=[QUARTER, ID], responses=IcbRollupSerializer)
     def retrieve(self, request, pk=None):
-        icbs = icbs_for(request.user).filter(pk=int(pk))
-        found = reports.rollups(icbs, selected_quarter(request))
+        try:
+            quarter = quarter_of(request)
+        except BadQuarter as error:
+            return bad_quarter(error)
+        found = reports.rollups(icbs_for(request.user).filter(pk=int(pk)), quarter)
         if not found:
             raise Http404("Not found, or not yours to see.")
         return Response(IcbRollupSerializer(found[0]).data)

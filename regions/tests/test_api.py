@@ -36,3 +36,9 @@ def test_icb_and_provider_roles_are_refused(world, role):
     assert api.get("/api/v1/nhse-regions/").status_code == 403
     assert api.get("/api/v1/nhse-icb-rollups/").status_code == 403
     assert api.get(f"/api/v1/nhse-icb-rollups/{world.icb.pk}/").status_code == 403
+
+
+def test_a_quarter_that_does_not_parse_is_a_400_naming_it(world):
+    for url in ("/api/v1/nhse-regions/", "/api/v1/nhse-icb-rollups/", f"/api/v1/nhse-icb-rollups/{world.icb.pk}/"):
+        response = world.api(Role.REGIONAL).get(url, {"quarter": "next spring"})
+        assert response.status_code == 400 and "quarter" in response.json(), url
