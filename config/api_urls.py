@@ -7,6 +7,7 @@ from casework.api import register as register_casework
 from core.api import register as register_core
 from governance.api import register as register_governance
 from organisations.api import register as register_organisations
+from regions.api import register as register_regions
 from returns.api import register as register_returns
 from reviews.api import register as register_reviews
 from workforce.api import register as register_workforce
@@ -21,6 +22,7 @@ for register in (
     register_casework,
     register_governance,
     register_workforce,
+    register_regions,
 ):
     register(router)
 

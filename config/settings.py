@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "casework",
     "governance",
     "workforce",
+    "regions",
 ]
 
 MIDDLEWARE = [
@@ -315,6 +316,7 @@ _AFTER_AUTHENTICATION = MIDDLEWARE.index("django.contrib.auth.middleware.Authent
 MIDDLEWARE[_AFTER_AUTHENTICATION:_AFTER_AUTHENTICATION] = [
     "django_otp.middleware.OTPMiddleware",
     "core.second_factor.SecondFactorMiddleware",
+    "core.permissions.NhsEnglandGateMiddleware",  # NHS England's roles reach the roll-ups only
 ]
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Vigil")
 OTP_TOTP_THROTTLE_FACTOR = 1

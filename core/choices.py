@@ -12,12 +12,18 @@ class Role(models.TextChoices):
     PROVIDER = "provider", "Provider user"
     HR = "hr", "HR / allegations officer"
     AUDITOR = "auditor", "Auditor"
+    # NHS England (see regions/): aggregates only, never an ICB's or a provider's own records [SAAF 4.4, 5.3, App. 1]
+    REGIONAL = "regional", "Regional safeguarding lead (NHS England)"
+    NATIONAL = "national", "National safeguarding team (NHS England)"
 
 
 ICB_ROLES = frozenset(
     {Role.DESIGNATED, Role.ADMINISTRATOR, Role.EXECUTIVE, Role.BOARD, Role.CONTRACTS, Role.HR, Role.AUDITOR}
 )
-ALL_ROLES = ICB_ROLES | {Role.PROVIDER}
+ALL_ROLES = ICB_ROLES | {Role.PROVIDER}  # every role that works inside one ICB (the regional roles are not among them)
+# NHS England's roles read the regional and national roll-ups (regions/) and nothing else: core.permissions denies
+# them every ICB and provider page and endpoint.
+REGIONAL_ROLES = frozenset({Role.REGIONAL, Role.NATIONAL})
 
 
 class ActionStatus(models.TextChoices):

@@ -63,6 +63,8 @@ DEMO_LOGINS = [
     ("hr", "HR / allegations officer"),
     ("auditor", "Auditor"),
     ("provider.za1", "Provider user (an acute trust)"),
+    ("regional.midlands", "Regional safeguarding lead (NHS England: roll-ups only)"),
+    ("national", "National safeguarding team (NHS England: roll-ups only)"),
 ]
 
 

@@ -27,11 +27,18 @@ def by_urgency(panel):
 
 
 def panels_for(user):
+    """NHS England's regional and national roles see only the panels of apps that serve them
+    (`AppConfig.serves_nhs_england`, the roll-ups of regions/); every other role, every other app's panels."""
+    from core.choices import REGIONAL_ROLES
+
+    regional = user.role in REGIONAL_ROLES
     panels = []
     for config in apps.get_app_configs():
-        if config.name != "core" and module_has_submodule(config.module, "home"):
+        if config.name == "core" or not module_has_submodule(config.module, "home"):
+            continue
+        if regional == bool(getattr(config, "serves_nhs_england", False)):
             panels.extend(import_module(f"{config.name}.home").panels(user))
-    return sorted(panels + [overdue_actions_panel(user)], key=by_urgency)
+    return sorted(panels if regional else panels + [overdue_actions_panel(user)], key=by_urgency)
 
 
 def overdue_actions_panel(user):

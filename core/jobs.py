@@ -1,13 +1,17 @@
 """Stored jobs: long work kept as rows and run by `manage.py run_worker`, never by threads.
 
-A worker claims a job with a conditional UPDATE (status queued -> running), so several workers,
-or a cron-started worker overlapping a slow one, never run the same job twice.
+Several workers (processes, or machines over one PostgreSQL), or a cron-started worker overlapping a slow one,
+never run the same job twice:
+- on PostgreSQL a worker claims the oldest queued job with `SELECT ... FOR UPDATE SKIP LOCKED` and marks it running
+  in the same transaction: workers never wait on one another's row and never take the same one;
+- on SQLite (one machine; the database file locks as a whole) with a conditional UPDATE (status queued -> running)
+  that only one worker can win.
 """
 
 import logging
 import traceback
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.choices import JobStatus
@@ -33,6 +37,27 @@ def enqueue(kind, payload=None, *, acting_user=None):
 
 def claim_next():
     """Claim the oldest queued job, or return None when there is none."""
+    if connection.vendor == "postgresql":
+        return _claim_skipping_locked()
+    return _claim_by_conditional_update()
+
+
+def _claim_skipping_locked():
+    with transaction.atomic():
+        job = (
+            Job.objects.select_for_update(skip_locked=True)
+            .filter(status=JobStatus.QUEUED)
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if job is None:
+            return None
+        job.status, job.started_at = JobStatus.RUNNING, timezone.now()
+        job.save(update_fields=["status", "started_at"])
+    return job
+
+
+def _claim_by_conditional_update():
     for job_id in Job.objects.filter(status=JobStatus.QUEUED).values_list("pk", flat=True)[:20]:
         claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
             status=JobStatus.RUNNING, started_at=timezone.now()

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.urls import reverse
 
-from core.choices import ALL_ROLES, Role
+from core.choices import ALL_ROLES, REGIONAL_ROLES, Role
 
 CORE_MENU = [
-    ("Home", "home", ALL_ROLES),
+    ("Home", "home", ALL_ROLES | REGIONAL_ROLES),
 ]
 CORE_MENU_END = [
     ("Actions", "action-list", ALL_ROLES),

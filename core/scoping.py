@@ -5,7 +5,8 @@ change it, and the path from the model to its Organisation) and uses `ScopedQuer
 Pages, the API, exports and jobs all fetch through `Model.objects.restrict(user, action)`:
 - ICB staff see the records of every organisation their ICB commissions or works with;
 - a provider user sees only its own organisation (and that organisation's sites);
-- a role not named for the action sees nothing;
+- a role not named for the action sees nothing (NHS England's regional and national roles are named by no ICB
+  or provider record: they read the roll-ups of regions/, scoped by `regions.scoping`);
 - a record that follows another record (`Access.source`, e.g. a tracked action raised from a
   serious incident) is seen only by the roles that may read that record's model: the
   restricted casework registers' reader rules reach the tracker, its API, home and audit pages.
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db import models
 
-from core.choices import Role
+from core.choices import REGIONAL_ROLES, Role
 
 VIEW, CHANGE = "view", "change"
 
@@ -40,7 +41,7 @@ class Access:
 def allowed_organisations(user):
     """The organisations whose records `user` may see, as a queryset."""
     organisation_model = apps.get_model("organisations", "Organisation")
-    if not _has_scope(user):
+    if not _has_scope(user) or user.role in REGIONAL_ROLES:  # NHS England reads aggregates only (regions/)
         return organisation_model.objects.none()
     if user.role == Role.PROVIDER:
         own = user.organisation_id

@@ -51,7 +51,8 @@ def make_user(role, organisation, username=None):
 
 class World:
     """One ICB with two providers (each with a provider user) and a user for every ICB role,
-    plus a second ICB with its own provider: the cases every permission test needs."""
+    plus a second ICB (in another region) with its own provider, a regional lead for the first ICB's region and
+    the national team: the cases every permission test needs."""
 
     def __init__(self):
         self.icb = make_icb("Test ICB")
@@ -62,6 +63,11 @@ class World:
         self.users = {role: make_user(role, self.icb, username=role) for role in ICB_ROLES}
         self.users[Role.PROVIDER] = make_user(Role.PROVIDER, self.provider, username="provider.one")
         self.other_provider_user = make_user(Role.PROVIDER, self.other_provider, username="provider.two")
+        # NHS England: a regional lead for the test ICB's region, and the national team (regions/).
+        self.region, self.other_region = self.icb.parent, self.other_icb.parent
+        self.nhs_england = make_organisation(OrganisationKind.NHS_ENGLAND, name="NHS England (test)")
+        self.users[Role.REGIONAL] = make_user(Role.REGIONAL, self.region, username="regional")
+        self.users[Role.NATIONAL] = make_user(Role.NATIONAL, self.nhs_england, username="national")
 
     def user(self, role):
         return self.users[role]

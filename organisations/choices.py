@@ -4,8 +4,11 @@ from django.db import models
 class OrganisationKind(models.TextChoices):
     """Kinds of organisation an ICB commissions or works with [NEL 3.1; DDICB Partnership]."""
 
+    NHS_ENGLAND = "nhs_england", "NHS England"
     REGION = "region", "NHS England region"
     ICB = "icb", "Integrated Care Board (ICB)"
+    PLACE = "place", "Place (within an ICB)"
+    PROVIDER_COLLABORATIVE = "provider_collaborative", "Provider collaborative"
     TRUST_ACUTE = "trust_acute", "NHS trust: acute"
     TRUST_COMMUNITY = "trust_community", "NHS trust: community"
     TRUST_MENTAL_HEALTH = "trust_mental_health", "NHS trust: mental health"
@@ -15,6 +18,9 @@ class OrganisationKind(models.TextChoices):
     THIRD_SECTOR = "third_sector", "Third-sector provider"
     SOCIAL_ENTERPRISE = "social_enterprise", "Social enterprise"
     GP_PRACTICE = "gp_practice", "GP practice"
+    DENTAL_PRACTICE = "dental_practice", "Dental practice"
+    OPTOMETRIST = "optometrist", "Optometrist"
+    COMMUNITY_PHARMACY = "community_pharmacy", "Community pharmacy"
     CARE_HOME = "care_home", "Care home"
     DOMICILIARY_CARE = "domiciliary_care", "Domiciliary care"
     CONTINUING_HEALTH_CARE = "continuing_health_care", "Continuing health care"
@@ -38,12 +44,28 @@ PROVIDER_KINDS = frozenset(
         OrganisationKind.THIRD_SECTOR,
         OrganisationKind.SOCIAL_ENTERPRISE,
         OrganisationKind.GP_PRACTICE,
+        OrganisationKind.DENTAL_PRACTICE,
+        OrganisationKind.OPTOMETRIST,
+        OrganisationKind.COMMUNITY_PHARMACY,
         OrganisationKind.CARE_HOME,
         OrganisationKind.DOMICILIARY_CARE,
         OrganisationKind.CONTINUING_HEALTH_CARE,
         OrganisationKind.LEARNING_DISABILITY,
     }
 )
+# Primary care contractors [DUDLEY 3.7]: NHS England commissions them directly in some areas, an ICB under
+# delegation in others; Vigil records them as providers of the ICB (or of one of its places).
+PRIMARY_CARE_KINDS = frozenset(
+    {
+        OrganisationKind.GP_PRACTICE,
+        OrganisationKind.DENTAL_PRACTICE,
+        OrganisationKind.OPTOMETRIST,
+        OrganisationKind.COMMUNITY_PHARMACY,
+    }
+)
+# Commissioning bodies beside the ICB [SAAF 4.2.1, 5.2]: a provider collaborative commissions for the ICB under a
+# lead provider; NHS England commissions some services directly (specialised, health and justice, armed forces).
+COMMISSIONER_KINDS = frozenset({OrganisationKind.PROVIDER_COLLABORATIVE, OrganisationKind.NHS_ENGLAND})
 PARTNER_KINDS = frozenset(
     {
         OrganisationKind.LOCAL_AUTHORITY,

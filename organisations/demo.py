@@ -15,6 +15,7 @@ from organisations.models import CommissioningEvent, Contract, Organisation
 from organisations.rules import CHECKLIST_FIELDS, financial_year_of
 
 ICB_CODE = "QZZ"
+DEMO_REGION = "Midlands"  # a real NHS England region; the demo ICBs in it are invented
 
 # (ODS code, name, kind, children's services, maternity services)
 PROVIDERS = [
@@ -77,7 +78,9 @@ def load():
 
 
 def _load_organisations():
-    region = actions.do_create_organisation(name="NHS England demonstration region", kind=K.REGION, acting_user=None)
+    from organisations.reference import ensure_nhs_england
+
+    region = ensure_nhs_england()[1][DEMO_REGION]
     icb = actions.do_create_organisation(
         name="NHS Northmoor and Dunstow Integrated Care Board",
         kind=K.ICB,

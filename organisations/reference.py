@@ -20,3 +20,32 @@ def sync_role_requirements(requirement_model, data=None):
         )
         created += was_created
     return created
+
+
+# NHS England's seven regions since April 2020, by their public names [SAAF 4.4, App. 1: regional chief nurses and
+# regional safeguarding leads assure the ICBs of their region].
+NHS_ENGLAND_REGIONS = (
+    "North East and Yorkshire",
+    "North West",
+    "Midlands",
+    "East of England",
+    "London",
+    "South East",
+    "South West",
+)
+NHS_ENGLAND_NAME = "NHS England"
+
+
+def ensure_nhs_england(acting_user=None):
+    """NHS England and its seven regions, created if missing (by name; loading twice changes nothing).
+    Returns (NHS England, {region name: region})."""
+    from organisations import actions
+    from organisations.choices import OrganisationKind
+    from organisations.models import Organisation
+
+    def ensure(kind, name):
+        found = Organisation.objects.filter(kind=kind, name=name).first()
+        return found or actions.do_create_organisation(kind=kind, name=name, acting_user=acting_user)
+
+    nhs_england = ensure(OrganisationKind.NHS_ENGLAND, NHS_ENGLAND_NAME)
+    return nhs_england, {name: ensure(OrganisationKind.REGION, name) for name in NHS_ENGLAND_REGIONS}

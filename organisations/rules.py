@@ -16,11 +16,19 @@ from organisations.choices import (
 ODS_CODE_PATTERN = re.compile(r"^[A-Z0-9]{3,6}$")
 ODS_CODE_HELP = "3 to 6 letters or digits, for example RX1, QZZ or A81001"
 
+# NHS England > region > ICB > (place >) provider > site [SAAF 4.4]. A place is a level inside one ICB (often a
+# local authority's area); a provider belongs to its ICB or to one of the ICB's places, and its ICB is the place's.
+# A region has no parent: NHS England is recorded as its own organisation (the national team's, and the commissioner
+# of directly commissioned services), not as a level every region must name.
 ALLOWED_PARENT_KINDS = {
+    OrganisationKind.NHS_ENGLAND: frozenset(),
     OrganisationKind.REGION: frozenset(),
     OrganisationKind.ICB: frozenset({OrganisationKind.REGION}),
+    OrganisationKind.PLACE: frozenset({OrganisationKind.ICB}),
+    OrganisationKind.PROVIDER_COLLABORATIVE: frozenset({OrganisationKind.ICB}),
     OrganisationKind.SITE: PROVIDER_KINDS,
-    **{kind: frozenset({OrganisationKind.ICB}) for kind in PROVIDER_KINDS | PARTNER_KINDS},
+    **{kind: frozenset({OrganisationKind.ICB, OrganisationKind.PLACE}) for kind in PROVIDER_KINDS},
+    **{kind: frozenset({OrganisationKind.ICB}) for kind in PARTNER_KINDS},
 }
 
 

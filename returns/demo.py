@@ -59,6 +59,14 @@ def load():
         _load(icb)
 
 
+def load_for(icb):
+    """The same four quarters of synthetic returns for another demo ICB's providers (regions/demo.py)."""
+    if Return.objects.filter(provider__icb=icb).exists():
+        return
+    with transaction.atomic():
+        _load(icb)
+
+
 def _load(icb):
     designated = User.objects.filter(username="designated").first()
     today = timezone.localdate()

@@ -184,6 +184,15 @@ def commissioning_register(world, client_for, payload):
     return client_for(world.user(Role.CONTRACTS)).get("/organisations/commissioning/xlsx/")
 
 
+def regional_roll_up(world, client_for, payload):
+    """The region's roll-up: the ICB's name and its assurance cycle's period are text a user typed."""
+    from assurance.tests import factories as assurance_factories
+
+    Organisation.objects.filter(pk=world.icb.pk).update(name=payload)
+    assurance_factories.open_cycle(world, period=payload)
+    return client_for(world.user(Role.REGIONAL)).get(f"/regions/{world.region.pk}/xlsx/")
+
+
 EXPORTS = {
     **{f"casework-{r.slug}-page": register_export(r.slug, "page") for r in REGISTERS},
     **{f"casework-{r.slug}-api": register_export(r.slug, "api") for r in REGISTERS},
@@ -195,6 +204,7 @@ EXPORTS = {
     "governance-policies": governance_register("/governance/policies/xlsx/"),
     "governance-risks": governance_register("/governance/risks/xlsx/"),
     "organisations-commissioning": commissioning_register,
+    "regions-roll-up": regional_roll_up,
 }
 
 

@@ -12,11 +12,11 @@ from casework import actions as casework_actions
 from casework.models import SeriousIncident
 from casework.tests import factories
 from core import actions, reminders
-from core.choices import ICB_ROLES, ActionSource, Role
+from core.choices import ALL_ROLES, ICB_ROLES, REGIONAL_ROLES, ActionSource, Role
 from core.models import TrackedAction
 from core.testing import make_user
 
-ALL = sorted(Role.values)
+ALL = sorted(ALL_ROLES)  # NHS England's roles: TestNhsEnglandSeesNoTrackedAction
 INCIDENT_READERS = SeriousIncident.access.view
 DUE = timezone.localdate() + dt.timedelta(days=20)
 INCIDENT_TITLE = "Retrain ward staff on chaperoning"
@@ -99,6 +99,23 @@ class TestActionsFollowTheirSourceRegister:
         from_incident, _ = tracked
         response = world.api(Role.BOARD).post(f"/api/v1/actions/{from_incident.pk}/progress/", {"note": "x"})
         assert response.status_code == 403
+
+
+class TestNhsEnglandSeesNoTrackedAction:
+    """The regional and national roles read aggregates (regions/), never an ICB's or a provider's actions."""
+
+    @pytest.mark.parametrize("role", sorted(REGIONAL_ROLES))
+    def test_no_action_page_endpoint_or_panel(self, world, tracked, client_for, role):
+        make_overdue(*tracked)
+        user = world.user(role)
+        assert not TrackedAction.objects.restrict(user).exists()
+        client = client_for(user)
+        assert client.get("/actions/").status_code == 403
+        assert client.get(f"/actions/{tracked[1].pk}/").status_code == 403
+        assert world.api(role).get("/api/v1/actions/").status_code == 403
+        assert world.api(role).get(f"/api/v1/actions/{tracked[1].pk}/").status_code == 403
+        home = client.get("/").content.decode()
+        assert VISIT_TITLE not in home and INCIDENT_TITLE not in home and "Regional roll-up" in home
 
 
 class TestAuditPageMasksActionsFromRestrictedRegisters:

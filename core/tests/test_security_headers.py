@@ -23,6 +23,8 @@ ONE_LOGIN_PER_ROLE = {
     Role.HR: "hr",
     Role.AUDITOR: "auditor",
     Role.PROVIDER: "provider.za1",
+    Role.REGIONAL: "regional.midlands",
+    Role.NATIONAL: "national",
 }
 
 

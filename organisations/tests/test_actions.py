@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 
 from core.choices import Role
-from core.testing import make_provider
+from core.testing import make_organisation, make_provider
 from organisations import actions, reports
 from organisations.choices import OrganisationKind
 from organisations.choices import SafeguardingRole as R
@@ -12,6 +12,14 @@ from organisations.models import Organisation
 
 
 class TestOrganisations:
+    def test_a_provider_under_a_place_belongs_to_the_places_icb(self, world):
+        place = make_organisation(OrganisationKind.PLACE, parent=world.icb, name="Lowbridge place")
+        pharmacy = make_organisation(OrganisationKind.COMMUNITY_PHARMACY, parent=place, ods_code="FA123")
+        assert place.icb == world.icb and pharmacy.icb == world.icb
+        designated = world.user(Role.DESIGNATED)
+        assert Organisation.objects.restrict(designated).filter(pk=pharmacy.pk).exists()
+        assert not Organisation.objects.restrict(world.user(Role.REGIONAL)).exists()
+
     def test_icb_is_its_own_icb_and_providers_and_sites_inherit_it(self, world):
         site = actions.do_create_organisation(
             name="Main site", kind=OrganisationKind.SITE, parent=world.provider, acting_user=None

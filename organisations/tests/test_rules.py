@@ -3,7 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from organisations import rules
-from organisations.choices import GapStatus, OrganisationKind, RoleCondition
+from organisations.choices import PROVIDER_KINDS, GapStatus, OrganisationKind, RoleCondition
 from organisations.choices import SafeguardingRole as R
 from organisations.rules import Requirement
 
@@ -37,9 +37,36 @@ class TestHierarchy:
         assert rules.parent_problem(OrganisationKind.ICB, OrganisationKind.REGION) is None
         assert rules.parent_problem(OrganisationKind.SITE, OrganisationKind.ICB) is not None
 
-    def test_only_a_region_may_stand_alone(self):
+    def test_only_a_region_or_nhs_england_may_stand_alone(self):
         assert rules.parent_problem(OrganisationKind.REGION, None) is None
+        assert rules.parent_problem(OrganisationKind.NHS_ENGLAND, None) is None
         assert rules.parent_problem(OrganisationKind.CARE_HOME, None) == "Choose the organisation this one belongs to."
+
+
+class TestKindsTheSeedsName:
+    """Primary care contractors [DUDLEY 3.7], provider collaboratives and NHS England as a commissioner
+    [SAAF 4.2.1, 5.2], a place inside an ICB [SAAF 4.4]."""
+
+    @pytest.mark.parametrize(
+        "kind", [OrganisationKind.DENTAL_PRACTICE, OrganisationKind.OPTOMETRIST, OrganisationKind.COMMUNITY_PHARMACY]
+    )
+    def test_primary_care_contractors_are_providers_of_an_icb_or_a_place(self, kind):
+        assert kind in PROVIDER_KINDS
+        assert rules.parent_problem(kind, OrganisationKind.ICB) is None
+        assert rules.parent_problem(kind, OrganisationKind.PLACE) is None
+        assert rules.parent_problem(OrganisationKind.SITE, kind) is None
+
+    def test_a_place_belongs_to_an_icb_only(self):
+        assert rules.parent_problem(OrganisationKind.PLACE, OrganisationKind.ICB) is None
+        assert rules.parent_problem(OrganisationKind.PLACE, OrganisationKind.REGION) is not None
+        assert rules.parent_problem(OrganisationKind.PLACE, None) is not None
+
+    def test_a_provider_collaborative_belongs_to_an_icb(self):
+        assert rules.parent_problem(OrganisationKind.PROVIDER_COLLABORATIVE, OrganisationKind.ICB) is None
+        assert rules.parent_problem(OrganisationKind.PROVIDER_COLLABORATIVE, OrganisationKind.PLACE) is not None
+
+    def test_a_partner_agency_does_not_sit_under_a_place(self):
+        assert rules.parent_problem(OrganisationKind.LOCAL_AUTHORITY, OrganisationKind.PLACE) is not None
 
 
 def test_contract_ending_before_it_starts_is_refused():

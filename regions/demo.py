@@ -1,0 +1,88 @@
+"""Synthetic demo for the roll-ups: NHS England and its seven regions, a second invented ICB in the demo ICB's
+region (with its own providers, a partly filled role register and four quarters of returns) so that the region's
+roll-up has two ICBs to compare, and a demo login for the regional lead and for the national team.
+Idempotent. Every ICB, provider and person here is invented; the regions are NHS England's real ones."""
+
+import datetime as dt
+
+from django.db import transaction
+
+from core.choices import Role
+from core.demo import ensure_user
+from organisations import actions
+from organisations.choices import OrganisationKind as K
+from organisations.choices import SafeguardingRole as R
+from organisations.demo import DEMO_REGION
+from organisations.models import Organisation
+from organisations.reference import ensure_nhs_england
+
+SECOND_ICB_CODE = "QZY"
+SECOND_ICB_NAME = "NHS Fenwold Valley Integrated Care Board"
+# (ODS code, name, kind, children's services) of the second ICB's providers, and a place inside the ICB
+PLACE = ("ZE0", "Fenwold Valley: Lowbridge place")
+PROVIDERS = [
+    ("ZE1", "Fenwold Valley Hospitals NHS Trust", K.TRUST_ACUTE, True),
+    ("ZE2", "Lowbridge Community Services NHS Trust", K.TRUST_COMMUNITY, True),
+    ("ZE3", "Lowbridge Dental Care", K.DENTAL_PRACTICE, False),
+    ("Z20001", "Riverside Health Centre", K.GP_PRACTICE, False),
+]
+# (role, holder): the providers' leads are in post; the ICB's designated adult post is vacant (a gap to show)
+PROVIDER_POSTS = [(R.SAFEGUARDING_LEAD, "Alex Quillby"), (R.PREVENT_LEAD, "Sam Larkspur")]
+ICB_POSTS = [(R.DESIGNATED_NURSE_CHILDREN, "Jordan Wolding"), (R.DESIGNATED_ADULT_PROFESSIONAL, "")]
+DEMO_USERS = [
+    ("regional.midlands", Role.REGIONAL, "Morgan", "Fernhollow"),
+    ("national", Role.NATIONAL, "Priya", "Brackenridge"),
+]
+
+
+def load():
+    nhs_england, regions = ensure_nhs_england()
+    region = regions[DEMO_REGION]
+    with transaction.atomic():
+        if not Organisation.objects.filter(ods_code=SECOND_ICB_CODE).exists():
+            _second_icb(region)
+    from returns.demo import load_for
+
+    load_for(Organisation.objects.get(ods_code=SECOND_ICB_CODE))
+    demo_icb = Organisation.objects.filter(ods_code="QZZ").first()
+    home = demo_icb.parent if demo_icb and demo_icb.parent else region
+    ensure_user(DEMO_USERS[0][0], role=DEMO_USERS[0][1], organisation=home, first_name="Morgan", last_name="Fernhollow")
+    ensure_user(
+        DEMO_USERS[1][0], role=DEMO_USERS[1][1], organisation=nhs_england, first_name="Priya", last_name="Brackenridge"
+    )
+
+
+def _second_icb(region):
+    icb = actions.do_create_organisation(
+        name=SECOND_ICB_NAME, kind=K.ICB, ods_code=SECOND_ICB_CODE, parent=region, acting_user=None
+    )
+    place = actions.do_create_organisation(name=PLACE[1], kind=K.PLACE, ods_code=PLACE[0], parent=icb, acting_user=None)
+    actions.do_create_organisation(
+        name="Fenwold Valley Provider Collaborative", kind=K.PROVIDER_COLLABORATIVE, parent=icb, acting_user=None
+    )
+    actions.do_create_organisation(
+        ods_code="ZE9", name="Fenwold County Council", kind=K.LOCAL_AUTHORITY, parent=icb, acting_user=None
+    )
+    providers = [
+        actions.do_create_organisation(
+            ods_code=code,
+            name=name,
+            kind=kind,
+            parent=place if kind in {K.DENTAL_PRACTICE, K.GP_PRACTICE} else icb,
+            provides_children_services=children,
+            acting_user=None,
+        )
+        for code, name, kind, children in PROVIDERS
+    ]
+    posts = [(icb, role, name) for role, name in ICB_POSTS]
+    posts += [(provider, role, name) for provider in providers for role, name in PROVIDER_POSTS]
+    for organisation, role, name in posts:
+        actions.do_add_role_holder(
+            organisation=organisation,
+            role=role,
+            holder_name=name,
+            job_title=R(role).label,
+            wte=1,
+            start_date=dt.date(2024, 4, 1),
+            acting_user=None,
+        )

@@ -1,0 +1,60 @@
+"""Pure rules of the regional and national roll-ups (no database).
+
+- Small numbers from casework are suppressed: a count of 1 to 4 is shown as "fewer than 5", so no review can be
+  picked out from a regional table (the usual small-number rule of NHS statistics; the seeds give no other).
+- The case review tracker's shape [reference part D; E40]: status open or closed (closed = completed, published or
+  signed off, or not taken forward), up to three abuse or vulnerability themes, a rapid review "converted" when it
+  becomes a full review (a local or national CSPR), and cases from 1 April 2021 plus historic cases still open.
+"""
+
+import datetime as dt
+from fractions import Fraction
+
+SUPPRESSION_THRESHOLD = 5
+SUPPRESSED = "fewer than 5"
+TRACKER_START = dt.date(2021, 4, 1)  # the tracker holds cases from 1 April 2021 (and historic open ones) [E40]
+MAX_THEMES = 3  # "abuse / vulnerability themes 1-3" [E40]
+RAPID_REVIEW = "rapid_review"
+FULL_REVIEW_OUTCOMES = frozenset({"local_cspr", "national_cspr"})  # reviews.choices.DecisionOutcome
+OPEN, CLOSED = "open", "closed"
+
+
+def suppress(count):
+    """A count from casework as it may be shown above one ICB: 0 stays 0, 1 to 4 is "fewer than 5", 5 and more are
+    shown as they are."""
+    if count < 0:
+        raise ValueError("A count cannot be negative.")
+    return SUPPRESSED if 0 < count < SUPPRESSION_THRESHOLD else count
+
+
+def share(part, whole):
+    """`part` of `whole` as a percentage rounded to a whole number, or None when there is nothing to share."""
+    if not whole:
+        return None
+    return round(Fraction(100 * part, whole))
+
+
+def tracker_status(is_active):
+    """Open while the review is under way; closed once completed, published, signed off or not taken forward."""
+    return OPEN if is_active else CLOSED
+
+
+def date_added(decision_date, notification_date, initiation_date):
+    """The tracker's "date added": the decision to review, else the notification, else the start of the review."""
+    return decision_date or notification_date or initiation_date
+
+
+def in_tracker(is_active, added):
+    """Cases from 1 April 2021, and historic cases that are still open. A case with no date is counted (it is a
+    new record whose dates are not entered yet)."""
+    return is_active or added is None or added >= TRACKER_START
+
+
+def converted(kind_code, decision_outcome):
+    """A rapid review that became a full review (a local or national child safeguarding practice review)."""
+    return kind_code == RAPID_REVIEW and decision_outcome in FULL_REVIEW_OUTCOMES
+
+
+def first_themes(theme_names):
+    """The tracker records up to three themes: the first three in the managed list's order."""
+    return list(theme_names)[:MAX_THEMES]

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from regions import views
+
+app_name = "regions"
+urlpatterns = [
+    path("", views.RegionListView.as_view(), name="index"),
+    path("<int:pk>/", views.RegionDetailView.as_view(), name="region"),
+    path("<int:pk>/xlsx/", views.RegionExportView.as_view(), name="region-xlsx"),
+    path("icbs/<int:pk>/", views.IcbRollupView.as_view(), name="icb"),
+]
