@@ -10,6 +10,7 @@ class AssuranceConfig(AppConfig):
         ("Assessments", "assurance:assessments", ALL_ROLES),
         ("Assurance cycles", "assurance:cycles", ICB_ROLES),
         ("Assurance roll-up", "assurance:rollup", ICB_ROLES),
+        ("Inspections and regulators", "assurance:inspections", ALL_ROLES),
     ]
 
     def ready(self):
@@ -22,3 +23,6 @@ class AssuranceConfig(AppConfig):
         auditlog.register(models.Response)
         auditlog.register(models.Evidence, exclude_fields=["file"])
         auditlog.register(models.ReviewComment)
+        auditlog.register(models.CqcRegistration)
+        auditlog.register(models.Inspection)
+        auditlog.register(models.RegulatoryNotice)

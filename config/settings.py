@@ -239,6 +239,7 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "core.choices.ActionStatus",
         "DecisionOutcomeEnum": "reviews.choices.DecisionOutcome",
         "MilestoneDateEnum": "reviews.choices.BASE_DATE_CHOICES",
+        "RegulatorRatingEnum": "assurance.choices.RegulatorRating",
     },
 }
 

@@ -272,6 +272,25 @@ def _answers_change(world, record):
     return None, None
 
 
+def _inspection_change(world, record):
+    assurance_actions.do_update_inspection(
+        fresh(record), findings="Their findings", acting_user=world.user(Role.DESIGNATED)
+    )
+    return "findings", "Their findings"
+
+
+def _notice_change(world, record):
+    assurance_actions.do_update_notice(fresh(record), summary="Their summary", acting_user=world.user(Role.DESIGNATED))
+    return "summary", "Their summary"
+
+
+def _registration_change(world, record):
+    assurance_actions.do_update_registration(
+        fresh(record), conditions="Their conditions", acting_user=world.user(Role.DESIGNATED)
+    )
+    return "conditions", "Their conditions"
+
+
 REGISTER_FIELDS = {
     "allegations": ("person_role", "Porter"),
     "escalations": ("raised_by", "Named doctor"),
@@ -347,6 +366,9 @@ EDIT_FORMS = [
     ("Return", _to("returns:edit", _pk), Role.PROVIDER, _figures_change),
     ("ReportNarrative", lambda r: f"{reverse('returns:report')}?quarter={Q.slug}", Role.DESIGNATED, _narrative_change),
     ("Assessment", _to("assurance:section", _pk, _first_section), Role.PROVIDER, _answers_change),
+    ("Inspection", _to("assurance:inspection-edit", _pk), Role.DESIGNATED, _inspection_change),
+    ("RegulatoryNotice", _to("assurance:notice-edit", _pk), Role.DESIGNATED, _notice_change),
+    ("CqcRegistration", _to("assurance:registration-edit", _pk), Role.DESIGNATED, _registration_change),
     ("Committee", _to("governance:committee-edit", _pk), Role.DESIGNATED, _committee_change),
     ("Risk", _to("governance:risk-edit", _pk), Role.DESIGNATED, _risk_change),
     ("Policy", _to("governance:policy-edit", _pk), Role.DESIGNATED, _policy_change),

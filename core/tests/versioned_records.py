@@ -64,6 +64,9 @@ def build(world):
             response, url="https://example.org/policy", description="Policy", acting_user=world.user(Role.PROVIDER)
         )
     )
+    inspections = assurance_factories.inspection_records(world)
+    for key in ("registration", "inspection", "notice"):
+        keep(inspections[key])
     for builder in casework_factories.BUILDERS.values():
         keep(builder(world))
     concern = records[HealthNeedsConcern]
