@@ -385,3 +385,42 @@ class TestPages:
         assert "arising_from" in refused.value.message_dict
         page = client_for(world.user(Role.DESIGNATED)).get("/actions/add/").content.decode()
         assert "/assurance/inspections/" in page
+
+
+def test_the_e2e_flow_through_the_pages(world, client_for):
+    """The steps of test_e2e_inspections through the test client (the labels the browser test relies on)."""
+    client = client_for(world.user(Role.DESIGNATED))
+    form_page = client.get("/assurance/inspections/add/").content.decode()
+    for label in ("Organisation", "Inspected by", "Kind", "Title", "Started on", "Overall rating or judgement"):
+        assert f">{label}" in form_page, label
+    today = TODAY()
+    created = client.post(
+        "/assurance/inspections/add/",
+        {
+            "organisation": world.provider.pk,
+            "body": "cqc",
+            "kind": "cqc_inspection",
+            "title": "Unannounced inspection",
+            "started_on": str(today - dt.timedelta(days=3)),
+            "rating": "good",
+            "findings": "Strong safeguarding culture.",
+        },
+    )
+    assert created.status_code == 302, created.context["form"].errors
+    inspection = Inspection.objects.get()
+    for n in range(2):
+        raised = client.post(
+            f"/assurance/inspections/{inspection.pk}/actions/add/",
+            {
+                "organisation": world.provider.pk,
+                "title": f"Action {n}",
+                "owner": "Named nurse",
+                "due_date": str(today + dt.timedelta(days=30)),
+                "success_measure": "Done",
+            },
+        )
+        assert raised.status_code == 302
+    tracker = client.get("/actions/", {"source_kind": "inspection"})
+    assert [a.title for a in tracker.context["actions"]] == ["Action 0", "Action 1"]
+    detail = client.get(f"/assurance/inspections/{inspection.pk}/").content.decode()
+    assert "Strong safeguarding culture." in detail and "Action 1" in detail
