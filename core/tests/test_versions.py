@@ -279,6 +279,18 @@ def _inspection_change(world, record):
     return "findings", "Their findings"
 
 
+def _non_participation_change(world, record):
+    review_actions.do_update_non_participation(
+        fresh(record), escalation_note="Their note", acting_user=world.user(Role.DESIGNATED)
+    )
+    return "escalation_note", "Their note"
+
+
+def _enquiry_change(world, record):
+    review_actions.do_update_enquiry(fresh(record), outcome="Their outcome", acting_user=world.user(Role.DESIGNATED))
+    return "outcome", "Their outcome"
+
+
 def _notice_change(world, record):
     assurance_actions.do_update_notice(fresh(record), summary="Their summary", acting_user=world.user(Role.DESIGNATED))
     return "summary", "Their summary"
@@ -367,6 +379,8 @@ EDIT_FORMS = [
     ("ReportNarrative", lambda r: f"{reverse('returns:report')}?quarter={Q.slug}", Role.DESIGNATED, _narrative_change),
     ("Assessment", _to("assurance:section", _pk, _first_section), Role.PROVIDER, _answers_change),
     ("Inspection", _to("assurance:inspection-edit", _pk), Role.DESIGNATED, _inspection_change),
+    ("NonParticipation", _to("reviews:non-participation-edit", _pk), Role.DESIGNATED, _non_participation_change),
+    ("SafeguardingEnquiry", _to("reviews:enquiry-edit", _pk), Role.DESIGNATED, _enquiry_change),
     ("RegulatoryNotice", _to("assurance:notice-edit", _pk), Role.DESIGNATED, _notice_change),
     ("CqcRegistration", _to("assurance:registration-edit", _pk), Role.DESIGNATED, _registration_change),
     ("Committee", _to("governance:committee-edit", _pk), Role.DESIGNATED, _committee_change),

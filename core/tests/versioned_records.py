@@ -115,6 +115,24 @@ def build(world):
             review, key_findings="Curiosity", disseminated_to="All staff", date=today, acting_user=designated
         )
     )
+    keep(
+        review_actions.do_record_non_participation(
+            review,
+            organisation=world.provider,
+            noted_on=today,
+            reason="No chronology after two requests",
+            acting_user=designated,
+        )
+    )
+    keep(
+        review_actions.do_record_enquiry(
+            local_authority=make_organisation("local_authority", parent=world.icb, name="Test council"),
+            subject_reference="Adult R",
+            opened_on=today,
+            reviews=[review],
+            acting_user=designated,
+        )
+    )
     _governance_and_workforce(world, keep, today)
     return {type(record): type(record)._base_manager.get(pk=record.pk) for record in records.values()}
 
