@@ -2,8 +2,8 @@
 CSPR, a SAR (last year, published, with learning), a DHR under way, and a rapid review that did not
 proceed. The DHR shows an ambulance trust not taking part and not yet escalated to the NHS England region
 (the gap on the home page), and the mental health trust escalated and since taking part; a section 42 enquiry
-by the county council runs beside the SAR. Every subject, case and detail is invented. Dates are relative to today, so milestones show
-as met, due, due soon and overdue whenever the demo is loaded."""
+by the county council runs beside the SAR. Every subject, case and detail is invented. Dates are relative to
+today, so milestones show as met, due, due soon and overdue whenever the demo is loaded."""
 
 import datetime as dt
 
