@@ -3,8 +3,8 @@ from rest_framework import serializers
 from core.api import ScopedOrganisationField, ScopedViewSet, StrictSerializer
 from organisations import actions
 from organisations.choices import OrganisationKind
-from organisations.filters import ContractFilter, OrganisationFilter, RoleHolderFilter
-from organisations.models import Contract, Organisation, RoleHolder
+from organisations.filters import ContractFilter, OrganisationFilter, RoleHolderFilter, SafeguardingContactFilter
+from organisations.models import Contract, Organisation, RoleHolder, SafeguardingContact
 
 
 class OrganisationSerializer(StrictSerializer):
@@ -107,7 +107,41 @@ class RoleHolderViewSet(ScopedViewSet):
     archive_action = staticmethod(actions.do_archive_role_holder)
 
 
+class SafeguardingContactSerializer(StrictSerializer):
+    organisation = ScopedOrganisationField()
+
+    class Meta:
+        model = SafeguardingContact
+        fields = [
+            "id",
+            "organisation",
+            "service",
+            "team",
+            "phone",
+            "duty_phone",
+            "email",
+            "hours",
+            "notes",
+            "created_at",
+            "updated_at",
+            "archived_at",
+        ]
+        read_only_fields = ["created_at", "updated_at", "archived_at"]
+
+
+class SafeguardingContactViewSet(ScopedViewSet):
+    """The safeguarding contacts directory [DUDLEY 10.1, 10.4]."""
+
+    queryset = SafeguardingContact.objects.select_related("organisation")
+    serializer_class = SafeguardingContactSerializer
+    filterset_class = SafeguardingContactFilter
+    create_action = staticmethod(actions.do_add_contact)
+    update_action = staticmethod(actions.do_update_contact)
+    archive_action = staticmethod(actions.do_archive_contact)
+
+
 def register(router):
     router.register("organisations", OrganisationViewSet)
     router.register("contracts", ContractViewSet)
     router.register("role-holders", RoleHolderViewSet)
+    router.register("safeguarding-contacts", SafeguardingContactViewSet)

@@ -10,6 +10,7 @@ class OrganisationsConfig(AppConfig):
         ("Organisations", "organisations:list", ALL_ROLES),
         ("Role gaps", "organisations:gaps", ICB_ROLES),
         ("Contracts", "organisations:contracts", ALL_ROLES),
+        ("Safeguarding contacts", "organisations:contacts", ALL_ROLES),
     ]
 
     def ready(self):
@@ -21,3 +22,4 @@ class OrganisationsConfig(AppConfig):
         auditlog.register(models.Contract, m2m_fields={"associate_commissioners"})
         auditlog.register(models.RoleHolder)
         auditlog.register(models.RoleRequirement)
+        auditlog.register(models.SafeguardingContact)

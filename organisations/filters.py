@@ -4,8 +4,8 @@ import django_filters
 from django.db.models import Q
 
 from core.filters import ScopedChoicesFilterSet
-from organisations.choices import OrganisationKind, SafeguardingRole
-from organisations.models import Contract, Organisation, RoleHolder
+from organisations.choices import ContactService, OrganisationKind, SafeguardingRole
+from organisations.models import Contract, Organisation, RoleHolder, SafeguardingContact
 
 
 class OrganisationFilter(ScopedChoicesFilterSet):
@@ -40,3 +40,21 @@ class RoleHolderFilter(ScopedChoicesFilterSet):
 
     def filter_vacant(self, queryset, name, value):
         return queryset.filter(holder_name="") if value else queryset.exclude(holder_name="")
+
+
+class SafeguardingContactFilter(ScopedChoicesFilterSet):
+    """The contacts directory: by organisation, service, or a word of the team or notes."""
+
+    q = django_filters.CharFilter(method="search", label="Team, organisation or notes")
+    service = django_filters.ChoiceFilter(choices=ContactService.choices, empty_label="Every service")
+    archived = django_filters.BooleanFilter(field_name="archived_at", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = SafeguardingContact
+        fields = ["q", "organisation", "service", "archived"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()[:100]
+        return queryset.filter(
+            Q(team__icontains=value) | Q(organisation__name__icontains=value) | Q(notes__icontains=value)
+        )

@@ -3,7 +3,7 @@ from django import forms
 from core.forms import NHSFormMixin
 from core.scoping import allowed_organisations
 from organisations.choices import PROVIDER_KINDS, OrganisationKind
-from organisations.models import Contract, Organisation, RoleHolder
+from organisations.models import Contract, Organisation, RoleHolder, SafeguardingContact
 
 
 class OrganisationForm(NHSFormMixin, forms.ModelForm):
@@ -62,3 +62,30 @@ class RoleHolderForm(NHSFormMixin, forms.ModelForm):
         model = RoleHolder
         fields = ["role", "holder_name", "job_title", "email", "wte", "pa_sessions", "pa_period", "start_date"]
         widgets = {"start_date": forms.DateInput}
+
+
+class SafeguardingContactForm(NHSFormMixin, forms.ModelForm):
+    class Meta:
+        model = SafeguardingContact
+        fields = ["organisation", "service", "team", "phone", "duty_phone", "email", "hours", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["organisation"]
+        else:
+            self.fields["organisation"].queryset = (
+                allowed_organisations(user)
+                .filter(archived_at__isnull=True)
+                .exclude(kind=OrganisationKind.SITE)
+                .order_by("name")
+            )
+
+    def _post_clean(self):
+        """Validated by the action."""
+
+    def action_fields(self):
+        if self.instance.pk:
+            return {name: self.cleaned_data[name] for name in self.changed_data if name in self.cleaned_data}
+        return dict(self.cleaned_data)

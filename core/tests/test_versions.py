@@ -245,6 +245,11 @@ def _holder_change(world, record):
     return "job_title", "Head of safeguarding"
 
 
+def _contact_change(world, record):
+    organisation_actions.do_update_contact(fresh(record), hours="Their hours", acting_user=world.user(Role.DESIGNATED))
+    return "hours", "Their hours"
+
+
 def _review_change(world, record):
     review_actions.do_update_review(
         fresh(record), summary="Their summary", acknowledge_identifiers=True, acting_user=world.user(Role.DESIGNATED)
@@ -373,6 +378,7 @@ EDIT_FORMS = [
     ("Organisation", _to("organisations:edit", _pk), Role.ADMINISTRATOR, _organisation_change),
     ("Contract", _to("organisations:contract-edit", _pk), Role.DESIGNATED, _contract_change),
     ("RoleHolder", _to("organisations:holder-edit", _pk), Role.DESIGNATED, _holder_change),
+    ("SafeguardingContact", _to("organisations:contact-edit", _pk), Role.DESIGNATED, _contact_change),
     ("Review", _to("reviews:edit", _pk), Role.DESIGNATED, _review_change),
     ("Contribution", _to("reviews:contribution-edit", _pk), Role.DESIGNATED, _contribution_change),
     ("Return", _to("returns:edit", _pk), Role.PROVIDER, _figures_change),

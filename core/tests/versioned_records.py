@@ -56,6 +56,15 @@ def build(world):
             acting_user=designated,
         )
     )
+    keep(
+        organisation_actions.do_add_contact(
+            organisation=make_organisation("local_authority", parent=world.icb, name="Directory council"),
+            service="spa",
+            team="Children's Front Door",
+            phone="01632 960100",
+            acting_user=designated,
+        )
+    )
     cycle = keep(assurance_factories.open_cycle(world, organisations=[world.provider]))
     assessment = keep(assurance_factories.assessment_of(cycle, world.provider))
     response = keep(assessment.responses.order_by("pk").first())
