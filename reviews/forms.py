@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 
 from core.forms import NHSFormMixin
 from core.scoping import allowed_organisations
@@ -274,8 +275,9 @@ class EnquiryForm(NHSFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        current = Q(pk=self.instance.local_authority_id) if self.instance.pk else Q(pk__in=[])
         self.fields["local_authority"].queryset = allowed_organisations(user).filter(
-            kind="local_authority", archived_at__isnull=True
+            Q(kind="local_authority", archived_at__isnull=True) | current
         )
         self.fields["reviews"].queryset = Review.objects.restrict(user).filter(archived_at__isnull=True)
         self.fields["reviews"].required = False

@@ -58,7 +58,7 @@ def build(world):
     )
     keep(
         organisation_actions.do_add_contact(
-            organisation=make_organisation("local_authority", parent=world.icb, name="Directory council"),
+            organisation=make_organisation("police", parent=world.icb, name="Directory constabulary"),
             service="spa",
             team="Children's Front Door",
             phone="01632 960100",
@@ -133,15 +133,18 @@ def build(world):
             acting_user=designated,
         )
     )
+    council = make_organisation("local_authority", parent=world.icb, name="Test council")
     keep(
         review_actions.do_record_enquiry(
-            local_authority=make_organisation("local_authority", parent=world.icb, name="Test council"),
+            local_authority=council,
             subject_reference="Adult R",
             opened_on=today,
             reviews=[review],
             acting_user=designated,
         )
     )
+    # archived, so that the quarterly return's breakdown by local authority stays as it was
+    organisation_actions.do_archive_organisation(council, acting_user=designated)
     _governance_and_workforce(world, keep, today)
     return {type(record): type(record)._base_manager.get(pk=record.pk) for record in records.values()}
 
