@@ -424,3 +424,16 @@ def test_the_e2e_flow_through_the_pages(world, client_for):
     assert [a.title for a in tracker.context["actions"]] == ["Action 0", "Action 1"]
     detail = client.get(f"/assurance/inspections/{inspection.pk}/").content.decode()
     assert "Strong safeguarding culture." in detail and "Action 1" in detail
+
+
+def test_demo_shows_a_requirement_notice_without_an_action(db):
+    from assurance import demo
+    from organisations import demo as organisations_demo
+
+    organisations_demo.load()
+    demo.load()
+    demo.load()
+    rows = reports.notice_rows(RegulatoryNotice.objects.all())
+    assert len(rows) == 2 and [r.notice.provider.ods_code for r in rows if r.needs_action] == ["ZA9"]
+    assert Inspection.objects.count() == 4
+    assert TrackedAction.objects.filter(source_kind=ActionSource.INSPECTION).count() == 2
