@@ -16,12 +16,16 @@ from assurance.choices import (
 )
 from assurance.models import (
     CYCLE_MANAGERS,
+    INSPECTION_EDITORS,
     REVIEWERS,
     Assessment,
     ChildrenInCareSpecification,
+    CqcRegistration,
     Cycle,
     Evidence,
     FundingPanelAssurance,
+    Inspection,
+    RegulatoryNotice,
     Requirement,
     Response,
     ReviewComment,
@@ -451,3 +455,207 @@ def do_add_funding_panel(*, acting_user, icb=None, **fields):
 def do_update_funding_panel(record, *, acting_user, **fields):
     _check_funding_panel(fields, {"mca_compliant": record.mca_compliant, "evidence": record.evidence})
     return _update_icb_record(record, fields, acting_user)
+
+
+def _check_inspection_editor(user):
+    if user is not None and user.role not in INSPECTION_EDITORS:
+        raise PermissionDenied("Only the ICB safeguarding team keeps the inspection register.")
+
+
+def _check_live(instance):
+    if getattr(instance, "archived_at", None) is not None:
+        raise ValidationError("This record is archived and cannot be changed.")
+
+
+def _check_icb(organisation, acting_user, field):
+    if acting_user is not None and organisation is not None and organisation.icb_id != acting_user.organisation.icb_id:
+        raise ValidationError({field: "This organisation is not in your ICB."})
+
+
+def _save_record(instance, fields, acting_user, problems):
+    if problems:
+        raise ValidationError(problems)
+    with audited(acting_user):
+        for name, value in fields.items():
+            setattr(instance, name, value)
+        instance.full_clean()
+        if instance.pk is None:
+            instance.save()
+        else:
+            instance.save(update_fields=list(fields) or None)
+    return instance
+
+
+REGISTRATION_FIELDS = ("registration_id", "registered_on", "current_rating", "rated_on", "conditions", "icb_told_on")
+
+
+def _registration_problems(values):
+    today = timezone.localdate()
+    problems = rules.not_in_future_problems(
+        [(name, values.get(name)) for name in ("registered_on", "rated_on", "icb_told_on")], today
+    )
+    if not (values.get("registration_id") or "").strip():
+        problems["registration_id"] = "Enter the CQC provider ID."
+    order = rules.date_order_problems(
+        [("registered_on", "registration date", values.get("registered_on")), ("rated_on", "", values.get("rated_on"))]
+    )
+    return {**order, **problems}
+
+
+def do_record_registration(*, provider, acting_user, **fields):
+    """Record a provider's CQC registration (one live record per provider) [NEL 15.0; SAAF 6.4]."""
+    _check_inspection_editor(acting_user)
+    _check_icb(provider, acting_user, "provider")
+    unknown = set(fields) - set(REGISTRATION_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be set here."))
+    problems = _registration_problems(fields)
+    if provider is not None and not provider.is_provider:
+        problems["provider"] = "Choose a provider: only providers of health and care services register with the CQC."
+    elif provider is not None and CqcRegistration.objects.filter(provider=provider, archived_at=None).exists():
+        problems["provider"] = "This provider's registration is already recorded: change it instead."
+    fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
+    return _save_record(CqcRegistration(provider=provider), fields, acting_user, problems)
+
+
+def do_update_registration(registration, *, acting_user, **fields):
+    _check_inspection_editor(acting_user)
+    _check_live(registration)
+    unknown = set(fields) - set(REGISTRATION_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))
+    merged = {name: getattr(registration, name) for name in REGISTRATION_FIELDS} | fields
+    return _save_record(registration, fields, acting_user, _registration_problems(merged))
+
+
+INSPECTION_FIELDS = (
+    "body",
+    "kind",
+    "title",
+    "started_on",
+    "ended_on",
+    "published_on",
+    "rating",
+    "findings",
+    "investigation",
+    "designated_informed_on",
+    "icb_told_on",
+)
+
+
+def _inspection_problems(values):
+    today = timezone.localdate()
+    problems = {}
+    if not (values.get("title") or "").strip():
+        problems["title"] = "Say what the inspection or review is."
+    if values.get("started_on") is None:
+        problems["started_on"] = "Enter the date it started."
+    problems |= rules.date_order_problems(
+        [
+            ("started_on", "start date", values.get("started_on")),
+            ("ended_on", "end date", values.get("ended_on")),
+            ("published_on", "", values.get("published_on")),
+        ]
+    )
+    problems |= rules.not_in_future_problems(
+        [(name, values.get(name)) for name in ("started_on", "published_on", "designated_informed_on", "icb_told_on")],
+        today,
+    )
+    problems |= rules.investigation_problems(values.get("investigation"), values.get("designated_informed_on"))
+    return problems
+
+
+def do_record_inspection(*, organisation, acting_user, **fields):
+    """Add an inspection or review to the register [DUDLEY 19.1-19.4; SAAF 6.2]."""
+    _check_inspection_editor(acting_user)
+    _check_icb(organisation, acting_user, "organisation")
+    unknown = set(fields) - set(INSPECTION_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be set here."))
+    fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
+    inspection = Inspection(organisation=organisation, created_by=acting_user)
+    return _save_record(inspection, fields, acting_user, _inspection_problems(fields))
+
+
+def do_update_inspection(inspection, *, acting_user, **fields):
+    _check_inspection_editor(acting_user)
+    _check_live(inspection)
+    unknown = set(fields) - set(INSPECTION_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))
+    fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
+    merged = {name: getattr(inspection, name) for name in INSPECTION_FIELDS} | fields
+    return _save_record(inspection, fields, acting_user, _inspection_problems(merged))
+
+
+NOTICE_FIELDS = ("kind", "issued_on", "summary", "icb_told_on", "lifted_on", "inspection")
+
+
+def _notice_problems(provider, values):
+    today = timezone.localdate()
+    problems = {}
+    if not (values.get("summary") or "").strip():
+        problems["summary"] = "Say what the regulator requires."
+    if values.get("issued_on") is None:
+        problems["issued_on"] = "Enter the date it was issued."
+    problems |= rules.date_order_problems(
+        [("issued_on", "date it was issued", values.get("issued_on")), ("icb_told_on", "", values.get("icb_told_on"))]
+    )
+    problems |= rules.date_order_problems(
+        [("issued_on", "date it was issued", values.get("issued_on")), ("lifted_on", "", values.get("lifted_on"))]
+    )
+    problems |= rules.not_in_future_problems(
+        [(name, values.get(name)) for name in ("issued_on", "icb_told_on", "lifted_on")], today
+    )
+    inspection = values.get("inspection")
+    if inspection is not None and provider is not None and inspection.organisation_id != provider.pk:
+        problems["inspection"] = "Choose an inspection of this provider."
+    return problems
+
+
+def do_record_notice(*, provider, acting_user, **fields):
+    """Record a condition, requirement notice or enforcement imposed on a provider, and when the ICB was told
+    [NEL 15.0]."""
+    _check_inspection_editor(acting_user)
+    _check_icb(provider, acting_user, "provider")
+    unknown = set(fields) - set(NOTICE_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be set here."))
+    fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
+    problems = _notice_problems(provider, fields)
+    if provider is not None and not provider.is_provider:
+        problems["provider"] = "Choose a provider registered with a regulator."
+    return _save_record(RegulatoryNotice(provider=provider), fields, acting_user, problems)
+
+
+def do_update_notice(notice, *, acting_user, **fields):
+    _check_inspection_editor(acting_user)
+    _check_live(notice)
+    unknown = set(fields) - set(NOTICE_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))
+    fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
+    merged = {name: getattr(notice, name) for name in NOTICE_FIELDS} | fields
+    return _save_record(notice, fields, acting_user, _notice_problems(notice.provider, merged))
+
+
+def do_raise_inspection_action(source, *, organisation, acting_user, **smart):
+    """A SMART action in the one tracker whose source is an inspection or a regulatory notice [CPCCG 8.1]. An
+    inspection's action may fall to any organisation of the ICB (a JTAI asks health providers to act too)."""
+    _check_inspection_editor(acting_user)
+    _check_live(source)
+    if organisation is None:
+        raise ValidationError({"organisation": "Choose whose action it is."})
+    _check_icb(organisation, acting_user, "organisation")
+    if isinstance(source, RegulatoryNotice):
+        label = f"{source.get_kind_display()}, {source.issued_on:%d %b %Y}"
+    else:
+        label = f"{source.get_kind_display()}: {source.title}"
+    return do_create_tracked_action(
+        source=source, organisation=organisation, source_label=label, acting_user=acting_user, **smart
+    )
+
+
+def do_archive_inspection_record(instance, *, acting_user):
+    _check_inspection_editor(acting_user)
+    return do_archive(instance, acting_user=acting_user)

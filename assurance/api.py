@@ -8,14 +8,25 @@ from rest_framework.exceptions import MethodNotAllowed, NotFound
 from rest_framework.response import Response as APIResponse
 
 from assurance import actions, reports
-from assurance.filters import AssessmentFilter, CycleFilter, EvidenceFilter, ResponseFilter
+from assurance.filters import (
+    AssessmentFilter,
+    CqcRegistrationFilter,
+    CycleFilter,
+    EvidenceFilter,
+    InspectionFilter,
+    RegulatoryNoticeFilter,
+    ResponseFilter,
+)
 from assurance.models import (
     Assessment,
     ChildrenInCareSpecification,
+    CqcRegistration,
     Cycle,
     Evidence,
     Framework,
     FundingPanelAssurance,
+    Inspection,
+    RegulatoryNotice,
     Requirement,
     Response,
     Section,
@@ -352,3 +363,145 @@ def register(router):
         basename="assurance-cic-specification",
     )
     router.register("assurance/funding-panels", FundingPanelViewSet, basename="assurance-funding-panel")
+    router.register("assurance/cqc-registrations", CqcRegistrationViewSet, basename="assurance-cqc-registration")
+    router.register("assurance/inspections", InspectionViewSet, basename="assurance-inspection")
+    router.register("assurance/notices", RegulatoryNoticeViewSet, basename="assurance-notice")
+
+
+class CqcRegistrationSerializer(StrictSerializer):
+    provider = OrganisationIdField()
+
+    class Meta:
+        model = CqcRegistration
+        fields = [
+            "id",
+            "provider",
+            "registration_id",
+            "registered_on",
+            "current_rating",
+            "rated_on",
+            "conditions",
+            "icb_told_on",
+            "created_at",
+            "updated_at",
+            "archived_at",
+        ]
+        read_only_fields = ["created_at", "updated_at", "archived_at"]
+
+
+class CqcRegistrationViewSet(ScopedViewSet):
+    """Providers' CQC registration, current rating and conditions, and when the ICB was told [NEL 15.0]."""
+
+    queryset = CqcRegistration.objects.select_related("provider")
+    serializer_class = CqcRegistrationSerializer
+    filterset_class = CqcRegistrationFilter
+    create_action = staticmethod(actions.do_record_registration)
+    update_action = staticmethod(actions.do_update_registration)
+    archive_action = staticmethod(actions.do_archive_inspection_record)
+
+
+class InspectionActionSerializer(serializers.Serializer):
+    """A SMART action raised in the tracker from an inspection or a notice."""
+
+    organisation = OrganisationIdField()
+    title = serializers.CharField(allow_blank=True, required=False, default="", max_length=5000)
+    owner = serializers.CharField(allow_blank=True, required=False, default="", max_length=150)
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    success_measure = serializers.CharField(allow_blank=True, required=False, default="", max_length=5000)
+
+
+class InspectionTrackedActionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    organisation = serializers.IntegerField(source="organisation_id")
+    owner = serializers.CharField()
+    due_date = serializers.DateField()
+    status = serializers.CharField()
+
+
+class RaiseActionMixin:
+    @extend_schema(request=InspectionActionSerializer, responses={201: InspectionTrackedActionSerializer})
+    @action(detail=True, methods=["post"], url_path="actions")
+    def raise_action(self, request, pk=None):
+        """Raise a SMART action in the tracker whose source is this record."""
+        record = self.get_object()
+        payload = InspectionActionSerializer(data=request.data, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        created = actions.do_raise_inspection_action(record, acting_user=request.user, **payload.validated_data)
+        return APIResponse(InspectionTrackedActionSerializer(created).data, status=201)
+
+
+class InspectionSerializer(StrictSerializer):
+    organisation = OrganisationIdField()
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "id",
+            "organisation",
+            "body",
+            "kind",
+            "title",
+            "started_on",
+            "ended_on",
+            "published_on",
+            "rating",
+            "findings",
+            "investigation",
+            "designated_informed_on",
+            "icb_told_on",
+            "created_at",
+            "updated_at",
+            "archived_at",
+        ]
+        read_only_fields = ["created_at", "updated_at", "archived_at"]
+
+
+class InspectionViewSet(RaiseActionMixin, ScopedViewSet):
+    """The register of inspections and reviews [DUDLEY 19.1-19.4; SAAF 6.2]; POST actions/ raises an action."""
+
+    queryset = Inspection.objects.select_related("organisation")
+    serializer_class = InspectionSerializer
+    filterset_class = InspectionFilter
+    create_action = staticmethod(actions.do_record_inspection)
+    update_action = staticmethod(actions.do_update_inspection)
+    archive_action = staticmethod(actions.do_archive_inspection_record)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class InspectionIdField(ScopedRelatedField):
+    def __init__(self, **kwargs):
+        super().__init__(Inspection, **kwargs)
+
+
+class RegulatoryNoticeSerializer(StrictSerializer):
+    provider = OrganisationIdField()
+    inspection = InspectionIdField(required=False, allow_null=True)
+
+    class Meta:
+        model = RegulatoryNotice
+        fields = [
+            "id",
+            "provider",
+            "inspection",
+            "kind",
+            "issued_on",
+            "summary",
+            "icb_told_on",
+            "lifted_on",
+            "created_at",
+            "updated_at",
+            "archived_at",
+        ]
+        read_only_fields = ["created_at", "updated_at", "archived_at"]
+
+
+class RegulatoryNoticeViewSet(RaiseActionMixin, ScopedViewSet):
+    """Conditions, requirement notices and enforcement imposed on providers [NEL 15.0]."""
+
+    queryset = RegulatoryNotice.objects.select_related("provider")
+    serializer_class = RegulatoryNoticeSerializer
+    filterset_class = RegulatoryNoticeFilter
+    create_action = staticmethod(actions.do_record_notice)
+    update_action = staticmethod(actions.do_update_notice)
+    archive_action = staticmethod(actions.do_archive_inspection_record)

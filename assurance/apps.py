@@ -11,6 +11,7 @@ class AssuranceConfig(AppConfig):
         ("Assurance cycles", "assurance:cycles", ICB_ROLES),
         ("Assurance roll-up", "assurance:rollup", ICB_ROLES),
         ("ICB duties", "assurance:icb-duties", ICB_ROLES),
+        ("Inspections and regulators", "assurance:inspections", ALL_ROLES),
     ]
 
     def ready(self):
@@ -25,3 +26,6 @@ class AssuranceConfig(AppConfig):
         auditlog.register(models.ReviewComment)
         auditlog.register(models.ChildrenInCareSpecification)
         auditlog.register(models.FundingPanelAssurance)
+        auditlog.register(models.CqcRegistration)
+        auditlog.register(models.Inspection)
+        auditlog.register(models.RegulatoryNotice)

@@ -3,6 +3,10 @@
 - Section 11, 2025/26 (closed, a year ago): three trusts signed off, for the roll-up comparison.
 - Section 11, 2026/27 (open, due in six weeks) for every demo provider: ZA1 signed off, ZA2 submitted,
   ZA3 returned with a challenge, ZA7 in progress, the others not started.
+- Inspections and regulators: CQC registrations of the three trusts and the care home; a CQC inspection of
+  ZA1 (requires improvement) with a requirement notice and two actions; a requirement notice to ZA9, the care home,
+  with no action (the gap the home page shows); an Ofsted/CQC joint targeted area inspection of the county
+  council; an investigation the designated professional has not been told of.
 - Prevent, 2026/27 (due a week ago): ZA1 and ZA3 submitted, ZA9 (the care home with no Prevent lead)
   late and not started.
 - The ICB's own duties: the children-in-care health service specification past its review date (a gap), and
@@ -26,6 +30,11 @@ NARRATIVE = "Synthetic demo answer: the policy is in place, reviewed this year a
 
 
 def load():
+    _load_assessments()
+    _load_inspections()
+
+
+def _load_assessments():
     icb = Organisation.objects.filter(ods_code="QZZ").first()
     if icb is None:
         return
@@ -163,4 +172,116 @@ def _icb_duties(icb, user, today):
         mca_compliant=False,
         evidence="Synthetic demo: the panel's template has no field for capacity or best interests.",
         assured_on=today - dt.timedelta(days=20),
+    )
+
+
+def _load_inspections():
+    from assurance.models import Inspection
+
+    icb = Organisation.objects.filter(ods_code="QZZ").first()
+    designated = User.objects.filter(username="designated").first()
+    if icb is None or designated is None or Inspection.objects.filter(organisation__icb=icb).exists():
+        return
+    by_code = {o.ods_code: o for o in Organisation.objects.filter(icb=icb).exclude(ods_code=None)}
+    council = by_code.get("ZC1")
+    if not all(code in by_code for code in ("ZA1", "ZA2", "ZA3", "ZA9")) or council is None:
+        return
+    today = timezone.localdate()
+
+    def ago(days):
+        return today - dt.timedelta(days=days)
+
+    for code, number, rating, rated in (
+        ("ZA1", "1-900000001", "requires_improvement", 120),
+        ("ZA2", "1-900000002", "good", 400),
+        ("ZA3", "1-900000003", "good", 700),
+        ("ZA9", "1-900000009", "inadequate", 45),
+    ):
+        actions.do_record_registration(
+            provider=by_code[code],
+            registration_id=number,
+            registered_on=ago(3650),
+            current_rating=rating,
+            rated_on=ago(rated),
+            conditions="Must not admit new residents without the CQC's agreement." if code == "ZA9" else "",
+            icb_told_on=ago(rated - 7) if code != "ZA9" else None,
+            acting_user=designated,
+        )
+    acute = actions.do_record_inspection(
+        organisation=by_code["ZA1"],
+        body="cqc",
+        kind="cqc_inspection",
+        title="Unannounced inspection of urgent and emergency care",
+        started_on=ago(150),
+        ended_on=ago(148),
+        published_on=ago(120),
+        rating="requires_improvement",
+        findings="Synthetic findings: safeguarding training for emergency department staff below target; "
+        "children's safeguarding referrals not always followed up within 24 hours.",
+        icb_told_on=ago(147),
+        acting_user=designated,
+    )
+    actions.do_record_notice(
+        provider=by_code["ZA1"],
+        inspection=acute,
+        kind="requirement",
+        issued_on=ago(120),
+        summary="Regulation 13: ensure staff follow up every safeguarding referral.",
+        icb_told_on=ago(118),
+        acting_user=designated,
+    )
+    for title, owner, days, measure in (
+        ("Level 3 safeguarding training for every ED registrant", "Named nurse", 60, "90% of ED staff at level 3"),
+        ("Audit follow-up of children's referrals within 24 hours", "Named doctor", 90, "Monthly audit at 95%"),
+    ):
+        actions.do_raise_inspection_action(
+            acute,
+            organisation=by_code["ZA1"],
+            title=title,
+            owner=owner,
+            due_date=today + dt.timedelta(days=days),
+            success_measure=measure,
+            acting_user=designated,
+        )
+    care_home = actions.do_record_inspection(
+        organisation=by_code["ZA9"],
+        body="cqc",
+        kind="cqc_inspection",
+        title="Focused inspection following concerns",
+        started_on=ago(50),
+        published_on=ago(45),
+        rating="inadequate",
+        findings="Synthetic findings: allegations against staff not reported to the local authority.",
+        investigation=True,
+        acting_user=designated,
+    )
+    actions.do_record_notice(
+        provider=by_code["ZA9"],
+        inspection=care_home,
+        kind="requirement",
+        issued_on=ago(45),
+        summary="Regulation 13: report every allegation of abuse to the local authority without delay.",
+        acting_user=designated,
+    )
+    actions.do_record_inspection(
+        organisation=council,
+        body="joint",
+        kind="jtai",
+        title="Joint targeted area inspection: the multi-agency response to children at risk of exploitation",
+        started_on=ago(200),
+        ended_on=ago(190),
+        published_on=ago(150),
+        findings="Synthetic findings: health partners' attendance at strategy discussions is inconsistent.",
+        icb_told_on=ago(200),
+        acting_user=designated,
+    )
+    actions.do_record_inspection(
+        organisation=icb,
+        body="peer",
+        kind="peer_review",
+        title="Regional peer review of the ICB's safeguarding arrangements",
+        started_on=ago(300),
+        published_on=ago(260),
+        findings="Synthetic findings: strong designated team; supervision records incomplete.",
+        acting_user=designated,
     )

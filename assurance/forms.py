@@ -1,7 +1,13 @@
 from django import forms
 
 from assurance.choices import Rating, ReviewDecision
-from assurance.models import ChildrenInCareSpecification, FundingPanelAssurance
+from assurance.models import (
+    ChildrenInCareSpecification,
+    CqcRegistration,
+    FundingPanelAssurance,
+    Inspection,
+    RegulatoryNotice,
+)
 from core.forms import NHSFormMixin, VersionedFormMixin
 from organisations.choices import PROVIDER_KINDS, OrganisationKind
 
@@ -200,3 +206,117 @@ class FundingPanelForm(_IcbDutyForm):
             coerce=lambda value: value in ("True", True),
             widget=forms.RadioSelect,
         )
+
+
+class RecordModelForm(NHSFormMixin, forms.ModelForm):
+    """A model form whose validation runs in the action (which names the field); `action_fields()` gives the
+    fields to create a record with, or the ones changed on an edit."""
+
+    def _post_clean(self):
+        """The action validates."""
+
+    def action_fields(self):
+        if self.instance.pk:
+            return {name: self.cleaned_data[name] for name in self.changed_data if name in self.cleaned_data}
+        return dict(self.cleaned_data)
+
+
+def _dates(*names):
+    return dict.fromkeys(names, forms.DateInput)
+
+
+class CqcRegistrationForm(RecordModelForm):
+    class Meta:
+        model = CqcRegistration
+        fields = [
+            "provider",
+            "registration_id",
+            "registered_on",
+            "current_rating",
+            "rated_on",
+            "conditions",
+            "icb_told_on",
+        ]
+        widgets = {
+            **_dates("registered_on", "rated_on", "icb_told_on"),
+            "conditions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["provider"]
+        else:
+            self.fields["provider"].queryset = organisations.filter(
+                kind__in=PROVIDER_KINDS, archived_at__isnull=True
+            ).order_by("name")
+
+
+class InspectionForm(RecordModelForm):
+    class Meta:
+        model = Inspection
+        fields = [
+            "organisation",
+            "body",
+            "kind",
+            "title",
+            "started_on",
+            "ended_on",
+            "published_on",
+            "rating",
+            "findings",
+            "investigation",
+            "designated_informed_on",
+            "icb_told_on",
+        ]
+        widgets = {
+            **_dates("started_on", "ended_on", "published_on", "designated_informed_on", "icb_told_on"),
+            "findings": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["organisation"]
+        else:
+            self.fields["organisation"].queryset = (
+                organisations.filter(archived_at__isnull=True).exclude(kind=OrganisationKind.SITE).order_by("name")
+            )
+
+
+class RegulatoryNoticeForm(RecordModelForm):
+    class Meta:
+        model = RegulatoryNotice
+        fields = ["provider", "inspection", "kind", "issued_on", "summary", "icb_told_on", "lifted_on"]
+        widgets = {**_dates("issued_on", "icb_told_on", "lifted_on"), "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, organisations, inspections, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["provider"]
+            inspections = inspections.filter(organisation_id=self.instance.provider_id)
+        else:
+            self.fields["provider"].queryset = organisations.filter(
+                kind__in=PROVIDER_KINDS, archived_at__isnull=True
+            ).order_by("name")
+        self.fields["inspection"].queryset = inspections.filter(archived_at__isnull=True).select_related("organisation")
+        self.fields["inspection"].required = False
+
+
+class InspectionActionForm(NHSFormMixin, forms.Form):
+    """A SMART action raised in the one tracker from an inspection or a regulatory notice."""
+
+    organisation = forms.ModelChoiceField(queryset=None, help_text="Whose action it is.")
+    title = forms.CharField(label="What will be done", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    owner = forms.CharField(max_length=150, required=False)
+    due_date = forms.DateField(widget=forms.DateInput, required=False)
+    success_measure = forms.CharField(
+        label="How success will be measured", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, organisations, default, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = (
+            organisations.filter(archived_at__isnull=True).exclude(kind=OrganisationKind.SITE).order_by("name")
+        )
+        self.fields["organisation"].initial = default

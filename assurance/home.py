@@ -3,12 +3,24 @@ from django.utils import timezone
 
 from assurance import reports, rules
 from assurance.choices import EDITABLE_STATUSES, AssessmentStatus
-from assurance.models import CYCLE_MANAGERS, REVIEWERS, Assessment, ChildrenInCareSpecification, FundingPanelAssurance
+from assurance.models import (
+    CYCLE_MANAGERS,
+    INSPECTION_EDITORS,
+    REVIEWERS,
+    Assessment,
+    ChildrenInCareSpecification,
+    FundingPanelAssurance,
+    RegulatoryNotice,
+)
 from core.choices import Role
 from core.home import Panel
 
 
 def panels(user):
+    return _assessment_panels(user) + _notice_panels(user)
+
+
+def _assessment_panels(user):
     today = timezone.localdate()
     visible = (
         Assessment.objects.restrict(user)
@@ -87,3 +99,27 @@ def _duties_panel(user, today):
         empty_text="No gap.",
         link=("The ICB's own duties", page),
     )
+
+
+def _notice_panels(user):
+    """Requirement, warning and enforcement notices still standing with no action in the tracker [NEL 15.0]."""
+    if user.role not in INSPECTION_EDITORS:
+        return []
+    standing = RegulatoryNotice.objects.restrict(user).filter(archived_at=None, lifted_on=None)
+    gaps = [row for row in reports.notice_rows(standing) if row.needs_action]
+    return [
+        Panel(
+            "Regulators' notices without an action",
+            items=[
+                (
+                    row.notice.provider.name,
+                    reverse("assurance:notice", args=[row.notice.pk]),
+                    f"{row.notice.get_kind_display()}, issued {row.notice.issued_on:%d %B %Y}",
+                )
+                for row in gaps[:15]
+            ],
+            count=len(gaps),
+            empty_text="Every notice in force has an action.",
+            link=("Inspections and regulators", reverse("assurance:inspections")),
+        )
+    ]

@@ -17,7 +17,17 @@ Glossary:
 from django.db import models
 from django.urls import reverse
 
-from assurance.choices import AssessmentStatus, CommentKind, EvidenceKind, Rating, ReviewDecision
+from assurance.choices import (
+    AssessmentStatus,
+    CommentKind,
+    EvidenceKind,
+    InspectionBody,
+    InspectionKind,
+    NoticeKind,
+    Rating,
+    RegulatorRating,
+    ReviewDecision,
+)
 from core.choices import ALL_ROLES, ICB_ROLES, ActionSource, Role
 from core.scoping import Access, AuditScopeMixin, ScopedQuerySet
 from core.versioning import Versioned
@@ -304,3 +314,146 @@ class FundingPanelAssurance(AuditScopeMixin, Versioned):
         from assurance import rules
 
         return rules.funding_panel_gaps(self.mca_compliant, self.evidence, self.assured_on)
+
+
+INSPECTION_EDITORS = frozenset({Role.DESIGNATED, Role.ADMINISTRATOR})
+
+
+INSPECTION_READERS = ALL_ROLES
+
+
+class CqcRegistration(AuditScopeMixin, Versioned):
+    """A provider's registration with the Care Quality Commission, its current rating and conditions."""
+
+    access = Access(scope="provider", view=INSPECTION_READERS, change=INSPECTION_EDITORS)
+
+    provider = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="cqc_registrations"
+    )
+    registration_id = models.CharField(
+        "CQC provider ID", max_length=30, help_text="As on the CQC register, for example 1-101234567."
+    )
+    registered_on = models.DateField(null=True, blank=True)
+    current_rating = models.CharField(max_length=30, choices=RegulatorRating.choices, blank=True)
+    rated_on = models.DateField("date of the rating", null=True, blank=True)
+    conditions = models.TextField(
+        "conditions of registration", blank=True, help_text="Any conditions the CQC has imposed; blank when none."
+    )
+    icb_told_on = models.DateField(
+        "date the ICB was told",
+        null=True,
+        blank=True,
+        help_text="When the provider assured the ICB of its registration and told it of any conditions [NEL 15.0].",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["provider__name", "pk"]
+        verbose_name = "CQC registration"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider"], condition=models.Q(archived_at__isnull=True), name="one_live_cqc_registration"
+            )
+        ]
+
+    def __str__(self):
+        return f"CQC {self.registration_id}: {self.provider.name}"
+
+    def get_absolute_url(self):
+        return reverse("assurance:inspections") + f"#registration-{self.pk}"
+
+
+class Inspection(AuditScopeMixin, Versioned):
+    """One inspection or review of an organisation (or of the ICB's area, recorded against the ICB)."""
+
+    access = Access(scope="organisation", view=INSPECTION_READERS, change=INSPECTION_EDITORS)
+    action_source_kind = ActionSource.INSPECTION
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="inspections",
+        help_text="The organisation inspected or reviewed; the ICB itself for an area-wide inspection or inquiry.",
+    )
+    body = models.CharField("inspected by", max_length=20, choices=InspectionBody.choices)
+    kind = models.CharField(max_length=20, choices=InspectionKind.choices)
+    title = models.CharField(max_length=200, help_text="For example: unannounced inspection of maternity services.")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    published_on = models.DateField("report published", null=True, blank=True)
+    rating = models.CharField("overall rating or judgement", max_length=30, choices=RegulatorRating.choices, blank=True)
+    findings = models.TextField(blank=True, help_text="The main findings about safeguarding.")
+    investigation = models.BooleanField(
+        "an investigation", default=False, help_text="The inspection or review investigates a concern."
+    )
+    designated_informed_on = models.DateField(
+        "date the designated professional was informed",
+        null=True,
+        blank=True,
+        help_text="Designated professionals are told of every investigation [DUDLEY 19.3].",
+    )
+    icb_told_on = models.DateField("date the ICB was told", null=True, blank=True)
+    created_by = models.ForeignKey("core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        indexes = [models.Index(fields=["organisation", "started_on"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.organisation.name}, {self.started_on:%d %b %Y})"
+
+    def get_absolute_url(self):
+        return reverse("assurance:inspection", args=[self.pk])
+
+    @property
+    def rating_tag(self):
+        from assurance import rules
+
+        return rules.rating_tag(self.rating)
+
+
+class RegulatoryNotice(AuditScopeMixin, Versioned):
+    """A condition, requirement notice, warning notice or other enforcement imposed on a provider [NEL 15.0]."""
+
+    access = Access(scope="provider", view=INSPECTION_READERS, change=INSPECTION_EDITORS)
+    action_source_kind = ActionSource.INSPECTION
+
+    provider = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="cqc_notices")
+    inspection = models.ForeignKey(
+        Inspection,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+        help_text="The inspection it followed, if any.",
+    )
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    issued_on = models.DateField()
+    summary = models.TextField(help_text="What the regulator requires.")
+    icb_told_on = models.DateField(
+        "date the ICB was told", null=True, blank=True, help_text="When the provider told the ICB [NEL 15.0]."
+    )
+    lifted_on = models.DateField("lifted or met on", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.provider.name}, {self.issued_on:%d %b %Y}"
+
+    def get_absolute_url(self):
+        return reverse("assurance:notice", args=[self.pk])

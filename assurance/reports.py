@@ -3,6 +3,7 @@
 Every function takes an already-restricted queryset; a fixed number of queries whatever the rows.
 """
 
+import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -198,3 +199,85 @@ def icb_duties(specifications, panels, today):
     specs = [(s, s.gaps_on(today)) for s in specifications.filter(archived_at__isnull=True)]
     held_panels = [(p, p.gaps) for p in panels.filter(archived_at__isnull=True)]
     return IcbDuties(specs, held_panels, rules.icb_duty_gaps(specs, held_panels))
+
+
+def _action_counts(model, ids):
+    """{source id: number of live tracked actions} for records of `model` (one query)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count
+
+    from core.models import TrackedAction
+
+    rows = (
+        TrackedAction.objects.filter(
+            source_type=ContentType.objects.get_for_model(model), source_id__in=list(ids), archived_at__isnull=True
+        )
+        .values("source_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["source_id"]: row["n"] for row in rows}
+
+
+@dataclass
+class NoticeRow:
+    notice: object
+    actions: int  # actions raised from the notice itself or from the inspection it followed
+
+    @property
+    def needs_action(self):
+        return rules.notice_needs_action(self.notice.kind, self.notice.lifted_on, self.actions)
+
+
+def notice_rows(notices):
+    """Each notice with the actions raised from it or its inspection (three queries whatever the rows)."""
+    from assurance.models import Inspection, RegulatoryNotice
+
+    notices = list(notices.select_related("provider", "inspection"))
+    own = _action_counts(RegulatoryNotice, [n.pk for n in notices])
+    by_inspection = _action_counts(Inspection, {n.inspection_id for n in notices if n.inspection_id})
+    return [NoticeRow(n, own.get(n.pk, 0) + by_inspection.get(n.inspection_id, 0)) for n in notices]
+
+
+def inspection_action_counts(inspections):
+    from assurance.models import Inspection
+
+    return _action_counts(Inspection, [i.pk for i in inspections])
+
+
+def inspection_sections(user, as_of=None):
+    """Aggregates for the reports: [(title, [(label, value)])] over what `user` may see (empty when nothing)."""
+    from django.utils import timezone
+
+    from assurance.models import CqcRegistration, Inspection, RegulatoryNotice
+
+    as_of = as_of or timezone.localdate()
+    registrations = list(CqcRegistration.objects.restrict(user).filter(archived_at=None))
+    inspections = Inspection.objects.restrict(user).filter(archived_at=None)
+    notices = notice_rows(RegulatoryNotice.objects.restrict(user).filter(archived_at=None))
+    if not (registrations or inspections.exists() or notices):
+        return []
+    ratings = Counter(r.get_current_rating_display() or "No rating recorded" for r in registrations)
+    recent = inspections.filter(started_on__gt=as_of - dt.timedelta(days=365))
+    standing = [row for row in notices if row.notice.lifted_on is None]
+    return [
+        ("CQC registration and ratings", [(label, str(n)) for label, n in sorted(ratings.items())]),
+        (
+            "Inspections and reviews in the last 12 months",
+            [
+                ("Inspections and reviews", str(recent.count())),
+                ("Investigations", str(recent.filter(investigation=True).count())),
+                (
+                    "Investigations the designated professional was not told of",
+                    str(recent.filter(investigation=True, designated_informed_on__isnull=True).count()),
+                ),
+            ],
+        ),
+        (
+            "Conditions and notices in force",
+            [
+                ("In force", str(len(standing))),
+                ("Without an action in the tracker", str(sum(row.needs_action for row in standing))),
+                ("The ICB was not told of", str(sum(row.notice.icb_told_on is None for row in standing))),
+            ],
+        ),
+    ]

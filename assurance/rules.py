@@ -17,7 +17,14 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from assurance.choices import RAG, SHORTFALL_RATINGS, UNSUBMITTED_STATUSES, AssessmentStatus, Rating
+from assurance.choices import (
+    NOTICES_NEEDING_ACTION,
+    RAG,
+    SHORTFALL_RATINGS,
+    UNSUBMITTED_STATUSES,
+    AssessmentStatus,
+    Rating,
+)
 from core.calendar import add_calendar_months
 
 RAG_ORDER = {RAG.GREY: 0, RAG.GREEN: 1, RAG.AMBER: 2, RAG.RED: 3}
@@ -298,3 +305,50 @@ def icb_duty_gaps(specification_gap_lists, panel_gap_lists):
     gaps = [] if specification_gap_lists else [NO_SPECIFICATION]
     gaps += [] if panel_gap_lists else [NO_FUNDING_PANEL]
     return gaps
+
+
+RATING_TAGS = {
+    "outstanding": "blue",
+    "good": "green",
+    "requires_improvement": "yellow",
+    "inadequate": "red",
+    "not_rated": "grey",
+}
+
+
+def rating_tag(rating):
+    """The NHS.UK tag colour of a regulator's rating ("" when there is none)."""
+    return RATING_TAGS.get(rating or "", "")
+
+
+def date_order_problems(dates):
+    """`dates` is [(field, label, date)] in the order they must fall; each date before an earlier one is named.
+    Missing dates are skipped."""
+    problems, latest = {}, None
+    for field_name, label, value in dates:
+        if value is None:
+            continue
+        if latest is not None and value < latest[1]:
+            problems[field_name] = f"This cannot be before the {latest[0]}."
+        else:
+            latest = (label, value)
+    return problems
+
+
+def not_in_future_problems(dates, today):
+    """{field: message} for every (field, date) after `today`: an inspection register records what has happened."""
+    return {name: "This date cannot be in the future." for name, value in dates if value is not None and value > today}
+
+
+def notice_needs_action(kind, lifted_on, actions):
+    """A requirement, warning or enforcement notice that still stands needs at least one action in the tracker
+    (raised from the notice or from its inspection) [NEL 15.0; CPCCG 8.1]."""
+    return kind in NOTICES_NEEDING_ACTION and lifted_on is None and actions == 0
+
+
+def investigation_problems(investigation, designated_informed_on):
+    """The designated professional is told of every investigation [DUDLEY 19.3]: a date is needed once one is
+    recorded, and makes no sense without one."""
+    if designated_informed_on is not None and not investigation:
+        return {"designated_informed_on": "Only record this date for an investigation."}
+    return {}

@@ -242,3 +242,96 @@ def do_import_assessment(assessment, data, *, acting_user):
             response.assessment = assessment
             actions.do_add_shortfall_action(response, acting_user=acting_user, **fields)
     return len(answers), len(new_actions)
+
+
+def inspection_register(inspections, action_counts, notices, registrations):
+    """The inspection register, the conditions and notices, and the CQC registrations: one sheet each."""
+    writer = SpreadsheetWriter()
+    table = writer.table(
+        "Inspections",
+        [
+            Column("Organisation", 35),
+            Column("Inspected by", 30),
+            Column("Kind", 30),
+            Column("Title", 45, wrap=True),
+            Column("Started", 12, DATE),
+            Column("Ended", 12, DATE),
+            Column("Report published", 12, DATE),
+            Column("Rating", 20),
+            Column("Findings", 60, wrap=True),
+            Column("Investigation", 12),
+            Column("Designated professional informed", 14, DATE),
+            Column("ICB told", 12, DATE),
+            Column("Actions", 10, WHOLE),
+        ],
+    )
+    for i in inspections:
+        table.append(
+            [
+                i.organisation.name,
+                i.get_body_display(),
+                i.get_kind_display(),
+                i.title,
+                i.started_on,
+                i.ended_on,
+                i.published_on,
+                i.get_rating_display(),
+                i.findings,
+                "Yes" if i.investigation else "No",
+                i.designated_informed_on,
+                i.icb_told_on,
+                action_counts.get(i.pk, 0),
+            ]
+        )
+    table = writer.table(
+        "Conditions and notices",
+        [
+            Column("Provider", 35),
+            Column("Kind", 28),
+            Column("Issued", 12, DATE),
+            Column("What is required", 60, wrap=True),
+            Column("ICB told", 12, DATE),
+            Column("Lifted or met", 12, DATE),
+            Column("Actions", 10, WHOLE),
+            Column("Needs an action", 10),
+        ],
+    )
+    for row in notices:
+        n = row.notice
+        table.append(
+            [
+                n.provider.name,
+                n.get_kind_display(),
+                n.issued_on,
+                n.summary,
+                n.icb_told_on,
+                n.lifted_on,
+                row.actions,
+                "Yes" if row.needs_action else "No",
+            ]
+        )
+    table = writer.table(
+        "CQC registrations",
+        [
+            Column("Provider", 35),
+            Column("CQC provider ID", 16),
+            Column("Registered", 12, DATE),
+            Column("Current rating", 20),
+            Column("Rated on", 12, DATE),
+            Column("Conditions", 60, wrap=True),
+            Column("ICB told", 12, DATE),
+        ],
+    )
+    for r in registrations:
+        table.append(
+            [
+                r.provider.name,
+                r.registration_id,
+                r.registered_on,
+                r.get_current_rating_display(),
+                r.rated_on,
+                r.conditions,
+                r.icb_told_on,
+            ]
+        )
+    return writer.to_bytes()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from assurance import views
+from assurance.models import CqcRegistration, Inspection, RegulatoryNotice
 
 app_name = "assurance"
 urlpatterns = [
@@ -29,4 +30,41 @@ urlpatterns = [
     path("responses/<int:pk>/reply/", views.ReplyView.as_view(), name="reply"),
     path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence"),
     path("evidence/<int:pk>/archive/", views.EvidenceArchiveView.as_view(), name="evidence-archive"),
+]
+urlpatterns += [
+    path("inspections/", views.InspectionRegisterView.as_view(), name="inspections"),
+    path("inspections/xlsx/", views.InspectionExportView.as_view(), name="inspections-xlsx"),
+    path("inspections/add/", views.InspectionCreateView.as_view(), name="inspection-add"),
+    path("inspections/<int:pk>/", views.InspectionDetailView.as_view(), name="inspection"),
+    path("inspections/<int:pk>/edit/", views.InspectionEditView.as_view(), name="inspection-edit"),
+    path(
+        "inspections/<int:pk>/actions/add/",
+        views.InspectionActionAddView.as_view(model=Inspection, select_related=("organisation",)),
+        name="inspection-action-add",
+    ),
+    path(
+        "inspections/<int:pk>/archive/",
+        views.InspectionRecordArchiveView.as_view(model=Inspection),
+        name="inspection-archive",
+    ),
+    path("notices/add/", views.NoticeCreateView.as_view(), name="notice-add"),
+    path("notices/<int:pk>/", views.NoticeDetailView.as_view(), name="notice"),
+    path("notices/<int:pk>/edit/", views.NoticeEditView.as_view(), name="notice-edit"),
+    path(
+        "notices/<int:pk>/actions/add/",
+        views.InspectionActionAddView.as_view(model=RegulatoryNotice, select_related=("provider",)),
+        name="notice-action-add",
+    ),
+    path(
+        "notices/<int:pk>/archive/",
+        views.InspectionRecordArchiveView.as_view(model=RegulatoryNotice),
+        name="notice-archive",
+    ),
+    path("registrations/add/", views.RegistrationCreateView.as_view(), name="registration-add"),
+    path("registrations/<int:pk>/edit/", views.RegistrationEditView.as_view(), name="registration-edit"),
+    path(
+        "registrations/<int:pk>/archive/",
+        views.InspectionRecordArchiveView.as_view(model=CqcRegistration),
+        name="registration-archive",
+    ),
 ]

@@ -14,28 +14,36 @@ from django.views.generic import TemplateView
 
 from assurance import actions, reports, rules, spreadsheets
 from assurance.choices import EDITABLE_STATUSES, SHORTFALL_RATINGS, AssessmentStatus, ReviewDecision
-from assurance.filters import AssessmentFilter
+from assurance.filters import AssessmentFilter, InspectionFilter
 from assurance.forms import (
     ActionForm,
     ChildrenInCareSpecificationForm,
+    CqcRegistrationForm,
     CycleCloseForm,
     CycleForm,
     EvidenceForm,
     FundingPanelForm,
     ImportForm,
+    InspectionActionForm,
+    InspectionForm,
+    RegulatoryNoticeForm,
     ReplyForm,
     ReviewForm,
     SectionForm,
 )
 from assurance.models import (
     CYCLE_MANAGERS,
+    INSPECTION_EDITORS,
     REVIEWERS,
     Assessment,
     ChildrenInCareSpecification,
+    CqcRegistration,
     Cycle,
     Evidence,
     Framework,
     FundingPanelAssurance,
+    Inspection,
+    RegulatoryNotice,
     Response,
     ReviewComment,
     Section,
@@ -44,7 +52,7 @@ from core.audit import log_access
 from core.choices import ICB_ROLES
 from core.downloads import file_attachment, xlsx_response
 from core.models import TrackedAction
-from core.scoping import CHANGE, allowed_organisations
+from core.scoping import CHANGE, allowed_organisations, can
 from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
 
 ASSESSMENT_RELATED = ("organisation", "cycle__framework", "signed_off_by")
@@ -589,3 +597,216 @@ class FundingPanelEditView(_IcbDutyEditView):
     model = FundingPanelAssurance
     form_class = FundingPanelForm
     update = staticmethod(actions.do_update_funding_panel)
+
+
+def _inspection_editor(user):
+    return can(user, Inspection, CHANGE)
+
+
+class InspectionRegisterView(LoginRequiredMixin, TemplateView):
+    """The register of inspections and reviews, the conditions and notices in force, and CQC registrations."""
+
+    template_name = "assurance/inspection_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        queryset = Inspection.objects.restrict(user).select_related("organisation")
+        filterset = InspectionFilter(self.request.GET or None, queryset=queryset, request=self.request)
+        inspections = list(filterset.qs if filterset.is_bound else queryset.filter(archived_at__isnull=True))
+        counts = reports.inspection_action_counts(inspections)
+        notices = reports.notice_rows(RegulatoryNotice.objects.restrict(user).filter(archived_at__isnull=True))
+        registrations = (
+            CqcRegistration.objects.restrict(user).filter(archived_at__isnull=True).select_related("provider")
+        )
+        return super().get_context_data(
+            filter=filterset,
+            rows=[(i, counts.get(i.pk, 0)) for i in inspections],
+            notices=notices,
+            registrations=[(r, rules.rating_tag(r.current_rating)) for r in registrations],
+            can_edit=_inspection_editor(user),
+            **kwargs,
+        )
+
+
+class InspectionExportView(LoginRequiredMixin, View):
+    def get(self, request):
+        user = request.user
+        inspections = list(
+            Inspection.objects.restrict(user).filter(archived_at__isnull=True).select_related("organisation")
+        )
+        notices = reports.notice_rows(RegulatoryNotice.objects.restrict(user).filter(archived_at__isnull=True))
+        registrations = list(
+            CqcRegistration.objects.restrict(user).filter(archived_at__isnull=True).select_related("provider")
+        )
+        for record in [*inspections, *(row.notice for row in notices), *registrations]:
+            log_access(user, record, how="export")
+        content = spreadsheets.inspection_register(
+            inspections, reports.inspection_action_counts(inspections), notices, registrations
+        )
+        return xlsx_response(content, "inspection-register.xlsx")
+
+
+class InspectionCreateBase(RoleRequiredMixin, ActionFormView):
+    allowed_roles = INSPECTION_EDITORS
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organisations": allowed_organisations(self.request.user)}
+
+    def get_success_url(self):
+        return self.result.get_absolute_url()
+
+
+class InspectionCreateView(InspectionCreateBase):
+    form_class = InspectionForm
+    page_title = "Add an inspection or review"
+    submit_label = "Add to the register"
+
+    def perform(self, form):
+        return actions.do_record_inspection(acting_user=self.request.user, **form.action_fields())
+
+
+class InspectionDetailView(ScopedObjectMixin, TemplateView):
+    model = Inspection
+    select_related = ("organisation", "created_by")
+    template_name = "assurance/inspection_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user, inspection = self.request.user, self.object
+        return super().get_context_data(
+            notices=reports.notice_rows(
+                RegulatoryNotice.objects.restrict(user).filter(inspection=inspection, archived_at__isnull=True)
+            ),
+            tracked_actions=TrackedAction.objects.restrict(user).for_source(inspection).select_related("organisation"),
+            can_edit=_inspection_editor(user) and inspection.archived_at is None,
+            **kwargs,
+        )
+
+
+class RecordEditView(ScopedObjectMixin, ActionFormView):
+    """A form page that changes a record of the register: 404 when out of scope, 403 when only readable."""
+
+    scope_action = CHANGE
+    submit_label = "Save changes"
+
+    @property
+    def page_title(self):
+        return f"Change {self.object}"
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.object,
+            "organisations": allowed_organisations(self.request.user),
+        }
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class InspectionEditView(RecordEditView):
+    model = Inspection
+    select_related = ("organisation",)
+    form_class = InspectionForm
+
+    def perform(self, form):
+        return actions.do_update_inspection(self.object, acting_user=self.request.user, **form.action_fields())
+
+
+class InspectionActionAddView(ScopedObjectMixin, ActionFormView):
+    """A SMART action in the tracker from an inspection or a notice (`model`)."""
+
+    scope_action = CHANGE
+    form_class = InspectionActionForm
+    submit_label = "Add action"
+
+    @property
+    def page_title(self):
+        return f"Add an action: {self.object}"
+
+    def get_form_kwargs(self):
+        default = getattr(self.object, "organisation_id", None) or self.object.provider_id
+        return {
+            **super().get_form_kwargs(),
+            "organisations": allowed_organisations(self.request.user),
+            "default": default,
+        }
+
+    def perform(self, form):
+        return actions.do_raise_inspection_action(self.object, acting_user=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, "Action added to the tracker.")
+        return self.object.get_absolute_url()
+
+
+class InspectionRecordArchiveView(ScopedObjectMixin, View):
+    scope_action = CHANGE
+
+    def post(self, request, pk):
+        actions.do_archive_inspection_record(self.object, acting_user=request.user)
+        return redirect("assurance:inspections")
+
+
+class NoticeCreateView(InspectionCreateBase):
+    form_class = RegulatoryNoticeForm
+    page_title = "Record a condition, requirement notice or enforcement"
+    submit_label = "Record"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "inspections": Inspection.objects.restrict(self.request.user)}
+
+    def get_initial(self):
+        raw = self.request.GET.get("inspection", "")
+        inspection = None
+        if raw.isdigit() and len(raw) < 18:
+            inspection = Inspection.objects.restrict(self.request.user).filter(pk=int(raw)).first()
+        return {"inspection": inspection, "provider": inspection.organisation_id} if inspection else {}
+
+    def perform(self, form):
+        return actions.do_record_notice(acting_user=self.request.user, **form.action_fields())
+
+
+class NoticeDetailView(ScopedObjectMixin, TemplateView):
+    model = RegulatoryNotice
+    select_related = ("provider", "inspection")
+    template_name = "assurance/notice_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user, notice = self.request.user, self.object
+        (row,) = reports.notice_rows(RegulatoryNotice.objects.filter(pk=notice.pk))
+        return super().get_context_data(
+            row=row,
+            tracked_actions=TrackedAction.objects.restrict(user).for_source(notice).select_related("organisation"),
+            can_edit=_inspection_editor(user) and notice.archived_at is None,
+            **kwargs,
+        )
+
+
+class NoticeEditView(RecordEditView):
+    model = RegulatoryNotice
+    select_related = ("provider",)
+    form_class = RegulatoryNoticeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "inspections": Inspection.objects.restrict(self.request.user)}
+
+    def perform(self, form):
+        return actions.do_update_notice(self.object, acting_user=self.request.user, **form.action_fields())
+
+
+class RegistrationCreateView(InspectionCreateBase):
+    form_class = CqcRegistrationForm
+    page_title = "Record a provider's CQC registration"
+    submit_label = "Record registration"
+
+    def perform(self, form):
+        return actions.do_record_registration(acting_user=self.request.user, **form.action_fields())
+
+
+class RegistrationEditView(RecordEditView):
+    model = CqcRegistration
+    select_related = ("provider",)
+    form_class = CqcRegistrationForm
+
+    def perform(self, form):
+        return actions.do_update_registration(self.object, acting_user=self.request.user, **form.action_fields())

@@ -241,6 +241,7 @@ SPECTACULAR_SETTINGS = {
         "DecisionOutcomeEnum": "reviews.choices.DecisionOutcome",
         "MilestoneDateEnum": "reviews.choices.BASE_DATE_CHOICES",
         "MonitoringCheckOutcomeEnum": "governance.choices.CheckOutcome",
+        "RegulatorRatingEnum": "assurance.choices.RegulatorRating",
     },
 }
 

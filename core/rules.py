@@ -4,8 +4,9 @@ import datetime as dt
 
 from core.choices import OPEN_STATUSES, ActionSource, ActionStatus
 
-# What an action raised directly in the tracker may arise from (every other kind has a real source record).
-STANDALONE_SOURCES = (ActionSource.INSPECTION, ActionSource.OTHER)
+# What an action raised directly in the tracker may arise from (every other kind has a real source record: an
+# inspection's action is raised from its record in the inspection register, assurance.Inspection).
+STANDALONE_SOURCES = (ActionSource.OTHER,)
 
 TRANSITIONS = {
     ActionStatus.OPEN: {ActionStatus.IN_PROGRESS, ActionStatus.COMPLETED},
@@ -46,12 +47,15 @@ def transition_problem(current, target):
 
 
 def standalone_source_problems(*, arising_from, occasion):
-    """An action raised directly in the tracker arises from an inspection or visit, and says which."""
+    """An action raised directly in the tracker arises from a visit or other occasion, and says which; an
+    inspection's is raised from its record in the inspection register."""
     problems = {}
     if arising_from not in STANDALONE_SOURCES:
-        problems["arising_from"] = "Choose inspection or other: every other kind of action is raised from its record."
+        problems["arising_from"] = (
+            "Choose other: an action from an inspection, review or notice is raised from its record."
+        )
     if not (occasion or "").strip():
-        problems["occasion"] = "Say which inspection or visit the action arises from."
+        problems["occasion"] = "Say which visit or occasion the action arises from."
     return problems
 
 

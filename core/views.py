@@ -322,12 +322,15 @@ class ActionReopenView(RoleRequiredMixin, ActionStepView):
 class StandaloneActionCreateView(RoleRequiredMixin, ActionFormView):
     allowed_roles = STANDALONE_ACTION_ROLES
     form_class = StandaloneActionForm
-    page_title = "Add an action from an inspection or visit"
+    page_title = "Add an action from a visit or other occasion"
     submit_label = "Add action"
 
     def get_form_kwargs(self):
         organisations = allowed_organisations(self.request.user).filter(archived_at__isnull=True)
         return {**super().get_form_kwargs(), "organisations": organisations}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(inspections_url=reverse("assurance:inspections"), **kwargs)
 
     def perform(self, form):
         return actions.do_create_standalone_action(acting_user=self.request.user, **form.cleaned_data)

@@ -8,6 +8,7 @@ from core.actions import audited, do_archive, do_create_tracked_action, save_fie
 from organisations import rules
 from organisations.choices import OrganisationKind
 from organisations.models import (
+    ORGANISATION_EDITORS,
     AssociateNotification,
     CommissioningEvent,
     Contract,
@@ -15,6 +16,7 @@ from organisations.models import (
     ModernSlaveryStatement,
     Organisation,
     RoleHolder,
+    SafeguardingContact,
     ServiceSpecification,
     Subcontractor,
     SupplierDueDiligence,
@@ -198,3 +200,53 @@ def do_raise_commissioning_action(source, *, organisation, acting_user, **fields
 
 def do_archive_commissioning_record(record, *, acting_user):
     return do_archive(record, acting_user=acting_user)
+
+
+CONTACT_FIELDS = ("service", "team", "phone", "duty_phone", "email", "hours", "notes")
+
+
+def _check_contact_editor(acting_user):
+    from django.core.exceptions import PermissionDenied
+
+    if acting_user is not None and acting_user.role not in ORGANISATION_EDITORS:
+        raise PermissionDenied("Only the ICB safeguarding team keeps the contacts directory.")
+
+
+def _clean_text(fields):
+    return {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
+
+
+def do_add_contact(*, organisation, acting_user, **fields):
+    """Add a service to the safeguarding contacts directory."""
+    _check_contact_editor(acting_user)
+    unknown = set(fields) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be set here."))
+    if organisation is None:
+        raise ValidationError({"organisation": "Choose whose service it is."})
+    if acting_user is not None and organisation.icb_id != acting_user.organisation.icb_id:
+        raise ValidationError({"organisation": "This organisation is not in your ICB."})
+    with audited(acting_user):
+        contact = SafeguardingContact(organisation=organisation, **_clean_text(fields))
+        contact.full_clean()
+        contact.save()
+    return contact
+
+
+def do_update_contact(contact, *, acting_user, **fields):
+    _check_contact_editor(acting_user)
+    if contact.archived_at is not None:
+        raise ValidationError("This contact is archived and cannot be changed.")
+    unknown = set(fields) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))
+    fields = _clean_text(fields)
+    for name in ("phone", "duty_phone"):
+        if name in fields:
+            fields[name] = rules.normalise_phone(fields[name])
+    return save_fields(contact, fields, acting_user=acting_user)
+
+
+def do_archive_contact(contact, *, acting_user):
+    _check_contact_editor(acting_user)
+    return do_archive(contact, acting_user=acting_user)

@@ -11,6 +11,7 @@ from organisations.filters import (
     ContractFilter,
     OrganisationFilter,
     RoleHolderFilter,
+    SafeguardingContactFilter,
     ServiceSpecificationFilter,
     SubcontractorFilter,
     SupplierDueDiligenceFilter,
@@ -23,6 +24,7 @@ from organisations.models import (
     ModernSlaveryStatement,
     Organisation,
     RoleHolder,
+    SafeguardingContact,
     ServiceSpecification,
     Subcontractor,
     SupplierDueDiligence,
@@ -134,6 +136,7 @@ def register(router):
     router.register("contracts", ContractViewSet)
     router.register("role-holders", RoleHolderViewSet)
     register_commissioning(router)
+    router.register("safeguarding-contacts", SafeguardingContactViewSet)
 
 
 # --- Commissioning with safeguarding in it ------------------------------------------------------------------------
@@ -349,3 +352,36 @@ def register_commissioning(router):
     router.register("associate-notifications", AssociateNotificationViewSet)
     router.register("modern-slavery-statements", ModernSlaveryStatementViewSet)
     router.register("supplier-due-diligence", SupplierDueDiligenceViewSet)
+
+
+class SafeguardingContactSerializer(StrictSerializer):
+    organisation = ScopedOrganisationField()
+
+    class Meta:
+        model = SafeguardingContact
+        fields = [
+            "id",
+            "organisation",
+            "service",
+            "team",
+            "phone",
+            "duty_phone",
+            "email",
+            "hours",
+            "notes",
+            "created_at",
+            "updated_at",
+            "archived_at",
+        ]
+        read_only_fields = ["created_at", "updated_at", "archived_at"]
+
+
+class SafeguardingContactViewSet(ScopedViewSet):
+    """The safeguarding contacts directory [DUDLEY 10.1, 10.4]."""
+
+    queryset = SafeguardingContact.objects.select_related("organisation")
+    serializer_class = SafeguardingContactSerializer
+    filterset_class = SafeguardingContactFilter
+    create_action = staticmethod(actions.do_add_contact)
+    update_action = staticmethod(actions.do_update_contact)
+    archive_action = staticmethod(actions.do_archive_contact)

@@ -12,6 +12,7 @@ class OrganisationsConfig(AppConfig):
         ("Contracts", "organisations:contracts", ALL_ROLES),
         ("Commissioning", "organisations:commissioning", ICB_ROLES),
         ("Specifications", "organisations:specifications", ALL_ROLES),
+        ("Safeguarding contacts", "organisations:contacts", ALL_ROLES),
     ]
 
     def ready(self):
@@ -33,3 +34,4 @@ class OrganisationsConfig(AppConfig):
             models.SupplierDueDiligence,
         ):
             auditlog.register(model)
+        auditlog.register(models.SafeguardingContact)

@@ -182,3 +182,18 @@ class NotificationReason(models.TextChoices):
 
     NON_COMPLIANCE = "non_compliance", "Non-compliance with the safeguarding standards"
     SERIOUS_INCIDENT = "serious_incident", "Serious incident compromising a child's or adult's safety"
+
+
+class ContactService(models.TextChoices):
+    """The safeguarding services a practitioner may need to reach, for each local authority and partnership
+    [DUDLEY 10.1, 10.4]."""
+
+    SINGLE_POINT_OF_ACCESS = "spa", "Single point of access / front door (MASH)"
+    EMERGENCY_DUTY_TEAM = "edt", "Emergency duty team (out of hours social care)"
+    POLICE_CAIU = "caiu", "Police child abuse investigation unit"
+    ON_CALL_PAEDIATRICIAN = "paediatrician", "On-call paediatrician"
+    CHILD_DEATH = "child_death", "Child death review lead"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse lead (MARAC)"
+    ADULT_SAFEGUARDING = "adult_safeguarding", "Adult safeguarding team"
+    LADO = "lado", "Local authority designated officer (LADO)"
+    OTHER = "other", "Other"

@@ -1,4 +1,5 @@
-"""Synthetic demo data: the fictional NHS Northmoor and Dunstow ICB. Every name is invented."""
+"""Synthetic demo data: the fictional NHS Northmoor and Dunstow ICB. Every name is invented, and every phone
+number of the safeguarding contacts directory is in Ofcom's ranges for drama (01632 960xxx, 020 7946 0xxx)."""
 
 import datetime as dt
 
@@ -75,6 +76,7 @@ def load():
     if not Organisation.objects.filter(ods_code=ICB_CODE).exists():
         _load_organisations()
     _add_commissioning(Organisation.objects.get(ods_code=ICB_CODE))
+    _load_contacts()
 
 
 def _load_organisations():
@@ -345,5 +347,64 @@ def _add_commissioning(icb):
             completed_by="Kit Oakhurst, contracts manager",
             no_convictions_found=True,
             confirmations_received=not late,
+            acting_user=None,
+        )
+
+
+CONTACTS = [
+    ("ZC1", "spa", "Children's Front Door (MASH)", "01632 960100", "01632 960199", "Mon–Fri 8:30–17:00", ""),
+    ("ZC1", "edt", "Emergency Duty Team", "", "01632 960111", "Evenings, weekends and bank holidays", ""),
+    ("ZC1", "adult_safeguarding", "Adult Social Care Front Door", "01632 960120", "01632 960111", "Mon–Fri", ""),
+    ("ZC1", "lado", "Local authority designated officer", "01632 960130", "", "Mon–Fri 9:00–17:00", ""),
+    (
+        "Northmoor Constabulary",
+        "caiu",
+        "Child Abuse Investigation Unit",
+        "020 7946 0100",
+        "020 7946 0199",
+        "24 hours",
+        "In an emergency call 999.",
+    ),
+    (
+        "ZA1",
+        "paediatrician",
+        "Consultant paediatrician on call",
+        "01632 960200",
+        "01632 960201",
+        "24 hours",
+        "Ask switchboard to bleep the paediatrician on call.",
+    ),
+    (
+        "Northmoor Community Safety Partnership",
+        "domestic_abuse",
+        "MARAC coordinator",
+        "01632 960300",
+        "",
+        "Mon–Fri 9:00–17:00",
+        "Referrals by the MARAC form.",
+    ),
+]
+
+
+def _load_contacts():
+    from organisations.models import SafeguardingContact
+
+    icb = Organisation.objects.filter(ods_code=ICB_CODE).first()
+    if icb is None or SafeguardingContact.objects.filter(organisation__icb=icb).exists():
+        return
+    for key, service, team, phone, duty, hours, notes in CONTACTS:
+        organisation = Organisation.objects.filter(icb=icb).filter(ods_code=key).first() or (
+            Organisation.objects.filter(icb=icb, name=key).first()
+        )
+        if organisation is None:
+            continue
+        actions.do_add_contact(
+            organisation=organisation,
+            service=service,
+            team=team,
+            phone=phone,
+            duty_phone=duty,
+            hours=hours,
+            notes=notes,
             acting_user=None,
         )

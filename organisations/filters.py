@@ -8,6 +8,7 @@ from organisations.choices import (
     PROVIDER_KINDS,
     CommissioningKind,
     CommissioningStage,
+    ContactService,
     NotificationReason,
     OrganisationKind,
     SafeguardingRole,
@@ -20,6 +21,7 @@ from organisations.models import (
     Contract,
     Organisation,
     RoleHolder,
+    SafeguardingContact,
     ServiceSpecification,
     Subcontractor,
     SupplierDueDiligence,
@@ -120,3 +122,21 @@ class SupplierDueDiligenceFilter(ScopedChoicesFilterSet):
     class Meta:
         model = SupplierDueDiligence
         fields = ["provider"]
+
+
+class SafeguardingContactFilter(ScopedChoicesFilterSet):
+    """The contacts directory: by organisation, service, or a word of the team or notes."""
+
+    q = django_filters.CharFilter(method="search", label="Team, organisation or notes")
+    service = django_filters.ChoiceFilter(choices=ContactService.choices, empty_label="Every service")
+    archived = django_filters.BooleanFilter(field_name="archived_at", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = SafeguardingContact
+        fields = ["q", "organisation", "service", "archived"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()[:100]
+        return queryset.filter(
+            Q(team__icontains=value) | Q(organisation__name__icontains=value) | Q(notes__icontains=value)
+        )

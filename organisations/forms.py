@@ -12,6 +12,7 @@ from organisations.models import (
     ModernSlaveryStatement,
     Organisation,
     RoleHolder,
+    SafeguardingContact,
     ServiceSpecification,
     Subcontractor,
     SupplierDueDiligence,
@@ -188,3 +189,30 @@ class CommissioningActionForm(NHSFormMixin, forms.Form):
     success_measure = forms.CharField(
         label="How success will be measured", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+
+class SafeguardingContactForm(NHSFormMixin, forms.ModelForm):
+    class Meta:
+        model = SafeguardingContact
+        fields = ["organisation", "service", "team", "phone", "duty_phone", "email", "hours", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["organisation"]
+        else:
+            self.fields["organisation"].queryset = (
+                allowed_organisations(user)
+                .filter(archived_at__isnull=True)
+                .exclude(kind=OrganisationKind.SITE)
+                .order_by("name")
+            )
+
+    def _post_clean(self):
+        """Validated by the action."""
+
+    def action_fields(self):
+        if self.instance.pk:
+            return {name: self.cleaned_data[name] for name in self.changed_data if name in self.cleaned_data}
+        return dict(self.cleaned_data)

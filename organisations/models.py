@@ -18,7 +18,7 @@ from django.db import models
 from django.urls import reverse
 
 from core.choices import ALL_ROLES, ICB_ROLES, ActionSource, Role
-from core.scoping import Access, AuditScopeMixin, ScopedQuerySet
+from core.scoping import VIEW, Access, AuditScopeMixin, ScopedQuerySet
 from core.versioning import Versioned
 from organisations import rules
 from organisations.choices import (
@@ -26,6 +26,7 @@ from organisations.choices import (
     CapacityPeriod,
     CommissioningKind,
     CommissioningStage,
+    ContactService,
     NotificationReason,
     OrganisationKind,
     RoleCondition,
@@ -495,3 +496,61 @@ class SupplierDueDiligence(AuditScopeMixin, models.Model):
 
     def __str__(self):
         return f"Due diligence on {self.contract.provider.name}, {self.completed_on:%d %B %Y}"
+
+
+class ContactQuerySet(ScopedQuerySet):
+    """ICB staff see their ICB's directory through the usual rule; a provider user sees the whole directory of
+    its ICB too (its practitioners need the local authority's and the police's numbers), never another ICB's."""
+
+    def restrict(self, user, action=VIEW):
+        if getattr(user, "role", None) != Role.PROVIDER or action != VIEW:
+            return super().restrict(user, action)
+        if not (user.is_authenticated and user.is_active and user.organisation_id):
+            return self.none()
+        return self.filter(organisation__icb_id=user.organisation.icb_id)
+
+
+class SafeguardingContact(AuditScopeMixin, Versioned):
+    """One entry of the safeguarding contacts directory: a service of a local authority, partnership, police
+    force or provider with its phone and duty lines [DUDLEY 10.1, 10.4]. Numbers in the demo are Ofcom's
+    drama ranges, never real."""
+
+    access = Access(scope="organisation", view=ALL_ROLES, change=ORGANISATION_EDITORS)
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="safeguarding_contacts")
+    service = models.CharField(max_length=30, choices=ContactService.choices)
+    team = models.CharField("team or post", max_length=150, help_text="For example: Children's Front Door.")
+    phone = models.CharField("phone (working hours)", max_length=30, blank=True)
+    duty_phone = models.CharField(
+        "duty or out-of-hours line", max_length=30, blank=True, help_text="Out of hours, on call or bleep line."
+    )
+    email = models.EmailField("secure e-mail", blank=True)
+    hours = models.CharField("when", max_length=120, blank=True, help_text="For example: Mon–Fri 9:00–17:00.")
+    notes = models.TextField(blank=True, help_text="Extensions, bleeps, how to refer.")
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation__name", "service", "team"]
+
+    def __str__(self):
+        return f"{self.team} ({self.organisation.name})"
+
+    def get_absolute_url(self):
+        return reverse("organisations:contacts") + f"#contact-{self.pk}"
+
+    def clean(self):
+        errors = {}
+        self.phone, self.duty_phone = rules.normalise_phone(self.phone), rules.normalise_phone(self.duty_phone)
+        for name in ("phone", "duty_phone"):
+            if problem := rules.phone_problem(getattr(self, name)):
+                errors[name] = problem
+        if not (self.phone or self.duty_phone or self.email):
+            errors["phone"] = "Enter at least one way to reach the service: a phone, a duty line or an e-mail."
+        if self.organisation_id and self.organisation.kind == OrganisationKind.SITE:
+            errors["organisation"] = "Choose the organisation, not one of its sites."
+        if errors:
+            raise ValidationError(errors)

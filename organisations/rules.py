@@ -298,3 +298,33 @@ def statement_gap(statements, today):
     if not any(current):
         return f"The {financial_year_label(year)} modern slavery statement is not signed off by the chief officer"
     return None
+
+
+PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()-]+$")
+
+
+SHORT_NUMBERS = frozenset({"101", "111", "999", "112"})
+
+
+def normalise_phone(raw):
+    """A phone number as written, trimmed; spaces kept as the person typed them."""
+    return " ".join((raw or "").split())
+
+
+def phone_problem(value):
+    """A UK number: 10 or 11 digits starting 0 (or +44 and 9 or 10 digits), or a short number (101, 111, 999).
+    Extensions and bleeps go in the notes. Blank is allowed (not every service has a duty line)."""
+    if not value:
+        return None
+    if not PHONE_CHARACTERS.match(value):
+        return "Enter digits only (spaces, brackets and a leading + allowed); put extensions in the notes."
+    digits = re.sub(r"\D", "", value)
+    if digits in SHORT_NUMBERS:
+        return None
+    if value.startswith("+"):
+        if digits.startswith("44") and len(digits) in (11, 12):
+            return None
+        return "Enter a UK number: +44 followed by 9 or 10 digits."
+    if digits.startswith("0") and len(digits) in (10, 11):
+        return None
+    return "Enter a UK number of 10 or 11 digits starting 0, for example 01632 960123."

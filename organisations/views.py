@@ -17,6 +17,7 @@ from organisations.filters import (
     CommissioningEventFilter,
     ContractFilter,
     OrganisationFilter,
+    SafeguardingContactFilter,
     ServiceSpecificationFilter,
 )
 from organisations.forms import (
@@ -28,6 +29,7 @@ from organisations.forms import (
     DueDiligenceForm,
     OrganisationForm,
     RoleHolderForm,
+    SafeguardingContactForm,
     SpecificationForm,
     StatementForm,
     SubcontractorForm,
@@ -40,6 +42,7 @@ from organisations.models import (
     ModernSlaveryStatement,
     Organisation,
     RoleHolder,
+    SafeguardingContact,
     ServiceSpecification,
     Subcontractor,
 )
@@ -617,3 +620,72 @@ class DueDiligenceCreateView(_AddView):
 
     def get_initial(self):
         return {"contract": self.request.GET.get("contract")}
+
+
+class ContactListView(LoginRequiredMixin, TemplateView):
+    """Who to call: single points of access, emergency duty teams, police, on-call paediatricians, child death
+    and domestic abuse leads, for each local authority and partnership (linked from every casework page)."""
+
+    template_name = "organisations/contact_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        queryset = SafeguardingContact.objects.restrict(user).select_related("organisation")
+        filterset = SafeguardingContactFilter(self.request.GET or None, queryset=queryset, request=self.request)
+        contacts = filterset.qs if filterset.is_bound else queryset.filter(archived_at__isnull=True)
+        groups = {}
+        for contact in contacts:
+            groups.setdefault(contact.organisation, []).append(contact)
+        return super().get_context_data(
+            filter=filterset,
+            groups=list(groups.items()),
+            contacts=contacts,
+            can_add=can(user, SafeguardingContact, CHANGE),
+            **kwargs,
+        )
+
+
+class ContactCreateView(RoleRequiredMixin, ActionFormView):
+    allowed_roles = SafeguardingContact.access.change
+    form_class = SafeguardingContactForm
+    page_title = "Add a safeguarding contact"
+    submit_label = "Add contact"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, form):
+        return actions.do_add_contact(acting_user=self.request.user, **form.action_fields())
+
+    def get_success_url(self):
+        return self.result.get_absolute_url()
+
+
+class ContactEditView(ScopedObjectMixin, ActionFormView):
+    model = SafeguardingContact
+    scope_action = CHANGE
+    select_related = ("organisation",)
+    form_class = SafeguardingContactForm
+    submit_label = "Save changes"
+
+    @property
+    def page_title(self):
+        return f"Change {self.object}"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object, "user": self.request.user}
+
+    def perform(self, form):
+        return actions.do_update_contact(self.object, acting_user=self.request.user, **form.action_fields())
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class ContactArchiveView(ScopedObjectMixin, View):
+    model = SafeguardingContact
+    scope_action = CHANGE
+
+    def post(self, request, pk):
+        actions.do_archive_contact(self.object, acting_user=request.user)
+        return redirect("organisations:contacts")

@@ -12,7 +12,17 @@ from core.identifiers import identifier_warnings
 from core.uploads import stored_name, uploaded_file_problem
 from reviews import conf, rules
 from reviews.choices import CSPR_OUTCOMES, ContributionKind, ContributionStatus, DecisionOutcome, ReviewStatus
-from reviews.models import Contribution, Involvement, LearningEntry, Recommendation, Review, ReviewKind
+from reviews.models import (
+    REVIEW_EDITORS,
+    Contribution,
+    Involvement,
+    LearningEntry,
+    NonParticipation,
+    Recommendation,
+    Review,
+    ReviewKind,
+    SafeguardingEnquiry,
+)
 
 IDENTIFIER_FIELDS = ("subject_reference", "summary")
 ACKNOWLEDGE = "acknowledge_identifiers"
@@ -356,3 +366,143 @@ def do_update_learning(entry, *, acting_user, acknowledge_identifiers=False, **f
 
 def do_archive_learning(entry, *, acting_user):
     return do_archive(entry, acting_user=acting_user)
+
+
+# NHS participation in reviews [SAAF 4.5] and parallel section 42 enquiries [SAAF 4.5.7]
+
+
+def _check_editor(acting_user):
+    from django.core.exceptions import PermissionDenied
+
+    if acting_user is not None and acting_user.role not in REVIEW_EDITORS:
+        raise PermissionDenied("Only the ICB safeguarding team records this.")
+
+
+NON_PARTICIPATION_FIELDS = ("noted_on", "reason", "region", "escalated_on", "escalation_note", "resolved_on")
+
+
+def _non_participation_problems(organisation, values):
+    region = values.get("region")
+    problems = rules.non_participation_problems(
+        organisation_kind=getattr(organisation, "kind", None),
+        region_kind=getattr(region, "kind", None),
+        noted_on=values.get("noted_on"),
+        escalated_on=values.get("escalated_on"),
+        resolved_on=values.get("resolved_on"),
+        today=timezone.localdate(),
+    )
+    if values.get("noted_on") is None:
+        problems["noted_on"] = "Enter the date it was clear the body would not take part."
+    if not (values.get("reason") or "").strip():
+        problems["reason"] = "Say what happened."
+    return problems
+
+
+def do_record_non_participation(review, *, organisation, acting_user, **fields):
+    """Flag an NHS body that does not take part in a statutory review; `region` and `escalated_on` record the
+    escalation to the NHS England region when made now (or later, with do_update_non_participation)."""
+    _check_editor(acting_user)
+    unknown = set(fields) - set(NON_PARTICIPATION_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be set here."))
+    if organisation is not None:
+        _same_icb(review, organisation, "organisation")
+    problems = _non_participation_problems(organisation, fields)
+    if problems:
+        raise ValidationError(problems)
+    with audited(acting_user):
+        involve(review, organisation, acting_user=acting_user)  # it was asked to take part
+        record = NonParticipation(review=review, organisation=organisation, created_by=acting_user, **fields)
+        record.full_clean()
+        record.save()
+    return record
+
+
+def do_update_non_participation(record, *, acting_user, **fields):
+    """Record the escalation to the NHS England region (region and date), its answer, or that the body took part."""
+    _check_editor(acting_user)
+    if record.archived_at is not None:
+        raise ValidationError("This record is archived and cannot be changed.")
+    unknown = set(fields) - set(NON_PARTICIPATION_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))
+    merged = {name: getattr(record, name) for name in NON_PARTICIPATION_FIELDS} | fields
+    problems = _non_participation_problems(record.organisation, merged)
+    if problems:
+        raise ValidationError(problems)
+    return save_fields(record, fields, acting_user=acting_user)
+
+
+ENQUIRY_FIELDS = ("local_authority", "reference", "subject_reference", "opened_on", "concluded_on", "outcome")
+
+
+def _enquiry_problems(icb_id, values):
+    authority = values.get("local_authority")
+    problems = rules.enquiry_problems(
+        local_authority_kind=getattr(authority, "kind", None),
+        opened_on=values.get("opened_on"),
+        concluded_on=values.get("concluded_on"),
+        today=timezone.localdate(),
+    )
+    if authority is None:
+        problems.setdefault("local_authority", "Choose the local authority making the enquiry.")
+    elif authority.icb_id != icb_id and not authority.other_icbs.filter(pk=icb_id).exists():
+        problems["local_authority"] = "This local authority does not work with your ICB."
+    if not (values.get("subject_reference") or "").strip():
+        problems["subject_reference"] = "Enter a pseudonym such as “Adult R”."
+    if values.get("opened_on") is None:
+        problems["opened_on"] = "Enter the date the enquiry opened."
+    return problems
+
+
+def _check_reviews(icb_id, reviews):
+    if reviews is not None and any(r.icb_id != icb_id for r in reviews):
+        raise ValidationError({"reviews": "Link only reviews of your ICB."})
+
+
+def do_record_enquiry(*, acting_user, reviews=None, acknowledge_identifiers=False, icb=None, **fields):
+    """Record a local authority's section 42 enquiry running in parallel, linked to the reviews it runs beside."""
+    _check_editor(acting_user)
+    icb = icb or acting_user.organisation.icb
+    unknown = set(fields) - set(ENQUIRY_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be set here."))
+    fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
+    problems = _enquiry_problems(icb.pk, fields)
+    if problems:
+        raise ValidationError(problems)
+    _check_identifiers(fields, acknowledge_identifiers, names=("subject_reference", "outcome"))
+    _check_reviews(icb.pk, reviews)
+    with audited(acting_user):
+        enquiry = SafeguardingEnquiry(icb=icb, created_by=acting_user, **fields)
+        enquiry.full_clean()
+        enquiry.save()
+        if reviews:
+            enquiry.reviews.set(reviews)
+    return enquiry
+
+
+def do_update_enquiry(enquiry, *, acting_user, reviews=None, acknowledge_identifiers=False, **fields):
+    _check_editor(acting_user)
+    if enquiry.archived_at is not None:
+        raise ValidationError("This record is archived and cannot be changed.")
+    unknown = set(fields) - set(ENQUIRY_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))
+    fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
+    merged = {name: getattr(enquiry, name) for name in ENQUIRY_FIELDS} | fields
+    problems = _enquiry_problems(enquiry.icb_id, merged)
+    if problems:
+        raise ValidationError(problems)
+    _check_identifiers(fields, acknowledge_identifiers, names=("subject_reference", "outcome"))
+    _check_reviews(enquiry.icb_id, reviews)
+    with audited(acting_user):
+        save_fields(enquiry, fields, acting_user=acting_user)
+        if reviews is not None:
+            enquiry.reviews.set(reviews)
+    return enquiry
+
+
+def do_archive_review_record(record, *, acting_user):
+    _check_editor(acting_user)
+    return do_archive(record, acting_user=acting_user)

@@ -2,7 +2,8 @@
 review-kinds and review-themes. Every query goes through `restrict`; every write through reviews.actions."""
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -14,8 +15,25 @@ from core.scoping import CHANGE, VIEW
 from core.working_calendars import Calendars
 from reviews import actions, reports, rules
 from reviews.choices import ContributionKind, DecisionOutcome
-from reviews.filters import ContributionFilter, LearningFilter, RecommendationFilter, ReviewFilter
-from reviews.models import Contribution, LearningEntry, MilestoneRule, Recommendation, Review, ReviewKind, Theme
+from reviews.filters import (
+    ContributionFilter,
+    EnquiryFilter,
+    LearningFilter,
+    NonParticipationFilter,
+    RecommendationFilter,
+    ReviewFilter,
+)
+from reviews.models import (
+    Contribution,
+    LearningEntry,
+    MilestoneRule,
+    NonParticipation,
+    Recommendation,
+    Review,
+    ReviewKind,
+    SafeguardingEnquiry,
+    Theme,
+)
 from reviews.views import hints_for
 
 
@@ -441,8 +459,108 @@ class ThemeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ThemeSerializer
 
 
+# NHS participation in reviews [SAAF 4.5] and parallel section 42 enquiries [SAAF 4.5.7]
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class RegionField(serializers.PrimaryKeyRelatedField):
+    """An NHS England region (national reference data)."""
+
+    def get_queryset(self):
+        from organisations.models import Organisation
+
+        return Organisation.objects.filter(kind="region")
+
+
+class NonParticipationSerializer(StrictSerializer):
+    review = ScopedReviewField()
+    organisation = ScopedOrganisationField()
+    region = RegionField(required=False, allow_null=True)
+    awaiting_escalation = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = NonParticipation
+        fields = [
+            "id",
+            "review",
+            "organisation",
+            "noted_on",
+            "reason",
+            "region",
+            "escalated_on",
+            "escalation_note",
+            "resolved_on",
+            "awaiting_escalation",
+            "created_at",
+            "archived_at",
+        ]
+        read_only_fields = ["created_at", "archived_at"]
+
+    def validate(self, data):
+        if self.instance is not None:
+            moved = sorted(name for name in ("review", "organisation") if name in data)
+            if moved:
+                raise serializers.ValidationError({name: ["This cannot change: record a new one."] for name in moved})
+        return data
+
+
+def create_non_participation(*, acting_user, review, **data):
+    return actions.do_record_non_participation(review, acting_user=acting_user, **data)
+
+
+class NonParticipationViewSet(ScopedViewSet):
+    """NHS bodies not taking part in a statutory review and their escalation to the NHS England region."""
+
+    queryset = NonParticipation.objects.select_related("review", "organisation", "region")
+    serializer_class = NonParticipationSerializer
+    filterset_class = NonParticipationFilter
+    create_action = staticmethod(create_non_participation)
+    update_action = staticmethod(actions.do_update_non_participation)
+    archive_action = staticmethod(actions.do_archive_review_record)
+
+    def _check_change_scope(self, data):
+        """The review and organisation fields only offer what the user may see; the action checks the ICB."""
+
+
+class EnquirySerializer(StrictSerializer):
+    local_authority = ScopedOrganisationField()
+    reviews = ScopedReviewField(many=True, required=False)
+    acknowledge_identifiers = acknowledge_identifiers_field()
+
+    class Meta:
+        model = SafeguardingEnquiry
+        fields = [
+            "id",
+            "local_authority",
+            "reference",
+            "subject_reference",
+            "opened_on",
+            "concluded_on",
+            "outcome",
+            "reviews",
+            "acknowledge_identifiers",
+            "created_at",
+            "updated_at",
+            "archived_at",
+        ]
+        read_only_fields = ["created_at", "updated_at", "archived_at"]
+
+
+class EnquiryViewSet(ScopedViewSet):
+    """Local authorities' section 42 enquiries running in parallel to reviews [SAAF 4.5.7]."""
+
+    queryset = SafeguardingEnquiry.objects.select_related("local_authority").prefetch_related("reviews")
+    serializer_class = EnquirySerializer
+    filterset_class = EnquiryFilter
+    create_action = staticmethod(actions.do_record_enquiry)
+    update_action = staticmethod(actions.do_update_enquiry)
+    archive_action = staticmethod(actions.do_archive_review_record)
+
+
 def register(router):
     """Add this app's viewsets to the /api/v1/ router."""
+    router.register("review-non-participation", NonParticipationViewSet, basename="review-non-participation")
+    router.register("s42-enquiries", EnquiryViewSet, basename="s42-enquiry")
     router.register("reviews", ReviewViewSet)
     router.register("review-contributions", ContributionViewSet)
     router.register("review-recommendations", RecommendationViewSet)

@@ -9,6 +9,7 @@ class ReviewsConfig(AppConfig):
     menu = [
         ("Reviews", "reviews:list", ALL_ROLES),
         ("Learning", "reviews:learning", ICB_ROLES),
+        ("Section 42 enquiries", "reviews:enquiries", ICB_ROLES),
     ]
 
     def ready(self):
@@ -24,3 +25,5 @@ class ReviewsConfig(AppConfig):
         auditlog.register(models.ReviewKind)
         auditlog.register(models.MilestoneRule)
         auditlog.register(models.Theme)
+        auditlog.register(models.NonParticipation)
+        auditlog.register(models.SafeguardingEnquiry, m2m_fields={"reviews"}, exclude_fields=["updated_at"])

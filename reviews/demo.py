@@ -1,7 +1,9 @@
 """Synthetic demo reviews for the fictional NHS Northmoor and Dunstow ICB: a rapid review that became a
 CSPR, a SAR (last year, published, with learning), a DHR under way, and a rapid review that did not
-proceed. Every subject, case and detail is invented. Dates are relative to today, so milestones show
-as met, due, due soon and overdue whenever the demo is loaded."""
+proceed. The DHR shows an ambulance trust not taking part and not yet escalated to the NHS England region
+(the gap on the home page), and the mental health trust escalated and since taking part; a section 42 enquiry
+by the county council runs beside the SAR. Every subject, case and detail is invented. Dates are relative to
+today, so milestones show as met, due, due soon and overdue whenever the demo is loaded."""
 
 import datetime as dt
 
@@ -18,6 +20,11 @@ ICB_CODE = "QZZ"
 
 
 def load():
+    _load_reviews()
+    _load_participation()
+
+
+def _load_reviews():
     icb = Organisation.objects.filter(ods_code=ICB_CODE).first()
     if icb is None or Review.objects.filter(icb=icb).exists():
         return
@@ -196,5 +203,52 @@ def load():
         key_findings="Emergency department staff did not recognise signs of criminal exploitation.",
         disseminated_to="Emergency department safeguarding huddles",
         date=ago(340),
+        acting_user=designated,
+    )
+
+
+def _load_participation():
+    from reviews.models import NonParticipation, SafeguardingEnquiry
+
+    icb = Organisation.objects.filter(ods_code=ICB_CODE).first()
+    designated = User.objects.filter(username="designated").first()
+    if icb is None or designated is None or SafeguardingEnquiry.objects.filter(icb=icb).exists():
+        return
+    if NonParticipation.objects.filter(review__icb=icb).exists():
+        return
+    today = timezone.localdate()
+    org = {o.ods_code: o for o in Organisation.objects.filter(icb=icb).exclude(ods_code=None)}
+    dhr = Review.objects.filter(icb=icb, kind__code="dhr").order_by("pk").first()
+    sar = Review.objects.filter(icb=icb, kind__code="sar").order_by("pk").first()
+    region = Organisation.objects.filter(kind="region", pk=icb.parent_id).first()
+    if dhr is None or sar is None or region is None or "ZA4" not in org or "ZA3" not in org or "ZC1" not in org:
+        return
+    noted = today - dt.timedelta(days=14)
+    actions.do_record_non_participation(
+        dhr,
+        organisation=org["ZA4"],
+        noted_on=noted,
+        reason="No chronology after two requests and no one at the first panel meeting.",
+        acting_user=designated,
+    )
+    actions.do_record_non_participation(
+        dhr,
+        organisation=org["ZA3"],
+        noted_on=noted,
+        reason="Declined to share records, citing confidentiality.",
+        region=region,
+        escalated_on=noted,
+        escalation_note="The regional chief nurse wrote to the trust's executive lead; records shared since.",
+        resolved_on=today,
+        acting_user=designated,
+    )
+    actions.do_record_enquiry(
+        icb=icb,
+        local_authority=org["ZC1"],
+        reference="S42-DEMO-0012",
+        subject_reference="Adult R",
+        opened_on=today - dt.timedelta(days=200),
+        outcome="Synthetic outcome: a protection plan agreed with the care provider.",
+        reviews=[sar],
         acting_user=designated,
     )

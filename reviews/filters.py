@@ -6,7 +6,16 @@ from django.db.models import Q
 from core.bounds import out_of_range
 from core.filters import ScopedChoicesFilterSet
 from reviews.choices import ACTIVE_STATUSES, ContributionKind, ContributionStatus, ReviewStatus
-from reviews.models import Contribution, LearningEntry, Recommendation, Review, ReviewKind, Theme
+from reviews.models import (
+    Contribution,
+    LearningEntry,
+    NonParticipation,
+    Recommendation,
+    Review,
+    ReviewKind,
+    SafeguardingEnquiry,
+    Theme,
+)
 
 
 class ReviewFilter(ScopedChoicesFilterSet):
@@ -58,3 +67,21 @@ class LearningFilter(ScopedChoicesFilterSet):
     class Meta:
         model = LearningEntry
         fields = ["review", "briefing_issued"]
+
+
+class NonParticipationFilter(ScopedChoicesFilterSet):
+    escalated = django_filters.BooleanFilter(field_name="escalated_on", lookup_expr="isnull", exclude=True)
+    resolved = django_filters.BooleanFilter(field_name="resolved_on", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = NonParticipation
+        fields = ["review", "organisation", "escalated", "resolved"]
+
+
+class EnquiryFilter(ScopedChoicesFilterSet):
+    concluded = django_filters.BooleanFilter(field_name="concluded_on", lookup_expr="isnull", exclude=True)
+    archived = django_filters.BooleanFilter(field_name="archived_at", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = SafeguardingEnquiry
+        fields = ["local_authority", "reviews", "concluded", "archived"]

@@ -1,10 +1,21 @@
 from django import forms
+from django.db.models import Q
 
 from core.forms import NHSFormMixin
 from core.scoping import allowed_organisations
 from organisations.choices import PARTNER_KINDS, PROVIDER_KINDS
 from reviews.choices import ContributionKind, ContributionStatus, DecisionOutcome
-from reviews.models import LEAD_KINDS, Contribution, LearningEntry, Review, ReviewKind, Theme
+from reviews.models import (
+    LEAD_KINDS,
+    Contribution,
+    LearningEntry,
+    NonParticipation,
+    Review,
+    ReviewKind,
+    SafeguardingEnquiry,
+    Theme,
+)
+from reviews.rules import NHS_BODY_KINDS
 
 DATE_WIDGETS = dict.fromkeys(
     ("incident_date", "awareness_date", "notification_date", "decision_date", "initiation_date", "publication_date"),
@@ -199,3 +210,85 @@ class LearningForm(NHSFormMixin, forms.ModelForm):
 
     def _post_clean(self):
         """Validated by the action."""
+
+
+# NHS participation in reviews [SAAF 4.5] and parallel section 42 enquiries [SAAF 4.5.7]
+
+
+def nhs_regions():
+    """NHS England regions (national reference: every ICB escalates to its own region)."""
+    from organisations.models import Organisation
+
+    return Organisation.objects.filter(kind="region", archived_at__isnull=True).order_by("name")
+
+
+class NonParticipationForm(NHSFormMixin, forms.ModelForm):
+    class Meta:
+        model = NonParticipation
+        fields = ["organisation", "noted_on", "reason", "region", "escalated_on", "escalation_note", "resolved_on"]
+        widgets = {
+            "noted_on": forms.DateInput,
+            "escalated_on": forms.DateInput,
+            "resolved_on": forms.DateInput,
+            "reason": forms.Textarea(attrs={"rows": 3}),
+            "escalation_note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["organisation"]
+        else:
+            self.fields["organisation"].queryset = allowed_organisations(user).filter(
+                kind__in=NHS_BODY_KINDS, archived_at__isnull=True
+            )
+        self.fields["region"].queryset = nhs_regions()
+
+    def _post_clean(self):
+        """Validated by the action."""
+
+    def action_fields(self):
+        if self.instance.pk:
+            return {name: self.cleaned_data[name] for name in self.changed_data if name in self.cleaned_data}
+        return dict(self.cleaned_data)
+
+
+class EnquiryForm(NHSFormMixin, forms.ModelForm):
+    acknowledge_identifiers = acknowledge_identifiers_field()
+
+    class Meta:
+        model = SafeguardingEnquiry
+        fields = [
+            "local_authority",
+            "reference",
+            "subject_reference",
+            "opened_on",
+            "concluded_on",
+            "outcome",
+            "reviews",
+        ]
+        widgets = {
+            "opened_on": forms.DateInput,
+            "concluded_on": forms.DateInput,
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = Q(pk=self.instance.local_authority_id) if self.instance.pk else Q(pk__in=[])
+        self.fields["local_authority"].queryset = allowed_organisations(user).filter(
+            Q(kind="local_authority", archived_at__isnull=True) | current
+        )
+        self.fields["reviews"].queryset = Review.objects.restrict(user).filter(archived_at__isnull=True)
+        self.fields["reviews"].required = False
+
+    def _post_clean(self):
+        """Validated by the action."""
+
+    def action_fields(self):
+        names = self.changed_data if self.instance.pk else list(self.cleaned_data)
+        fields = {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
+        fields["acknowledge_identifiers"] = self.cleaned_data.get("acknowledge_identifiers", False)
+        if "reviews" in fields:
+            fields["reviews"] = list(fields["reviews"])
+        return fields

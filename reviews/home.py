@@ -5,7 +5,7 @@ from core.choices import Role
 from core.home import Panel
 from reviews import reports, rules
 from reviews.choices import ACTIVE_STATUSES, ContributionStatus
-from reviews.models import Contribution, Review
+from reviews.models import REVIEW_EDITORS, Contribution, NonParticipation, Review
 
 
 def panels(user):
@@ -53,5 +53,31 @@ def panels(user):
             count=len(rows),
             empty_text="No review milestone is overdue or due in the next five working days.",
             link=("Learning across reviews", reverse("reviews:learning")),
+        )
+    ] + _participation_panels(user)
+
+
+def _participation_panels(user):
+    """NHS bodies not taking part in a review and not yet escalated to the NHS England region [SAAF 4.5]."""
+    if user.role not in REVIEW_EDITORS:
+        return []
+    waiting = list(
+        NonParticipation.objects.restrict(user)
+        .filter(archived_at=None, escalated_on=None, resolved_on=None, review__archived_at=None)
+        .select_related("organisation", "review__kind")
+    )
+    return [
+        Panel(
+            "NHS bodies not taking part in a review, not escalated",
+            items=[
+                (
+                    f"{np.organisation.name}: {np.review.reference} {np.review.kind.name}",
+                    np.get_absolute_url(),
+                    f"since {rules.fmt(np.noted_on)}",
+                )
+                for np in waiting[:15]
+            ],
+            count=len(waiting),
+            empty_text="No NHS body is waiting to be escalated to NHS England.",
         )
     ]

@@ -370,3 +370,96 @@ class LearningEntry(ReviewPart):
     @staticmethod
     def provider_q(own):
         return models.Q(review_id__in=involved_review_ids(own))
+
+
+class NonParticipation(ReviewPart):
+    """An NHS body that does not take part in a statutory review, and the route taken: escalation to the
+    NHS England region, with its date [SAAF 4.5: NHS organisations take part in statutory reviews; NHS England
+    regions hold the NHS to account for it]. Open until the body takes part (`resolved_on`)."""
+
+    access = Access(scope="review__icb", view=ICB_ROLES, change=REVIEW_EDITORS)
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="non_participations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="review_non_participations", help_text="The NHS body."
+    )
+    noted_on = models.DateField("date it was clear it would not take part")
+    reason = models.TextField("what happened", help_text="For example: no chronology after two requests.")
+    region = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="NHS England region escalated to",
+    )
+    escalated_on = models.DateField("date escalated", null=True, blank=True)
+    escalation_note = models.TextField("escalation and response", blank=True)
+    resolved_on = models.DateField("date it took part", null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ReviewScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-noted_on", "-pk"]
+        verbose_name = "NHS body not taking part"
+        verbose_name_plural = "NHS bodies not taking part"
+
+    def __str__(self):
+        return f"{self.organisation.name} not taking part in {self.review.reference}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("reviews:detail", args=[self.review_id]) + f"#non-participation-{self.pk}"
+
+    @staticmethod
+    def provider_q(own):
+        return models.Q(pk__in=[])
+
+    @property
+    def awaiting_escalation(self):
+        return rules.awaiting_escalation(self.escalated_on, self.resolved_on)
+
+
+class SafeguardingEnquiry(AuditScopeMixin, Versioned):
+    """A local authority's safeguarding enquiry under section 42 of the Care Act 2014, running in parallel to
+    statutory reviews (which link to it) [SAAF 4.5.7: reviews "may run parallel to local authority safeguarding
+    inquiries and serious incident investigations"]. The person is a pseudonym, never a name."""
+
+    access = Access(scope="icb", view=ICB_ROLES, change=REVIEW_EDITORS)
+
+    icb = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", editable=False)
+    local_authority = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="s42_enquiries")
+    reference = models.CharField("local authority's reference", max_length=60, blank=True)
+    subject_reference = models.CharField(
+        max_length=60, help_text="A pseudonym such as “Adult R”: never a name or an NHS number."
+    )
+    opened_on = models.DateField("enquiry opened")
+    concluded_on = models.DateField("enquiry concluded", null=True, blank=True)
+    outcome = models.TextField(blank=True)
+    reviews = models.ManyToManyField(
+        Review, blank=True, related_name="parallel_enquiries", help_text="The statutory reviews it runs beside."
+    )
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_on", "-pk"]
+        verbose_name = "section 42 safeguarding enquiry"
+        verbose_name_plural = "section 42 safeguarding enquiries"
+
+    def __str__(self):
+        label = f" {self.reference}" if self.reference else ""
+        return f"Section 42 enquiry{label}: {self.subject_reference} ({self.local_authority.name})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("reviews:enquiries") + f"#enquiry-{self.pk}"

@@ -330,3 +330,59 @@ def recommendation_closed(action_statuses):
     """A recommendation is closed only when it has actions and every one is verified."""
     statuses = list(action_statuses)
     return bool(statuses) and all(status == "verified" for status in statuses)
+
+
+# NHS participation in statutory reviews [SAAF 4.5]
+
+# Kinds of NHS body whose non-participation is escalated to the NHS England region (codes of
+# organisations.choices.OrganisationKind; GP practices hold NHS contracts).
+NHS_BODY_KINDS = frozenset(
+    {
+        "icb",
+        "trust_acute",
+        "trust_community",
+        "trust_mental_health",
+        "trust_ambulance",
+        "nhs_111_ooh",
+        "gp_practice",
+    }
+)
+
+
+def awaiting_escalation(escalated_on, resolved_on):
+    """An NHS body not taking part, not yet escalated to the NHS England region and not yet taking part."""
+    return escalated_on is None and resolved_on is None
+
+
+def non_participation_problems(*, organisation_kind, region_kind, noted_on, escalated_on, resolved_on, today):
+    """{field: message}: only an NHS body is escalated to NHS England; the region must be one; an escalation has
+    a region and a date, neither before the non-participation was noted, nor in the future."""
+    problems = {}
+    if organisation_kind is not None and organisation_kind not in NHS_BODY_KINDS:
+        problems["organisation"] = (
+            "Choose an NHS body: another agency's non-participation is for the partnership, not NHS England."
+        )
+    if region_kind is not None and region_kind != "region":
+        problems["region"] = "Choose an NHS England region."
+    if (escalated_on is None) != (region_kind is None):
+        field = "escalated_on" if escalated_on is None else "region"
+        problems.setdefault(field, "An escalation names the NHS England region and the date.")
+    for name, value in (("noted_on", noted_on), ("escalated_on", escalated_on), ("resolved_on", resolved_on)):
+        if value is not None and value > today:
+            problems[name] = "This date cannot be in the future."
+    for name, value in (("escalated_on", escalated_on), ("resolved_on", resolved_on)):
+        if value is not None and noted_on is not None and value < noted_on:
+            problems.setdefault(name, "This cannot be before the body was noted as not taking part.")
+    return problems
+
+
+def enquiry_problems(*, local_authority_kind, opened_on, concluded_on, today):
+    problems = {}
+    if local_authority_kind is not None and local_authority_kind != "local_authority":
+        problems["local_authority"] = "Choose the local authority making the enquiry."
+    for name, value in (("opened_on", opened_on), ("concluded_on", concluded_on)):
+        if value is not None and value > today:
+            problems[name] = "This date cannot be in the future."
+    if opened_on is not None and concluded_on is not None and concluded_on < opened_on:
+        problems["concluded_on"] = "The enquiry cannot conclude before it opened."
+    return problems

@@ -16,16 +16,18 @@ from core.scoping import CHANGE, can
 from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
 from core.working_calendars import Calendars
 from reviews import actions, reports, rules
-from reviews.filters import ReviewFilter
+from reviews.filters import EnquiryFilter, ReviewFilter
 from reviews.forms import (
     ContributionForm,
     ContributionUpdateForm,
     DecisionForm,
+    EnquiryForm,
     LearningForm,
+    NonParticipationForm,
     RecommendationForm,
     ReviewForm,
 )
-from reviews.models import Contribution, Recommendation, Review
+from reviews.models import Contribution, NonParticipation, Recommendation, Review, SafeguardingEnquiry
 
 REVIEW_SELECT = ("kind", "lead_partnership", "icb")
 
@@ -91,6 +93,13 @@ class ReviewDetailView(ScopedObjectMixin, TemplateView):
             can_edit=can_edit,
             can_decide=can_edit and not review.decision_outcome,
             can_update_contributions=can(user, Contribution, CHANGE),
+            non_participations=NonParticipation.objects.restrict(user)
+            .filter(review=review, archived_at__isnull=True)
+            .select_related("organisation", "region"),
+            enquiries=SafeguardingEnquiry.objects.restrict(user)
+            .filter(reviews=review, archived_at__isnull=True)
+            .select_related("local_authority"),
+            sees_participation=user.role in NonParticipation.access.view,
             show_assignees=user.role != Role.PROVIDER,
             today=today,
             **kwargs,
@@ -325,3 +334,110 @@ class NotificationExportView(RoleRequiredMixin, View):
         label = rules.quarter_label(year, quarter)
         content = reports.notification_xlsx(rows, f"Statutory reviews opened or changed, {label}")
         return xlsx_response(content, f"reviews-{year}-Q{quarter}.xlsx")
+
+
+# NHS participation in reviews [SAAF 4.5] and parallel section 42 enquiries [SAAF 4.5.7]
+
+
+class NonParticipationAddView(ReviewChildView):
+    form_class = NonParticipationForm
+    submit_label = "Record"
+
+    @property
+    def page_title(self):
+        return f"Record an NHS body not taking part: {self.object.reference}"
+
+    def perform(self, form):
+        return actions.do_record_non_participation(self.object, acting_user=self.request.user, **form.action_fields())
+
+
+class NonParticipationEditView(ScopedObjectMixin, ActionFormView):
+    """The escalation to the NHS England region (region, date, answer) or that the body took part."""
+
+    model = NonParticipation
+    scope_action = CHANGE
+    select_related = ("organisation", "review")
+    form_class = NonParticipationForm
+    submit_label = "Save"
+
+    @property
+    def page_title(self):
+        return str(self.object)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object, "user": self.request.user}
+
+    def perform(self, form):
+        return actions.do_update_non_participation(self.object, acting_user=self.request.user, **form.action_fields())
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class EnquiryListView(RoleRequiredMixin, TemplateView):
+    allowed_roles = SafeguardingEnquiry.access.view
+    template_name = "reviews/enquiry_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        queryset = SafeguardingEnquiry.objects.restrict(user).select_related("local_authority")
+        filterset = EnquiryFilter(self.request.GET or None, queryset=queryset, request=self.request)
+        enquiries = filterset.qs if filterset.is_bound else queryset.filter(archived_at__isnull=True)
+        enquiries = enquiries.prefetch_related("reviews__kind")
+        return super().get_context_data(
+            filter=filterset, enquiries=enquiries, can_add=can(user, SafeguardingEnquiry, CHANGE), **kwargs
+        )
+
+
+class EnquiryCreateView(RoleRequiredMixin, ActionFormView):
+    allowed_roles = SafeguardingEnquiry.access.change
+    form_class = EnquiryForm
+    page_title = "Record a section 42 safeguarding enquiry"
+    submit_label = "Record enquiry"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        raw = self.request.GET.get("review", "")
+        if raw.isdigit() and len(raw) < 18:
+            review = Review.objects.restrict(self.request.user).filter(pk=int(raw)).first()
+            if review is not None:
+                return {"reviews": [review]}
+        return {}
+
+    def perform(self, form):
+        return actions.do_record_enquiry(acting_user=self.request.user, **form.action_fields())
+
+    def get_success_url(self):
+        return self.result.get_absolute_url()
+
+
+class EnquiryEditView(ScopedObjectMixin, ActionFormView):
+    model = SafeguardingEnquiry
+    scope_action = CHANGE
+    select_related = ("local_authority",)
+    form_class = EnquiryForm
+    submit_label = "Save changes"
+
+    @property
+    def page_title(self):
+        return f"Change {self.object}"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object, "user": self.request.user}
+
+    def perform(self, form):
+        return actions.do_update_enquiry(self.object, acting_user=self.request.user, **form.action_fields())
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class ReviewRecordArchiveView(ScopedObjectMixin, View):
+    scope_action = CHANGE
+    back = ""
+
+    def post(self, request, pk):
+        actions.do_archive_review_record(self.object, acting_user=request.user)
+        return redirect(self.back)

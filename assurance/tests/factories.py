@@ -61,3 +61,48 @@ def submitted(world, assessment, **kwargs):
     user = world.user("provider") if assessment.organisation == world.provider else world.other_provider_user
     complete(assessment, user, **kwargs)
     return actions.do_submit_assessment(assessment, acting_user=user)
+
+
+# Regulators and inspections
+
+
+def inspection_records(world, provider=None, designated=None):
+    """A CQC registration, an inspection with one action, and a requirement notice with none, of `provider`."""
+
+    provider = provider or world.provider
+    designated = designated or world.user("designated")
+    today = timezone.localdate()
+    registration = actions.do_record_registration(
+        provider=provider,
+        registration_id=f"1-90000{provider.pk:04d}",
+        current_rating="requires_improvement",
+        rated_on=today - dt.timedelta(days=30),
+        acting_user=designated,
+    )
+    inspection = actions.do_record_inspection(
+        organisation=provider,
+        body="cqc",
+        kind="cqc_inspection",
+        title="Unannounced inspection",
+        started_on=today - dt.timedelta(days=40),
+        rating="requires_improvement",
+        findings="Training below target.",
+        acting_user=designated,
+    )
+    action = actions.do_raise_inspection_action(
+        inspection,
+        organisation=provider,
+        title="Train ED staff",
+        owner="Named nurse",
+        due_date=today + dt.timedelta(days=30),
+        success_measure="90% trained",
+        acting_user=designated,
+    )
+    notice = actions.do_record_notice(
+        provider=provider,
+        kind="requirement",
+        issued_on=today - dt.timedelta(days=20),
+        summary="Regulation 13: follow up every referral.",
+        acting_user=designated,
+    )
+    return {"registration": registration, "inspection": inspection, "action": action, "notice": notice}

@@ -25,7 +25,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import response_schema_conformance
 from werkzeug.test import Client
 
-from assurance.tests.factories import open_cycle
+from assurance.tests.factories import inspection_records, open_cycle
 from casework.tests.factories import BUILDERS
 from config.wsgi import application
 from core import actions as tracker
@@ -113,6 +113,14 @@ def seeded(world):
     )
     review_actions.do_add_learning(
         review, key_findings="Fuzz findings", disseminated_to="Partners", date=today, acting_user=designated
+    )
+    review_actions.do_record_non_participation(
+        review, organisation=world.provider, noted_on=today, reason="No chronology", acting_user=designated
+    )
+    inspection_records(world)
+    police = make_organisation("police", parent=world.icb, name="Fuzz constabulary")
+    organisation_actions.do_add_contact(
+        organisation=police, service="caiu", team="CAIU", phone="020 7946 0100", acting_user=designated
     )
     return world
 

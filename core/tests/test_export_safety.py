@@ -193,6 +193,34 @@ def regional_roll_up(world, client_for, payload):
     return client_for(world.user(Role.REGIONAL)).get(f"/regions/{world.region.pk}/xlsx/")
 
 
+def inspection_register(world, client_for, payload):
+    from assurance import actions as assurance_actions
+
+    designated = world.user(Role.DESIGNATED)
+    today = timezone.localdate()
+    inspection = assurance_actions.do_record_inspection(
+        organisation=world.provider,
+        body="cqc",
+        kind="cqc_inspection",
+        title=payload,
+        started_on=today,
+        findings=payload,
+        acting_user=designated,
+    )
+    assurance_actions.do_record_notice(
+        provider=world.provider,
+        inspection=inspection,
+        kind="requirement",
+        issued_on=today,
+        summary=payload,
+        acting_user=designated,
+    )
+    assurance_actions.do_record_registration(
+        provider=world.provider, registration_id=payload[:30], conditions=payload, acting_user=designated
+    )
+    return client_for(designated).get("/assurance/inspections/xlsx/")
+
+
 EXPORTS = {
     **{f"casework-{r.slug}-page": register_export(r.slug, "page") for r in REGISTERS},
     **{f"casework-{r.slug}-api": register_export(r.slug, "api") for r in REGISTERS},
@@ -205,6 +233,7 @@ EXPORTS = {
     "governance-risks": governance_register("/governance/risks/xlsx/"),
     "organisations-commissioning": commissioning_register,
     "regions-roll-up": regional_roll_up,
+    "assurance-inspection-register": inspection_register,
 }
 
 

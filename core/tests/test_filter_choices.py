@@ -108,7 +108,7 @@ def test_own_choices_still_filter(world, client_for):
 
     action = actions.do_create_standalone_action(
         organisation=world.provider,
-        arising_from="inspection",
+        arising_from="other",
         occasion="Visit",
         title="t",
         owner="o",

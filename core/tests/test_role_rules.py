@@ -38,7 +38,7 @@ def tracked(world):
     actions.do_record_progress(from_incident, note="Sessions booked", acting_user=world.user(Role.PROVIDER))
     from_visit = actions.do_create_standalone_action(
         organisation=world.provider,
-        arising_from=ActionSource.INSPECTION,
+        arising_from=ActionSource.OTHER,
         occasion="Assurance visit, 12 Nov",
         title=VISIT_TITLE,
         owner="Head of nursing",
@@ -156,7 +156,7 @@ class TestRemindersFollowTheSourceRegister:
 def standalone_body(world, **overrides):
     return {
         "organisation": world.provider.pk,
-        "arising_from": "inspection",
+        "arising_from": "other",
         "occasion": "Unannounced visit",
         "title": "Fix the door entry system",
         "owner": "Estates lead",
@@ -176,8 +176,8 @@ class TestProvenanceIsSetByTheServer:
         assert set(response.json()) == set(forged)
         assert not TrackedAction.objects.exists()
 
-    @pytest.mark.parametrize("kind", ["incident", "review", "return", "assessment"])
-    def test_only_inspection_or_other_can_be_raised_directly(self, world, client_for, kind):
+    @pytest.mark.parametrize("kind", ["incident", "review", "return", "assessment", "inspection"])
+    def test_only_other_can_be_raised_directly(self, world, client_for, kind):
         api_response = world.api(Role.DESIGNATED).post(
             "/api/v1/actions/", standalone_body(world, arising_from=kind), format="json"
         )
@@ -204,7 +204,7 @@ class TestProvenanceIsSetByTheServer:
         with pytest.raises(PermissionDenied):
             actions.do_create_standalone_action(
                 organisation=world.provider,
-                arising_from="inspection",
+                arising_from="other",
                 occasion="x",
                 acting_user=world.user(role),
             )
@@ -216,10 +216,10 @@ class TestProvenanceIsSetByTheServer:
         created = TrackedAction.objects.get()
         assert (created.source, created.source_kind, created.source_label) == (
             world.provider,
-            "inspection",
+            "other",
             "Unannounced visit",
         )
-        assert response.json()["source_kind"] == "inspection" and "arising_from" not in response.json()
+        assert response.json()["source_kind"] == "other" and "arising_from" not in response.json()
 
     def test_an_action_from_a_record_takes_its_kind_from_the_record(self, world):
         incident = factories.incident(world)

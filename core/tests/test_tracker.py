@@ -52,7 +52,7 @@ class TestSmartRules:
 def action(world):
     return actions.do_create_standalone_action(
         organisation=world.provider,
-        arising_from=ActionSource.INSPECTION,
+        arising_from=ActionSource.OTHER,
         occasion="Assurance visit",
         title="Update the chaperone policy",
         owner="Head of nursing",
@@ -136,7 +136,7 @@ class TestTrackerPages:
             "/actions/add/",
             {
                 "organisation": world.provider.pk,
-                "arising_from": "inspection",
+                "arising_from": "other",
                 "occasion": "Visit",
                 "title": "Fix it",
                 "owner": "Lead",
@@ -152,9 +152,7 @@ class TestTrackerPages:
         client = client_for(world.user(Role.DESIGNATED))
         assert list(client.get("/actions/overdue/").context["actions"]) == [action]
         assert list(client.get("/actions/", {"overdue": "false"}).context["actions"]) == []
-        assert list(client.get("/actions/", {"source_kind": "inspection", "status": "open"}).context["actions"]) == [
-            action
-        ]
+        assert list(client.get("/actions/", {"source_kind": "other", "status": "open"}).context["actions"]) == [action]
 
     def test_list_does_not_query_per_row(self, world, action, client_for):
         client = client_for(world.user(Role.DESIGNATED))
@@ -181,7 +179,7 @@ class TestTrackerApi:
             "/api/v1/actions/",
             {
                 "organisation": world.provider.pk,
-                "arising_from": "inspection",
+                "arising_from": "other",
                 "occasion": "Visit",
                 "title": "Fix",
                 "owner": "Lead",
@@ -202,7 +200,7 @@ class TestTrackerApi:
     def test_missing_smart_fields_are_400_naming_them(self, world):
         response = world.api(Role.DESIGNATED).post(
             "/api/v1/actions/",
-            {"organisation": world.provider.pk, "arising_from": "inspection", "occasion": "Visit", "title": "Fix"},
+            {"organisation": world.provider.pk, "arising_from": "other", "occasion": "Visit", "title": "Fix"},
             format="json",
         )
         assert response.status_code == 400

@@ -245,6 +245,11 @@ def _holder_change(world, record):
     return "job_title", "Head of safeguarding"
 
 
+def _contact_change(world, record):
+    organisation_actions.do_update_contact(fresh(record), hours="Their hours", acting_user=world.user(Role.DESIGNATED))
+    return "hours", "Their hours"
+
+
 def _review_change(world, record):
     review_actions.do_update_review(
         fresh(record), summary="Their summary", acknowledge_identifiers=True, acting_user=world.user(Role.DESIGNATED)
@@ -270,6 +275,37 @@ def _answers_change(world, record):
         fresh(record), {response: {"narrative": "Their narrative"}}, acting_user=world.user(Role.PROVIDER)
     )
     return None, None
+
+
+def _inspection_change(world, record):
+    assurance_actions.do_update_inspection(
+        fresh(record), findings="Their findings", acting_user=world.user(Role.DESIGNATED)
+    )
+    return "findings", "Their findings"
+
+
+def _non_participation_change(world, record):
+    review_actions.do_update_non_participation(
+        fresh(record), escalation_note="Their note", acting_user=world.user(Role.DESIGNATED)
+    )
+    return "escalation_note", "Their note"
+
+
+def _enquiry_change(world, record):
+    review_actions.do_update_enquiry(fresh(record), outcome="Their outcome", acting_user=world.user(Role.DESIGNATED))
+    return "outcome", "Their outcome"
+
+
+def _notice_change(world, record):
+    assurance_actions.do_update_notice(fresh(record), summary="Their summary", acting_user=world.user(Role.DESIGNATED))
+    return "summary", "Their summary"
+
+
+def _registration_change(world, record):
+    assurance_actions.do_update_registration(
+        fresh(record), conditions="Their conditions", acting_user=world.user(Role.DESIGNATED)
+    )
+    return "conditions", "Their conditions"
 
 
 REGISTER_FIELDS = {
@@ -414,11 +450,17 @@ EDIT_FORMS = [
     ),
     ("Contract", _to("organisations:contract-edit", _pk), Role.DESIGNATED, _contract_change),
     ("RoleHolder", _to("organisations:holder-edit", _pk), Role.DESIGNATED, _holder_change),
+    ("SafeguardingContact", _to("organisations:contact-edit", _pk), Role.DESIGNATED, _contact_change),
     ("Review", _to("reviews:edit", _pk), Role.DESIGNATED, _review_change),
     ("Contribution", _to("reviews:contribution-edit", _pk), Role.DESIGNATED, _contribution_change),
     ("Return", _to("returns:edit", _pk), Role.PROVIDER, _figures_change),
     ("ReportNarrative", lambda r: f"{reverse('returns:report')}?quarter={Q.slug}", Role.DESIGNATED, _narrative_change),
     ("Assessment", _to("assurance:section", _pk, _first_section), Role.PROVIDER, _answers_change),
+    ("Inspection", _to("assurance:inspection-edit", _pk), Role.DESIGNATED, _inspection_change),
+    ("NonParticipation", _to("reviews:non-participation-edit", _pk), Role.DESIGNATED, _non_participation_change),
+    ("SafeguardingEnquiry", _to("reviews:enquiry-edit", _pk), Role.DESIGNATED, _enquiry_change),
+    ("RegulatoryNotice", _to("assurance:notice-edit", _pk), Role.DESIGNATED, _notice_change),
+    ("CqcRegistration", _to("assurance:registration-edit", _pk), Role.DESIGNATED, _registration_change),
     ("Committee", _to("governance:committee-edit", _pk), Role.DESIGNATED, _committee_change),
     ("Risk", _to("governance:risk-edit", _pk), Role.DESIGNATED, _risk_change),
     ("MonitoringCheck", _to("governance:monitoring-edit", _pk), Role.DESIGNATED, _monitoring_check_change),

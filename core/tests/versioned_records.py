@@ -56,6 +56,15 @@ def build(world):
             acting_user=designated,
         )
     )
+    keep(
+        organisation_actions.do_add_contact(
+            organisation=make_organisation("police", parent=world.icb, name="Directory constabulary"),
+            service="spa",
+            team="Children's Front Door",
+            phone="01632 960100",
+            acting_user=designated,
+        )
+    )
     cycle = keep(assurance_factories.open_cycle(world, organisations=[world.provider]))
     assessment = keep(assurance_factories.assessment_of(cycle, world.provider))
     response = keep(assessment.responses.order_by("pk").first())
@@ -64,6 +73,9 @@ def build(world):
             response, url="https://example.org/policy", description="Policy", acting_user=world.user(Role.PROVIDER)
         )
     )
+    inspections = assurance_factories.inspection_records(world)
+    for key in ("registration", "inspection", "notice"):
+        keep(inspections[key])
     for builder in casework_factories.BUILDERS.values():
         keep(builder(world))
     concern = records[HealthNeedsConcern]
@@ -112,6 +124,27 @@ def build(world):
             review, key_findings="Curiosity", disseminated_to="All staff", date=today, acting_user=designated
         )
     )
+    keep(
+        review_actions.do_record_non_participation(
+            review,
+            organisation=world.provider,
+            noted_on=today,
+            reason="No chronology after two requests",
+            acting_user=designated,
+        )
+    )
+    council = make_organisation("local_authority", parent=world.icb, name="Test council")
+    keep(
+        review_actions.do_record_enquiry(
+            local_authority=council,
+            subject_reference="Adult R",
+            opened_on=today,
+            reviews=[review],
+            acting_user=designated,
+        )
+    )
+    # archived, so that the quarterly return's breakdown by local authority stays as it was
+    organisation_actions.do_archive_organisation(council, acting_user=designated)
     _governance_and_workforce(world, keep, today)
     _commissioning(world, keep)
     from assurance.models import ChildrenInCareSpecification, FundingPanelAssurance
