@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.banners import say_archived
 from core.choices import ICB_ROLES
 from core.scoping import CHANGE, can
 from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
@@ -100,6 +101,7 @@ class OrganisationArchiveView(ScopedObjectMixin, View):
 
     def post(self, request, pk):
         actions.do_archive_organisation(self.object, acting_user=request.user)
+        say_archived(request, self.object)
         return redirect("organisations:detail", pk=pk)
 
 
@@ -165,6 +167,7 @@ class RoleHolderArchiveView(ScopedObjectMixin, View):
 
     def post(self, request, pk):
         actions.do_archive_role_holder(self.object, acting_user=request.user)
+        say_archived(request, self.object)
         return redirect("organisations:detail", pk=self.object.organisation_id)
 
 

@@ -112,6 +112,7 @@ class StartReturnView(RoleRequiredMixin, View):
             return redirect("returns:detail", pk=existing.pk)
         try:
             return_obj = actions.do_start_return(provider=provider, quarter=quarter, acting_user=request.user)
+            messages.success(request, f"{quarter} return started. Enter figures as you have them.")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("returns:list")
@@ -449,6 +450,8 @@ class ReturnAcceptView(ReviewMixin, View):
             actions.do_accept_return(self.object, acting_user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Return accepted.")
         return redirect("returns:detail", pk=pk)
 
 
