@@ -154,6 +154,18 @@ class ActionFormView(SuccessBannerMixin, FormView):
         return super().get_context_data(submit_label=self.submit_label, page_title=self.page_title, **kwargs)
 
 
+class GlossaryView(TemplateView):
+    """Every acronym and term, expanded (core/glossary.py); open without signing in, as the footer links it from
+    every page, the sign-in page included."""
+
+    template_name = "core/glossary.html"
+
+    def get_context_data(self, **kwargs):
+        from core.glossary import TERMS
+
+        return super().get_context_data(terms=sorted(TERMS, key=lambda term: term.short.lower()), **kwargs)
+
+
 class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "core/home.html"
 
