@@ -130,7 +130,7 @@ class CycleViewSet(ScopedViewSet):
     queryset = Cycle.objects.select_related("framework")
     serializer_class = CycleSerializer
     filterset_class = CycleFilter
-    http_method_names = ["get", "post", "delete", "head", "options"]
+    http_method_names = ["get", "post", "head", "options"]
     archive_action = staticmethod(actions.do_archive_cycle)
 
     def perform_create(self, serializer):

@@ -8,7 +8,7 @@ from assurance.models import (
     Inspection,
     RegulatoryNotice,
 )
-from core.forms import NHSFormMixin, VersionedFormMixin
+from core.forms import NHSFormMixin, SmartActionForm, VersionedFormMixin
 from organisations.choices import PROVIDER_KINDS, OrganisationKind
 
 
@@ -99,13 +99,8 @@ class SectionForm(VersionedFormMixin, forms.Form):
         )
 
 
-class ActionForm(NHSFormMixin, forms.Form):
-    title = forms.CharField(label="What will be done", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    owner = forms.CharField(label="Owner", max_length=150, required=False, help_text="The person or post responsible.")
-    due_date = forms.DateField(label="Due date", widget=forms.DateInput, required=False)
-    success_measure = forms.CharField(
-        label="How success will be measured", widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
+class ActionForm(SmartActionForm):
+    """A SMART action against one requirement of an assessment."""
 
 
 class EvidenceForm(NHSFormMixin, forms.Form):

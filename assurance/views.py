@@ -49,6 +49,7 @@ from assurance.models import (
     Section,
 )
 from core.audit import log_access
+from core.banners import say_archived
 from core.choices import ICB_ROLES
 from core.downloads import file_attachment, xlsx_response
 from core.models import TrackedAction
@@ -402,6 +403,8 @@ class EvidenceArchiveView(ScopedObjectMixin, View):
             actions.do_archive_evidence(self.object, acting_user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+        else:
+            say_archived(request, self.object)
         return redirect(reverse("assurance:assessment", args=[assessment.pk]) + f"#req-{self.object.response_id}")
 
 

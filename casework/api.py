@@ -6,18 +6,27 @@ Pseudonym warnings come back as 400 until the request sends `acknowledge_warning
 """
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from casework import actions, exports, registers
+from casework import actions, exports, registers, reports
 from casework.filters import filter_for
 from casework.forms import local_authorities_for
 from casework.models import EscalationStage, InformationRequest
-from core.api import ScopedOrganisationField, ScopedRelatedField, ScopedViewSet, StrictSerializer
+from core.api import (
+    ClockSerializer,
+    ScopedOrganisationField,
+    ScopedRelatedField,
+    ScopedViewSet,
+    StrictSerializer,
+    clock_data,
+)
 from core.audit import log_access
 from core.downloads import xlsx_response
+from core.models import working_calendar
 
 
 class LocalAuthorityField(serializers.PrimaryKeyRelatedField):
@@ -25,6 +34,30 @@ class LocalAuthorityField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return local_authorities_for(self.context["request"].user)
+
+
+@extend_schema_field(ClockSerializer(many=True))
+def get_clocks(serializer, record):
+    """The record's clocks as the page shows them (casework.reports.clocks_for): the LADO, follow-up and outcome
+    chase due dates and the rest, with the status, days remaining and overdue, computed on every read with the
+    ICB's working-day calendar."""
+    context = serializer.context
+    user = context["request"].user
+    if "calendar" not in context:
+        context["calendar"] = working_calendar(user.organisation.icb_id) if user.organisation_id else None
+        context["now"] = timezone.localtime()
+    now = context["now"]
+    return [
+        clock_data(
+            label=clock.label,
+            due=clock.due,
+            done=clock.done,
+            status=clock.status(now),
+            today=now.date(),
+            window_start=clock.window_start,
+        )
+        for clock in reports.clocks_for(record, context["calendar"])
+    ]
 
 
 def _serializer(register, fields, name):
@@ -41,7 +74,9 @@ def _serializer(register, fields, name):
         if field.name in fields and field.is_relation and field.name not in organisation_fields:
             attrs[field.name] = ScopedRelatedField(field.related_model, allow_null=field.null, required=False)
     attrs["acknowledge_warnings"] = serializers.BooleanField(write_only=True, required=False, default=False)
-    read_only = ["id", "reference", "archived_at"]
+    attrs["clocks"] = serializers.SerializerMethodField()
+    attrs["get_clocks"] = get_clocks
+    read_only = ["id", "reference", "archived_at", "clocks"]
     if register.slug == "escalations" and "case_reference" in fields:  # the full record: under which procedure
         attrs["procedure"] = serializers.SlugRelatedField(slug_field="code", read_only=True)
         read_only.append("procedure")

@@ -2,7 +2,7 @@ from django import forms
 
 from casework import rules
 from casework.choices import EscalationContact
-from core.forms import NHSFormMixin
+from core.forms import NHSFormMixin, SmartActionForm
 from core.scoping import allowed_organisations
 from organisations.models import Organisation
 
@@ -130,8 +130,5 @@ class ReturnedForm(NHSFormMixin, forms.Form):
     returned_on = forms.DateField(label="Information returned on", widget=forms.DateInput)
 
 
-class IncidentActionForm(NHSFormMixin, forms.Form):
-    title = forms.CharField(label="What will be done", widget=forms.Textarea(attrs={"rows": 3}))
-    owner = forms.CharField(max_length=150, help_text="The person or post responsible.")
-    due_date = forms.DateField(widget=forms.DateInput)
-    success_measure = forms.CharField(label="How success will be measured", widget=forms.Textarea(attrs={"rows": 3}))
+class IncidentActionForm(SmartActionForm):
+    """A SMART action raised from a serious incident."""

@@ -19,6 +19,7 @@ from casework.forms import IncidentActionForm, InformationRequestForm, ReturnedF
 from casework.models import Escalation, HealthNeedsConcern, InformationRequest, SeriousIncident
 from casework.registers import BY_SLUG, REGISTERS, display_value, label, readable_by
 from core.audit import entries_for_icb, history_for, log_access
+from core.banners import say_archived
 from core.choices import Role
 from core.downloads import xlsx_response
 from core.forms import FinancialQuarterForm
@@ -221,7 +222,9 @@ class RecordArchiveView(RegisterMixin, View):
     need = CHANGE
 
     def post(self, request, register, pk):
-        self.register.archive(self.get_record(CHANGE), acting_user=request.user)
+        record = self.get_record(CHANGE)
+        self.register.archive(record, acting_user=request.user)
+        say_archived(request, record)
         return redirect("casework:list", register)
 
 

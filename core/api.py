@@ -2,15 +2,18 @@
 
 Viewsets validate, fetch through `restrict`, call an action and respond; they never repeat
 a domain rule. Unknown fields are refused; validation errors from actions come back as
-HTTP 400 with field errors; deleting a record with history is refused (archive instead).
+HTTP 400 with field errors; there is no DELETE (records are archived: POST …/archive/).
 """
+
+import datetime as dt
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import ProtectedError
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
 from rest_framework.response import Response
@@ -118,16 +121,73 @@ class CodeField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-class ScopedViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
+def days_remaining(due, today):
+    """Calendar days from `today` to a due date (or the day of a due date-time): negative once overdue,
+    None without a due date."""
+    if due is None:
+        return None
+    day = timezone.localtime(due).date() if isinstance(due, dt.datetime) else due
+    return (day - today).days
+
+
+CLOCK_STATUSES = ["done", "due", "due_today", "overdue", "outstanding"]
+
+
+class ClockSerializer(serializers.Serializer):
+    """A computed clock of a record (read-only, worked out on every read with the ICB's working-day calendar):
+    what must be done, by when, whether it is done, and how long is left."""
+
+    label = serializers.CharField(read_only=True, help_text="What must be done.")
+    due_date = serializers.DateField(read_only=True, allow_null=True, help_text="Null: no deadline in the sources.")
+    due_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="For a clock counted in hours: the moment it falls due."
+    )
+    window_starts_on = serializers.DateField(read_only=True, allow_null=True)
+    done_on = serializers.DateField(read_only=True, allow_null=True)
+    status = serializers.ChoiceField(choices=CLOCK_STATUSES, read_only=True)
+    days_remaining = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Calendar days to the due date; negative once overdue."
+    )
+    overdue = serializers.BooleanField(read_only=True)
+
+
+def clock_data(*, label, due, done, status, today, window_start=None):
+    due_at = due if isinstance(due, dt.datetime) else None
+    due_date = timezone.localtime(due).date() if due_at else due
+    done_on = timezone.localtime(done).date() if isinstance(done, dt.datetime) else done
+    return {
+        "label": label,
+        "due_date": due_date,
+        "due_at": due_at,
+        "window_starts_on": window_start,
+        "done_on": done_on,
+        "status": status,
+        "days_remaining": None if done else days_remaining(due, today),
+        "overdue": status == "overdue",
+    }
+
+
+ARCHIVE_NOT_DELETE = "Records with history are archived, not deleted: POST to archive/."
+
+
+class ScopedViewSet(
+    VersionedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
     """A model viewset whose every query goes through `restrict` and every write through an action.
 
     Subclasses name `create_action`, `update_action` and `archive_action`
-    (functions from their app's actions.py, wrapped in staticmethod).
+    (functions from their app's actions.py, wrapped in staticmethod). There is no DELETE: records are archived
+    (POST …/archive/), so no route or schema operation offers it, and a DELETE is a 405 that says so.
     """
 
     create_action = update_action = archive_action = None
     schema = VersionedAutoSchema()
-    http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
+    http_method_names = ["get", "post", "patch", "put", "head", "options"]
 
     @classmethod
     def get_extra_actions(cls):
@@ -148,8 +208,10 @@ class ScopedViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
             serializer.instance, acting_user=self.request.user, **serializer.validated_data
         )
 
-    def destroy(self, request, *args, **kwargs):
-        raise MethodNotAllowed("DELETE", detail="Records with history are archived, not deleted: POST to archive/.")
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        if request.method == "DELETE":
+            raise MethodNotAllowed("DELETE", detail=ARCHIVE_NOT_DELETE)
+        return super().http_method_not_allowed(request, *args, **kwargs)
 
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):

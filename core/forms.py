@@ -6,6 +6,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils import formats
 
 from core.bounds import bounded_field_class
+from core.rules import smart_action_problems
 from core.versioning import Versioned, changes_since, saved_by_since
 
 WIDGET_CLASSES = {
@@ -150,7 +151,47 @@ class ActionReopenForm(NHSFormMixin, forms.Form):
     note = forms.CharField(label="Why the evidence is not enough", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class StandaloneActionForm(NHSFormMixin, forms.Form):
+def smart_action_fields():
+    """The four SMART fields of a tracked action, all required (core.rules.smart_action_problems refuses any
+    left blank), with the rule's own words as the message for a blank one."""
+    blank = smart_action_problems(title="", owner="", due_date=None, success_measure="", today=None)
+    return {
+        "title": forms.CharField(
+            label="What will be done",
+            widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages={"required": blank["title"]},
+        ),
+        "owner": forms.CharField(
+            label="Owner",
+            max_length=150,
+            help_text="The person or post responsible.",
+            error_messages={"required": blank["owner"]},
+        ),
+        "due_date": forms.DateField(
+            label="Due date", widget=forms.DateInput, error_messages={"required": blank["due_date"]}
+        ),
+        "success_measure": forms.CharField(
+            label="How success will be measured",
+            widget=forms.Textarea(attrs={"rows": 2}),
+            error_messages={"required": blank["success_measure"]},
+        ),
+    }
+
+
+_SMART = smart_action_fields()
+
+
+class SmartActionForm(NHSFormMixin, forms.Form):
+    """A SMART action: what, owner, due date and success measure, every one required and marked so. Forms that
+    ask for more (an organisation, where the action arose) subclass this and set `field_order`."""
+
+    title = _SMART["title"]
+    owner = _SMART["owner"]
+    due_date = _SMART["due_date"]
+    success_measure = _SMART["success_measure"]
+
+
+class StandaloneActionForm(SmartActionForm):
     """An action from an inspection or assurance visit, raised directly in the tracker."""
 
     organisation = forms.ModelChoiceField(queryset=None)
@@ -158,12 +199,7 @@ class StandaloneActionForm(NHSFormMixin, forms.Form):
     occasion = forms.CharField(
         label="Which inspection or visit", max_length=250, help_text="For example: unannounced assurance visit, 12 Nov"
     )
-    title = forms.CharField(label="What will be done", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    owner = forms.CharField(label="Owner", max_length=150, required=False)
-    due_date = forms.DateField(widget=forms.DateInput, required=False)
-    success_measure = forms.CharField(
-        label="How success will be measured", widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
+    field_order = ["organisation", "arising_from", "occasion"]
 
     def __init__(self, *args, organisations, **kwargs):
         from core.rules import STANDALONE_SOURCES

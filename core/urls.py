@@ -6,6 +6,7 @@ from core import account, second_factor_views, sso, views
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("glossary/", views.GlossaryView.as_view(), name="glossary"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("sign-in/second-factor/", second_factor_views.SecondFactorVerifyView.as_view(), name="second-factor-verify"),

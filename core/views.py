@@ -14,6 +14,7 @@ from django.views.generic import FormView, TemplateView
 
 from core import actions
 from core.audit import NEWEST_FIRST, entries_for_icb, history_for, log_sign_in, mark_unreadable, unreadable_entries
+from core.banners import SuccessBannerMixin
 from core.choices import ICB_ROLES, OPEN_STATUSES, ActionStatus, Role
 from core.conflicts import CONFLICT_MESSAGE, is_unique_violation
 from core.filters import TrackedActionFilter
@@ -112,7 +113,7 @@ class ScopedObjectMixin(LoginRequiredMixin):
         return super().get_context_data(object=self.object, **kwargs)
 
 
-class ActionFormView(FormView):
+class ActionFormView(SuccessBannerMixin, FormView):
     """A form page whose valid submission calls one action; action errors land on the form.
 
     Subclasses define `perform(form)`, which calls the action and returns its result. An edit form
@@ -145,10 +146,24 @@ class ActionFormView(FormView):
                 raise
             form.add_error(None, CONFLICT_MESSAGE)
             return self.form_invalid(form)
-        return redirect(self.get_success_url())
+        response = redirect(self.get_success_url())
+        self.announce_success()  # after get_success_url, which may itself say where the record went
+        return response
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(submit_label=self.submit_label, page_title=self.page_title, **kwargs)
+
+
+class GlossaryView(TemplateView):
+    """Every acronym and term, expanded (core/glossary.py); open without signing in, as the footer links it from
+    every page, the sign-in page included."""
+
+    template_name = "core/glossary.html"
+
+    def get_context_data(self, **kwargs):
+        from core.glossary import TERMS
+
+        return super().get_context_data(terms=sorted(TERMS, key=lambda term: term.short.lower()), **kwargs)
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

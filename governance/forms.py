@@ -1,6 +1,6 @@
 from django import forms
 
-from core.forms import NHSFormMixin
+from core.forms import NHSFormMixin, SmartActionForm
 from core.scoping import allowed_organisations
 from governance import rules
 from governance.actions import ANNUAL_REPORT_KINDS, SCORE_FIELDS
@@ -55,16 +55,11 @@ class DecisionForm(ActionModelForm):
         self.fields["paper"].required = False
 
 
-class TrackedActionForm(NHSFormMixin, forms.Form):
+class TrackedActionForm(SmartActionForm):
     """A SMART action raised in the one tracker from a meeting, a decision or a risk."""
 
     organisation = forms.ModelChoiceField(queryset=None, help_text="Whose action it is: the ICB or a provider.")
-    title = forms.CharField(label="What will be done", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    owner = forms.CharField(max_length=150, required=False)
-    due_date = forms.DateField(widget=forms.DateInput, required=False)
-    success_measure = forms.CharField(
-        label="How success will be measured", widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
+    field_order = ["organisation"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

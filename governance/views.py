@@ -8,6 +8,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.audit import log_access
+from core.banners import say_archived
 from core.downloads import file_attachment, xlsx_response
 from core.models import TrackedAction
 from core.scoping import CHANGE, VIEW, can
@@ -678,4 +679,5 @@ class ArchiveView(ScopedObjectMixin, View):
 
     def post(self, request, pk):
         actions.do_archive_record(self.object, acting_user=request.user)
+        say_archived(request, self.object)
         return redirect(self.back)

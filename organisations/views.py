@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.banners import say_archived
 from core.choices import ALL_ROLES, ICB_ROLES
 from core.downloads import xlsx_response
 from core.models import TrackedAction
@@ -139,6 +140,7 @@ class OrganisationArchiveView(ScopedObjectMixin, View):
 
     def post(self, request, pk):
         actions.do_archive_organisation(self.object, acting_user=request.user)
+        say_archived(request, self.object)
         return redirect("organisations:detail", pk=pk)
 
 
@@ -204,6 +206,7 @@ class RoleHolderArchiveView(ScopedObjectMixin, View):
 
     def post(self, request, pk):
         actions.do_archive_role_holder(self.object, acting_user=request.user)
+        say_archived(request, self.object)
         return redirect("organisations:detail", pk=self.object.organisation_id)
 
 

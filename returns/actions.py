@@ -278,7 +278,11 @@ def submission_problems(return_obj):
     metrics = [m for m in Metric.objects.filter(active=True) if m.applies_to_kind(return_obj.provider.kind)]
     specs = services.specs_for_provider(return_obj.provider, metrics)
     problems = rules.validate(
-        specs, entries, previous=services.previous_entries(return_obj), rules=services.rule_settings()
+        specs,
+        entries,
+        previous=services.previous_entries(return_obj),
+        rules=services.rule_settings(),
+        min_count_change=conf.change_min_absolute(),
     )
     blocking = rules.blocking(problems, entries)
     for metric in metrics:

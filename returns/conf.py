@@ -7,6 +7,8 @@
 | RETURNS_TREND_QUARTERS | 8 | issue 4 (eight-quarter trend) |
 | RETURNS_JUDGED_CAPS | true | CPCCG App. 3 11.a.2, 11.a.5, 11.b (green needs the evidence judged present); |
 |   |   | false: the ICB rates numbers only |
+| RETURNS_CHANGE_MIN_ABSOLUTE | 3 | Vigil's choice: a count must move by at least this many (and by more than the |
+|   |   | change_count_percent rule's %) before the change needs explaining; 2 -> 0 is not flagged |
 | RETURNS_EVIDENCE_MAX_BYTES | 10 MB | as assurance evidence |
 | RETURNS_EVIDENCE_EXTENSIONS | pdf, docx, xlsx, png, jpg, jpeg, txt, csv | as assurance evidence |
 """
@@ -48,3 +50,11 @@ def evidence_max_bytes():
 
 def evidence_extensions():
     return tuple(_get("RETURNS_EVIDENCE_EXTENSIONS", ("pdf", "docx", "xlsx", "png", "jpg", "jpeg", "txt", "csv")))
+
+
+def change_min_absolute():
+    """The smallest change of a count that can need explaining (returns.rules.count_change_needs_explaining)."""
+    value = int(_get("RETURNS_CHANGE_MIN_ABSOLUTE", 3))
+    if value < 0:
+        raise ValueError("RETURNS_CHANGE_MIN_ABSOLUTE must not be negative.")
+    return value

@@ -1,6 +1,6 @@
 from django import forms
 
-from core.forms import WIDGET_CLASSES, NHSFormMixin
+from core.forms import WIDGET_CLASSES, NHSFormMixin, SmartActionForm
 from returns import catalogue, rules
 from returns.choices import Unit
 from returns.models import Metric
@@ -179,13 +179,8 @@ class NarrativeForm(NHSFormMixin, forms.Form):
     )
 
 
-class TrackedActionForm(NHSFormMixin, forms.Form):
-    title = forms.CharField(label="What will be done", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    owner = forms.CharField(label="Owner", max_length=150, required=False)
-    due_date = forms.DateField(widget=forms.DateInput, required=False)
-    success_measure = forms.CharField(
-        label="How success will be measured", widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
+class TrackedActionForm(SmartActionForm):
+    """A SMART action raised from a return (a red figure, a late return)."""
 
 
 class EvidenceForm(NHSFormMixin, forms.Form):

@@ -322,13 +322,33 @@ DEFAULT_RULES = {
 }
 
 
+# A count must move by at least this many (as well as by more than the rule's percentage) before the change
+# needs explaining: 2 -> 0 allegations is a 100 % change but not a signal. Vigil's choice (the sources give
+# no figure); an ICB changes it with RETURNS_CHANGE_MIN_ABSOLUTE (returns/conf.py).
+DEFAULT_MIN_COUNT_CHANGE = 3
+
+
+def count_change_needs_explaining(before, now, *, percent, min_absolute=DEFAULT_MIN_COUNT_CHANGE):
+    """Whether a count that went from `before` to `now` moved enough to need an explanation: by at least
+    `min_absolute` in number AND by more than `percent` % of `before`. From zero there is no percentage: only
+    the absolute rule applies (0 -> 5 needs explaining, 0 -> 2 does not)."""
+    before, now = Fraction(before), Fraction(now)
+    moved = abs(now - before)
+    if moved < min_absolute:
+        return False
+    if before == 0:
+        return True
+    return moved * 100 / before > Fraction(percent)
+
+
 def _fmt(value):
     return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
 
 
-def validate(specs, entries, *, previous=None, rules=None):
+def validate(specs, entries, *, previous=None, rules=None, min_count_change=DEFAULT_MIN_COUNT_CHANGE):
     """Every problem in a return. `specs` is {code: MetricSpec}; `entries` {code: Entry}; `previous` the
-    previous quarter's entries (for the change rule); `rules` {code: RuleSetting} (the rules as data)."""
+    previous quarter's entries (for the change rule); `rules` {code: RuleSetting} (the rules as data);
+    `min_count_change` the smallest change of a count that can need explaining."""
     rules = {**DEFAULT_RULES, **(rules or {})}
     previous = previous or {}
     problems = []
@@ -385,7 +405,7 @@ def validate(specs, entries, *, previous=None, rules=None):
                 add(rule, code, f"the {missing} is missing", field=missing)
         if spec.unit in ("percentage", "count"):
             problems += _breakdown_problems(spec, entry, on)
-        problems += _change_problems(spec, entry, previous.get(code), on)
+        problems += _change_problems(spec, entry, previous.get(code), on, min_count_change)
     return problems
 
 
@@ -457,7 +477,7 @@ def _breakdown_problems(spec, entry, on):
     return problems
 
 
-def _change_problems(spec, entry, before, on):
+def _change_problems(spec, entry, before, on, min_count_change=DEFAULT_MIN_COUNT_CHANGE):
     if before is None or entry.numerator is None or before.numerator is None:
         return []
     if spec.unit == "percentage":
@@ -479,20 +499,24 @@ def _change_problems(spec, entry, before, on):
             ]
     elif spec.unit == "count":
         rule = on("change_count_percent")
-        if rule is None or not before.numerator:
+        if rule is None or not count_change_needs_explaining(
+            before.numerator, entry.numerator, percent=rule.parameter, min_absolute=min_count_change
+        ):
             return []
-        change = abs(Fraction(entry.numerator) - Fraction(before.numerator)) * 100 / Fraction(before.numerator)
-        if change > Fraction(rule.parameter):
-            return [
-                Problem(
-                    rule.severity,
-                    rule.code,
-                    spec.code,
-                    f"changed by {float(change):.0f} % from the previous quarter "
-                    f"(more than {_fmt(rule.parameter)} %): explain the change",
-                    field="explanation",
-                )
-            ]
+        if before.numerator:
+            change = abs(Fraction(entry.numerator) - Fraction(before.numerator)) * 100 / Fraction(before.numerator)
+            how = f"changed by {float(change):.0f} % from the previous quarter"
+        else:
+            how = f"rose from 0 to {_fmt(entry.numerator)} since the previous quarter"
+        return [
+            Problem(
+                rule.severity,
+                rule.code,
+                spec.code,
+                f"{how} (more than {_fmt(rule.parameter)} % and by at least {min_count_change}): explain the change",
+                field="explanation",
+            )
+        ]
     return []
 
 

@@ -112,6 +112,7 @@ class StartReturnView(RoleRequiredMixin, View):
             return redirect("returns:detail", pk=existing.pk)
         try:
             return_obj = actions.do_start_return(provider=provider, quarter=quarter, acting_user=request.user)
+            messages.success(request, f"{quarter} return started. Enter figures as you have them.")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("returns:list")
@@ -135,10 +136,10 @@ class ReturnDetailView(ScopedObjectMixin, TemplateView):
         shown = next((v for v in versions if str(v.number) == self.request.GET.get("version")), versions[-1])
         show_judgements = services.judgements_visible(user, ret)
         rated, judged = services.rate_return(ret, shown, judged=show_judgements)
-        problems = []
+        problems, not_entered = [], []
+        submit_failed = self.request.GET.get("submit") == "failed"
         if ret.is_editable:
-            blocking, problems = actions.submission_problems(ret)
-            problems = list({p.where() + p.message: p for p in [*problems, *blocking]}.values())
+            problems, not_entered = before_you_submit(ret, submit_failed=submit_failed)
         can_change = can(user, Return, CHANGE, ret.provider)
         evidence = services.evidence_of(shown)
         files = services.attachments_of(shown)
@@ -167,6 +168,8 @@ class ReturnDetailView(ScopedObjectMixin, TemplateView):
             back_to_matrix=user.role in ICB_ROLES,
             can_rate=user.role in REVIEWERS and ret.status in JUDGEABLE_STATUSES,
             problems=problems,
+            not_entered=not_entered,
+            submit_failed=submit_failed,
             today=timezone.localdate(),
             can_edit=can_change and ret.is_editable,
             can_review=user.role in REVIEWERS and ret.status == ReturnStatus.SUBMITTED,
@@ -174,6 +177,29 @@ class ReturnDetailView(ScopedObjectMixin, TemplateView):
             history=history_for(ret)[:30],
             **kwargs,
         )
+
+
+def edit_anchor(problem):
+    """The id, on the return's form, of the field a problem is about: the explanation box for a warning that
+    needs explaining, otherwise the metric's fieldset."""
+    if problem.field == "explanation":
+        return f"id_{problem.metric}__exp"
+    return f"metric-{problem.metric}"
+
+
+def before_you_submit(ret, *, submit_failed):
+    """What the "Before you submit" box lists: each problem that still blocks submission (a warning once
+    explained drops off), linked to its field on the form. A figure not entered yet is not an error on a draft:
+    it is listed apart, and becomes an error only once a submission was tried and refused."""
+    blocking, _ = actions.submission_problems(ret)
+    missing = [p for p in blocking if p.rule == "complete"]
+    listed = [p for p in blocking if p.rule != "complete"] + (missing if submit_failed else [])
+    unique = {(p.where(), p.message): p for p in listed}.values()
+    problems = [
+        {"problem": p, "anchor": edit_anchor(p), "is_error": p.severity == rules.ERROR}
+        for p in sorted(unique, key=lambda p: p.severity != rules.ERROR)
+    ]
+    return problems, [] if submit_failed else [p.metric for p in missing]
 
 
 def judgement_history(ret):
@@ -223,6 +249,25 @@ class ReturnEditView(EditableReturnMixin, ActionFormView):
             self.object, entries=form.entries, acting_user=self.request.user, source=Source.WEB, replace=True
         )
 
+    def get_context_data(self, **kwargs):
+        """Beside each metric: the warnings that still need explaining (explanation box right below) and the
+        provisional rating of the figures saved, from the same rating rules (services.rate_return)."""
+        context = super().get_context_data(**kwargs)
+        ret, form = self.object, context["form"]
+        blocking, _ = actions.submission_problems(ret)
+        warnings = {}
+        for problem in blocking:
+            if problem.severity == rules.WARNING:
+                warnings.setdefault(problem.metric, []).append(problem)
+        rated, _ = services.rate_return(ret, services.working_version(ret), form.metrics, judged=False)
+        for section in form.layout:
+            code = section["metric"].code
+            section["warnings"] = warnings.get(code, [])
+            section["rated"] = rated.get(code)
+        context["warning_count"] = sum(len(found) for found in warnings.values())
+        context["warned"] = list(warnings.items())
+        return context
+
     def get_success_url(self):
         return reverse("returns:detail", args=[self.object.pk])
 
@@ -232,10 +277,14 @@ class ReturnSubmitView(EditableReturnMixin, View):
         try:
             actions.do_submit_return(self.object, acting_user=request.user)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, "Return submitted.")
+            count = len(error.messages)
+            messages.error(
+                request,
+                f"The return has not been submitted: {count} {'thing needs' if count == 1 else 'things need'} "
+                "putting right first, listed under “Before you submit”.",
+            )
+            return redirect(reverse("returns:detail", args=[pk]) + "?submit=failed#before-you-submit")
+        messages.success(request, "Return submitted.")
         return redirect("returns:detail", pk=pk)
 
 
@@ -401,6 +450,8 @@ class ReturnAcceptView(ReviewMixin, View):
             actions.do_accept_return(self.object, acting_user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Return accepted.")
         return redirect("returns:detail", pk=pk)
 
 

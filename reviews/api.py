@@ -9,12 +9,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from core.api import CodeField, ScopedOrganisationField, ScopedViewSet, StrictSerializer
+from core.api import CodeField, ScopedOrganisationField, ScopedViewSet, StrictSerializer, days_remaining
 from core.choices import ICB_ROLES
 from core.scoping import CHANGE, VIEW
 from core.working_calendars import Calendars
 from reviews import actions, reports, rules
-from reviews.choices import ContributionKind, DecisionOutcome
+from reviews.choices import OPEN_CONTRIBUTION_STATUSES, ContributionKind, DecisionOutcome
 from reviews.filters import (
     ContributionFilter,
     EnquiryFilter,
@@ -48,7 +48,9 @@ class ScopedReviewField(serializers.PrimaryKeyRelatedField):
         return Review.objects.restrict(self.context["request"].user, self.scope_action)
 
 
-def milestone_data(milestone):
+def milestone_data(milestone, today):
+    """A milestone with its computed clock: days remaining (calendar days to the due date, negative once overdue;
+    null when met or not yet dated) and whether it is overdue, as the review's page shows it."""
     return {
         "code": milestone.rule.code,
         "name": milestone.rule.name,
@@ -58,6 +60,8 @@ def milestone_data(milestone):
         "state": milestone.state,
         "met_on": milestone.met_on,
         "waiting_for": milestone.waiting_for or None,
+        "days_remaining": None if milestone.met_on else days_remaining(milestone.due, today),
+        "overdue": milestone.state == rules.OVERDUE,
     }
 
 
@@ -72,6 +76,8 @@ MILESTONE_SCHEMA = inline_serializer(
         "state": serializers.CharField(),
         "met_on": serializers.DateField(allow_null=True),
         "waiting_for": serializers.CharField(allow_null=True),
+        "days_remaining": serializers.IntegerField(allow_null=True),
+        "overdue": serializers.BooleanField(),
     },
     many=True,
 )
@@ -142,10 +148,11 @@ class ReviewSerializer(StrictSerializer):
     def get_has_tor_file(self, review) -> bool:
         return bool(review.tor_file)
 
-    def get_milestones(self, review) -> list[dict]:
+    @extend_schema_field(MILESTONE_SCHEMA)
+    def get_milestones(self, review):
         calendars = self.context.setdefault("calendars", Calendars())
         today = self.context.setdefault("today", timezone.localdate())
-        return [milestone_data(m) for m in reports.milestones_for(review, calendars[review.icb_id], today)]
+        return [milestone_data(m, today) for m in reports.milestones_for(review, calendars[review.icb_id], today)]
 
     def get_eligibility_hints(self, review) -> list[dict]:
         return [{"level": h.level, "text": h.text, "source": h.source} for h in hints_for(review)]
@@ -215,6 +222,10 @@ class ContributionSerializer(StrictSerializer):
     review = ScopedReviewField(source="involvement.review", required=False)
     organisation = ScopedOrganisationField(source="involvement.organisation", required=False)
     acknowledge_identifiers = acknowledge_identifiers_field()
+    days_remaining = serializers.SerializerMethodField(
+        help_text="Calendar days to the due date while the contribution is still requested; negative once overdue."
+    )
+    overdue = serializers.SerializerMethodField(help_text="Still requested after its due date.")
 
     class Meta:
         model = Contribution
@@ -227,10 +238,20 @@ class ContributionSerializer(StrictSerializer):
             "status",
             "submitted_on",
             "notes",
+            "days_remaining",
+            "overdue",
             "archived_at",
             "acknowledge_identifiers",
         ]
         read_only_fields = ["archived_at"]
+
+    def get_days_remaining(self, contribution) -> int | None:
+        if contribution.status not in OPEN_CONTRIBUTION_STATUSES:
+            return None
+        return days_remaining(contribution.due_date, self.context.setdefault("today", timezone.localdate()))
+
+    def get_overdue(self, contribution) -> bool:
+        return contribution.is_overdue_on(self.context.setdefault("today", timezone.localdate()))
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

@@ -8,6 +8,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.audit import history_for, log_access
+from core.banners import say_archived
 from core.choices import ICB_ROLES, Role
 from core.downloads import file_attachment, xlsx_response
 from core.forms import FinancialQuarterForm
@@ -123,7 +124,7 @@ class ReviewCreateView(RoleRequiredMixin, ActionFormView):
         return actions.do_open_review(acting_user=self.request.user, **form.action_fields())
 
     def get_success_url(self):
-        messages.info(self.request, f"Review {self.result.reference} opened. Check the eligibility hints below.")
+        messages.success(self.request, f"Review {self.result.reference} opened. Check the eligibility hints below.")
         return reverse("reviews:detail", args=[self.result.pk])
 
 
@@ -175,7 +176,7 @@ class ReviewDecisionView(ReviewChildView):
 
     def get_success_url(self):
         if self.result.pk != self.object.pk:
-            messages.info(self.request, f"{self.result.kind.name} {self.result.reference} opened from this review.")
+            messages.success(self.request, f"{self.result.kind.name} {self.result.reference} opened from this review.")
         return reverse("reviews:detail", args=[self.result.pk])
 
 
@@ -226,6 +227,7 @@ class ReviewArchiveView(ScopedObjectMixin, View):
 
     def post(self, request, pk):
         actions.do_archive_review(self.object, acting_user=request.user)
+        say_archived(request, self.object)
         return redirect("reviews:detail", pk=pk)
 
 

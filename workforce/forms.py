@@ -1,6 +1,6 @@
 from django import forms
 
-from core.forms import NHSFormMixin
+from core.forms import NHSFormMixin, SmartActionForm
 from workforce import conf, rules
 from workforce.choices import StaffStatus, Topic
 from workforce.models import (
@@ -64,13 +64,8 @@ class ExtractUploadForm(NHSFormMixin, forms.Form):
     )
 
 
-class RaiseActionForm(NHSFormMixin, forms.Form):
-    title = forms.CharField(label="What will be done", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    owner = forms.CharField(max_length=150, required=False)
-    due_date = forms.DateField(widget=forms.DateInput, required=False)
-    success_measure = forms.CharField(
-        label="How success will be measured", widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
+class RaiseActionForm(SmartActionForm):
+    """A SMART action raised from a workforce gap or a training session."""
 
 
 class StaffMemberForm(NHSFormMixin, forms.ModelForm):

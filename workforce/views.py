@@ -151,7 +151,7 @@ class RaiseComplianceActionView(WorkforceFormPage):
         )
 
     def get_success_url(self):
-        messages.info(self.request, "Action raised in the tracker.")
+        messages.success(self.request, "Action raised in the tracker.")
         return reverse("action-detail", args=[self.result.pk])
 
 
@@ -214,7 +214,7 @@ class ExtractUploadView(WorkforceFormPage):
         return actions.do_import_extract(icb=self.icb, upload=upload, name=upload.name, acting_user=self.request.user)
 
     def get_success_url(self):
-        messages.info(
+        messages.success(
             self.request,
             f"{self.result.file_name}: {self.result.rows} rows, {self.result.people} people, "
             f"{self.result.new_records} new completions (completions already held are not counted twice).",

@@ -274,3 +274,48 @@ class TestValidation:
         assert rules.parse_number(" 1,200 ") == 1200
         assert rules.parse_number(3.0) == 3
         assert rules.parse_number("") is None
+
+
+class TestMinimumCountChange:
+    """A count needs its change explained only when it moved by at least RETURNS_CHANGE_MIN_ABSOLUTE (default 3)
+    AND by more than the change_count_percent rule's % (default 50)."""
+
+    @pytest.mark.parametrize(
+        ("before", "now", "flagged"),
+        [
+            (2, 0, False),  # 100 % but only 2: the issue's example
+            (0, 2, False),  # from zero there is no percentage: the absolute rule alone
+            (0, 3, True),
+            (4, 1, True),  # 75 % and 3
+            (4, 2, False),  # 50 %: not more than 50
+            (5, 8, True),  # 60 % and 3
+            (5, 7, False),  # 40 %
+            (100, 151, True),
+            (100, 150, False),
+            (3, 5, False),  # 67 % but 2
+            (6, 6, False),
+        ],
+    )
+    def test_the_boundaries(self, before, now, flagged):
+        assert rules.count_change_needs_explaining(before, now, percent=50, min_absolute=3) is flagged
+
+    def test_a_minimum_of_zero_or_one_is_the_percentage_rule_alone(self):
+        assert rules.count_change_needs_explaining(2, 0, percent=50, min_absolute=1)
+        assert not rules.count_change_needs_explaining(2, 3, percent=50, min_absolute=0)
+
+    @given(st.integers(0, 10**6), st.integers(0, 10**6), st.integers(0, 20))
+    def test_never_flags_a_change_below_the_minimum(self, before, now, minimum):
+        if abs(now - before) < minimum:
+            assert not rules.count_change_needs_explaining(before, now, percent=50, min_absolute=minimum)
+
+    def test_validate_uses_it(self):
+        previous = {"C": Entry(numerator=d(2))}
+        assert codes(rules.validate(SPECS, {"C": Entry(numerator=d(0))}, previous=previous)) == ["breakdown_given"]
+        assert codes(rules.validate(SPECS, {"C": Entry(numerator=d(0))}, previous=previous, min_count_change=1)) == [
+            "breakdown_given",
+            "change_count_percent",
+        ]
+        rose = rules.validate(SPECS, {"C": Entry(numerator=d(4))}, previous={"C": Entry(numerator=d(0))})
+        assert [p.message for p in rose if p.rule == "change_count_percent"] == [
+            "rose from 0 to 4 since the previous quarter (more than 50 % and by at least 3): explain the change"
+        ]

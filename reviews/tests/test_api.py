@@ -183,3 +183,42 @@ class TestTermsOfReferenceUpload:
         good = api.patch(url, {"tor_file": SimpleUploadedFile("tor.pdf", pdf_bytes())}, format="multipart")
         assert good.status_code == 200 and good.json()["has_tor_file"] is True
         assert "tor_file" not in good.json()
+
+
+class TestComputedClocks:
+    def test_milestones_carry_days_remaining_and_overdue(self, api, partnerships, today):
+        response = api.post(
+            "/api/v1/reviews/",
+            {
+                "kind": "dhr",
+                "subject_reference": "Adult R",
+                "lead_partnership": partnerships["csp"].pk,
+                "notification_date": (today - dt.timedelta(days=3)).isoformat(),
+            },
+            format="json",
+        )
+        decision, report = response.json()["milestones"]
+        due = dt.date.fromisoformat(decision["due"])
+        assert decision["days_remaining"] == (due - today).days and decision["overdue"] is (due < today)
+        assert report["days_remaining"] is None and report["overdue"] is False  # not dated yet
+
+    def test_a_contribution_says_how_long_is_left_until_it_is_submitted(self, world, api, open_review, today):
+        review = open_review()
+        created = api.post(
+            "/api/v1/review-contributions/",
+            {
+                "review": review.pk,
+                "organisation": world.provider.pk,
+                "kind": "chronology",
+                "due_date": (today + dt.timedelta(days=5)).isoformat(),
+            },
+            format="json",
+        ).json()
+        assert (created["days_remaining"], created["overdue"]) == (5, False)
+        Contribution.objects.filter(pk=created["id"]).update(due_date=today - dt.timedelta(days=2))
+        late = api.get(f"/api/v1/review-contributions/{created['id']}/").json()
+        assert (late["days_remaining"], late["overdue"]) == (-2, True)
+        submitted = world.api(Role.PROVIDER).patch(
+            f"/api/v1/review-contributions/{created['id']}/", {"status": "submitted"}, format="json"
+        )
+        assert (submitted.json()["days_remaining"], submitted.json()["overdue"]) == (None, False)
