@@ -276,7 +276,7 @@ class WorkforcePolicySerializer(StrictSerializer):
 
     class Meta:
         model = WorkforcePolicy
-        fields = ["id", "l1_refresher_months", "target_choice", "excluded_statuses", "choices"]
+        fields = ["id", "l1_refresher_months", "target_choice", "excluded_statuses", "check_hours", "choices"]
         read_only_fields = ["id"]
 
     def get_choices(self, policy) -> list[list[str]]:
@@ -284,7 +284,8 @@ class WorkforcePolicySerializer(StrictSerializer):
 
 
 def _save_policy(policy, *, acting_user, **fields):
-    current = {n: getattr(policy, n) for n in ("l1_refresher_months", "target_choice", "excluded_statuses")}
+    names = ("l1_refresher_months", "target_choice", "excluded_statuses", "check_hours")
+    current = {n: getattr(policy, n) for n in names}
     return actions.do_save_policy(policy, acting_user=acting_user, **(current | fields))
 
 

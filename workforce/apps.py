@@ -24,6 +24,7 @@ class WorkforceConfig(AppConfig):
         auditlog.register(models.CompetenceMapping)
         auditlog.register(models.StaffMember, exclude_fields=["updated_at"])
         auditlog.register(models.ExtractUpload)
+        auditlog.register(models.TrainingRecord)  # an import's rows are logged in bulk (core.audit.log_bulk)
         auditlog.register(models.DbsCheck, mask_fields=["certificate_number"])
         auditlog.register(models.SupervisionAgreement)
         # The session's content is not copied into the audit trail: the auditor sees that it changed, not what.

@@ -23,6 +23,12 @@ class PolicyForm(NHSFormMixin, forms.Form):
         choices=[(s.value, s.label) for s in StaffStatus if s != StaffStatus.ACTIVE],
         help_text="People with these statuses are left out of the denominator [reference A1.8].",
     )
+    check_hours = forms.BooleanField(
+        label="Check training hours",
+        required=False,
+        help_text="A person below the framework's hours for a level over 3 years (for example children level 3: "
+        "6 hours [E1]) is not compliant for that level. Levels the framework gives no hours for are not checked.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -96,6 +96,11 @@ class WorkforcePolicy(AuditScopeMixin, Versioned):
     l1_refresher_months = models.CharField("children level 1 refresher", max_length=4, default="36")
     target_choice = models.CharField("target for ICB staff", max_length=4, default="85")
     excluded_statuses = models.JSONField(default=list, blank=True)
+    check_hours = models.BooleanField(
+        "check training hours",
+        default=True,
+        help_text="Below the framework's hours for a level over 3 years is not compliant for that level.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -212,6 +217,16 @@ class ExtractUpload(AuditScopeMixin, models.Model):
     rows = models.PositiveIntegerField(default=0)
     people = models.PositiveIntegerField(default=0)
     new_records = models.PositiveIntegerField(default=0)
+    changed_records = models.PositiveIntegerField(
+        default=0, help_text="Completions held whose expiry or hours changed."
+    )
+    new_staff = models.PositiveIntegerField(default=0)
+    changed_staff = models.PositiveIntegerField(default=0)
+    leavers = models.PositiveIntegerField(default=0, help_text="People given a leaving date by the extract.")
+    full_extract = models.BooleanField(
+        "complete staff list", default=False, help_text="People on the staff list but not in the file were ended."
+    )
+    ended = models.PositiveIntegerField(default=0, help_text="People ended because a full extract left them out.")
 
     objects = ScopedQuerySet.as_manager()
 
@@ -222,7 +237,7 @@ class ExtractUpload(AuditScopeMixin, models.Model):
         return f"{self.file_name} ({self.uploaded_at:%d %B %Y})"
 
 
-class TrainingRecord(models.Model):
+class TrainingRecord(AuditScopeMixin, models.Model):
     """One completion. The same person, competence and completion date is one record, however often uploaded."""
 
     access = Access(scope="staff__icb", view=STAFF_READERS, change=STAFF_MANAGERS)

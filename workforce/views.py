@@ -167,6 +167,7 @@ class PolicyView(WorkforceFormPage):
             "l1_refresher_months": policy.l1_refresher_months,
             "target_choice": policy.target_choice,
             "excluded_statuses": policy.excluded_statuses,
+            "check_hours": policy.check_hours,
         }
 
     def perform(self, form):

@@ -77,7 +77,7 @@ def test_unknown_columns_are_refused(upload):
     with pytest.raises(ValidationError) as refused:
         upload([[*extract_row(), "Smith"]], header=header)
     assert refused.value.message_dict["file"] == [
-        "extract.csv, row 1, column K: unknown column 'Surname': map it on the column-mapping page or remove it"
+        "extract.csv, row 1, column L: unknown column 'Surname': map it on the column-mapping page or remove it"
     ]
 
 

@@ -197,6 +197,7 @@ def row(**fields):
         "expiry_on": "",
         "hours": "",
         "status": "",
+        "end_date": "",
     } | fields
     return tuple(values[name] for name in rules.DEFAULT_HEADERS)
 
@@ -251,7 +252,7 @@ def test_one_staff_key_with_two_roles_on_one_date_is_refused():
 def test_unknown_and_missing_columns():
     positions, problems = rules.column_positions([*HEADER[:4], *HEADER[5:], "Surname"], rules.DEFAULT_HEADERS)
     messages = [m for _, m in problems]
-    assert (9, "unknown column 'Surname': map it on the column-mapping page or remove it") in problems
+    assert (10, "unknown column 'Surname': map it on the column-mapping page or remove it") in problems
     assert any("no column for start date" in m for m in messages)
 
 
