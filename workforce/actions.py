@@ -374,6 +374,8 @@ def _upsert_staff(icb, people, upload_record, today, acting_user):
         actor=acting_user,
     )
     staff = {s.staff_key: s for s in StaffMember.objects.filter(icb=icb, staff_key__in=list(people))}
+    for member in staff.values():
+        member.icb = icb  # each training record's audit entry names its ICB through its person: no query each
     leavers = sum(1 for before, member, _ in changed if member.end_date and member.end_date != before.end_date)
     leavers += sum(1 for member, _ in created if member.end_date)
     return staff, {"new_staff": len(created), "changed_staff": len(changed), "leavers": leavers, "ended": len(ended)}

@@ -334,8 +334,22 @@ class ExtractSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ExtractUpload
-        fields = ["id", "file", "file_name", "uploaded_at", "rows", "people", "new_records"]
-        read_only_fields = ["id", "file_name", "uploaded_at", "rows", "people", "new_records"]
+        fields = [
+            "id",
+            "file",
+            "full_extract",
+            "file_name",
+            "uploaded_at",
+            "rows",
+            "people",
+            "new_records",
+            "changed_records",
+            "new_staff",
+            "changed_staff",
+            "leavers",
+            "ended",
+        ]
+        read_only_fields = [f for f in fields if f not in ("file", "full_extract")]
 
 
 class ExtractViewSet(IcbViewSet):
@@ -347,7 +361,11 @@ class ExtractViewSet(IcbViewSet):
     def perform_create(self, serializer):
         upload = serializer.validated_data["file"]
         serializer.instance = actions.do_import_extract(
-            icb=_icb(self.request.user), upload=upload, name=upload.name, acting_user=self.request.user
+            icb=_icb(self.request.user),
+            upload=upload,
+            name=upload.name,
+            acting_user=self.request.user,
+            full_extract=serializer.validated_data.get("full_extract", False),
         )
 
 

@@ -68,6 +68,12 @@ class ExtractUploadForm(NHSFormMixin, forms.Form):
     file = forms.FileField(
         label="Extract (CSV or XLSX)", help_text="Person-level rows; the first row holds the headings."
     )
+    full_extract = forms.BooleanField(
+        label="This file is the complete staff list",
+        required=False,
+        help_text="Anyone on the staff list but not in the file is ended the day before the upload. Leave it "
+        "unticked for a training extract, which may leave out people with no completions.",
+    )
 
 
 class RaiseActionForm(NHSFormMixin, forms.Form):

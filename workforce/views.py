@@ -212,13 +212,21 @@ class ExtractUploadView(WorkforceFormPage):
 
     def perform(self, form):
         upload = form.cleaned_data["file"]
-        return actions.do_import_extract(icb=self.icb, upload=upload, name=upload.name, acting_user=self.request.user)
+        return actions.do_import_extract(
+            icb=self.icb,
+            upload=upload,
+            name=upload.name,
+            acting_user=self.request.user,
+            full_extract=form.cleaned_data["full_extract"],
+        )
 
     def get_success_url(self):
         messages.info(
             self.request,
             f"{self.result.file_name}: {self.result.rows} rows, {self.result.people} people, "
-            f"{self.result.new_records} new completions (completions already held are not counted twice).",
+            f"{self.result.new_records} new completions (completions already held are not counted twice), "
+            f"{self.result.changed_records} corrected, {self.result.leavers} leavers"
+            + (f", {self.result.ended} ended as not in the full extract." if self.result.full_extract else "."),
         )
         return reverse("workforce:compliance")
 
