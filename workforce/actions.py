@@ -6,12 +6,13 @@ import datetime as dt
 import io
 
 from auditlog.models import LogEntry
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core import actions as core_actions
 from core.actions import audited, do_archive, save_fields
 from core.audit import log_bulk
+from core.choices import Role
 from core.imports import DEFAULTS as IMPORT_DEFAULTS
 from core.imports import Limits, Problems, open_workbook, sheet_rows
 from core.uploads import extension_of, format_size
@@ -446,16 +447,29 @@ def do_record_agreement(*, supervisee, supervisor, acting_user, **fields):
     )
 
 
+def _check_session_writer(acting_user, supervisee, supervisor, fields):
+    designated = acting_user.role == Role.DESIGNATED and acting_user.organisation.icb_id == supervisee.icb_id
+    party = rules.session_party(acting_user.pk, supervisee.user_id, supervisor.user_id)
+    problem = rules.session_write_problem(designated, party, fields)
+    if problem:
+        raise PermissionDenied(problem)
+
+
 def do_record_session(*, supervisee, supervisor, acting_user, **fields):
+    """Record a session: by a designated professional, or by the supervisee or the supervisor."""
     _same_icb(supervisee, supervisor)
+    _check_session_writer(acting_user, supervisee, supervisor, fields)
     if fields.get("held_on") and fields["held_on"] > timezone.localdate():
         raise ValidationError({"held_on": "A session is recorded after it is held: the date is in the future."})
     return _create(SupervisionSession, supervisee=supervisee, supervisor=supervisor, acting_user=acting_user, **fields)
 
 
 def do_update_session(session, *, acting_user, **fields):
+    """Change a session's record: the supervisee, the supervisor or a designated professional (not the parties)."""
     for name in ("supervisee", "supervisor"):
         fields.pop(name, None)
+    changed = {name: value for name, value in fields.items() if getattr(session, name) != value}
+    _check_session_writer(acting_user, session.supervisee, session.supervisor, changed)
     return save_fields(session, fields, acting_user=acting_user)
 
 

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from core.choices import ALL_ROLES, Role
+from core.choices import ALL_ROLES, ICB_ROLES, Role
 
 MENU_ROLES = frozenset({Role.DESIGNATED, Role.HR, Role.ADMINISTRATOR, Role.EXECUTIVE, Role.BOARD})
 
@@ -11,6 +11,7 @@ class WorkforceConfig(AppConfig):
     menu = [
         ("Workforce", "workforce:compliance", MENU_ROLES),
         ("Provider training", "workforce:providers", ALL_ROLES - {Role.AUDITOR}),
+        ("My supervision", "workforce:my-sessions", ICB_ROLES - {Role.AUDITOR}),
     ]
 
     def ready(self):

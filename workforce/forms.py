@@ -189,6 +189,38 @@ class SessionForm(_IcbStaffMixin, NHSFormMixin, forms.ModelForm):
         pass
 
 
+class SessionContentForm(NHSFormMixin, forms.ModelForm):
+    """A session's record as its supervisee, its supervisor or a designated professional changes it: the parties
+    stay; each party confirms only their own side (`party`: "supervisee", "supervisor" or None)."""
+
+    class Meta:
+        model = SupervisionSession
+        fields = [
+            "post",
+            "base",
+            "held_on",
+            "venue",
+            "duration_minutes",
+            "one_to_one",
+            "topics",
+            "outcomes",
+            "evaluation",
+            "comments",
+            "supervisee_confirmed",
+            "supervisor_confirmed",
+        ]
+        widgets = {"held_on": forms.DateInput}
+
+    def __init__(self, *args, party=None, designated=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not designated and party is not None:
+            other = "supervisor" if party == "supervisee" else "supervisee"
+            del self.fields[f"{other}_confirmed"]
+
+    def _post_clean(self):
+        pass
+
+
 class CapacityForm(NHSFormMixin, forms.ModelForm):
     class Meta:
         model = CapacityEntry

@@ -355,6 +355,8 @@ class SupervisionSession(AuditScopeMixin, Versioned):
     the designated professionals, and each reading is logged (`may_read_content`)."""
 
     access = Access(scope="supervisee__icb", view=STAFF_READERS, change=frozenset({D}))
+    # Any ICB role may be a party (core.permissions.PartyPermission): SessionQuerySet admits them to their own.
+    party_roles = ICB_ROLES - {Role.AUDITOR}
     CONTENT_FIELDS = ("topics", "outcomes", "evaluation", "comments")
 
     supervisee = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="sessions")
@@ -381,10 +383,17 @@ class SupervisionSession(AuditScopeMixin, Versioned):
     def __str__(self):
         return f"Supervision of {self.supervisee.staff_key} on {self.held_on}"
 
+    def party(self, user):
+        """ "supervisee", "supervisor" or None: the side of the session `user` is on (through StaffMember.user)."""
+        return rules.session_party(getattr(user, "pk", None), self.supervisee.user_id, self.supervisor.user_id)
+
     def may_read_content(self, user):
+        """The supervisee, the supervisor and the ICB's designated professionals read and write the content."""
         if getattr(user, "organisation_id", None) is None or user.organisation.icb_id != self.supervisee.icb_id:
             return False
-        return user.role == D or user.pk in {self.supervisee.user_id, self.supervisor.user_id}
+        if user.role == Role.AUDITOR:
+            return False
+        return user.role == D or self.party(user) is not None
 
 
 # ------------------------------------------------------------------------------------------------- capacity

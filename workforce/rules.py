@@ -667,6 +667,31 @@ class SupervisionRule:
     source: str
 
 
+SESSION_PARTIES = ("supervisee", "supervisor")
+
+
+def session_party(user_id, supervisee_user_id, supervisor_user_id):
+    """Which side of a supervision session a user is ("supervisee", "supervisor" or None), by their login."""
+    if user_id is not None and user_id == supervisee_user_id:
+        return "supervisee"
+    if user_id is not None and user_id == supervisor_user_id:
+        return "supervisor"
+    return None
+
+
+def session_write_problem(designated, party, fields):
+    """Why a user may not record or change a supervision session with `fields`, or None. The session's content
+    is written by the supervisee, the supervisor and the designated professionals only [CPCCG §11; DUDLEY §16];
+    each party confirms only their own side (a designated professional may record both, from a signed record)."""
+    if not designated and party is None:
+        return "Only the supervisee, the supervisor and the designated professionals may record or change a session."
+    if not designated:
+        other = next(p for p in SESSION_PARTIES if p != party)
+        if fields.get(f"{other}_confirmed"):
+            return f"Only the {other} confirms the record for the {other}."
+    return None
+
+
 def supervision_due(last_session, start_date, rule, add_working_days=None):
     """The date by which the next session is due: `rule.amount` months or working days after the last
     session (or the start, for someone never supervised)."""
