@@ -139,7 +139,11 @@ def test_session_content_is_for_the_parties_and_designated_professionals_and_log
     assert "Secret case discussion" in client.get(url).content.decode()
     assert client_for(world.user(Role.EXECUTIVE)).get(url).status_code == 404
     logged = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(session.pk))
-    assert {entry.actor.username for entry in logged} == {"designated", "named.one"}
+    assert {(entry.actor.username, entry.additional_data["how"]) for entry in logged} == {
+        ("designated", "view"),
+        ("hr", "view, no content"),  # every view is logged, like casework
+        ("named.one", "view"),
+    }
     api_hr = world.api(Role.HR).get(f"/api/v1/workforce-sessions/{session.pk}/").json()
     assert "topics" not in api_hr
     assert world.api(Role.DESIGNATED).get(f"/api/v1/workforce-sessions/{session.pk}/").json()["topics"]
