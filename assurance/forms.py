@@ -298,16 +298,11 @@ class RegulatoryNoticeForm(RecordModelForm):
         self.fields["inspection"].required = False
 
 
-class InspectionActionForm(NHSFormMixin, forms.Form):
+class InspectionActionForm(SmartActionForm):
     """A SMART action raised in the one tracker from an inspection or a regulatory notice."""
 
     organisation = forms.ModelChoiceField(queryset=None, help_text="Whose action it is.")
-    title = forms.CharField(label="What will be done", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    owner = forms.CharField(max_length=150, required=False)
-    due_date = forms.DateField(widget=forms.DateInput, required=False)
-    success_measure = forms.CharField(
-        label="How success will be measured", widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
+    field_order = ["organisation"]
 
     def __init__(self, *args, organisations, default, **kwargs):
         super().__init__(*args, **kwargs)

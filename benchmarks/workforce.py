@@ -97,6 +97,7 @@ def extract_csv(staff, today):
                     name,
                     completed.isoformat(),
                     "",
+                    chance.choice(["1", "4", "8", "30"]),
                     "",
                     "",
                 ]
@@ -111,10 +112,14 @@ def duckdb_counts(icb, as_of):
     policy = WorkforcePolicy.objects.get(icb=icb)
     framework = reports.framework_for(policy)
     validity = {(r.topic, r.level): framework.validity(r.topic, r.level, as_of) for r in framework.in_force(as_of)}
+    hours_needed = (
+        [(t, lv, framework.hours_required(t, lv, as_of) or 0) for t, lv in validity] if policy.check_hours else []
+    )
+    window_start = rules.add_months(as_of, -int(conf.setting("WORKFORCE_HOURS_WINDOW_MONTHS")))
     people = list(StaffMember.objects.filter(icb=icb).values_list("staff_key", "staff_group", "start_date", "status"))
     completions = list(
         actions.TrainingRecord.objects.filter(staff__icb=icb).values_list(
-            "staff__staff_key", "topic", "level", "completed_on"
+            "staff__staff_key", "topic", "level", "completed_on", "hours"
         )
     )
     tna = [
@@ -126,7 +131,8 @@ def duckdb_counts(icb, as_of):
     db = duckdb.connect()
     tables = {
         "people": ("key VARCHAR, staff_group VARCHAR, start_date DATE, status VARCHAR", people),
-        "completions": ("key VARCHAR, topic VARCHAR, level INT, completed_on DATE", completions),
+        "completions": ("key VARCHAR, topic VARCHAR, level INT, completed_on DATE, hours DECIMAL(6, 2)", completions),
+        "hours_needed": ("topic VARCHAR, level INT, hours DECIMAL(6, 1)", hours_needed),
         "tna": ("staff_group VARCHAR, topic VARCHAR, level INT", tna),
         "validity": ("topic VARCHAR, level INT, months INT", [(t, lv, m) for (t, lv), m in validity.items()]),
         "grace": ("level INT, unit VARCHAR, amount INT", [(int(lv), u, a) for lv, (u, a) in grace.items()]),
@@ -153,12 +159,19 @@ def duckdb_counts(icb, as_of):
                  AND c.completed_on <= $as_of
             JOIN validity v ON v.topic = c.topic AND v.level = c.level
             GROUP BY r.key, r.topic, r.level
+        ), short AS (  -- below the framework's hours over the window (reference A1.8, hours)
+            SELECT r.key, r.topic, r.level FROM req r JOIN hours_needed h ON h.topic = r.topic AND h.level = r.level
+            LEFT JOIN completions c ON c.key = r.key AND c.topic = r.topic AND c.level >= r.level
+                 AND c.completed_on > $window_start AND c.completed_on <= $as_of
+            WHERE h.hours > 0 GROUP BY r.key, r.topic, r.level, h.hours HAVING coalesce(sum(c.hours), 0) < h.hours
         )
-        SELECT r.topic, r.level, r.staff_group, count(b.until) FILTER (WHERE b.until >= $as_of) AS num, count(*) AS den
-        FROM req r LEFT JOIN best b USING (key, topic, level) GROUP BY r.topic, r.level, r.staff_group
+        SELECT r.topic, r.level, r.staff_group,
+               count(b.until) FILTER (WHERE b.until >= $as_of AND s.key IS NULL) AS num, count(*) AS den
+        FROM req r LEFT JOIN best b USING (key, topic, level) LEFT JOIN short s USING (key, topic, level)
+        GROUP BY r.topic, r.level, r.staff_group
     """
     started = time.perf_counter()
-    rows = db.execute(query, {"as_of": as_of, "excluded": excluded}).fetchall()
+    rows = db.execute(query, {"as_of": as_of, "excluded": excluded, "window_start": window_start}).fetchall()
     elapsed = time.perf_counter() - started
     return {(t, lv, g): (int(n), int(d)) for t, lv, g, n, d in rows}, elapsed
 

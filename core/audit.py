@@ -5,15 +5,24 @@
   `core.actions.audited(acting_user)`, which names the actor.
 - Views: `log_access(user, obj)` records that a person opened (or exported) a restricted
   record. Later modules call it from their detail views and exports.
+- Bulk writes: `log_bulk(items, action=..., actor=...)` (changes computed as a save would) and `log_many` (changes
+  given) write the entries a bulk_create/bulk_update
+  skipped (auditlog's signals do not fire for them), one per record, in one insert, each stamped with its ICB
+  (an import's rows: see workforce.actions.do_import_extract).
 - Scope: every entry carries its record's ICB in `additional_data["icb"]` (core.scoping.AuditScopeMixin,
   `log_access`); `stamp_icb` copies it into the indexed `AuditEntryIcb` table, which
   `entries_for_icb` (the auditor's pages) reads.
 """
 
+from auditlog.cid import get_cid
+from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.encoding import smart_str
 
 from core.models import AuditEntryIcb
 from core.scoping import Access, hidden_by_source, icb_id_of
@@ -29,6 +38,20 @@ def log_access(user, instance, *, how="view", remote_addr=None):
         additional_data={"how": how, "icb": icb_id_of(instance)},
         changes={},
     )
+
+
+def log_bulk(items, *, action, actor):
+    """Audit records written in bulk: `items` are (before or None, after, extra additional data); one entry each,
+    with the changes auditlog would have logged for a save (its excluded and masked fields applied), the actor,
+    the record's ICB and `extra` (e.g. the import and row). An update that changed nothing logs nothing.
+    Returns the entries."""
+    json_changes = getattr(settings, "AUDITLOG_STORE_JSON_CHANGES", False)
+    rows = []
+    for before, after, extra in items:
+        changes = model_instance_diff(before, after, use_json_for_changes=json_changes)
+        if before is None or changes:
+            rows.append((after, changes, extra))
+    return log_many(rows, action=action, actor=actor)
 
 
 def history_for(instance):
@@ -102,42 +125,40 @@ def log_sign_in(request, user, how, *, actor=_THE_USER):
     )
 
 
-def log_many(rows, *, action, actor):
+def log_many(rows, *, action, actor, batch_size=2000):
     """Audit entries for many records in two INSERTs (a bulk save bypasses django-auditlog's signals): `rows` are
-    (instance, changes), changes as auditlog writes them ({field: [before, after]} as text). Each entry carries
-    the record's ICB and is stamped in AuditEntryIcb, as `stamp_icb` does for one."""
-    from auditlog.cid import get_cid
-    from django.utils import timezone
-
+    (instance, changes) or (instance, changes, extra additional data), changes as auditlog writes them
+    ({field: [before, after]} as text). Each entry carries the record's ICB and is stamped in AuditEntryIcb, as
+    `stamp_icb` does for one."""
     if not rows:
         return []
-    now, cid = timezone.now(), get_cid()
-    content_types = {}
-    entries = []
-    for instance, changes in rows:
+    now, cid, content_types, entries = timezone.now(), get_cid(), {}, []
+    person = actor if getattr(actor, "is_authenticated", False) else None
+    for instance, changes, *extra in rows:
         model = type(instance)
         content_types.setdefault(model, ContentType.objects.get_for_model(model))
-        extra = instance.get_additional_data() if hasattr(instance, "get_additional_data") else None
         entries.append(
             LogEntry(
                 content_type=content_types[model],
                 object_pk=str(instance.pk),
                 object_id=instance.pk,
-                object_repr=str(instance),
+                object_repr=smart_str(instance),
                 action=action,
                 changes=changes,
-                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                actor=person,
+                actor_email=getattr(person, "email", None),
                 cid=cid,
                 timestamp=now,
-                additional_data=extra,
+                additional_data={"icb": icb_id_of(instance), **((extra and extra[0]) or {})},
             )
         )
-    entries = LogEntry.objects.bulk_create(entries)
+    entries = LogEntry.objects.bulk_create(entries, batch_size=batch_size)
     AuditEntryIcb.objects.bulk_create(
         [
-            AuditEntryIcb(entry=entry, icb_id=icb_of_entry(entry.additional_data), timestamp=entry.timestamp)
+            AuditEntryIcb(entry_id=entry.pk, icb_id=icb_of_entry(entry.additional_data), timestamp=now)
             for entry in entries
             if entry.pk is not None and icb_of_entry(entry.additional_data) is not None
-        ]
+        ],
+        batch_size=batch_size,
     )
     return entries

@@ -92,3 +92,16 @@ class ScopedPermission(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         return type(obj).objects.restrict(request.user, CHANGE).filter(pk=obj.pk).exists()
+
+
+class PartyPermission(ScopedPermission):
+    """For records their parties use whatever their role (a supervision session: the supervisee and the
+    supervisor). A role in the model's `party_roles` may call; which records it reads, and which it may change,
+    come from the model's `restrict` (which admits the parties), and the model's action checks the fields."""
+
+    def has_permission(self, request, view):
+        if super().has_permission(request, view):
+            return True
+        model = getattr(getattr(view, "queryset", None), "model", None)
+        user = request.user
+        return bool(user and user.is_authenticated and getattr(user, "role", "") in getattr(model, "party_roles", ()))

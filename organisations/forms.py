@@ -1,6 +1,6 @@
 from django import forms
 
-from core.forms import NHSFormMixin
+from core.forms import NHSFormMixin, SmartActionForm
 from core.scoping import CHANGE, allowed_organisations
 from organisations import rules
 from organisations.choices import PROVIDER_KINDS, OrganisationKind
@@ -180,15 +180,8 @@ class DueDiligenceForm(CommissioningModelForm):
         self.fields["contract"].queryset = _contracts_for(user)
 
 
-class CommissioningActionForm(NHSFormMixin, forms.Form):
+class CommissioningActionForm(SmartActionForm):
     """A SMART action in the one tracker from a commissioning gap."""
-
-    title = forms.CharField(label="What will be done", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    owner = forms.CharField(max_length=150, required=False)
-    due_date = forms.DateField(widget=forms.DateInput, required=False)
-    success_measure = forms.CharField(
-        label="How success will be measured", widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
 
 
 class SafeguardingContactForm(NHSFormMixin, forms.ModelForm):

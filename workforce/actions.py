@@ -1,14 +1,18 @@
 """Every change of workforce state: atomic, audited, `do_…(…, *, acting_user)`."""
 
+import copy
 import csv
 import datetime as dt
 import io
 
-from django.core.exceptions import ValidationError
+from auditlog.models import LogEntry
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core import actions as core_actions
 from core.actions import audited, do_archive, save_fields
+from core.audit import log_bulk
+from core.choices import Role
 from core.imports import DEFAULTS as IMPORT_DEFAULTS
 from core.imports import Limits, Problems, open_workbook, sheet_rows
 from core.uploads import extension_of, format_size
@@ -55,6 +59,7 @@ def ensure_icb_defaults(icb):
                 "l1_refresher_months": conf.setting("WORKFORCE_L1_REFRESHER_DEFAULT"),
                 "target_choice": conf.setting("WORKFORCE_TARGET_DEFAULT"),
                 "excluded_statuses": list(conf.setting("WORKFORCE_EXCLUDED_STATUSES")),
+                "check_hours": bool(conf.setting("WORKFORCE_CHECK_HOURS_DEFAULT")),
             },
         )
         ColumnMapping.objects.get_or_create(icb=icb, defaults={"headers": dict(rules.DEFAULT_HEADERS)})
@@ -75,7 +80,7 @@ def framework_levels(topic):
     return set(FrameworkLevel.objects.filter(version__topic=topic).values_list("level", flat=True))
 
 
-def do_save_policy(policy, *, l1_refresher_months, target_choice, excluded_statuses, acting_user):
+def do_save_policy(policy, *, l1_refresher_months, target_choice, excluded_statuses, acting_user, check_hours=None):
     problems = {}
     if str(l1_refresher_months) not in conf.setting("WORKFORCE_L1_REFRESHER_OPTIONS"):
         problems["l1_refresher_months"] = "Choose one of the sourced options."
@@ -88,6 +93,8 @@ def do_save_policy(policy, *, l1_refresher_months, target_choice, excluded_statu
         "target_choice": str(target_choice),
         "excluded_statuses": sorted(excluded_statuses),
     }
+    if check_hours is not None:
+        fields["check_hours"] = bool(check_hours)
     return save_fields(policy, fields, acting_user=acting_user)
 
 
@@ -222,30 +229,62 @@ def check_extract(icb, sheet, rows, today):
     return checked, problems
 
 
-def do_import_extract(*, icb, upload, name, acting_user, today=None):
+def do_import_extract(*, icb, upload, name, acting_user, today=None, full_extract=False):
     """Import a person-level extract all-or-nothing: any problem refuses the whole file (a report naming file,
     row and column). A person is matched by staff key; a completion already held (same person, competence
-    and date) is not stored twice."""
+    and date) is not stored twice (its expiry date and hours are corrected when the extract changes them).
+    A leaving date, or a row marked as a leaver, ends the person; with `full_extract` (the file is the
+    complete staff list) anyone on the staff list but not in the file is ended the day before the extract.
+
+    Every record the import creates or changes is in the audit trail, one entry per record with the upload and
+    its row (`core.audit.log_bulk`), written in bulk."""
     today = today or timezone.localdate()
     sheet, rows = read_extract(upload, name)
     checked, problems = check_extract(icb, f"{name}, sheet {sheet}" if sheet != "File" else name, rows, today)
     problems.raise_if_any("file")
     people = rules.people_from_rows(checked)
     with audited(acting_user):
-        staff = _upsert_staff(icb, people)
-        existing = set(
-            TrainingRecord.objects.filter(staff__icb=icb).values_list("staff_id", "competence", "completed_on")
-        )
         upload_record = ExtractUpload.objects.create(
-            icb=icb, file_name=name[:200], uploaded_by=acting_user, rows=len(checked), people=len(people)
+            icb=icb,
+            file_name=name[:200],
+            uploaded_by=acting_user,
+            rows=len(checked),
+            people=len(people),
+            full_extract=full_extract,
         )
-        new = {}
-        for row in checked:
-            key = (staff[row.staff_key].pk, row.competence, row.completed_on)
-            if key in existing or key in new:
-                continue
-            new[key] = TrainingRecord(
-                staff=staff[row.staff_key],
+        staff, staff_changes = _upsert_staff(icb, people, upload_record, today, acting_user)
+        new, changed = _store_completions(icb, checked, staff, upload_record, acting_user)
+        counts = {"new_records": new, "changed_records": changed, **staff_changes}
+        save_fields(upload_record, counts, acting_user=acting_user)
+    return upload_record
+
+
+def _store_completions(icb, checked, staff, upload_record, acting_user):
+    """(created, changed) training records, bulk-written and audited per record."""
+    held = {
+        (staff_id, competence, completed_on): (pk, expiry_on, hours)
+        for pk, staff_id, competence, completed_on, expiry_on, hours in TrainingRecord.objects.filter(
+            staff__icb=icb
+        ).values_list("pk", "staff_id", "competence", "completed_on", "expiry_on", "hours")
+    }
+    new, changed = {}, {}
+    for row in checked:
+        member = staff[row.staff_key]
+        key = (member.pk, row.competence, row.completed_on)
+        if key in new or key in changed:
+            continue
+        if key in held:
+            pk, expiry_on, hours = held[key]
+            if (expiry_on, hours) != (row.expiry_on, row.hours):
+                before = TrainingRecord(pk=pk, staff=member, competence=row.competence, completed_on=row.completed_on)
+                before.topic, before.level, before.expiry_on, before.hours = row.topic, row.level, expiry_on, hours
+                after = copy.copy(before)
+                after.expiry_on, after.hours = row.expiry_on, row.hours
+                changed[key] = (before, after, row.row)
+            continue
+        new[key] = (
+            TrainingRecord(
+                staff=member,
                 competence=row.competence,
                 topic=row.topic,
                 level=row.level,
@@ -253,27 +292,94 @@ def do_import_extract(*, icb, upload, name, acting_user, today=None):
                 expiry_on=row.expiry_on,
                 hours=row.hours,
                 upload=upload_record,
-            )
-        TrainingRecord.objects.bulk_create(new.values(), batch_size=2000)
-        save_fields(upload_record, {"new_records": len(new)}, acting_user=acting_user)
-    return upload_record
+            ),
+            row.row,
+        )
+    TrainingRecord.objects.bulk_create([record for record, _ in new.values()], batch_size=2000)
+    TrainingRecord.objects.bulk_update([after for _, after, _ in changed.values()], ["expiry_on", "hours"], 2000)
+    extra = {"upload": upload_record.pk, "file": upload_record.file_name}
+    log_bulk(
+        [(None, record, extra | {"row": row}) for record, row in new.values()],
+        action=LogEntry.Action.CREATE,
+        actor=acting_user,
+    )
+    log_bulk(
+        [(before, after, extra | {"row": row}) for before, after, row in changed.values()],
+        action=LogEntry.Action.UPDATE,
+        actor=acting_user,
+    )
+    return len(new), len(changed)
 
 
-def _upsert_staff(icb, people):
-    staff = {s.staff_key: s for s in StaffMember.objects.filter(icb=icb, staff_key__in=list(people))}
+STAFF_EXTRACT_FIELDS = ["role", "staff_group", "start_date", "status", "end_date"]
+
+
+def _upsert_staff(icb, people, upload_record, today, acting_user):
+    """({staff key: StaffMember}, counts): the people of the extract created or updated (and, for a full extract,
+    those missing from it ended), bulk-written and audited per person."""
+    held = {s.staff_key: s for s in StaffMember.objects.select_for_update().filter(icb=icb, staff_key__in=list(people))}
     created, changed = [], []
-    for key, (role, group, start, status) in people.items():
-        member = staff.get(key)
+    for key, (role, group, start, status, end, row) in people.items():
+        member = held.get(key)
         if member is None:
-            created.append(
-                StaffMember(icb=icb, staff_key=key, role=role, staff_group=group, start_date=start, status=status)
+            member = StaffMember(
+                icb=icb, staff_key=key, role=role, staff_group=group, start_date=start, status=status, end_date=end
             )
-        elif (member.role, member.staff_group, member.start_date, member.status) != (role, group, start, status):
-            member.role, member.staff_group, member.start_date, member.status = role, group, start, status
-            changed.append(member)
-    StaffMember.objects.bulk_create(created, batch_size=2000)
-    StaffMember.objects.bulk_update(changed, ["role", "staff_group", "start_date", "status"], batch_size=2000)
-    return {s.staff_key: s for s in StaffMember.objects.filter(icb=icb, staff_key__in=list(people))}
+            created.append((member, row))
+            continue
+        end = rules.end_date_after_extract(member.start_date, member.end_date, start, end)
+        if (member.role, member.staff_group, member.start_date, member.status, member.end_date) != (
+            role,
+            group,
+            start,
+            status,
+            end,
+        ):
+            before = copy.copy(member)
+            member.role, member.staff_group, member.start_date, member.status, member.end_date = (
+                role,
+                group,
+                start,
+                status,
+                end,
+            )
+            changed.append((before, member, row))
+    ended = []
+    if upload_record.full_extract:
+        missing = (
+            StaffMember.objects.select_for_update()
+            .filter(icb=icb, archived_at__isnull=True)
+            .exclude(staff_key__in=list(people))
+        )
+        for member in missing:
+            end = rules.ended_by_full_extract(member.start_date, member.end_date, today)
+            if end is not None:
+                before = copy.copy(member)
+                member.end_date = end
+                ended.append((before, member))
+    StaffMember.objects.bulk_create([member for member, _ in created], batch_size=2000)
+    updated, now = [member for _, member, _ in changed] + [member for _, member in ended], timezone.now()
+    for member in updated:  # rows locked above: a bulk update bumps the version as a save would (core.versioning)
+        member.version, member.updated_at = member.version + 1, now
+    StaffMember.objects.bulk_update(updated, [*STAFF_EXTRACT_FIELDS, "version", "updated_at"], batch_size=2000)
+    extra = {"upload": upload_record.pk, "file": upload_record.file_name}
+    log_bulk(
+        [(None, member, extra | {"row": row}) for member, row in created],
+        action=LogEntry.Action.CREATE,
+        actor=acting_user,
+    )
+    log_bulk(
+        [(before, member, extra | {"row": row}) for before, member, row in changed]
+        + [(before, member, extra | {"how": "ended: not in a full extract"}) for before, member in ended],
+        action=LogEntry.Action.UPDATE,
+        actor=acting_user,
+    )
+    staff = {s.staff_key: s for s in StaffMember.objects.filter(icb=icb, staff_key__in=list(people))}
+    for member in staff.values():
+        member.icb = icb  # each training record's audit entry names its ICB through its person: no query each
+    leavers = sum(1 for before, member, _ in changed if member.end_date and member.end_date != before.end_date)
+    leavers += sum(1 for member, _ in created if member.end_date)
+    return staff, {"new_staff": len(created), "changed_staff": len(changed), "leavers": leavers, "ended": len(ended)}
 
 
 # ----------------------------------------------------------------------------------------------- staff
@@ -341,16 +447,29 @@ def do_record_agreement(*, supervisee, supervisor, acting_user, **fields):
     )
 
 
+def _check_session_writer(acting_user, supervisee, supervisor, fields):
+    designated = acting_user.role == Role.DESIGNATED and acting_user.organisation.icb_id == supervisee.icb_id
+    party = rules.session_party(acting_user.pk, supervisee.user_id, supervisor.user_id)
+    problem = rules.session_write_problem(designated, party, fields)
+    if problem:
+        raise PermissionDenied(problem)
+
+
 def do_record_session(*, supervisee, supervisor, acting_user, **fields):
+    """Record a session: by a designated professional, or by the supervisee or the supervisor."""
     _same_icb(supervisee, supervisor)
+    _check_session_writer(acting_user, supervisee, supervisor, fields)
     if fields.get("held_on") and fields["held_on"] > timezone.localdate():
         raise ValidationError({"held_on": "A session is recorded after it is held: the date is in the future."})
     return _create(SupervisionSession, supervisee=supervisee, supervisor=supervisor, acting_user=acting_user, **fields)
 
 
 def do_update_session(session, *, acting_user, **fields):
+    """Change a session's record: the supervisee, the supervisor or a designated professional (not the parties)."""
     for name in ("supervisee", "supervisor"):
         fields.pop(name, None)
+    changed = {name: value for name, value in fields.items() if getattr(session, name) != value}
+    _check_session_writer(acting_user, session.supervisee, session.supervisor, changed)
     return save_fields(session, fields, acting_user=acting_user)
 
 

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from core.api import ScopedRelatedField, ScopedViewSet, StrictSerializer
 from core.audit import log_access
+from core.permissions import PartyPermission
 from core.schema import SingleObjectSchema
 from organisations.models import Organisation
 from workforce import actions, reports
@@ -165,9 +166,22 @@ class AgreementViewSet(ScopedViewSet):
         """Both parties are ScopedRelatedFields."""
 
 
+class SessionPartyField(ScopedRelatedField):
+    """A session's supervisee or supervisor: the staff a staff reader may see; for a party of another role (who
+    reads no staff list), the ICB's staff, so they can name the other party (the action checks they are one)."""
+
+    def get_queryset(self):
+        user = self.context["request"].user
+        if getattr(user, "role", None) in StaffMember.access.view:
+            return super().get_queryset()
+        if getattr(user, "role", None) not in SupervisionSession.party_roles or not user.organisation_id:
+            return StaffMember.objects.none()
+        return StaffMember.objects.filter(icb_id=user.organisation.icb_id, archived_at__isnull=True)
+
+
 class SessionSerializer(StrictSerializer):
-    supervisee = ScopedRelatedField(StaffMember)
-    supervisor = ScopedRelatedField(StaffMember)
+    supervisee = SessionPartyField(StaffMember)
+    supervisor = SessionPartyField(StaffMember)
 
     class Meta:
         model = SupervisionSession
@@ -197,6 +211,10 @@ class SessionSerializer(StrictSerializer):
 
 
 class SessionViewSet(ScopedViewSet):
+    """Staff readers list every session of the ICB (date and parties); the supervisee and the supervisor, whatever
+    their role, their own; the content is read and written only by them and the designated professionals."""
+
+    permission_classes = [PartyPermission]
     queryset = SupervisionSession.objects.select_related("supervisee", "supervisor")
     serializer_class = SessionSerializer
     create_action = staticmethod(actions.do_record_session)
@@ -207,9 +225,10 @@ class SessionViewSet(ScopedViewSet):
         """Both parties are ScopedRelatedFields."""
 
     def retrieve(self, request, *args, **kwargs):
+        """One session; its content only to the supervisee, the supervisor and designated professionals. Every
+        read is logged, like casework, saying whether the content was shown."""
         session = self.get_object()
-        if session.may_read_content(request.user):
-            log_access(request.user, session, how="api")
+        log_access(request.user, session, how="api" if session.may_read_content(request.user) else "api, no content")
         return Response(
             self.get_serializer(session, context={**self.get_serializer_context(), "with_content": True}).data
         )
@@ -276,7 +295,7 @@ class WorkforcePolicySerializer(StrictSerializer):
 
     class Meta:
         model = WorkforcePolicy
-        fields = ["id", "l1_refresher_months", "target_choice", "excluded_statuses", "choices"]
+        fields = ["id", "l1_refresher_months", "target_choice", "excluded_statuses", "check_hours", "choices"]
         read_only_fields = ["id"]
 
     def get_choices(self, policy) -> list[list[str]]:
@@ -284,7 +303,8 @@ class WorkforcePolicySerializer(StrictSerializer):
 
 
 def _save_policy(policy, *, acting_user, **fields):
-    current = {n: getattr(policy, n) for n in ("l1_refresher_months", "target_choice", "excluded_statuses")}
+    names = ("l1_refresher_months", "target_choice", "excluded_statuses", "check_hours")
+    current = {n: getattr(policy, n) for n in names}
     return actions.do_save_policy(policy, acting_user=acting_user, **(current | fields))
 
 
@@ -333,8 +353,22 @@ class ExtractSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ExtractUpload
-        fields = ["id", "file", "file_name", "uploaded_at", "rows", "people", "new_records"]
-        read_only_fields = ["id", "file_name", "uploaded_at", "rows", "people", "new_records"]
+        fields = [
+            "id",
+            "file",
+            "full_extract",
+            "file_name",
+            "uploaded_at",
+            "rows",
+            "people",
+            "new_records",
+            "changed_records",
+            "new_staff",
+            "changed_staff",
+            "leavers",
+            "ended",
+        ]
+        read_only_fields = [f for f in fields if f not in ("file", "full_extract")]
 
 
 class ExtractViewSet(IcbViewSet):
@@ -346,7 +380,11 @@ class ExtractViewSet(IcbViewSet):
     def perform_create(self, serializer):
         upload = serializer.validated_data["file"]
         serializer.instance = actions.do_import_extract(
-            icb=_icb(self.request.user), upload=upload, name=upload.name, acting_user=self.request.user
+            icb=_icb(self.request.user),
+            upload=upload,
+            name=upload.name,
+            acting_user=self.request.user,
+            full_extract=serializer.validated_data.get("full_extract", False),
         )
 
 

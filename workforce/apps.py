@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from core.choices import ALL_ROLES, Role
+from core.choices import ALL_ROLES, ICB_ROLES, Role
 
 MENU_ROLES = frozenset({Role.DESIGNATED, Role.HR, Role.ADMINISTRATOR, Role.EXECUTIVE, Role.BOARD})
 
@@ -11,6 +11,7 @@ class WorkforceConfig(AppConfig):
     menu = [
         ("Workforce", "workforce:compliance", MENU_ROLES),
         ("Provider training", "workforce:providers", ALL_ROLES - {Role.AUDITOR}),
+        ("My supervision", "workforce:my-sessions", ICB_ROLES - {Role.AUDITOR}),
     ]
 
     def ready(self):
@@ -24,6 +25,7 @@ class WorkforceConfig(AppConfig):
         auditlog.register(models.CompetenceMapping)
         auditlog.register(models.StaffMember, exclude_fields=["updated_at"])
         auditlog.register(models.ExtractUpload)
+        auditlog.register(models.TrainingRecord)  # an import's rows are logged in bulk (core.audit.log_bulk)
         auditlog.register(models.DbsCheck, mask_fields=["certificate_number"])
         auditlog.register(models.SupervisionAgreement)
         # The session's content is not copied into the audit trail: the auditor sees that it changed, not what.

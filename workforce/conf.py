@@ -21,6 +21,10 @@ DEFAULTS = {
         "90": "90 % for children levels 1-2 [DDICB §Safeguarding Training] (85 % for the rest [NEL Std 11])",
     },
     "WORKFORCE_TARGET_DEFAULT": "85",
+    # Training hours: a person below the framework's hours for a level (e.g. children level 3: 6 hours per
+    # 3 years [E1]) is not compliant for it [reference A1.8]; the ICB may switch the check off (settings page).
+    "WORKFORCE_CHECK_HOURS_DEFAULT": True,
+    "WORKFORCE_HOURS_WINDOW_MONTHS": 36,  # the frameworks give hours "per 3 years" [E1, E6]
     # Grace for new starters, per level: (unit, amount) [reference A1.8; E2, E3]. Level 2 has no source (✖).
     "WORKFORCE_GRACE": {
         "1": ["weeks", 6],

@@ -62,6 +62,8 @@ def _extract(today):
                 completed = max(start, today - dt.timedelta(days=age))
                 if chance.random() < 0.12:
                     continue  # never trained
+                hours = chance.choice(["8", "8", "8", "2"])  # 2 hours: short of level 3's 6 [E1]
+                leaving = (today - dt.timedelta(days=30)).isoformat() if number % 25 == 0 else ""  # a leaver
                 rows.append(
                     [
                         f"NDI{number:04d}",
@@ -72,8 +74,9 @@ def _extract(today):
                         _competence(topic, level),
                         completed.isoformat(),
                         "",
+                        hours,
                         "",
-                        "",
+                        leaving,
                     ]
                 )
     buffer = io.StringIO()

@@ -23,6 +23,12 @@ class PolicyForm(NHSFormMixin, forms.Form):
         choices=[(s.value, s.label) for s in StaffStatus if s != StaffStatus.ACTIVE],
         help_text="People with these statuses are left out of the denominator [reference A1.8].",
     )
+    check_hours = forms.BooleanField(
+        label="Check training hours",
+        required=False,
+        help_text="A person below the framework's hours for a level over 3 years (for example children level 3: "
+        "6 hours [E1]) is not compliant for that level. Levels the framework gives no hours for are not checked.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,6 +67,12 @@ class CompetenceMappingForm(NHSFormMixin, forms.Form):
 class ExtractUploadForm(NHSFormMixin, forms.Form):
     file = forms.FileField(
         label="Extract (CSV or XLSX)", help_text="Person-level rows; the first row holds the headings."
+    )
+    full_extract = forms.BooleanField(
+        label="This file is the complete staff list",
+        required=False,
+        help_text="Anyone on the staff list but not in the file is ended the day before the upload. Leave it "
+        "unticked for a training extract, which may leave out people with no completions.",
     )
 
 
@@ -167,6 +179,38 @@ class SessionForm(_IcbStaffMixin, NHSFormMixin, forms.ModelForm):
             "supervisor_confirmed",
         ]
         widgets = {"held_on": forms.DateInput}
+
+    def _post_clean(self):
+        pass
+
+
+class SessionContentForm(NHSFormMixin, forms.ModelForm):
+    """A session's record as its supervisee, its supervisor or a designated professional changes it: the parties
+    stay; each party confirms only their own side (`party`: "supervisee", "supervisor" or None)."""
+
+    class Meta:
+        model = SupervisionSession
+        fields = [
+            "post",
+            "base",
+            "held_on",
+            "venue",
+            "duration_minutes",
+            "one_to_one",
+            "topics",
+            "outcomes",
+            "evaluation",
+            "comments",
+            "supervisee_confirmed",
+            "supervisor_confirmed",
+        ]
+        widgets = {"held_on": forms.DateInput}
+
+    def __init__(self, *args, party=None, designated=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not designated and party is not None:
+            other = "supervisor" if party == "supervisee" else "supervisee"
+            del self.fields[f"{other}_confirmed"]
 
     def _post_clean(self):
         pass

@@ -96,6 +96,11 @@ class WorkforcePolicy(AuditScopeMixin, Versioned):
     l1_refresher_months = models.CharField("children level 1 refresher", max_length=4, default="36")
     target_choice = models.CharField("target for ICB staff", max_length=4, default="85")
     excluded_statuses = models.JSONField(default=list, blank=True)
+    check_hours = models.BooleanField(
+        "check training hours",
+        default=True,
+        help_text="Below the framework's hours for a level over 3 years is not compliant for that level.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -212,6 +217,16 @@ class ExtractUpload(AuditScopeMixin, models.Model):
     rows = models.PositiveIntegerField(default=0)
     people = models.PositiveIntegerField(default=0)
     new_records = models.PositiveIntegerField(default=0)
+    changed_records = models.PositiveIntegerField(
+        default=0, help_text="Completions held whose expiry or hours changed."
+    )
+    new_staff = models.PositiveIntegerField(default=0)
+    changed_staff = models.PositiveIntegerField(default=0)
+    leavers = models.PositiveIntegerField(default=0, help_text="People given a leaving date by the extract.")
+    full_extract = models.BooleanField(
+        "complete staff list", default=False, help_text="People on the staff list but not in the file were ended."
+    )
+    ended = models.PositiveIntegerField(default=0, help_text="People ended because a full extract left them out.")
 
     objects = ScopedQuerySet.as_manager()
 
@@ -222,7 +237,7 @@ class ExtractUpload(AuditScopeMixin, models.Model):
         return f"{self.file_name} ({self.uploaded_at:%d %B %Y})"
 
 
-class TrainingRecord(models.Model):
+class TrainingRecord(AuditScopeMixin, models.Model):
     """One completion. The same person, competence and completion date is one record, however often uploaded."""
 
     access = Access(scope="staff__icb", view=STAFF_READERS, change=STAFF_MANAGERS)
@@ -340,6 +355,8 @@ class SupervisionSession(AuditScopeMixin, Versioned):
     the designated professionals, and each reading is logged (`may_read_content`)."""
 
     access = Access(scope="supervisee__icb", view=STAFF_READERS, change=frozenset({D}))
+    # Any ICB role may be a party (core.permissions.PartyPermission): SessionQuerySet admits them to their own.
+    party_roles = ICB_ROLES - {Role.AUDITOR}
     CONTENT_FIELDS = ("topics", "outcomes", "evaluation", "comments")
 
     supervisee = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="sessions")
@@ -366,10 +383,17 @@ class SupervisionSession(AuditScopeMixin, Versioned):
     def __str__(self):
         return f"Supervision of {self.supervisee.staff_key} on {self.held_on}"
 
+    def party(self, user):
+        """ "supervisee", "supervisor" or None: the side of the session `user` is on (through StaffMember.user)."""
+        return rules.session_party(getattr(user, "pk", None), self.supervisee.user_id, self.supervisor.user_id)
+
     def may_read_content(self, user):
+        """The supervisee, the supervisor and the ICB's designated professionals read and write the content."""
         if getattr(user, "organisation_id", None) is None or user.organisation.icb_id != self.supervisee.icb_id:
             return False
-        return user.role == D or user.pk in {self.supervisee.user_id, self.supervisor.user_id}
+        if user.role == Role.AUDITOR:
+            return False
+        return user.role == D or self.party(user) is not None
 
 
 # ------------------------------------------------------------------------------------------------- capacity

@@ -35,9 +35,9 @@ def framework_for(policy):
     """The framework levels with the ICB's choices applied (children level 1 refresher, validity setting)."""
     validity = int(conf.setting("WORKFORCE_VALIDITY_MONTHS"))
     levels = [
-        rules.LevelRule(v_code, topic, level, validity, start, end)
-        for v_code, topic, level, start, end in FrameworkLevel.objects.values_list(
-            "version__code", "version__topic", "level", "version__effective_from", "version__effective_to"
+        rules.LevelRule(v_code, topic, level, validity, start, end, hours)
+        for v_code, topic, level, start, end, hours in FrameworkLevel.objects.values_list(
+            "version__code", "version__topic", "level", "version__effective_from", "version__effective_to", "hours"
         )
     ]
     overrides = {("children", 1): int(policy.l1_refresher_months)} if policy else {}
@@ -53,6 +53,8 @@ def policy_rules(policy):
         bands=tuple(tuple(b) for b in conf.setting("WORKFORCE_RAG_BANDS")),
         target_choice=policy.target_choice if policy else conf.setting("WORKFORCE_TARGET_DEFAULT"),
         horizon_days=int(conf.setting("WORKFORCE_EXPIRY_HORIZON_DAYS")),
+        check_hours=policy.check_hours if policy else bool(conf.setting("WORKFORCE_CHECK_HOURS_DEFAULT")),
+        hours_months=int(conf.setting("WORKFORCE_HOURS_WINDOW_MONTHS")),
     )
 
 
@@ -63,6 +65,12 @@ def policy_choices(policy):
     return [
         ("Children level 1 refresher", l1.get(policy.l1_refresher_months, policy.l1_refresher_months)),
         ("Target for ICB staff", target.get(policy.target_choice, policy.target_choice)),
+        (
+            "Training hours",
+            "checked: below the framework's hours for a level over 3 years is not compliant [reference A1.8; E1]"
+            if policy.check_hours
+            else "not checked: a valid completion is enough",
+        ),
         (
             "Out of scope while",
             ", ".join(s.replace("_", " ") for s in policy.excluded_statuses) or "nobody is excluded",
@@ -100,10 +108,10 @@ def compliance_for(icb_id, as_of):
         for row in staff.values_list("staff_key", "staff_group", "role", "start_date", "end_date", "status")
     ]
     completions = {}
-    for key, topic, level, completed in TrainingRecord.objects.filter(staff__in=staff).values_list(
-        "staff__staff_key", "topic", "level", "completed_on"
+    for key, topic, level, completed, hours in TrainingRecord.objects.filter(staff__in=staff).values_list(
+        "staff__staff_key", "topic", "level", "completed_on", "hours"
     ):
-        completions.setdefault(key, []).append(rules.Completion(topic, level, completed))
+        completions.setdefault(key, []).append(rules.Completion(topic, level, completed, hours))
     tna = [row.as_rule() for row in TnaRequirement.objects.filter(icb_id=icb_id)]
     cells, expiring = rules.compliance(people, completions, tna, framework_for(policy), policy_rules(policy), as_of)
     topic_order = {t: i for i, t in enumerate(Topic.values)}

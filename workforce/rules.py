@@ -60,6 +60,7 @@ class LevelRule:
     validity_months: int
     effective_from: dt.date
     effective_to: dt.date | None = None
+    hours: Decimal | None = None  # hours of training over the hours window (3 years) the version sets; None: none
 
     def in_force(self, as_of):
         return self.effective_from <= as_of and (self.effective_to is None or as_of <= self.effective_to)
@@ -89,6 +90,14 @@ class Framework:
             table.update({key: months for key, months in self.overrides.items() if key in table})
         return table.get((topic, level))
 
+    def hours_required(self, topic, level, as_of):
+        """Hours of training over the window that (topic, level) needs on `as_of`: the smallest any version in
+        force sets (the more generous, as for validity); None when a version in force sets none."""
+        found = [rule.hours for rule in self.in_force(as_of) if (rule.topic, rule.level) == (topic, level)]
+        if not found or any(hours is None for hours in found):
+            return None
+        return min(found)
+
     def levels_of(self, topic, as_of=None):
         return sorted({r.level for r in self.levels if r.topic == topic and (as_of is None or r.in_force(as_of))})
 
@@ -111,6 +120,7 @@ class Completion:
     topic: str
     level: int
     completed_on: dt.date
+    hours: Decimal | None = None
 
 
 def is_active(person, as_of):
@@ -156,6 +166,39 @@ def hours_in_window(records, topic, as_of, months=36):
     `records` are (topic, completed_on, hours or None)."""
     start = add_months(as_of, -months)
     return sum((hours or 0 for t, on, hours in records if t == topic and start < on <= as_of), Decimal(0))
+
+
+def hours_towards(completions, topic, level, as_of, months=36):
+    """Hours recorded towards (topic, level) on `as_of`: completions of the topic at that level or higher
+    [E1, E4] dated in (as_of - months, as_of] [reference A1.8]; a completion without hours adds none."""
+    start = add_months(as_of, -months)
+    return sum(
+        (
+            c.hours or 0
+            for c in completions
+            if c.topic == topic and c.level >= level and start < c.completed_on <= as_of
+        ),
+        Decimal(0),
+    )
+
+
+def hours_met(recorded, required):
+    """Enough hours: the framework's hours for the level over its window, or more (exactly the hours is enough);
+    no hours required (None) is always met [reference A1.8; E1]."""
+    return required is None or Decimal(recorded) >= Decimal(required)
+
+
+def compliant(completions, topic, level, as_of, framework, *, check_hours=True, hours_months=36):
+    """(compliant, last valid day or None): a valid completion of the level or higher and, when hours are
+    checked and the framework in force sets hours for the level, at least those hours over the window."""
+    until = best_expiry(completions, topic, level, as_of, framework)
+    if until is None or as_of > until:
+        return False, until
+    if check_hours:
+        required = framework.hours_required(topic, level, as_of)
+        if not hours_met(hours_towards(completions, topic, level, as_of, hours_months), required):
+            return False, until
+    return True, until
 
 
 def initial_window_end(start_date, months):
@@ -239,6 +282,8 @@ class Policy:
     bands: tuple
     target_choice: str = "85"
     horizon_days: int = 90
+    check_hours: bool = True  # a person below the framework's hours for a level is not compliant for it
+    hours_months: int = 36  # the window the framework's hours are over ("per 3 years")
 
     def target(self, topic, level):
         if self.target_choice == "90" and topic == "children" and level <= 2:
@@ -255,7 +300,8 @@ def compliance(people, completions, tna, framework, policy, as_of):
     """({(topic, level, staff group): Cell}, [Expiring]) on `as_of`.
 
     `completions`: {person key: [Completion]}. Each person counts once per requirement, however many
-    completions (or re-uploads of one) they have."""
+    completions (or re-uploads of one) they have; a person below the framework's hours is not compliant
+    (`policy.check_hours`)."""
     cells, expiring = {}, []
     horizon = as_of + dt.timedelta(days=policy.horizon_days)
     for person in people:
@@ -266,8 +312,16 @@ def compliance(people, completions, tna, framework, policy, as_of):
             if cell is None:
                 cell = cells[(topic, level, person.staff_group)] = Cell(topic, level, person.staff_group)
             cell.denominator += 1
-            until = best_expiry(completions.get(person.key, ()), topic, level, as_of, framework)
-            if until is not None and as_of <= until:
+            met, until = compliant(
+                completions.get(person.key, ()),
+                topic,
+                level,
+                as_of,
+                framework,
+                check_hours=policy.check_hours,
+                hours_months=policy.hours_months,
+            )
+            if met:
                 cell.numerator += 1
                 if until <= horizon:
                     cell.expiring += 1
@@ -312,6 +366,7 @@ FIELDS = {
     "expiry_on": ("Expiry date", False),
     "hours": ("Hours", False),
     "status": ("Absence status", False),
+    "end_date": ("Leaving date", False),
 }
 
 DEFAULT_HEADERS = {
@@ -325,7 +380,12 @@ DEFAULT_HEADERS = {
     "expiry_on": "Expiry Date",
     "hours": "Hours",
     "status": "Absence Status",
+    "end_date": "Termination Date",
 }
+
+# Statuses an extract may carry (workforce.choices.StaffStatus) and the words that mark a leaver.
+STATUSES = ("active", "maternity", "long_term_sick", "suspended", "bank_no_shifts")
+LEAVER_WORDS = ("leaver", "left", "terminated")
 
 
 @dataclass(frozen=True)
@@ -342,6 +402,7 @@ class ExtractRow:
     expiry_on: dt.date | None
     hours: Decimal | None
     status: str
+    end_date: dt.date | None = None  # the leaving date, or the extract's date for a row marked as a leaver
 
 
 class BadValue(ValueError):
@@ -406,7 +467,8 @@ def check_rows(rows, positions, competences, levels_by_topic, today, problems, s
     """Check every extract row, each problem named by row and column in `problems` (core.imports.Problems).
     Returns [ExtractRow].
 
-    `competences`: {competence name casefolded: (topic, level)}; `levels_by_topic`: {topic: set of levels}."""
+    `competences`: {competence name casefolded: (topic, level)}; `levels_by_topic`: {topic: set of levels}.
+    A leaving date (or a status marking a leaver, which leaves on the extract's date `today`) ends the person."""
     checked, roles_on_start = [], {}
 
     def add(message, row, index):
@@ -431,7 +493,7 @@ def check_rows(rows, positions, competences, levels_by_topic, today, problems, s
             if not text[name]:
                 add(f"{FIELDS[name][0].lower()} is blank", number, positions[name])
         dates = {}
-        for name in ("start_date", "completed_on", "expiry_on"):
+        for name in ("start_date", "completed_on", "expiry_on", "end_date"):
             try:
                 dates[name] = parse_date(cell(values, name))
             except BadValue as error:
@@ -463,7 +525,22 @@ def check_rows(rows, positions, competences, levels_by_topic, today, problems, s
                 number,
                 positions["competence"],
             )
-        status = text["status"].lower().replace(" ", "_") or "active"
+        status = text["status"].lower().replace(" ", "_").replace("-", "_") or "active"
+        end_date = dates["end_date"]
+        if status in LEAVER_WORDS:
+            status, end_date = "active", end_date or today
+        elif status not in STATUSES:
+            add(
+                f"status '{text['status']}' is not one of: {', '.join(s.replace('_', ' ') for s in STATUSES)}, leaver",
+                number,
+                positions["status"],
+            )
+        if end_date and dates["start_date"] and end_date < dates["start_date"]:
+            add(
+                f"leaving date {fmt(end_date)} is before the start date {fmt(dates['start_date'])}",
+                number,
+                positions.get("end_date", positions.get("status")),
+            )
         if key and dates["start_date"] and text["role"]:
             seen = roles_on_start.setdefault((key, dates["start_date"]), (text["role"], number))
             if seen[0].casefold() != text["role"].casefold():
@@ -488,19 +565,43 @@ def check_rows(rows, positions, competences, levels_by_topic, today, problems, s
                     expiry,
                     hours,
                     status,
+                    end_date,
                 )
             )
     return checked
 
 
 def people_from_rows(rows):
-    """{staff key: (role, staff group, start date, status)}: each key's latest assignment in the extract."""
+    """{staff key: (role, staff group, start date, status, leaving date, row)}: each key's latest assignment in
+    the extract (its first row); a leaving date on any row of that assignment ends it."""
     people = {}
     for row in rows:
         current = people.get(row.staff_key)
         if current is None or row.start_date > current[2]:
-            people[row.staff_key] = (row.role, row.staff_group, row.start_date, row.status)
+            people[row.staff_key] = (row.role, row.staff_group, row.start_date, row.status, row.end_date, row.row)
+        elif row.start_date == current[2] and row.end_date and not current[4]:
+            people[row.staff_key] = (*current[:4], row.end_date, current[5])
     return people
+
+
+def end_date_after_extract(stored_start, stored_end, start_date, end_date):
+    """A person's end date after an extract: the extract's leaving date when it gives one; else a later start
+    (a new assignment after leaving) reopens them; else the end date held stays."""
+    if end_date:
+        return end_date
+    if stored_end and start_date > stored_end:
+        return None
+    return stored_end
+
+
+def ended_by_full_extract(start_date, end_date, extract_date):
+    """The end date for a person missing from a complete staff extract: the day before the extract (they are not on
+    the staff list that day), or None when nothing changes (already ended, or starting on or after it)."""
+    if end_date is not None and end_date < extract_date:
+        return None
+    if start_date >= extract_date:
+        return None
+    return extract_date - dt.timedelta(days=1)
 
 
 # ------------------------------------------------------------------------------------------------- DBS
@@ -564,6 +665,31 @@ class SupervisionRule:
     unit: str  # "months" or "working_days"
     amount: int
     source: str
+
+
+SESSION_PARTIES = ("supervisee", "supervisor")
+
+
+def session_party(user_id, supervisee_user_id, supervisor_user_id):
+    """Which side of a supervision session a user is ("supervisee", "supervisor" or None), by their login."""
+    if user_id is not None and user_id == supervisee_user_id:
+        return "supervisee"
+    if user_id is not None and user_id == supervisor_user_id:
+        return "supervisor"
+    return None
+
+
+def session_write_problem(designated, party, fields):
+    """Why a user may not record or change a supervision session with `fields`, or None. The session's content
+    is written by the supervisee, the supervisor and the designated professionals only [CPCCG §11; DUDLEY §16];
+    each party confirms only their own side (a designated professional may record both, from a signed record)."""
+    if not designated and party is None:
+        return "Only the supervisee, the supervisor and the designated professionals may record or change a session."
+    if not designated:
+        other = next(p for p in SESSION_PARTIES if p != party)
+        if fields.get(f"{other}_confirmed"):
+            return f"Only the {other} confirms the record for the {other}."
+    return None
 
 
 def supervision_due(last_session, start_date, rule, add_working_days=None):

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +28,7 @@ from workforce.forms import (
     PolicyForm,
     PopulationForm,
     RaiseActionForm,
+    SessionContentForm,
     SessionForm,
     StaffMemberForm,
     TnaChangeForm,
@@ -167,6 +169,7 @@ class PolicyView(WorkforceFormPage):
             "l1_refresher_months": policy.l1_refresher_months,
             "target_choice": policy.target_choice,
             "excluded_statuses": policy.excluded_statuses,
+            "check_hours": policy.check_hours,
         }
 
     def perform(self, form):
@@ -211,13 +214,21 @@ class ExtractUploadView(WorkforceFormPage):
 
     def perform(self, form):
         upload = form.cleaned_data["file"]
-        return actions.do_import_extract(icb=self.icb, upload=upload, name=upload.name, acting_user=self.request.user)
+        return actions.do_import_extract(
+            icb=self.icb,
+            upload=upload,
+            name=upload.name,
+            acting_user=self.request.user,
+            full_extract=form.cleaned_data["full_extract"],
+        )
 
     def get_success_url(self):
         messages.success(
             self.request,
             f"{self.result.file_name}: {self.result.rows} rows, {self.result.people} people, "
-            f"{self.result.new_records} new completions (completions already held are not counted twice).",
+            f"{self.result.new_records} new completions (completions already held are not counted twice), "
+            f"{self.result.changed_records} corrected, {self.result.leavers} leavers"
+            + (f", {self.result.ended} ended as not in the full extract." if self.result.full_extract else "."),
         )
         return reverse("workforce:compliance")
 
@@ -427,13 +438,61 @@ class SessionDetailView(ScopedObjectMixin, TemplateView):
     template_name = "workforce/session_detail.html"
 
     def get_context_data(self, **kwargs):
+        """Every view is logged, like casework's, saying whether the content was shown."""
         user, session = self.request.user, self.object
         content = session.may_read_content(user)
-        if content:
-            log_access(user, session)
+        log_access(user, session, how="view" if content else "view, no content")
         return super().get_context_data(
-            content=content, can_raise=content and user.role in STAFF_MANAGERS | {Role.DESIGNATED}, **kwargs
+            content=content,
+            can_edit=content,
+            can_raise=content and user.role in STAFF_MANAGERS | {Role.DESIGNATED},
+            **kwargs,
         )
+
+
+class SessionEditView(ScopedObjectMixin, ActionFormView):
+    """The supervisee, the supervisor or a designated professional changes a session's record."""
+
+    model = SupervisionSession
+    scope_action = CHANGE
+    select_related = ("supervisee", "supervisor")
+    form_class = SessionContentForm
+    submit_label = "Save changes"
+
+    @property
+    def page_title(self):
+        return f"Change the supervision of {self.object.supervisee.staff_key} on {rules.fmt(self.object.held_on)}"
+
+    def get_form_kwargs(self):
+        user = self.request.user
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.object,
+            "party": self.object.party(user),
+            "designated": user.role == Role.DESIGNATED,
+        }
+
+    def perform(self, form):
+        return actions.do_update_session(self.object, acting_user=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("workforce:session", args=[self.object.pk])
+
+
+class MySessionsView(RoleRequiredMixin, TemplateView):
+    """The sessions the signed-in person took part in, as supervisee or supervisor, whatever their role."""
+
+    allowed_roles = SupervisionSession.party_roles
+    template_name = "workforce/my_sessions.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        sessions = (
+            SupervisionSession.objects.restrict(user)
+            .filter(Q(supervisee__user=user) | Q(supervisor__user=user), archived_at__isnull=True)
+            .select_related("supervisee", "supervisor")
+        )
+        return super().get_context_data(page_title="My supervision sessions", sessions=sessions, **kwargs)
 
 
 class SessionActionView(WorkforcePage, ScopedObjectMixin, ActionFormView):

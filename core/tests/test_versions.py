@@ -394,6 +394,13 @@ def _dbs_change(world, record):
     return None, None
 
 
+def _session_change(world, record):
+    from workforce import actions as workforce_actions
+
+    workforce_actions.do_update_session(fresh(record), venue="Room 9", acting_user=world.user(Role.DESIGNATED))
+    return "venue", "Room 9"
+
+
 def _evidence_change(world, record):
     return_actions.do_save_evidence(
         fresh(record), answers={"11.b": {"effect_on_practice": "Theirs"}}, acting_user=world.user(Role.PROVIDER)
@@ -473,6 +480,7 @@ EDIT_FORMS = [
     ("FundingPanelAssurance", _to("assurance:funding-panel-edit", _pk), Role.DESIGNATED, _funding_panel_change),
     ("Policy", _to("governance:policy-edit", _pk), Role.DESIGNATED, _policy_change),
     ("DbsCheck", _to("workforce:dbs-edit", _pk), Role.HR, _dbs_change),
+    ("SupervisionSession", _to("workforce:session-edit", _pk), Role.DESIGNATED, _session_change),
     ("Return", _to("returns:evidence", _pk), Role.PROVIDER, _evidence_change),
 ] + [
     (BY_SLUG[slug].model.__name__, _to("casework:edit", slug, _pk), Role.DESIGNATED, _their_change(slug, *change))

@@ -36,8 +36,9 @@ def extract_row(**fields):
         "competence": L2,
         "completed_on": "2025-01-01",
         "expiry_on": "",
-        "hours": "",
+        "hours": "8",
         "status": "",
+        "end_date": "",
     } | fields
     return [values[name] for name in rules.DEFAULT_HEADERS]
 
@@ -52,9 +53,9 @@ def csv_file(rows, name="extract.csv", header=None):
 
 @pytest.fixture
 def upload(world, icb):
-    def do(rows, name="extract.csv", header=None, role=Role.HR):
+    def do(rows, name="extract.csv", header=None, role=Role.HR, **options):
         file = csv_file(rows, name, header)
-        return actions.do_import_extract(icb=icb, upload=file, name=name, acting_user=world.user(role))
+        return actions.do_import_extract(icb=icb, upload=file, name=name, acting_user=world.user(role), **options)
 
     return do
 

@@ -77,7 +77,7 @@ def test_unknown_columns_are_refused(upload):
     with pytest.raises(ValidationError) as refused:
         upload([[*extract_row(), "Smith"]], header=header)
     assert refused.value.message_dict["file"] == [
-        "extract.csv, row 1, column K: unknown column 'Surname': map it on the column-mapping page or remove it"
+        "extract.csv, row 1, column L: unknown column 'Surname': map it on the column-mapping page or remove it"
     ]
 
 
@@ -193,3 +193,125 @@ def test_loading_the_reference_data_again_changes_nothing(db):
     sync_reference_data(FrameworkVersion, FrameworkLevel, SupervisionRule)
     assert (FrameworkVersion.objects.count(), FrameworkLevel.objects.count(), SupervisionRule.objects.count()) == before
     assert before[0] == 9
+
+
+# ------------------------------------------------------------------------------- every stored row audited
+
+
+def _entries(model, **filters):
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    return LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model), **filters)
+
+
+def test_every_record_an_import_creates_is_in_the_audit_trail_with_its_upload_and_row(upload, world, icb):
+    from auditlog.models import LogEntry
+
+    from core.audit import entries_for_icb
+
+    result = upload([extract_row(), extract_row(competence=L1), extract_row(staff_key="S0002", competence=L3)])
+    records = _entries(TrainingRecord, action=LogEntry.Action.CREATE)
+    assert sorted(e.additional_data["row"] for e in records) == [2, 3, 4]
+    assert {e.additional_data["upload"] for e in records} == {result.pk}
+    assert {e.actor for e in records} == {world.user(Role.HR)}
+    assert {int(e.object_pk) for e in records} == set(TrainingRecord.objects.values_list("pk", flat=True))
+    people = _entries(StaffMember, action=LogEntry.Action.CREATE)
+    assert sorted(e.additional_data["row"] for e in people) == [2, 4]
+    created = records.get(additional_data__row=4)
+    assert created.changes["competence"][1] == L3 and created.changes["hours"][1] == "8"
+    stamped = entries_for_icb(icb.pk)
+    assert stamped.filter(pk__in=records).count() == 3 and stamped.filter(pk__in=people).count() == 2
+
+
+def test_the_audit_trail_is_written_in_bulk_whatever_the_size_of_the_file(upload):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(count, prefix):
+        rows = [extract_row(staff_key=f"{prefix}{n:04d}") for n in range(count)]
+        with CaptureQueriesContext(connection) as captured:
+            upload(rows)
+        return len(captured)
+
+    assert queries(50, "B") == queries(5, "A")
+
+
+def test_a_re_upload_writes_nothing_new_and_a_correction_is_an_audited_change(upload, icb, today):
+    from auditlog.models import LogEntry
+
+    rows = [extract_row(), extract_row(staff_key="S0002")]
+    upload(rows)
+    before = (_entries(TrainingRecord).count(), _entries(StaffMember).count())
+    again = upload(rows)
+    assert (again.new_records, again.changed_records, again.new_staff, again.changed_staff) == (0, 0, 0, 0)
+    assert (_entries(TrainingRecord).count(), _entries(StaffMember).count()) == before
+    corrected = upload([extract_row(hours="2.5"), extract_row(staff_key="S0002", role="Team leader")])
+    assert (corrected.new_records, corrected.changed_records, corrected.changed_staff) == (0, 1, 1)
+    assert TrainingRecord.objects.count() == 2
+    change = _entries(TrainingRecord, action=LogEntry.Action.UPDATE).get()
+    assert set(change.changes) == {"hours"}
+    assert change.additional_data["upload"] == corrected.pk and change.additional_data["row"] == 2
+    moved = _entries(StaffMember, action=LogEntry.Action.UPDATE).get()
+    assert moved.changes["role"] == ["Administrator", "Team leader"]
+    assert StaffMember.objects.get(staff_key="S0002").version == 2
+
+
+# ---------------------------------------------------------------------------------------------- leavers
+
+
+def test_a_leaving_date_in_a_new_extract_ends_the_person_audited(upload, icb, today):
+    from auditlog.models import LogEntry
+
+    upload([extract_row(), extract_row(staff_key="S0002")])
+    leaving = today - dt.timedelta(days=10)
+    result = upload([extract_row(end_date=leaving.isoformat()), extract_row(staff_key="S0002")])
+    assert result.leavers == 1
+    member = StaffMember.objects.get(staff_key="S0001")
+    assert member.end_date == leaving
+    entry = _entries(StaffMember, action=LogEntry.Action.UPDATE, object_pk=str(member.pk)).get()
+    assert entry.changes["end_date"] == ["None", str(leaving)]
+    key = ("children", 2, "Administrative and Clerical")
+    assert reports.compliance_for(icb.pk, leaving).cells[key].denominator == 2
+    assert reports.compliance_for(icb.pk, leaving + dt.timedelta(days=1)).cells[key].denominator == 1
+
+
+def test_a_person_marked_as_a_leaver_is_ended_on_the_extracts_date(upload, icb, today):
+    upload([extract_row(), extract_row(staff_key="S0002", status="Leaver")])
+    assert StaffMember.objects.get(staff_key="S0002").end_date == today
+    assert StaffMember.objects.get(staff_key="S0001").end_date is None
+
+
+def test_a_full_extract_ends_who_it_leaves_out_and_a_training_extract_does_not(upload, icb, today):
+    upload([extract_row(), extract_row(staff_key="S0002"), extract_row(staff_key="S0003")])
+    partial = upload([extract_row()])
+    assert partial.ended == 0 and not StaffMember.objects.exclude(end_date=None).exists()
+    full = upload([extract_row(), extract_row(staff_key="S0003")], full_extract=True)
+    assert (full.full_extract, full.ended) == (True, 1)
+    assert StaffMember.objects.get(staff_key="S0002").end_date == today - dt.timedelta(days=1)
+    again = upload([extract_row(), extract_row(staff_key="S0003")], full_extract=True)
+    assert again.ended == 0  # already ended: not ended twice
+    key = ("children", 2, "Administrative and Clerical")
+    assert reports.compliance_for(icb.pk, today).cells[key].denominator == 2
+
+
+def test_a_person_below_the_frameworks_hours_is_not_compliant_unless_the_icb_switches_the_check_off(
+    upload, world, icb, today
+):
+    """Children level 2: 3 hours over 3 years [E1, E2]."""
+    upload([extract_row(hours="3"), extract_row(staff_key="S0002", hours="2"), extract_row(staff_key="S0003")])
+    key = ("children", 2, "Administrative and Clerical")
+    cell = reports.compliance_for(icb.pk, today).cells[key]
+    assert (cell.numerator, cell.denominator) == (2, 3)
+    policy = actions.WorkforcePolicy.objects.get(icb=icb)
+    actions.do_save_policy(
+        policy,
+        l1_refresher_months="36",
+        target_choice="85",
+        excluded_statuses=[],
+        check_hours=False,
+        acting_user=world.user(Role.HR),
+    )
+    result = reports.compliance_for(icb.pk, today)
+    assert result.cells[key].numerator == 3
+    assert "not checked" in dict(reports.policy_choices(result.policy))["Training hours"]

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from core.choices import ALL_ROLES, Role
+from core.choices import ALL_ROLES, ICB_ROLES, Role
 from core.testing import make_user
 from returns.models import Return
 from workforce import actions
@@ -40,6 +40,7 @@ PAGES = [
     ("/workforce/capacity/add/", CAPACITY_EDITORS),
     ("/workforce/capacity/population/", CAPACITY_EDITORS),
     ("/workforce/providers/", ALL - {Role.AUDITOR}),
+    ("/workforce/supervision/mine/", ICB_ROLES - {Role.AUDITOR}),
 ]
 
 # (url, roles that may read, roles that may PATCH)
@@ -47,7 +48,6 @@ ENDPOINTS = [
     ("/api/v1/workforce-staff/{staff}/", STAFF_READERS, STAFF_MANAGERS),
     ("/api/v1/workforce-dbs/{dbs}/", STAFF_READERS, STAFF_MANAGERS),
     ("/api/v1/workforce-agreements/{agreement}/", STAFF_READERS, STAFF_MANAGERS),
-    ("/api/v1/workforce-sessions/{session}/", STAFF_READERS, D),
     ("/api/v1/workforce-capacity/{capacity}/", AGGREGATE_READERS, CAPACITY_EDITORS),
     ("/api/v1/workforce-settings/{policy}/", AGGREGATE_READERS, STAFF_MANAGERS),
     ("/api/v1/workforce-columns/{columns}/", STAFF_READERS, STAFF_MANAGERS),
@@ -57,7 +57,7 @@ READ_ONLY = [
     ("/api/v1/workforce-staff/", STAFF_READERS),
     ("/api/v1/workforce-training/", STAFF_READERS),
     ("/api/v1/workforce-dbs/", STAFF_READERS),
-    ("/api/v1/workforce-sessions/", STAFF_READERS),
+    ("/api/v1/workforce-sessions/", ICB_ROLES - {Role.AUDITOR}),  # a party of any role lists their own
     ("/api/v1/workforce-agreements/", STAFF_READERS),
     ("/api/v1/workforce-capacity/", AGGREGATE_READERS),
     ("/api/v1/workforce-population/", AGGREGATE_READERS),
@@ -181,3 +181,95 @@ def test_an_api_create_lands_in_the_users_icb(world, icb):
 
     assert StaffMember.objects.get(staff_key="API1").icb == icb
     assert dt.date(2024, 1, 1) == StaffMember.objects.get(staff_key="API1").start_date
+
+
+# ------------------------------------------------------------------ supervision sessions: role × side of the session
+
+PARTY_ROLES = ICB_ROLES - {Role.AUDITOR}
+
+
+def expected_session_answers(role, side):
+    """(API read, content shown, API write, page, edit page) for a user of `role` on one side of a session (or none).
+    The content is read and written by the supervisee, the supervisor (any ICB role) and designated professionals;
+    HR and administrators see the date and parties only; everyone else does not see the session at all."""
+    party = side is not None and role in PARTY_ROLES
+    if party or role == Role.DESIGNATED:
+        return 200, True, 200, 200, 200
+    if role in STAFF_READERS:
+        return 200, False, 403, 200, 403
+    if role in PARTY_ROLES:
+        return 404, False, 404, 404, 404
+    return 403, False, 403, 404, 404
+
+
+@pytest.mark.parametrize("side", [None, "supervisee", "supervisor"])
+@pytest.mark.parametrize("role", sorted(ALL))
+def test_session_matrix(world, icb, staff, today, client_for, role, side):
+    from auditlog.models import LogEntry
+
+    user = world.user(role)
+    session = actions.do_record_session(
+        supervisee=staff("S1", user=user if side == "supervisee" else None),
+        supervisor=staff("S2", user=user if side == "supervisor" else None),
+        post="Named nurse",
+        base="ICB office",
+        held_on=today,
+        venue="Room 1",
+        duration_minutes=60,
+        topics="Case discussion (synthetic)",
+        outcomes="Plan agreed",
+        acting_user=world.user(Role.DESIGNATED),
+    )
+    read, content, write, page, edit = expected_session_answers(role, side)
+    target = f"/api/v1/workforce-sessions/{session.pk}/"
+    response = world.api(user).get(target)
+    assert response.status_code == read
+    if read == 200:
+        assert ("topics" in response.json()) == content
+    views = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=user, object_pk=str(session.pk))
+    assert views.count() == (1 if read == 200 else 0)  # every read is logged, content or not
+    patch = world.api(user).patch(target, {"outcomes": f"Changed by {role}"}, format="json")
+    assert patch.status_code == write
+    session.refresh_from_db()
+    assert (session.outcomes == f"Changed by {role}") == (write == 200)
+    client = client_for(user)
+    assert client.get(f"/workforce/supervision/sessions/{session.pk}/").status_code == page
+    if page == 200:
+        assert views.count() == (2 if read == 200 else 1)
+    assert client.get(f"/workforce/supervision/sessions/{session.pk}/edit/").status_code == edit
+
+
+@pytest.mark.parametrize("side", ["supervisee", "supervisor"])
+def test_a_party_of_any_role_records_a_session_and_confirms_only_their_own_side(world, icb, staff, today, side):
+    executive = world.user(Role.EXECUTIVE)
+    me = staff("ME1", user=executive)
+    other = staff("OTHER1")
+    parties = (
+        {"supervisee": me.pk, "supervisor": other.pk}
+        if side == "supervisee"
+        else {
+            "supervisee": other.pk,
+            "supervisor": me.pk,
+        }
+    )
+    body = {
+        **parties,
+        "post": "Lead",
+        "base": "ICB",
+        "held_on": today.isoformat(),
+        "venue": "Room 2",
+        "duration_minutes": 45,
+        "topics": "Reflection",
+        "outcomes": "None",
+        f"{side}_confirmed": True,
+    }
+    api = world.api(executive)
+    created = api.post("/api/v1/workforce-sessions/", body, format="json")
+    assert created.status_code == 201, created.json()
+    other_side = "supervisor" if side == "supervisee" else "supervisee"
+    target = f"/api/v1/workforce-sessions/{created.json()['id']}/"
+    assert api.patch(target, {f"{other_side}_confirmed": True}, format="json").status_code == 403
+    assert world.api(Role.DESIGNATED).patch(target, {f"{other_side}_confirmed": True}, format="json").status_code == 200
+    stranger = {**body, "supervisee": other.pk, "supervisor": staff("OTHER2").pk, f"{side}_confirmed": False}
+    assert api.post("/api/v1/workforce-sessions/", stranger, format="json").status_code == 403
+    assert world.api(Role.HR).post("/api/v1/workforce-sessions/", stranger, format="json").status_code == 403

@@ -197,6 +197,7 @@ def row(**fields):
         "expiry_on": "",
         "hours": "",
         "status": "",
+        "end_date": "",
     } | fields
     return tuple(values[name] for name in rules.DEFAULT_HEADERS)
 
@@ -251,7 +252,7 @@ def test_one_staff_key_with_two_roles_on_one_date_is_refused():
 def test_unknown_and_missing_columns():
     positions, problems = rules.column_positions([*HEADER[:4], *HEADER[5:], "Surname"], rules.DEFAULT_HEADERS)
     messages = [m for _, m in problems]
-    assert (9, "unknown column 'Surname': map it on the column-mapping page or remove it") in problems
+    assert (10, "unknown column 'Surname': map it on the column-mapping page or remove it") in problems
     assert any("no column for start date" in m for m in messages)
 
 
@@ -378,3 +379,135 @@ def test_initial_hours_window():
         ("children", dt.date(2027, 2, 1), Decimal(5)),  # after the window
     ]
     assert rules.initial_hours_recorded(records, "children", start, Decimal(12)) == Decimal(6)
+
+
+# ------------------------------------------------------------------------------------------ training hours
+
+hours_needed = st.decimals(min_value=1, max_value=100, places=1)
+
+
+def hours_framework(hours, *, start=START, end=None, version="v1"):
+    return rules.Framework(
+        [rules.LevelRule(version, "children", level, 36, start, end, hours) for level in (1, 2, 3, 4, 5)]
+    )
+
+
+@given(required=hours_needed, completed=dates)
+def test_exactly_the_frameworks_hours_is_compliant_and_one_hour_fewer_is_not(required, completed):
+    """A valid level 3 completion with the hours the framework sets over 3 years [E1] is compliant; an hour fewer
+    is not; with the hours check switched off the completion alone is enough."""
+    fw = hours_framework(required)
+    assert rules.hours_met(required, required) and not rules.hours_met(required - 1, required)
+    enough = [rules.Completion("children", 3, completed, required)]
+    short = [rules.Completion("children", 3, completed, required - 1)]
+    assert rules.compliant(enough, "children", 3, completed, fw)[0]
+    assert not rules.compliant(short, "children", 3, completed, fw)[0]
+    assert rules.compliant(short, "children", 3, completed, fw, check_hours=False)[0]
+
+
+@given(as_of=dates, required=hours_needed)
+def test_hours_count_over_the_window_ending_on_the_day(as_of, required):
+    """Hours dated in (as_of - 36 months, as_of] count; a completion exactly 36 months old is outside the window
+    (and still valid on its last day), the next day's is inside; several completions add up."""
+    fw = hours_framework(required)
+    window_start = rules.add_months(as_of, -36)
+    old = rules.Completion("children", 3, window_start, required)
+    inside = rules.Completion("children", 3, window_start + dt.timedelta(days=1), required)
+    assert rules.hours_towards([old], "children", 3, as_of) == 0
+    assert not rules.compliant([old], "children", 3, as_of, fw)[0]
+    assert rules.compliant([inside], "children", 3, as_of, fw)[0]
+    half = required / 2
+    split = [rules.Completion("children", 3, as_of, half), rules.Completion("children", 3, as_of, required - half)]
+    assert rules.compliant(split, "children", 3, as_of, fw)[0]
+
+
+def test_hours_at_a_lower_level_do_not_count_and_no_hours_in_the_framework_is_not_checked():
+    as_of = dt.date(2026, 6, 1)
+    fw = hours_framework(Decimal(6))
+    done = [rules.Completion("children", 3, as_of, Decimal(1)), rules.Completion("children", 2, as_of, Decimal(9))]
+    assert rules.hours_towards(done, "children", 3, as_of) == 1
+    assert rules.hours_towards(done, "children", 2, as_of) == 10
+    assert not rules.compliant(done, "children", 3, as_of, fw)[0]
+    assert rules.compliant(done, "children", 3, as_of, hours_framework(None))[0]
+    assert rules.compliant([rules.Completion("children", 3, as_of)], "children", 3, as_of, hours_framework(None))[0]
+
+
+def test_two_versions_in_force_ask_for_the_smaller_hours_and_none_when_one_sets_none():
+    as_of = dt.date(2026, 6, 1)
+    both = rules.Framework(
+        [
+            rules.LevelRule("old", "children", 3, 36, START, None, Decimal(8)),
+            rules.LevelRule("new", "children", 3, 36, dt.date(2026, 1, 1), None, Decimal(6)),
+        ]
+    )
+    assert both.hours_required("children", 3, as_of) == 6
+    assert both.hours_required("children", 3, dt.date(2025, 12, 31)) == 8  # the new version changes no past date
+    unknown = rules.Framework(
+        [
+            rules.LevelRule("old", "children", 3, 36, START, None, Decimal(8)),
+            rules.LevelRule("new", "children", 3, 36, dt.date(2026, 1, 1), None, None),
+        ]
+    )
+    assert unknown.hours_required("children", 3, as_of) is None
+
+
+def test_the_compliance_cells_count_hours():
+    as_of = dt.date(2026, 6, 1)
+    people = [rules.Person(f"S{n}", "Nurses", "Nurse", dt.date(2020, 1, 1)) for n in range(2)]
+    tna = [rules.TnaRow("Nurses", "", "children", 3, START)]
+    done = {
+        "S0": [rules.Completion("children", 3, dt.date(2026, 1, 1), Decimal(6))],
+        "S1": [rules.Completion("children", 3, dt.date(2026, 1, 1), Decimal(5))],
+    }
+    cells, _ = rules.compliance(people, done, tna, hours_framework(Decimal(6)), POLICY, as_of)
+    assert (cells[("children", 3, "Nurses")].numerator, cells[("children", 3, "Nurses")].denominator) == (1, 2)
+    off = rules.Policy(grace=GRACE, excluded_statuses=frozenset(), bands=BANDS, check_hours=False)
+    cells, _ = rules.compliance(people, done, tna, hours_framework(Decimal(6)), off, as_of)
+    assert cells[("children", 3, "Nurses")].numerator == 2
+
+
+# ----------------------------------------------------------------------------------------------- leavers
+
+
+def test_a_leaving_date_or_a_leaver_status_ends_the_person():
+    checked, problems = check(row(end_date="2026-03-31"), row(staff_key="S2", status="Leaver"))
+    assert problems == []
+    assert checked[0].end_date == dt.date(2026, 3, 31)
+    assert (checked[1].end_date, checked[1].status) == (TODAY, "active")
+    people = rules.people_from_rows(checked)
+    assert people["S1"][4] == dt.date(2026, 3, 31)
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"end_date": "2019-12-31"}, "x.csv, row 2, column K: leaving date 31 December 2019 is before the start"),
+        ({"status": "On holiday"}, "x.csv, row 2, column J: status 'On holiday' is not one of"),
+        ({"end_date": "31/31/2026"}, "x.csv, row 2, column K: '31/31/2026' is not a date"),
+    ],
+)
+def test_bad_leaving_dates_and_statuses_are_named(fields, expected):
+    checked, problems = check(row(**fields))
+    assert checked == [] and problems[0].startswith(expected)
+
+
+@given(leaving=dates)
+def test_a_leaver_counts_until_the_leaving_day_and_is_out_of_scope_the_day_after(leaving):
+    person = rules.Person("S1", "Admin", "Clerk", dt.date(2018, 6, 1), leaving)
+
+    def scope(day):
+        return rules.in_scope(person, 1, day, grace=GRACE, excluded_statuses=frozenset())
+
+    assert scope(leaving) and not scope(leaving + dt.timedelta(days=1))
+
+
+def test_the_end_date_after_an_extract():
+    start, ended = dt.date(2020, 1, 1), dt.date(2024, 1, 31)
+    assert rules.end_date_after_extract(start, None, start, dt.date(2026, 1, 1)) == dt.date(2026, 1, 1)
+    assert rules.end_date_after_extract(start, ended, start, None) == ended  # an older extract reopens nobody
+    assert rules.end_date_after_extract(start, ended, dt.date(2024, 6, 1), None) is None  # rejoined
+    extract = dt.date(2026, 6, 1)
+    assert rules.ended_by_full_extract(start, None, extract) == dt.date(2026, 5, 31)
+    assert rules.ended_by_full_extract(start, ended, extract) is None
+    assert rules.ended_by_full_extract(extract, None, extract) is None  # starts on the extract's day
+    assert rules.ended_by_full_extract(start, dt.date(2026, 9, 30), extract) == dt.date(2026, 5, 31)

@@ -139,7 +139,11 @@ def test_session_content_is_for_the_parties_and_designated_professionals_and_log
     assert "Secret case discussion" in client.get(url).content.decode()
     assert client_for(world.user(Role.EXECUTIVE)).get(url).status_code == 404
     logged = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(session.pk))
-    assert {entry.actor.username for entry in logged} == {"designated", "named.one"}
+    assert {(entry.actor.username, entry.additional_data["how"]) for entry in logged} == {
+        ("designated", "view"),
+        ("hr", "view, no content"),  # every view is logged, like casework
+        ("named.one", "view"),
+    }
     api_hr = world.api(Role.HR).get(f"/api/v1/workforce-sessions/{session.pk}/").json()
     assert "topics" not in api_hr
     assert world.api(Role.DESIGNATED).get(f"/api/v1/workforce-sessions/{session.pk}/").json()["topics"]
@@ -507,3 +511,33 @@ def test_staff_are_filtered_by_staff_group(world, upload, client_for):
     assert "S0002" in page and "S0001" not in page
     listed = world.api(Role.HR).get("/api/v1/workforce-staff/?staff_group=Board").json()["results"]
     assert [row["staff_key"] for row in listed] == ["S0002"]
+
+
+def test_the_supervisee_changes_their_sessions_record_on_its_page_and_confirms_their_own_side(world, session, client):
+    client.force_login(session.supervisee.user)  # an administrator: no right to sessions but as a party
+    url = f"/workforce/supervision/sessions/{session.pk}/edit/"
+    opened = client.get(url)
+    assert opened.status_code == 200
+    form = opened.context["form"]
+    assert "supervisee_confirmed" in form.fields and "supervisor_confirmed" not in form.fields
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(outcomes="Plan agreed; I will book level 3 training", supervisee_confirmed="on")
+    data["held_on"] = session.held_on.isoformat()
+    data["one_to_one"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    session.refresh_from_db()
+    assert session.supervisee_confirmed and not session.supervisor_confirmed
+    assert session.outcomes.endswith("level 3 training")
+    assert "Plan agreed" not in str(list(LogEntry.objects.values_list("changes", flat=True)))  # masked
+    assert "My supervision" in client.get("/workforce/supervision/mine/").content.decode()
+
+
+def test_a_complete_staff_list_uploaded_on_the_page_ends_who_it_leaves_out(world, icb, today, client_for):
+    client = client_for(world.user(Role.HR))
+    client.post("/workforce/extract/", {"file": csv_file([extract_row(), extract_row(staff_key="S0002")])})
+    response = client.post("/workforce/extract/", {"file": csv_file([extract_row()]), "full_extract": "on"})
+    assert response.status_code == 302
+    assert StaffMember.objects.get(staff_key="S0002").end_date == today - dt.timedelta(days=1)
+    page = client.get("/workforce/extract/").content.decode()
+    assert "complete staff list: 1 ended" in page
