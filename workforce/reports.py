@@ -34,11 +34,19 @@ TRAINING_METRICS = ("TRN-CH", "TRN-AD", "TRN-CIC", "TRN-PREV", "TRN-MCA")
 def framework_for(policy):
     """The framework levels with the ICB's choices applied (children level 1 refresher, validity setting)."""
     validity = int(conf.setting("WORKFORCE_VALIDITY_MONTHS"))
+    rows = FrameworkLevel.objects.values_list(
+        "version__code",
+        "version__topic",
+        "level",
+        "version__effective_from",
+        "version__effective_to",
+        "hours",
+        "initial_hours",
+        "initial_months",
+    )
     levels = [
-        rules.LevelRule(v_code, topic, level, validity, start, end, hours)
-        for v_code, topic, level, start, end, hours in FrameworkLevel.objects.values_list(
-            "version__code", "version__topic", "level", "version__effective_from", "version__effective_to", "hours"
-        )
+        rules.LevelRule(v_code, topic, level, validity, start, end, hours, initial_hours, initial_months)
+        for v_code, topic, level, start, end, hours, initial_hours, initial_months in rows
     ]
     overrides = {("children", 1): int(policy.l1_refresher_months)} if policy else {}
     return rules.Framework(levels, overrides)
@@ -67,7 +75,9 @@ def policy_choices(policy):
         ("Target for ICB staff", target.get(policy.target_choice, policy.target_choice)),
         (
             "Training hours",
-            "checked: below the framework's hours for a level over 3 years is not compliant [reference A1.8; E1]"
+            "checked: below the framework's hours for a level over 3 years is not compliant [reference A1.8; E1]; "
+            "a new starter, once past the grace period and until the initial window ends, needs the initial hours "
+            "since starting instead (children level 3: 8 hours within 12 months [E1, E2])"
             if policy.check_hours
             else "not checked: a valid completion is enough",
         ),

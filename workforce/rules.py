@@ -61,6 +61,8 @@ class LevelRule:
     effective_from: dt.date
     effective_to: dt.date | None = None
     hours: Decimal | None = None  # hours of training over the hours window (3 years) the version sets; None: none
+    initial_hours: Decimal | None = None  # a new starter's hours within `initial_months` of starting; None: none
+    initial_months: Decimal | None = None  # e.g. children level 3: 8 hours within 12 months [E1, E2]
 
     def in_force(self, as_of):
         return self.effective_from <= as_of and (self.effective_to is None or as_of <= self.effective_to)
@@ -97,6 +99,19 @@ class Framework:
         if not found or any(hours is None for hours in found):
             return None
         return min(found)
+
+    def initial_required(self, topic, level, as_of):
+        """(initial hours, months) a new starter needs for (topic, level) on `as_of` (children level 3: 8 hours within
+        12 months of appointment [E1, E2]); the smallest hours any version in force sets (the more generous, as for
+        the hours), the longer window on a tie; None when a version in force sets none."""
+        found = [
+            (rule.initial_hours, rule.initial_months)
+            for rule in self.in_force(as_of)
+            if (rule.topic, rule.level) == (topic, level)
+        ]
+        if not found or any(not hours or not months for hours, months in found):
+            return None
+        return min(found, key=lambda pair: (pair[0], -pair[1]))
 
     def levels_of(self, topic, as_of=None):
         return sorted({r.level for r in self.levels if r.topic == topic and (as_of is None or r.in_force(as_of))})
@@ -188,16 +203,23 @@ def hours_met(recorded, required):
     return required is None or Decimal(recorded) >= Decimal(required)
 
 
-def compliant(completions, topic, level, as_of, framework, *, check_hours=True, hours_months=36):
+def compliant(completions, topic, level, as_of, framework, *, check_hours=True, hours_months=36, start_date=None):
     """(compliant, last valid day or None): a valid completion of the level or higher and, when hours are
-    checked and the framework in force sets hours for the level, at least those hours over the window."""
+    checked, the hours the framework in force sets for the level: for a new starter inside the level's initial
+    window (`start_date` given; `in_initial_window`) the initial hours since starting (`initial_hours_met`),
+    otherwise the hours over the window (`hours_months`, "per 3 years")."""
     until = best_expiry(completions, topic, level, as_of, framework)
     if until is None or as_of > until:
         return False, until
     if check_hours:
-        required = framework.hours_required(topic, level, as_of)
-        if not hours_met(hours_towards(completions, topic, level, as_of, hours_months), required):
-            return False, until
+        initial = framework.initial_required(topic, level, as_of) if start_date else None
+        if initial and in_initial_window(start_date, as_of, initial[1]):
+            if not initial_hours_met(completions, topic, level, start_date, as_of, initial[0]):
+                return False, until
+        else:
+            required = framework.hours_required(topic, level, as_of)
+            if not hours_met(hours_towards(completions, topic, level, as_of, hours_months), required):
+                return False, until
     return True, until
 
 
@@ -207,6 +229,30 @@ def initial_window_end(start_date, months):
     if months == months.to_integral_value():
         return add_months(start_date, int(months))
     return start_date + dt.timedelta(days=round(months * Decimal("30.4375")))
+
+
+def in_initial_window(start_date, as_of, months):
+    """A new starter on `as_of`: from the start date (in the current role) to the end of the initial window,
+    inclusive. Started exactly 12 months ago (initial window end = `as_of`) is inside; a day more is outside."""
+    return start_date <= as_of <= initial_window_end(start_date, months)
+
+
+def initial_hours_towards(completions, topic, level, start_date, as_of):
+    """Hours towards a new starter's initial requirement: completions of the topic at that level or higher [E1, E4]
+    dated from the start date to `as_of` (inclusive); training before the start does not count [E1, E2]."""
+    return sum(
+        (
+            c.hours or 0
+            for c in completions
+            if c.topic == topic and c.level >= level and start_date <= c.completed_on <= as_of
+        ),
+        Decimal(0),
+    )
+
+
+def initial_hours_met(completions, topic, level, start_date, as_of, required):
+    """Enough initial hours since starting: exactly the framework's initial hours is enough, fewer is not."""
+    return hours_met(initial_hours_towards(completions, topic, level, start_date, as_of), required)
 
 
 def initial_hours_recorded(records, topic, start_date, months):
@@ -301,7 +347,15 @@ def compliance(people, completions, tna, framework, policy, as_of):
 
     `completions`: {person key: [Completion]}. Each person counts once per requirement, however many
     completions (or re-uploads of one) they have; a person below the framework's hours is not compliant
-    (`policy.check_hours`)."""
+    (`policy.check_hours`): below its initial hours since starting while inside the initial window, below its
+    hours over 3 years after it.
+
+    Grace and initial hours: a new starter is out of scope (neither numerator nor denominator) until the level's
+    grace ends (`in_scope`, as before); from then until the initial window ends they count, judged on the initial
+    hours since starting; after it, on the hours over 3 years. With the default settings (level 3: grace 12
+    months, initial window 12 months) the two meet on the 12-month anniversary: out of scope the day before,
+    judged on the initial 8 hours that day, on the 3-year hours the day after. A grace shorter than the window
+    (an ICB setting) makes the initial hours decide the days between."""
     cells, expiring = {}, []
     horizon = as_of + dt.timedelta(days=policy.horizon_days)
     for person in people:
@@ -320,6 +374,7 @@ def compliance(people, completions, tna, framework, policy, as_of):
                 framework,
                 check_hours=policy.check_hours,
                 hours_months=policy.hours_months,
+                start_date=person.start_date,
             )
             if met:
                 cell.numerator += 1

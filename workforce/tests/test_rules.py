@@ -511,3 +511,107 @@ def test_the_end_date_after_an_extract():
     assert rules.ended_by_full_extract(start, ended, extract) is None
     assert rules.ended_by_full_extract(extract, None, extract) is None  # starts on the extract's day
     assert rules.ended_by_full_extract(start, dt.date(2026, 9, 30), extract) == dt.date(2026, 5, 31)
+
+
+# ----------------------------------------------------------------------- initial hours for new starters
+
+
+def initial_framework(initial, hours, *, months=Decimal(12), start=START, end=None, version="v1"):
+    """Children level 3 with the framework's hours over 3 years and initial hours within `months` [E1, E2]."""
+    return rules.Framework(
+        [rules.LevelRule(version, "children", level, 36, start, end, hours, initial, months) for level in (1, 2, 3)]
+    )
+
+
+@given(start=dates, initial=hours_needed)
+def test_a_new_starter_needs_the_initial_hours_until_12_months_after_starting_then_the_3_year_hours(start, initial):
+    """Children level 3: 8 hours within 12 months of appointment, then 6 hours per 3 years [E1, E2]. Started
+    exactly 12 months ago (the initial window's last day): exactly the initial hours since starting is compliant,
+    an hour fewer is not; a day more: the 3-year hours decide (here an hour fewer than the initial hours)."""
+    fw = initial_framework(initial, initial - 1)
+    last = rules.initial_window_end(start, Decimal(12))
+    assert last == rules.add_months(start, 12)
+    enough = [rules.Completion("children", 3, start, initial)]
+    short = [rules.Completion("children", 3, start, initial - 1)]
+
+    def ok(done, day, **kwargs):
+        return rules.compliant(done, "children", 3, day, fw, start_date=start, **kwargs)[0]
+
+    assert rules.in_initial_window(start, last, Decimal(12))
+    assert not rules.in_initial_window(start, last + dt.timedelta(days=1), Decimal(12))
+    assert ok(enough, last) and not ok(short, last)
+    assert ok(enough, start) and not ok(short, start)  # on the first day too
+    after = last + dt.timedelta(days=1)
+    assert ok(short, after) and ok(enough, after)  # the 3-year hours (initial - 1) apply the day after
+    # the hours check switched off: a valid completion is enough, inside the window and after it
+    assert ok(short, last, check_hours=False) and ok(short, after, check_hours=False)
+    assert ok([rules.Completion("children", 3, start)], last, check_hours=False)
+
+
+@given(start=dates, initial=hours_needed)
+def test_only_training_since_starting_at_the_level_or_higher_counts_towards_the_initial_hours(start, initial):
+    """Hours before the start date (another employer, an earlier role) or at a lower level do not count towards the
+    initial hours [E1, E2]; a higher level's do [E1, E4]; several completions since starting add up."""
+    fw = initial_framework(initial, Decimal(1))
+    last = rules.add_months(start, 12)
+    before = rules.Completion("children", 3, start - dt.timedelta(days=1), initial)
+    lower = rules.Completion("children", 2, start, initial)
+    higher = rules.Completion("children", 4, start, initial)
+    fw = rules.Framework([*fw.levels, rules.LevelRule("v1", "children", 4, 36, START)])
+    small = rules.Completion("children", 3, start, Decimal("0.5"))
+
+    def ok(done):
+        return rules.compliant(done, "children", 3, last, fw, start_date=start)[0]
+
+    assert rules.initial_hours_towards([before, lower, small], "children", 3, start, last) == Decimal("0.5")
+    assert not ok([before, small]) and not ok([lower, small])
+    assert ok([higher])
+    half = initial / 2
+    split = [rules.Completion("children", 3, start, half), rules.Completion("children", 3, last, initial - half)]
+    assert ok(split)
+    # without a start date (a caller that does not know it) the 3-year hours apply, as before
+    assert rules.compliant([before], "children", 3, last, fw)[0]
+
+
+def test_two_versions_in_force_ask_for_the_smaller_initial_hours_and_none_when_one_sets_none():
+    as_of = dt.date(2026, 6, 1)
+    both = rules.Framework(
+        [
+            rules.LevelRule("old", "children", 3, 36, START, None, Decimal(6), Decimal(8), Decimal(12)),
+            rules.LevelRule("new", "children", 3, 36, dt.date(2026, 1, 1), None, Decimal(6), Decimal(16), Decimal(12)),
+        ]
+    )
+    assert both.initial_required("children", 3, as_of) == (Decimal(8), Decimal(12))
+    assert both.initial_required("children", 2, as_of) is None
+    one = rules.Framework([*both.levels, rules.LevelRule("other", "children", 3, 36, START, None, Decimal(6))])
+    assert one.initial_required("children", 3, as_of) is None
+    assert hours_framework(Decimal(6)).initial_required("children", 3, as_of) is None
+
+
+@given(start=dates)
+def test_grace_and_initial_hours_in_the_compliance_cells(start):
+    """A new starter is out of scope during the level's grace (as before) and counts from the day it ends; with the
+    default grace (level 3: 12 months) that is the initial window's last day, judged on the initial hours; the day
+    after on the 3-year hours. A shorter grace (an ICB setting) lets the initial hours decide from its end."""
+    fw = initial_framework(Decimal(8), Decimal(6))
+    person = rules.Person("N1", "Nurses", "Nurse", start)
+    tna = [rules.TnaRow("Nurses", "", "children", 3, START)]
+    six = {"N1": [rules.Completion("children", 3, start, Decimal(6))]}
+    eight = {"N1": [rules.Completion("children", 3, start, Decimal(8))]}
+    last = rules.add_months(start, 12)
+
+    def cell(done, day, policy=POLICY):
+        cells, _ = rules.compliance([person], done, tna, fw, policy, day)
+        found = cells.get(("children", 3, "Nurses"))
+        return (found.numerator, found.denominator) if found else None
+
+    assert cell(six, last - dt.timedelta(days=1)) is None  # in grace: not counted at all
+    assert cell(six, last) == (0, 1)  # 6 of the 8 initial hours
+    assert cell(eight, last) == (1, 1)
+    assert cell(six, last + dt.timedelta(days=1)) == (1, 1)  # 6 hours per 3 years
+    short_grace = rules.Policy(grace={"3": ["months", 3]}, excluded_statuses=frozenset(), bands=BANDS)
+    middle = rules.add_months(start, 6)
+    assert cell(six, middle, short_grace) == (0, 1)
+    assert cell(eight, middle, short_grace) == (1, 1)
+    off = rules.Policy(grace={"3": ["months", 3]}, excluded_statuses=frozenset(), bands=BANDS, check_hours=False)
+    assert cell(six, middle, off) == (1, 1)
