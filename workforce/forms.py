@@ -27,7 +27,9 @@ class PolicyForm(NHSFormMixin, forms.Form):
         label="Check training hours",
         required=False,
         help_text="A person below the framework's hours for a level over 3 years (for example children level 3: "
-        "6 hours [E1]) is not compliant for that level. Levels the framework gives no hours for are not checked.",
+        "6 hours [E1]) is not compliant for that level; a new starter, past the grace period and inside the initial "
+        "window, needs the initial hours since starting instead (children level 3: 8 hours within 12 months [E1, E2]). "
+        "Levels the framework gives no hours for are not checked.",
     )
 
     def __init__(self, *args, **kwargs):

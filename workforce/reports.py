@@ -139,28 +139,35 @@ def level_label(topic, level):
 
 
 def hours_for(member, as_of):
-    """[(required topic and level, framework hours per 3 years or None, hours recorded in the last 36 months,
-    initial requirement or None)] for one person; the initial requirement is (hours recorded in the window,
-    hours required, months, window end) for a level with initial hours (e.g. level 3: 8 hours within 12 months of
-    appointment). Shown beside the completions, not used to rate (compliance uses dated completions)."""
+    """[(required topic and level, framework hours per 3 years or None, hours counted towards them on `as_of`,
+    initial requirement or None)] for one person, counted as compliance counts them (`rules.compliant`): the
+    topic's completions at that level or higher. The initial requirement is (hours since starting, up to `as_of` or
+    the window's end, initial hours required, months, window end, whether it applies on `as_of`) for a level with
+    initial hours (children level 3: 8 hours within 12 months of appointment [E1, E2])."""
+    policy = WorkforcePolicy.objects.filter(icb_id=member.icb_id).first()
+    framework, window = framework_for(policy), policy_rules(policy).hours_months
     tna = [row.as_rule() for row in TnaRequirement.objects.filter(icb_id=member.icb_id)]
     required = rules.required_levels(member.as_person(), tna, as_of)
-    records = list(member.training.values_list("topic", "completed_on", "hours"))
-    levels = {
-        (topic, level): (hours, initial_hours, initial_months)
-        for topic, level, hours, initial_hours, initial_months in FrameworkLevel.objects.filter(
-            version__effective_from__lte=as_of
-        ).values_list("version__topic", "level", "hours", "initial_hours", "initial_months")
-    }
+    completions = [
+        rules.Completion(*values) for values in member.training.values_list("topic", "level", "completed_on", "hours")
+    ]
     rows = []
     for topic, level in sorted(required.items()):
-        hours, initial_hours, initial_months = levels.get((topic, level), (None, None, None))
         initial = None
-        if initial_hours and initial_months:
-            recorded = rules.initial_hours_recorded(records, topic, member.start_date, initial_months)
-            end = rules.initial_window_end(member.start_date, initial_months)
-            initial = (recorded, initial_hours, initial_months, end)
-        rows.append((level_label(topic, level), hours, rules.hours_in_window(records, topic, as_of), initial))
+        initial_rule = framework.initial_required(topic, level, as_of)
+        if initial_rule:
+            initial_hours, months = initial_rule
+            end = rules.initial_window_end(member.start_date, months)
+            recorded = rules.initial_hours_towards(completions, topic, level, member.start_date, min(as_of, end))
+            initial = (recorded, initial_hours, months, end, rules.in_initial_window(member.start_date, as_of, months))
+        rows.append(
+            (
+                level_label(topic, level),
+                framework.hours_required(topic, level, as_of),
+                rules.hours_towards(completions, topic, level, as_of, window),
+                initial,
+            )
+        )
     return rows
 
 

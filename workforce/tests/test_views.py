@@ -12,9 +12,9 @@ from core.choices import Role
 from core.models import TrackedAction
 from core.reminders import send_due_reminders
 from core.testing import make_user
-from workforce import actions, reports
+from workforce import actions, reports, rules
 from workforce.models import DbsCheck, StaffMember, SupervisionSession
-from workforce.tests.conftest import L1, csv_file, extract_row
+from workforce.tests.conftest import L1, L3, csv_file, extract_row
 
 pytestmark = pytest.mark.django_db
 CERTIFICATE = "001234567890"
@@ -541,3 +541,34 @@ def test_a_complete_staff_list_uploaded_on_the_page_ends_who_it_leaves_out(world
     assert StaffMember.objects.get(staff_key="S0002").end_date == today - dt.timedelta(days=1)
     page = client.get("/workforce/extract/").content.decode()
     assert "complete staff list: 1 ended" in page
+
+
+def test_a_new_starters_initial_hours_count_from_the_end_of_grace(world, upload, icb, today, client_for):
+    """Children level 3, 8 hours within 12 months of appointment [E1, E2] (the data), grace 12 months (the setting):
+    out of scope the day before the anniversary, judged on the 8 initial hours on it, on 6 hours per 3 years after;
+    the staff page shows the initial hours since starting and, inside the window, that they apply now."""
+    start = rules.add_months(today, -6)
+    upload(
+        [
+            extract_row(
+                staff_group="Medical and Dental",
+                role="Doctor",
+                competence=L3,
+                start_date=start.isoformat(),
+                completed_on=start.isoformat(),
+                hours="6",
+            )
+        ]
+    )
+    last = rules.add_months(start, 12)
+
+    def cell(day):
+        found = reports.compliance_for(icb.pk, day).cells.get(("children", 3, "Medical and Dental"))
+        return (found.numerator, found.denominator) if found else None
+
+    assert cell(last - dt.timedelta(days=1)) is None
+    assert cell(last) == (0, 1)
+    assert cell(last + dt.timedelta(days=1)) == (1, 1)
+    member = StaffMember.objects.get()
+    page = client_for(world.user(Role.HR)).get(f"/workforce/staff/{member.pk}/").content.decode()
+    assert f"6.00 of 8.0 hours by {last:%-d %b %Y} (applies now" in page
