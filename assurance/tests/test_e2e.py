@@ -85,7 +85,9 @@ def test_complete_submit_challenge_answer_and_sign_off(world, page, sign_in):
     page.get_by_role("button", name="Record review").click()
     page.get_by_role("button", name="Sign off the assessment").click()
     expect(page.locator("#assessment-status")).to_contain_text("Signed off")
-    expect(page.get_by_role("cell", name="signed_off").first).to_be_visible()  # the history shows the step
+    expect(
+        page.get_by_role("cell", name="Status: Submitted → Signed off").first
+    ).to_be_visible()  # the history shows the step
 
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.SIGNED_OFF

@@ -28,8 +28,10 @@ def test_record_an_inspection_raise_two_actions_and_see_them_in_the_tracker(worl
     page.get_by_label("Kind", exact=True).select_option("cqc_inspection")
     page.get_by_label("Title", exact=True).fill("Unannounced inspection of urgent and emergency care")
     page.get_by_label("Started on", exact=True).fill((today - dt.timedelta(days=10)).isoformat())
-    page.get_by_label("Overall rating or judgement", exact=True).select_option("requires_improvement")
-    page.get_by_label("Findings", exact=True).fill("Safeguarding training in the emergency department below target.")
+    page.get_by_label("Overall rating or judgement (optional)", exact=True).select_option("requires_improvement")
+    page.get_by_label("Findings (optional)", exact=True).fill(
+        "Safeguarding training in the emergency department below target."
+    )
     page.get_by_role("button", name="Add to the register").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Unannounced inspection of urgent")
