@@ -43,7 +43,7 @@ from core.models import User
 from core.testing import force_login_with_second_factor
 from organisations.choices import OrganisationKind
 from organisations.models import Organisation
-from returns import catalogue, conf, ratings, rules, services
+from returns import catalogue, conf, ratings, reports, rules
 from returns.choices import ReturnStatus
 from returns.models import BreakdownValue, Metric, MetricValue, Return, ReturnVersion
 
@@ -252,7 +252,7 @@ def bench_import(icb, quarter):
             break
     entries = returns_benchmark_entries(provider, target)
     ret = actions.do_start_return(provider=provider, quarter=target, acting_user=None)
-    content = spreadsheet.build_template(provider, target, entries=entries, stamp=services.edit_stamp(ret))
+    content = spreadsheet.build_template(provider, target, entries=entries, stamp=reports.edit_stamp(ret))
     started = time.perf_counter()
     for _ in range(5):
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)

@@ -37,7 +37,7 @@ from core.models import User
 from core.testing import force_login_with_second_factor
 from organisations.choices import PROVIDER_KINDS, OrganisationKind
 from organisations.models import Organisation
-from returns import actions, catalogue, rules, services, spreadsheet
+from returns import actions, catalogue, reports, rules, spreadsheet
 from returns.choices import ReturnStatus
 from returns.models import BreakdownValue, Metric, MetricValue, Return, ReturnVersion
 
@@ -169,9 +169,9 @@ def time_rating(out=print):
     rated = 0
     for start in range(0, len(ids), 2000):
         returns = list(Return.objects.filter(pk__in=ids[start : start + 2000]).select_related("provider"))
-        versions = services.latest_submitted_versions(returns)
-        book = services.SchemeBook([r.provider_id for r in returns], metrics)
-        result = services.rate_versions(list(versions.values()), book, metrics)
+        versions = reports.latest_submitted_versions(returns)
+        book = reports.SchemeBook([r.provider_id for r in returns], metrics)
+        result = reports.rate_versions(list(versions.values()), book, metrics)
         rated += sum(len(cells) for cells in result.values())
     elapsed = time.perf_counter() - started
     out(
@@ -222,7 +222,7 @@ def time_xlsx_import(icb, count, out=print):
             entries[metric.code] = entry
             rows += 1 + len(breakdown)
         return_obj = actions.do_start_return(provider=provider, quarter=quarter, acting_user=None)
-        stamp = services.edit_stamp(return_obj)
+        stamp = reports.edit_stamp(return_obj)
         files.append((return_obj, spreadsheet.build_template(provider, quarter, entries=entries, stamp=stamp)))
     started = time.perf_counter()
     for return_obj, content in files:

@@ -1,7 +1,7 @@
 """The roll-ups NHS England reads: per ICB, aggregates only.
 
 Each function takes the ICBs already scoped (regions.scoping) and issues a fixed number of queries whatever the
-number of ICBs or providers (plus one closure-day query per ICB, made by returns.services.build_matrix for the
+number of ICBs or providers (plus one closure-day query per ICB, made by returns.reports.build_matrix for the
 due dates). Ratings are read through the returns module's public read side (`build_matrix`), never recomputed
 here. Nothing returned names a provider, a person or a case: RAG shares, completeness and timeliness of returns,
 assessment cycle completion, counts of role gaps and designated vacancies, and the case review tracker's counts,
@@ -126,7 +126,7 @@ def rollups(icbs, quarter, today=None):
 
 def _add_returns(result, quarter, today):
     from returns.models import Return
-    from returns.services import build_matrix
+    from returns.reports import build_matrix
 
     providers = Organisation.objects.filter(icb__in=list(result)).exclude(kind=OrganisationKind.ICB)
     matrix = build_matrix(providers, Return.objects.filter(archived_at__isnull=True), quarter, today=today)

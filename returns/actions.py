@@ -9,7 +9,7 @@ from core.actions import audited, do_archive, save_fields
 from core.audit import log_many
 from core.models import working_calendar
 from core.uploads import DISPLAY_NAME_LENGTH, shorten_name, stored_name, uploaded_file_problem
-from returns import catalogue, conf, ratings, rules, services
+from returns import catalogue, conf, ratings, reports, rules
 from returns.choices import JUDGEABLE_STATUSES, ReturnStatus, Source, Unit
 from returns.models import (
     OVERRIDE_EDITORS,
@@ -44,7 +44,7 @@ def do_start_return(*, provider, quarter, acting_user, today=None):
         raise ValidationError(
             {"quarter": f"{quarter} has not ended yet: its return can be made from {quarter.next().start:%d %B %Y}."}
         )
-    if provider.kind not in services.REPORTING_KINDS:
+    if provider.kind not in reports.REPORTING_KINDS:
         raise ValidationError({"provider": "Only providers (and the ICB itself) make quarterly returns."})
     if Return.objects.filter(provider=provider, period=quarter.index).exists():
         raise ValidationError({"quarter": f"{provider.name} already has a return for {quarter}."})
@@ -138,15 +138,15 @@ def do_save_figures(return_obj, *, entries, acting_user, source=Source.WEB, repl
     unknown = sorted(set(entries) - applicable)
     if unknown:
         raise ValidationError({"values": [f"Unknown metric code for this provider: {code}" for code in unknown]})
-    specs = services.specs_for_provider(return_obj.provider, [metrics[c] for c in applicable])
+    specs = reports.specs_for_provider(return_obj.provider, [metrics[c] for c in applicable])
     if not checked:
         problems = rules.validate(
-            specs, entries, previous=services.previous_entries(return_obj), rules=services.rule_settings()
+            specs, entries, previous=reports.previous_entries(return_obj), rules=reports.rule_settings()
         )
         errors = [p for p in problems if p.severity == rules.ERROR]
         if errors:
             raise problems_error(errors)
-    version = services.working_version(return_obj)
+    version = reports.working_version(return_obj)
     version.return_obj = return_obj
     with audited(acting_user):
         return_obj.touch()  # a new version of the return: a form or template made before is now stale
@@ -273,15 +273,15 @@ def _save_breakdown(value, entry, spec, *, current):
 
 def submission_problems(return_obj):
     """What stops this return being submitted now (errors, unexplained warnings, metrics left blank)."""
-    version = services.working_version(return_obj)
-    entries = services.entries_of(version)
+    version = reports.working_version(return_obj)
+    entries = reports.entries_of(version)
     metrics = [m for m in Metric.objects.filter(active=True) if m.applies_to_kind(return_obj.provider.kind)]
-    specs = services.specs_for_provider(return_obj.provider, metrics)
+    specs = reports.specs_for_provider(return_obj.provider, metrics)
     problems = rules.validate(
         specs,
         entries,
-        previous=services.previous_entries(return_obj),
-        rules=services.rule_settings(),
+        previous=reports.previous_entries(return_obj),
+        rules=reports.rule_settings(),
         min_count_change=conf.change_min_absolute(),
     )
     blocking = rules.blocking(problems, entries)
@@ -303,7 +303,7 @@ def do_submit_return(return_obj, *, acting_user, source=None):
         raise problems_error(blocking)
     now = timezone.now()
     with audited(acting_user):
-        version = services.working_version(return_obj)
+        version = reports.working_version(return_obj)
         version.submitted_at, version.submitted_by = now, acting_user
         if source:
             version.source = source
@@ -348,7 +348,7 @@ def do_return_for_correction(return_obj, *, comment, acting_user):
             },
             acting_user=acting_user,
         )
-        _copy_version(services.working_version(return_obj))
+        _copy_version(reports.working_version(return_obj))
         _store_ratings(return_obj)
     return return_obj
 
@@ -512,7 +512,7 @@ def do_save_evidence(return_obj, *, answers, acting_user):
             errors[f"{code}.{name}"] = f"{code} has no evidence field '{name}'."
     if errors:
         raise ValidationError(errors)
-    version = services.working_version(return_obj)
+    version = reports.working_version(return_obj)
     with audited(acting_user):
         for code, fields in answers.items():
             cleaned = {name: (text or "").strip() for name, text in fields.items()}
@@ -530,7 +530,7 @@ def do_attach_evidence(return_obj, *, judged_metric, upload, description="", act
     problem = uploaded_file_problem(upload, max_bytes=conf.evidence_max_bytes(), extensions=conf.evidence_extensions())
     if problem:
         raise ValidationError({"upload": problem})
-    version = services.working_version(return_obj)
+    version = reports.working_version(return_obj)
     with audited(acting_user):
         evidence, _ = JudgementEvidence.objects.get_or_create(version=version, judged_metric=judged_metric)
         attachment = JudgementAttachment(

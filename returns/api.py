@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from core.api import CodeField, ScopedOrganisationField, ScopedRelatedField, ScopedViewSet, StrictSerializer
 from core.scoping import CHANGE, can
 from organisations.models import Contract
-from returns import actions, catalogue, rules, services
+from returns import actions, catalogue, reports, rules
 from returns.choices import Source
 from returns.filters import ReturnFilter
 from returns.models import JudgedMetric, Metric, MetricValue, Return, ThresholdOverride
@@ -69,11 +69,11 @@ class ReturnDetailSerializer(ReturnSerializer):
     def _rated(self, obj):
         """(version, {code: Rated}, {judged code: JudgedCell}) once per object (values and judged share it)."""
         if getattr(self, "_rated_for", None) != obj.pk:
-            version = services.latest_submitted_versions([obj]).get(obj.pk) or services.working_version(obj)
+            version = reports.latest_submitted_versions([obj]).get(obj.pk) or reports.working_version(obj)
             request = self.context.get("request")
-            visible = request is None or services.judgements_visible(request.user, obj)
+            visible = request is None or reports.judgements_visible(request.user, obj)
             self._rated_for = obj.pk
-            self._rated_cache = (version, *services.rate_return(obj, version, judged=visible))
+            self._rated_cache = (version, *reports.rate_return(obj, version, judged=visible))
         return self._rated_cache
 
     def get_values(self, obj) -> dict[str, dict]:
@@ -99,7 +99,7 @@ class ReturnDetailSerializer(ReturnSerializer):
 
     def get_judged(self, obj) -> dict[str, dict]:
         version, rated, judged = self._rated(obj)
-        evidence = services.evidence_of(version)
+        evidence = reports.evidence_of(version)
         result = {}
         for judged_metric in catalogue.judged_metrics_for(obj.provider.kind):
             cell = judged.get(judged_metric.code)

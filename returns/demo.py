@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.models import User
 from organisations.models import Organisation
-from returns import actions, catalogue, rules, services
+from returns import actions, catalogue, reports, rules
 from returns.models import Metric, Return, ReturnVersion
 
 ICB_CODE = "QZZ"
@@ -72,7 +72,7 @@ def _load(icb):
     today = timezone.localdate()
     latest = rules.last_ended_quarter(today)
     quarters = rules.quarters_up_to(latest, 4)
-    providers = list(Organisation.objects.filter(icb=icb, kind__in=services.REPORTING_KINDS).order_by("ods_code"))
+    providers = list(Organisation.objects.filter(icb=icb, kind__in=reports.REPORTING_KINDS).order_by("ods_code"))
     authorities = catalogue.local_authorities_for(icb.pk)
     metrics = list(Metric.objects.filter(active=True))
     for q_number, quarter in enumerate(quarters):

@@ -4,7 +4,7 @@ from django.utils import timezone
 from core.choices import Role
 from core.home import Panel
 from core.scoping import allowed_organisations
-from returns import rules, services
+from returns import reports, rules
 from returns.choices import ReturnStatus
 from returns.models import Return
 
@@ -42,7 +42,7 @@ def panels(user):
         ]
     if user.role not in {Role.DESIGNATED, Role.ADMINISTRATOR, Role.EXECUTIVE, Role.CONTRACTS, Role.BOARD}:
         return []
-    matrix = services.build_matrix(
+    matrix = reports.build_matrix(
         allowed_organisations(user),
         Return.objects.restrict(user),
         quarter,

@@ -12,15 +12,15 @@ def build_assurance_report(payload):
     from django.core.files.storage import default_storage
 
     from organisations.models import Organisation
-    from returns import reports
+    from returns import quarterly_report
     from returns.rules import Quarter
 
     icb = Organisation.objects.get(pk=payload["icb"])
     quarter = Quarter.from_index(payload["period"])
     stem = f"returns/reports/safeguarding-assurance-{icb.ods_code or icb.pk}-{quarter.slug}"
-    data = reports.gather(icb, quarter)  # gathered once, from the stored ratings, for both files
-    pdf = reports.assurance_pdf(icb, quarter, data=data)
-    xlsx = reports.assurance_xlsx(icb, quarter, data=data)
+    data = quarterly_report.gather(icb, quarter)  # gathered once, from the stored ratings, for both files
+    pdf = quarterly_report.assurance_pdf(icb, quarter, data=data)
+    xlsx = quarterly_report.assurance_xlsx(icb, quarter, data=data)
     for name, content in ((f"{stem}.pdf", pdf), (f"{stem}.xlsx", xlsx)):
         if default_storage.exists(name):
             default_storage.delete(name)

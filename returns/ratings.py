@@ -370,10 +370,10 @@ def _summarise(m, returns):
 def rerate_return(return_obj):
     """Store the ratings of one return (every version) after its figures, status or judgements changed.
 
-    One return is rated with the rules in Python (services.rate_versions and apply_judgements, a dozen queries) and
+    One return is rated with the rules in Python (reports.rate_versions and apply_judgements, a dozen queries) and
     written with one bulk UPDATE: cheaper for a handful of values than `rerate`'s statement per scheme, and the
     same result (the property test compares both with the rules)."""
-    from returns import services
+    from returns import reports
     from returns.models import Metric, MetricValue, Return
 
     ret = Return.objects.select_related("provider").get(pk=return_obj.pk)
@@ -381,14 +381,14 @@ def rerate_return(return_obj):
     for version in versions:
         version.return_obj = ret
     metrics = [m for m in Metric.objects.all() if m.applies_to_kind(ret.provider.kind)]
-    book = services.SchemeBook([ret.provider_id], metrics)
-    rated = services.rate_versions(versions, book, metrics)
-    judged_metrics = services.active_judged_metrics()
+    book = reports.SchemeBook([ret.provider_id], metrics)
+    rated = reports.rate_versions(versions, book, metrics)
+    judged_metrics = reports.active_judged_metrics()
     judgeable = ret.status in JUDGEABLE
     submitted = [v for v in versions if v.submitted_at]
     for version in versions:
         if version.submitted_at and judgeable:
-            services.apply_judgements([ret], {ret.pk: rated[version.pk]}, judged_metrics, submitted_ids={ret.pk})
+            reports.apply_judgements([ret], {ret.pk: rated[version.pk]}, judged_metrics, submitted_ids={ret.pk})
     changed = []
     quarter = ret.quarter
     for version in versions:
@@ -414,7 +414,7 @@ def rerate_return(return_obj):
         for code, cell in rated[latest.pk].items():
             reds += code in active and cell.rating == rules.RED
             ambers += code in active and cell.rating == rules.AMBER
-    cells = services.judged_cells([ret], judged_metrics, submitted_ids={ret.pk} if submitted and judgeable else set())
+    cells = reports.judged_cells([ret], judged_metrics, submitted_ids={ret.pk} if submitted and judgeable else set())
     for cell in cells[ret.pk].values():
         reds += cell.rating == rules.RED
         ambers += cell.rating == rules.AMBER

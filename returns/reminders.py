@@ -10,7 +10,7 @@ from core.choices import Role
 from core.models import User, working_calendar
 from core.reminders import Due
 from organisations.models import Organisation
-from returns import conf, rules, services
+from returns import conf, reports, rules
 from returns.models import Return
 
 ICB_RECIPIENTS = {Role.DESIGNATED, Role.ADMINISTRATOR}
@@ -20,7 +20,7 @@ def collect(today):
     quarter = rules.last_ended_quarter(today)
     window = conf.reminder_working_days()
     providers = list(
-        Organisation.objects.filter(kind__in=services.REPORTING_KINDS, archived_at__isnull=True, icb__isnull=False)
+        Organisation.objects.filter(kind__in=reports.REPORTING_KINDS, archived_at__isnull=True, icb__isnull=False)
     )
     returns = {r.provider_id: r for r in Return.objects.filter(period=quarter.index)}
     emails = {}

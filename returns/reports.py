@@ -1,429 +1,659 @@
-"""The ICB's quarterly safeguarding assurance report for its quality and safety group [DDICB Governance;
-CPCCG 8.2]: completeness and timeliness, the RAG matrix, trends of the main metrics, providers with red
-metrics and their actions, and the designated professional's narrative. PDF (reportlab, with charts) and
-XLSX (the figures).
+"""Reading returns from the database into the pure rules: entries, schemes in force, ratings, the matrix.
 
-Built only from stored data, with a fixed "as at" date (the day after the latest due date of the quarter's
-returns, or the date given), so building it twice gives the same document: the PDF is made with reportlab's
-`invariant=1` (fixed creation date and document id) and charts without timestamps.
+Every function takes querysets already restricted by the caller (pages, API, report, jobs) and runs a
+fixed number of queries, whatever the number of providers or metrics.
+
+Ratings are stored once (returns/ratings.py writes them): the matrix, home panels, trends, the report and the API read
+them with `stored_ratings` and never re-rate. `rate_versions` and `apply_judgements` compute a rating afresh from the
+rules; they remain the reference the stored ratings are tested against (returns/tests/test_stored_ratings.py).
 """
 
-import datetime as dt
-import io
-from dataclasses import dataclass
-from fractions import Fraction
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.lib.units import cm
-from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from django.utils import timezone
 
-from core import spreadsheets
-from core.models import TrackedAction
-from core.spreadsheets import DATE, WHOLE, Column, Styled
-from organisations.models import Organisation
-from returns import charts, conf, rules, services
-from returns.models import ReportNarrative, Return
+from core.models import working_calendar
+from organisations.choices import PROVIDER_KINDS, OrganisationKind
+from returns import catalogue, conf, rules
+from returns.choices import JUDGEABLE_STATUSES, ReturnStatus
+from returns.models import (
+    BreakdownValue,
+    JudgedMetric,
+    JudgedRating,
+    Metric,
+    MetricScheme,
+    MetricValue,
+    Return,
+    ReturnVersion,
+    ThresholdOverride,
+    ValidationRule,
+)
 
-RAG_COLOURS = {**{rating: f"#{fill}" for rating, fill in spreadsheets.RAG_FILLS.items()}, rules.NONE: "#ffffff"}
-TAG = {rules.RED: "R", rules.AMBER: "A", rules.GREEN: "G", rules.NONE: ""}
+REPORTING_KINDS = PROVIDER_KINDS | {OrganisationKind.ICB}
+
+
+def rule_settings():
+    return {rule.code: rule.as_setting() for rule in ValidationRule.objects.all()}
+
+
+def entry_from_value(value):
+    """A stored MetricValue (breakdown prefetched) as a rules.Entry."""
+    breakdown = defaultdict(dict)
+    for row in value.breakdown.all():
+        breakdown[row.dimension][row.category] = (_dec(row.numerator), _dec(row.denominator))
+    return rules.Entry(
+        numerator=_dec(value.numerator),
+        denominator=_dec(value.denominator),
+        date_value=value.date_value,
+        explanation=value.explanation,
+        breakdown=dict(breakdown),
+    )
+
+
+def _dec(number):
+    return None if number is None else Decimal(number)
+
+
+def entries_of(version):
+    values = MetricValue.objects.filter(version=version).select_related("metric").prefetch_related("breakdown")
+    return {v.metric.code: entry_from_value(v) for v in values}
+
+
+def prefilled_codes(version):
+    """{metric code: where it was prefilled from} for the version's figures Vigil filled in and the
+    provider has not changed since (e.g. ESC from the escalations register)."""
+    if version is None:
+        return {}
+    values = MetricValue.objects.filter(version=version).exclude(prefilled_from="").select_related("metric")
+    return {v.metric.code: v.prefilled_from for v in values}
+
+
+def working_version(return_obj):
+    return return_obj.versions.order_by("-number").first()
+
+
+def edit_stamp(return_obj):
+    """The return's editable state as a short string, written into its XLSX template: an upload whose stamp
+    differs from the current one is refused (the return changed since the template was made).
+
+    The one place that decides what "changed" means: a digest of the return's record version (every save of
+    its figures, evidence or status makes a new one, see core.versioning), its status, the working version's
+    number and every stored figure, read from the database (never from a copy in memory).
+    """
+    version = working_version(return_obj)
+    values = (
+        MetricValue.objects.filter(version=version)
+        .values_list("pk", "metric__code", "numerator", "denominator", "date_value", "explanation", "prefilled_from")
+        .order_by("metric__code")
+    )
+    rows = (
+        BreakdownValue.objects.filter(value__version=version)
+        .values_list("value_id", "dimension", "category", "numerator", "denominator")
+        .order_by("value_id", "dimension", "category")
+    )
+    record_version = Return.objects.filter(pk=return_obj.pk).values_list("version", flat=True).first()
+    state = [return_obj.pk, record_version, str(return_obj.status), version.number if version else None]
+    state += [list(values), list(rows)]
+    return hashlib.sha256(repr(state).encode()).hexdigest()[:20]
+
+
+def latest_submitted_versions(returns):
+    """{return id: the latest submitted version} (one query)."""
+    by_id = {r.pk: r for r in returns}
+    latest = {}
+    for version in ReturnVersion.objects.filter(return_obj__in=list(by_id), submitted_at__isnull=False).order_by(
+        "number"
+    ):
+        version.return_obj = by_id[version.return_obj_id]  # reuse the fetched return: no query per row
+        latest[version.return_obj_id] = version
+    return latest
+
+
+def previous_entries(return_obj):
+    """The figures of the provider's previous quarter (its latest submitted version), for the change rule."""
+    previous = Return.objects.filter(provider_id=return_obj.provider_id, period=return_obj.period - 1).first()
+    if previous is None:
+        return {}
+    version = latest_submitted_versions([previous]).get(previous.pk)
+    return entries_of(version) if version else {}
+
+
+# ------------------------------------------------------------------------------------------------ schemes
+
+
+class SchemeBook:
+    """The schemes in force: catalogue defaults, and per-contract overrides with effective-from quarters.
+
+    Built once for a set of providers (two queries), then asked per (provider, metric, quarter)."""
+
+    def __init__(self, provider_ids, metrics=None):
+        self.gap = conf.multi_agency_gap_rating()
+        self.metrics = {m.pk: m for m in (metrics if metrics is not None else Metric.objects.all())}
+        self.defaults = {pk: rules.Scheme.from_dict(m.scheme, gap_rating=self.gap) for pk, m in self.metrics.items()}
+        self.history = defaultdict(list)  # dated catalogue defaults
+        for dated in MetricScheme.objects.filter(metric_id__in=list(self.metrics)):
+            scheme = rules.Scheme.from_dict(dated.scheme, gap_rating=self.gap)
+            self.history[dated.metric_id].append((dated.effective_from, dated.pk, scheme))
+        self.overrides = defaultdict(list)
+        for override in ThresholdOverride.objects.filter(
+            contract__provider_id__in=provider_ids, archived_at__isnull=True
+        ).select_related("contract"):
+            self.overrides[(override.contract.provider_id, override.metric_id)].append(override)
+        self._parsed = {}
+
+    def scheme(self, provider_id, metric_id, quarter):
+        return self.scheme_and_source(provider_id, metric_id, quarter)[0]
+
+    def scheme_and_source(self, provider_id, metric_id, quarter):
+        """(scheme, ThresholdOverride id or None, MetricScheme id or None): the scheme in force and where from."""
+        candidates = []
+        for override in self.overrides.get((provider_id, metric_id), ()):
+            contract = override.contract
+            if contract.start_date <= quarter.end and contract.end_date >= quarter.start:
+                if override.pk not in self._parsed:
+                    self._parsed[override.pk] = rules.Scheme.from_dict(override.scheme, gap_rating=self.gap)
+                candidates.append((override.effective_from, override.pk, (self._parsed[override.pk], override.pk)))
+        if candidates:  # a contract's own thresholds win over the catalogue's default
+            found = rules.scheme_in_force(None, candidates, quarter.index)
+            if found is not None:
+                return found[0], found[1], None
+        return self._default(metric_id, quarter)
+
+    def default(self, metric_id, quarter):
+        return self._default(metric_id, quarter)[0]
+
+    def _default(self, metric_id, quarter):
+        dated = [(start, pk, (scheme, pk)) for start, pk, scheme in self.history.get(metric_id, ())]
+        found = rules.scheme_in_force(None, dated, quarter.index)
+        return (found[0], None, found[1]) if found else (self.defaults[metric_id], None, None)
 
 
 @dataclass
-class ReportData:
-    icb: Organisation
+class Rated:
+    metric: Metric
+    value: MetricValue | None
+    rating: str
+    pct: object = None
+    target_met: bool | None = None
+    scheme: rules.Scheme | None = None
+    combined: rules.Combined | None = None  # set when a judged metric caps this one (see apply_judgements)
+    judged_by: JudgedMetric | None = None
+
+    @property
+    def numeric_rating(self):
+        return self.combined.numeric if self.combined else self.rating
+
+    @property
+    def driven_by(self):
+        """Which part set the rating, in words, for a combined cell (None for a number-only metric)."""
+        if self.combined is None:
+            return None
+        if self.combined.to_rate:
+            return f"number only: evidence ({self.judged_by.code}) to rate"
+        return {
+            rules.NUMBER: "the number",
+            rules.JUDGEMENT: f"the judgement of evidence ({self.judged_by.code})",
+            rules.BOTH: f"the number and the judgement ({self.judged_by.code})",
+        }[self.combined.driver]
+
+    @property
+    def display(self):
+        value, unit = self.value, self.metric.unit
+        if value is None:
+            return "–"
+        if unit == "percentage":
+            if self.pct is None:
+                return "n/a" if value.numerator is not None else "–"
+            return f"{float(self.pct):.1f}%"
+        if unit == "yes_no":
+            return {1: "Yes", 0: "No"}.get(value.numerator, "–")
+        if unit == "date":
+            return f"{value.date_value:%d %b %Y}" if value.date_value else "–"
+        return "–" if value.numerator is None else str(value.numerator)
+
+
+def rate_value(metric, value, scheme, quarter, broken=None):
+    """Rate one stored value. `broken` (the dimensions it is broken down by) is read from its breakdown rows
+    when not given."""
+    if value is None:
+        return Rated(metric, None, rules.NONE, scheme=scheme)
+    if broken is None:
+        broken = frozenset(row.dimension for row in value.breakdown.all() if row.numerator is not None)
+    rating = rules.rate(
+        scheme,
+        unit=metric.unit,
+        numerator=value.numerator,
+        denominator=value.denominator,
+        date_value=value.date_value,
+        broken_down_by=broken,
+        quarter=quarter,
+    )
+    pct = rules.percentage(value.numerator, value.denominator) if metric.unit == "percentage" else None
+    return Rated(metric, value, rating, pct, rules.target_met(scheme, value.numerator, value.denominator), scheme)
+
+
+def rate_versions(versions, book, metrics):
+    """{version id: {metric code: Rated}} for submitted versions (values, and which dimensions each value is
+    broken down by, in two queries: the breakdown rows themselves are not loaded)."""
+    by_version = defaultdict(dict)
+    ids = [v.pk for v in versions]
+    value_ids = []
+    for value in MetricValue.objects.filter(version__in=ids):
+        by_version[value.version_id][value.metric_id] = value
+        value_ids.append(value.pk)
+    broken = defaultdict(set)
+    for start in range(0, len(value_ids), 20000):
+        for value_id, dimension in BreakdownValue.objects.filter(
+            value_id__in=value_ids[start : start + 20000], numerator__isnull=False
+        ).values_list("value_id", "dimension"):
+            broken[value_id].add(dimension)
+    result = {}
+    for version in versions:
+        ret = version.return_obj
+        quarter = ret.quarter
+        result[version.pk] = {
+            m.code: _rate(
+                m, by_version[version.pk].get(m.pk), book.scheme(ret.provider_id, m.pk, quarter), quarter, broken
+            )
+            for m in metrics
+            if m.applies_to_kind(ret.provider.kind)
+        }
+    return result
+
+
+def _rate(metric, value, scheme, quarter, broken):
+    return rate_value(metric, value, scheme, quarter, frozenset(broken.get(value.pk, ())) if value else None)
+
+
+def stored_ratings(versions, metrics, *, judged_ids=None, with_schemes=False):
+    """{version id: {metric code: Rated}} from the stored ratings (one query, whatever the number of versions).
+    The combined rating (capped by a judgement) is shown for the returns in `judged_ids` (None: every return), the
+    numeric rating otherwise (a provider sees judgements once its return is accepted). `with_schemes` also reads the
+    scheme that produced each rating (the drill-down shows it) and the breakdown rows."""
+    by_version = defaultdict(dict)
+    values = MetricValue.objects.filter(version__in=[v.pk for v in versions]).select_related("capped_by")
+    if with_schemes:  # one return's page or API detail: its schemes and breakdown rows too (two more queries)
+        values = values.select_related("scheme_default", "scheme_override").prefetch_related("breakdown")
+    for value in values:
+        by_version[value.version_id][value.metric_id] = value
+    gap = conf.multi_agency_gap_rating() if with_schemes else None
+    result = {}
+    for version in versions:
+        ret = version.return_obj
+        visible = judged_ids is None or ret.pk in judged_ids
+        result[version.pk] = {
+            m.code: _stored(m, by_version[version.pk].get(m.pk), visible, gap)
+            for m in metrics
+            if m.applies_to_kind(ret.provider.kind)
+        }
+    return result
+
+
+def _stored(metric, value, visible, gap):
+    if value is None:
+        return Rated(metric, None, rules.NONE)
+    pct = rules.percentage(value.numerator, value.denominator) if metric.unit == "percentage" else None
+    numeric = value.numeric_rating or rules.NONE
+    rated = Rated(metric, value, numeric, pct, value.target_met)
+    if visible and value.capped_by_id:
+        judged = value.judged_rating or None
+        rated.rating = value.rating or numeric
+        rated.combined = rules.Combined(rated.rating, numeric, judged, value.rating_driver, judged is None)
+        rated.judged_by = value.capped_by
+    if gap is not None:
+        source = value.scheme_override or value.scheme_default
+        rated.scheme = rules.Scheme.from_dict(source.scheme if source else metric.scheme, gap_rating=gap)
+    return rated
+
+
+# ----------------------------------------------------------------------------------------- judged metrics
+
+
+@dataclass
+class JudgedCell:
+    """One judged metric for one return: the ICB's rating in force, or to rate once the return is submitted."""
+
+    judged_metric: JudgedMetric
+    judgement: JudgedRating | None
+    submitted: bool = True
+
+    @property
+    def rating(self):
+        return self.judgement.rating if self.judgement else rules.NONE
+
+    @property
+    def to_rate(self):
+        return self.submitted and self.judgement is None
+
+    @property
+    def display(self):
+        if self.judgement:
+            return self.judgement.get_rating_display()
+        return "To rate" if self.submitted else "–"
+
+
+def judgeable(returns, versions):
+    """Ids of the returns whose judged metrics are rated now: submitted or accepted, with a submitted version."""
+    return {r.pk for r in returns if r.status in JUDGEABLE_STATUSES and r.pk in versions}
+
+
+def judgements_visible(user, return_obj):
+    """The ICB sees its judgements as it makes them; the provider once the return is accepted."""
+    from core.choices import ICB_ROLES
+
+    return user.role in ICB_ROLES or return_obj.status == ReturnStatus.ACCEPTED
+
+
+def active_judged_metrics():
+    return list(JudgedMetric.objects.filter(active=True))
+
+
+def current_judgements(return_ids):
+    """{(return id, judged metric id): the judgement in force (highest revision)} in one query."""
+    current = {}
+    for judgement in JudgedRating.objects.filter(return_obj__in=list(return_ids)).order_by("revision"):
+        current[(judgement.return_obj_id, judgement.judged_metric_id)] = judgement
+    return current
+
+
+def judged_cells(returns, judged_metrics, *, submitted_ids):
+    """{return id: {judged code: JudgedCell}} for `returns` (one query). The capping of the figures is stored with
+    their ratings (returns.ratings): nothing is re-rated here."""
+    return apply_judgements(returns, {}, judged_metrics, submitted_ids=submitted_ids)
+
+
+def apply_judgements(returns, rated, judged_metrics, *, submitted_ids):
+    """{return id: {judged code: JudgedCell}} for `returns`; caps the numeric cells in `rated` ({return id:
+    {metric code: Rated}}) that a judged metric names, from the same rule (rules.combine) everywhere."""
+    judgements = current_judgements(r.pk for r in returns)
+    cap = conf.judged_caps()
+    cells = {}
+    for ret in returns:
+        kind = ret.provider.kind
+        submitted = ret.pk in submitted_ids
+        mine = {}
+        for judged in judged_metrics:
+            if not judged.applies_to_kind(kind):
+                continue
+            judgement = judgements.get((ret.pk, judged.pk))
+            mine[judged.code] = JudgedCell(judged, judgement, submitted)
+            for code in judged.caps if submitted else ():
+                cell = rated.get(ret.pk, {}).get(code)
+                if cell is not None and cell.value is not None:
+                    cell.combined = rules.combine(cell.rating, judgement.rating if judgement else None, cap=cap)
+                    cell.rating, cell.judged_by = cell.combined.rating, judged
+        cells[ret.pk] = mine
+    return cells
+
+
+# ------------------------------------------------------------------------------------------------- matrix
+
+
+@dataclass
+class Row:
+    provider: object
+    return_obj: Return | None
+    due_date: object
+    cells: dict = field(default_factory=dict)  # metric code -> Rated (or None when the metric does not apply)
+    status: str = "missing"
+    judged: dict = field(default_factory=dict)  # judged metric code -> JudgedCell (or None when it does not apply)
+
+    def _all_cells(self):
+        return [*self.cells.values(), *self.judged.values()]
+
+    @property
+    def reds(self):
+        return sum(1 for c in self._all_cells() if c and c.rating == rules.RED)
+
+    @property
+    def ambers(self):
+        return sum(1 for c in self._all_cells() if c and c.rating == rules.AMBER)
+
+    @property
+    def to_rate(self):
+        return sum(1 for c in self.judged.values() if c and c.to_rate)
+
+
+@dataclass
+class Matrix:
     quarter: rules.Quarter
-    as_at: object
-    matrix: services.Matrix
-    trends: dict  # metric code -> [(quarter, {rating: count})]
-    reds: list  # [(row, [metric codes], [actions])]
-    narrative: str
+    metrics: list
+    rows: list
+    expected: int = 0
+    submitted: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+    judged_metrics: list = field(default_factory=list)
+
+    @property
+    def to_rate(self):
+        """Judged metrics of submitted returns the ICB has not rated yet."""
+        return sum(row.to_rate for row in self.rows)
+
+    @property
+    def completeness(self):
+        return _pct(self.submitted, self.expected)
+
+    @property
+    def timeliness(self):
+        return _pct(self.on_time, self.expected)
 
 
-def icb_organisations(icb):
-    return Organisation.objects.filter(icb_id=icb.pk)
+def _pct(part, whole):
+    return round(100 * part / whole) if whole else None
 
 
-def gather(icb, quarter, as_at=None):
-    """Everything the report shows, from stored data only."""
-    returns = Return.objects.filter(provider__icb_id=icb.pk, archived_at__isnull=True)
-    organisations = icb_organisations(icb)
-    if as_at is None:
-        dues = [r.due_date for r in returns.filter(period=quarter.index)]
-        deadline = max([*dues, rules.due_date(quarter, services.working_calendar(icb.pk), conf.due_working_days())])
-        as_at = deadline + dt.timedelta(days=1)  # the day after the last deadline: a return not in is missing
-    matrix = services.build_matrix(organisations, returns, quarter, today=as_at, icb_id=icb.pk)
-    main = [m for m in matrix.metrics if m.main]
-    quarters = rules.quarters_up_to(quarter, conf.trend_quarters())
-    counts = services.stored_rating_counts(
-        returns.filter(provider__in=services.reporting_organisations(organisations)), quarters, main
-    )
-    trends = {
-        m.code: [
-            (q, {r: counts.get((q.index, m.pk, r), 0) for r in (rules.RED, rules.AMBER, rules.GREEN)}) for q in quarters
-        ]
-        for m in main
+def reporting_organisations(organisations, kind=None):
+    queryset = organisations.filter(kind__in=REPORTING_KINDS, archived_at__isnull=True)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return queryset.order_by("name")
+
+
+def build_matrix(organisations, returns, quarter, *, kind=None, sort="", today=None, icb_id=None):
+    """Providers × metrics for one quarter, with completeness (returns submitted of returns expected) and
+    timeliness (submitted on or before the due date, of returns expected)."""
+    today = today or timezone.localdate()
+    providers = list(reporting_organisations(organisations, kind))
+    metrics = list(Metric.objects.filter(active=True))
+    returns = {
+        r.provider_id: r
+        for r in returns.filter(period=quarter.index, provider__in=[p.pk for p in providers]).select_related("provider")
     }
-    reds = []
-    red_rows = [row for row in matrix.rows if row.reds]
-    sources = [row.return_obj for row in red_rows]
-    actions = {}
-    if sources:
-        from django.contrib.contenttypes.models import ContentType
-
-        content_type = ContentType.objects.get_for_model(Return)
-        for action in TrackedAction.objects.filter(
-            source_type=content_type, source_id__in=[r.pk for r in sources]
-        ).order_by("due_date", "pk"):
-            actions.setdefault(action.source_id, []).append(action)
-    for row in red_rows:
-        cells = [*row.cells.items(), *row.judged.items()]
-        codes = [code for code, cell in cells if cell and cell.rating == rules.RED]
-        reds.append((row, codes, actions.get(row.return_obj.pk, [])))
-    narrative = ReportNarrative.objects.filter(icb=icb, period=quarter.index).first()
-    return ReportData(icb, quarter, as_at, matrix, trends, reds, narrative.text if narrative else "")
-
-
-def _styles():
-    styles = getSampleStyleSheet()
-    return (
-        styles["Title"],
-        styles["Heading2"],
-        styles["BodyText"],
-        styles["BodyText"].clone("small", fontSize=7, leading=8),
-    )
-
-
-def _trend_chart(metric, points):
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(7, 2.2), dpi=100)
-    axes = figure.add_subplot()
-    xs = list(range(len(points)))
-    bottom = [0] * len(points)
-    for rating in (rules.RED, rules.AMBER, rules.GREEN):
-        heights = [counts[rating] for _, counts in points]
-        axes.bar(xs, heights, bottom=bottom, color=charts.COLOURS[rating], label=rating)
-        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
-    axes.set_xticks(xs, [q.label for q, _ in points], fontsize=7)
-    axes.set_title(f"{metric.code} {metric.title}: providers by rating", fontsize=9)
-    axes.legend(fontsize=7, loc="upper left")
-    figure.tight_layout()
-    out = io.BytesIO()
-    figure.savefig(out, format="png", metadata={"Software": None})
-    out.seek(0)
-    return out
-
-
-def assurance_pdf(icb, quarter, as_at=None, *, data=None):
-    data = data or gather(icb, quarter, as_at)  # the report job gathers once for both files
-    title, heading, body, small = _styles()
-    story = [
-        Paragraph(f"Quarterly safeguarding assurance report: {quarter.label}", title),
-        Paragraph(f"{icb.name}. For the quality and safety group. Figures as at {data.as_at:%d %B %Y}.", body),
-        Spacer(1, 0.3 * cm),
-        Paragraph("Designated professional's narrative", heading),
-    ]
-    for paragraph in (data.narrative or "No narrative was written for this quarter.").split("\n\n"):
-        story.append(Paragraph(paragraph.replace("\n", "<br/>"), body))
-    m = data.matrix
-    story += [
-        Paragraph("Completeness and timeliness", heading),
-        Table(
-            [
-                ["Returns expected", "Submitted", "On time", "Late", "Missing", "Completeness", "Timeliness"],
-                [
-                    m.expected,
-                    m.submitted,
-                    m.on_time,
-                    m.late,
-                    m.missing,
-                    _pct_text(m.completeness),
-                    _pct_text(m.timeliness),
-                ],
-            ],
-            style=_grid(),
-        ),
-        Paragraph(_to_rate_text(m), body),
-        PageBreak(),
-        Paragraph(f"RAG matrix, {quarter.label}", heading),
-        _matrix_table(m, small),
-        Paragraph("Judged quality metrics [CPCCG App. 3]", heading),
-        _judged_table(m, small),
-        PageBreak(),
-        Paragraph("Trends of the main metrics (eight quarters)", heading),
-    ]
-    metrics = {x.code: x for x in m.metrics}
-    for code, points in data.trends.items():
-        story.append(Image(_trend_chart(metrics[code], points), width=24 * cm, height=7.5 * cm))
-    story.append(Paragraph("Providers with red metrics and their actions", heading))
-    if not data.reds:
-        story.append(Paragraph("No provider has a red metric this quarter.", body))
-    for row, codes, actions in data.reds:
-        story.append(Paragraph(f"<b>{_esc(row.provider.name)}</b>: red on {', '.join(codes)}", body))
-        if actions:
-            story.append(
-                Table(
-                    [["Action", "Owner", "Due", "Status"]]
-                    + [
-                        [Paragraph(_esc(a.title), small), a.owner, f"{a.due_date:%d %b %Y}", a.get_status_display()]
-                        for a in actions
-                    ],
-                    colWidths=[14 * cm, 4 * cm, 3 * cm, 4 * cm],
-                    style=_grid(),
-                )
-            )
+    versions = latest_submitted_versions(list(returns.values()))
+    rated = stored_ratings(list(versions.values()), metrics) if versions else {}
+    judged_metrics = active_judged_metrics()
+    judged = judged_cells(list(returns.values()), judged_metrics, submitted_ids=judgeable(returns.values(), versions))
+    icb_ids = {p.icb_id for p in providers} | ({icb_id} if icb_id else set())
+    calendars = {i: working_calendar(i) for i in icb_ids}
+    matrix = Matrix(quarter, metrics, [], judged_metrics=judged_metrics)
+    for provider in providers:
+        ret = returns.get(provider.pk)
+        due = ret.due_date if ret else rules.due_date(quarter, calendars[provider.icb_id], conf.due_working_days())
+        version = versions.get(ret.pk) if ret else None
+        cells = rated.get(version.pk, {}) if version else {}
+        row = Row(provider, ret, due)
+        row.cells = {m.code: cells.get(m.code) if m.applies_to_kind(provider.kind) else None for m in metrics}
+        mine = judged.get(ret.pk, {}) if ret else {}
+        row.judged = {j.code: mine.get(j.code) if j.applies_to_kind(provider.kind) else None for j in judged_metrics}
+        if version is None:
+            for m in metrics:
+                if m.applies_to_kind(provider.kind):
+                    row.cells[m.code] = Rated(m, None, rules.NONE)
+        submitted_on = ret.submitted_on if ret else None
+        if submitted_on is not None:
+            matrix.submitted += 1
+            row.status = "late" if rules.is_late(due, submitted_on) else "on time"
+            matrix.late += row.status == "late"
+            matrix.on_time += row.status == "on time"
+        elif rules.is_missing(due, None, today):
+            row.status = "missing"
+            matrix.missing += 1
         else:
-            story.append(Paragraph("No action opened yet.", small))
-    out = io.BytesIO()
-    document = SimpleDocTemplate(
-        out,
-        pagesize=landscape(A4),
-        invariant=1,
-        title=f"Safeguarding assurance {quarter.label}",
-        author=icb.name,
-        creator="Vigil",
-        leftMargin=1.2 * cm,
-        rightMargin=1.2 * cm,
+            row.status = "not yet due"
+        if ret is not None and ret.status == ReturnStatus.RETURNED:
+            row.status += " (returned for correction)"
+        matrix.expected += 1
+        matrix.rows.append(row)
+    matrix.rows = sort_rows(matrix.rows, sort)
+    return matrix
+
+
+def stored_rating_counts(returns, quarters, metrics):
+    """{(quarter index, metric id, rating): providers} over `quarters`, from the stored (combined) ratings of each
+    return's latest submitted version: one query for every quarter of a report's trends."""
+    from django.db.models import Count, OuterRef, Subquery
+
+    latest = (
+        ReturnVersion.objects.filter(return_obj_id=OuterRef("version__return_obj_id"), submitted_at__isnull=False)
+        .order_by("-number")
+        .values("pk")[:1]
     )
-    document.build(story)
-    return out.getvalue()
-
-
-def _pct_text(value):
-    return "–" if value is None else f"{value}%"
-
-
-def _esc(text):
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _grid():
-    return TableStyle(
-        [
-            ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edee")),
-            ("FONTSIZE", (0, 0), (-1, -1), 8),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]
+    rows = (
+        MetricValue.objects.filter(
+            version__return_obj__in=returns.filter(period__in=[q.index for q in quarters]).values("pk"),
+            version__submitted_at__isnull=False,
+            metric__in=[m.pk for m in metrics],
+            rating__in=(rules.RED, rules.AMBER, rules.GREEN),
+        )
+        .filter(version_id=Subquery(latest))
+        .values_list("version__return_obj__period", "metric_id", "rating")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    return {(period, metric_id, rating): n for period, metric_id, rating, n in rows}
 
 
-def _matrix_table(matrix, small):
-    header = ["Provider", "Return"] + [m.code for m in matrix.metrics]
-    rows = [header]
-    style = _grid()
-    for r, row in enumerate(matrix.rows, start=1):
-        line = [Paragraph(_esc(row.provider.name), small), row.status]
-        for c, metric in enumerate(matrix.metrics, start=2):
-            cell = row.cells.get(metric.code)
-            line.append("" if cell is None else f"{TAG[cell.rating]} {cell.display}".strip())
-            if cell is not None:
-                style.add("BACKGROUND", (c, r), (c, r), colors.HexColor(RAG_COLOURS[cell.rating]))
-        rows.append(line)
-    style.add("FONTSIZE", (0, 0), (-1, -1), 6)
-    widths = [5 * cm, 2.2 * cm] + [1.05 * cm] * len(matrix.metrics)
-    return Table(rows, colWidths=widths, style=style, repeatRows=1)
+def sort_rows(rows, sort):
+    """Sort by provider name (default), by 'reds' (most red first) or by a metric code (worst first)."""
+    if sort == "reds":
+        return sorted(rows, key=lambda r: (-r.reds, -r.ambers, r.provider.name))
+    if sort:
+        order = {rules.RED: 0, rules.AMBER: 1, rules.GREEN: 2, rules.NONE: 3}
+
+        def key(row):
+            cell = row.cells.get(sort) or row.judged.get(sort)
+            return (order[cell.rating] if cell else 4, row.provider.name)
+
+        return sorted(rows, key=key)
+    return sorted(rows, key=lambda r: r.provider.name)
 
 
-def _to_rate_text(matrix):
-    if not matrix.to_rate:
-        return "Every judged quality metric of the submitted returns has been rated."
-    return (
-        f"{matrix.to_rate} judged quality metric(s) of submitted returns remain unrated; "
-        "the figures they cap are shown on their numeric rating alone."
-    )
+def trend(provider, returns, quarters, metrics, *, user):
+    """{metric code: [(quarter, Rated or None)]} over `quarters` for one provider, as `user` may see it."""
+    return trend_with_judgements(provider, returns, quarters, metrics, user=user)[0]
 
 
-def _judged_table(matrix, small):
-    rows = [["Provider"] + [j.code for j in matrix.judged_metrics]]
-    style = _grid()
-    for r, row in enumerate(matrix.rows, start=1):
-        line = [Paragraph(_esc(row.provider.name), small)]
-        for c, judged in enumerate(matrix.judged_metrics, start=1):
-            cell = row.judged.get(judged.code)
-            line.append("" if cell is None else cell.display)
-            if cell is not None:
-                style.add("BACKGROUND", (c, r), (c, r), colors.HexColor(RAG_COLOURS[cell.rating]))
-        rows.append(line)
-    style.add("FONTSIZE", (0, 0), (-1, -1), 7)
-    widths = [7 * cm] + [2.2 * cm] * len(matrix.judged_metrics)
-    return Table(rows, colWidths=widths, style=style, repeatRows=1)
+def trend_with_judgements(provider, returns, quarters, metrics, *, user):
+    """({metric code: [(quarter, Rated or None)]}, {judged code: [(quarter, JudgedCell or None)]}). Judgements
+    cap the figures only where `user` may see them (a provider: once the return is accepted); `user=None` is the
+    ICB's own view (reports and jobs)."""
+    returns = list(returns.filter(provider=provider, period__in=[q.index for q in quarters]).select_related("provider"))
+    versions = latest_submitted_versions(returns)
+    visible = [r for r in returns if user is None or judgements_visible(user, r)]
+    rated = stored_ratings(list(versions.values()), metrics, judged_ids={r.pk for r in visible}) if versions else {}
+    rated_by_return = {ret_id: rated.get(version.pk, {}) for ret_id, version in versions.items()}
+    judged_metrics = [j for j in active_judged_metrics() if j.applies_to_kind(provider.kind)]
+    judged = judged_cells(visible, judged_metrics, submitted_ids=judgeable(returns, versions))
+    by_period = {r.period: rated_by_return[r.pk] for r in returns if r.pk in versions}
+    judged_by_period = {r.period: judged.get(r.pk, {}) for r in returns}
+    metric_trend = {
+        m.code: [(q, by_period.get(q.index, {}).get(m.code)) for q in quarters]
+        for m in metrics
+        if m.applies_to_kind(provider.kind)
+    }
+    judged_trend = {
+        j.code: [(q, judged_by_period.get(q.index, {}).get(j.code)) for q in quarters] for j in judged_metrics
+    }
+    return metric_trend, judged_trend
 
 
-RATING_WORDS = {rules.RED: "Red", rules.AMBER: "Amber", rules.GREEN: "Green"}
+def specs_for_provider(provider, metrics=None):
+    metrics = metrics if metrics is not None else catalogue.metrics_for(provider.kind)
+    return catalogue.specs_for(metrics, catalogue.local_authorities_for(provider.icb_id))
 
 
-def _rating(rated):
-    return None if rated is None else spreadsheets.rating(RATING_WORDS.get(rated.rating))
+def rate_return(ret, version, metrics=None, *, judged):
+    """({metric code: Rated}, {judged code: JudgedCell}) for one version of one return. Judgements cap the
+    figures of a submitted version only, and only when `judged` (a provider sees them once the return is
+    accepted)."""
+    metrics = metrics if metrics is not None else catalogue.metrics_for(ret.provider.kind)
+    version.return_obj = ret
+    visible = {ret.pk} if judged else set()
+    rated = stored_ratings([version], metrics, judged_ids=visible, with_schemes=True)[version.pk]
+    if not judged:
+        return rated, {}
+    submitted = {ret.pk} if version.submitted_at and ret.status in JUDGEABLE_STATUSES else set()
+    cells = judged_cells([ret], active_judged_metrics(), submitted_ids=submitted)
+    return rated, cells[ret.pk]
 
 
-def _figure(rated):
-    """A matrix cell's figure as a number a spreadsheet can sort (a percentage as 0.929), or text
-    ("Yes", a date) where it is not a number; filled with the rating's colour."""
-    if rated is None or rated.value is None:
-        return None
-    unit, value = rated.metric.unit, rated.value
-    number_format = None
-    if unit == "percentage":
-        figure, number_format = spreadsheets.fraction_of_one(rated.pct), spreadsheets.PERCENT
-    elif unit == "count":
-        figure = value.numerator
-    elif unit == "date":
-        figure = value.date_value
-    else:
-        figure = rated.display
-    fill = spreadsheets.RAG_FILLS.get(rated.rating)
-    return spreadsheets.Styled(figure, fill=fill, number_format=number_format)
+def fresh_ratings(ret, version, metrics=None, *, judged=True):
+    """{metric code: Rated} computed afresh from the rules (the reference the stored ratings must agree with)."""
+    metrics = metrics if metrics is not None else catalogue.metrics_for(ret.provider.kind)
+    version.return_obj = ret
+    rated = rate_versions([version], SchemeBook([ret.provider_id], metrics), metrics)[version.pk]
+    if judged:
+        submitted = {ret.pk} if version.submitted_at and ret.status in JUDGEABLE_STATUSES else set()
+        apply_judgements([ret], {ret.pk: rated}, active_judged_metrics(), submitted_ids=submitted)
+    return rated
 
 
-def assurance_xlsx(icb, quarter, as_at=None, *, data=None):
-    data = data or gather(icb, quarter, as_at)  # the report job gathers once for both files
-    m = data.matrix
-    writer = spreadsheets.SpreadsheetWriter()
-    _summary_sheet(writer, data)
-    _matrix_sheet(writer, m)
-    _figures_sheet(writer, m)
-    _judged_sheet(writer, m)
-    legend = writer.table("Metrics", [Column("Code", 14), Column("Metric", 70, wrap=True), Column("Unit", 14)])
-    for metric in m.metrics:
-        legend.append([metric.code, metric.title, metric.get_unit_display()])
-    trends = writer.table(
-        "Trends",
-        [Column("Metric", 14), Column("Quarter", 14), *(Column(w, 10, WHOLE) for w in RATING_WORDS.values())],
-    )
-    for code, points in data.trends.items():
-        for q, counts in points:
-            trends.append([code, q.label, counts[rules.RED], counts[rules.AMBER], counts[rules.GREEN]])
-    reds = writer.table(
-        "Red metrics and actions",
-        [
-            Column("Provider", 40),
-            Column("Red metrics", 30, wrap=True),
-            Column("Action", 50, wrap=True),
-            Column("Owner", 25),
-            Column("Due", 12, DATE),
-            Column("Status", 16),
-        ],
-    )
-    for row, codes, actions in data.reds:
-        if not actions:
-            reds.append([row.provider.name, ", ".join(codes), "No action opened yet"])
-        for action in actions:
-            reds.append(
-                [
-                    row.provider.name,
-                    ", ".join(codes),
-                    action.title,
-                    action.owner,
-                    action.due_date,
-                    action.get_status_display(),
-                ]
-            )
-    return writer.to_bytes()
+def evidence_of(version):
+    """{judged metric code: {field code: text}} the provider gave in this version."""
+    from returns.models import JudgementEvidence
+
+    rows = JudgementEvidence.objects.filter(version=version).select_related("judged_metric")
+    return {row.judged_metric.code: row.answers for row in rows}
 
 
-def _summary_sheet(writer, data):
-    m = data.matrix
-    summary = writer.table(
-        "Summary",
-        [Column("Measure", 24), Column("Value", 80, wrap=True)],
-        title=f"Quarterly safeguarding assurance report {data.quarter.label}",
-        lines=[("ICB", data.icb.name)],
-    )
-    percent = spreadsheets.PERCENT
-    for label, value in [
-        ("Figures as at", data.as_at),
-        ("Returns expected", m.expected),
-        ("Submitted", m.submitted),
-        ("On time", m.on_time),
-        ("Late", m.late),
-        ("Missing", m.missing),
-        ("Completeness", Styled(_share(m.submitted, m.expected), number_format=percent)),
-        ("Timeliness", Styled(_share(m.on_time, m.expected), number_format=percent)),
-        ("Judged metrics still to rate", m.to_rate),
-        ("Narrative", data.narrative),
-    ]:
-        summary.append([label, value])
+def attachments_of(version):
+    """{judged metric code: [JudgementAttachment]} of this version (one query)."""
+    from returns.models import JudgementAttachment
+
+    files = {}
+    for attachment in JudgementAttachment.objects.filter(evidence__version=version).select_related(
+        "evidence__judged_metric"
+    ):
+        files.setdefault(attachment.evidence.judged_metric.code, []).append(attachment)
+    return files
 
 
-def _share(part, whole):
-    return Fraction(part, whole) if whole else None
+@dataclass
+class Fact:
+    label: str
+    text: str
+    met: bool | None  # None: shown without a judgement
 
 
-def _matrix_sheet(writer, m):
-    """Providers down, two columns per metric: its figure (a number, coloured) and its rating (a word,
-    coloured), so the rating can be read and filtered without seeing colour."""
-    columns = [Column("Provider", 40), Column("ODS code", 10), Column("Return", 12)]
-    for metric in m.metrics:
-        columns += [Column(metric.code, 11), Column(f"{metric.code} rating", 11)]
-    sheet = writer.table("RAG matrix", columns)
-    for row in m.rows:
-        line = [row.provider.name, row.provider.ods_code, row.status]
-        for metric in m.metrics:
-            rated = row.cells.get(metric.code)
-            line += [_figure(rated), _rating(rated)]
-        sheet.append(line)
+def judgement_facts(judged, ret, rated, evidence, today=None):
+    """What Vigil already holds that bears on a judged metric (11.a.3), shown beside the judgement."""
+    from assurance.reports import section11_position
 
-
-def _figures_sheet(writer, m):
-    figures = writer.table(
-        "Figures",
-        [
-            Column("Provider", 40),
-            Column("Metric", 14),
-            Column("Numerator / value", 18, WHOLE),
-            Column("Denominator", 14, WHOLE),
-            Column("Percentage", 12, spreadsheets.PERCENT),
-            Column("Rating", 10),
-            Column("Numeric rating", 12),
-            Column("Rated on", 40, wrap=True),
-        ],
-    )
-    for row in m.rows:
-        for metric in m.metrics:
-            rated = row.cells.get(metric.code)
-            if rated is not None and rated.value is not None:
-                figures.append(
-                    [
-                        row.provider.name,
-                        metric.code,
-                        rated.value.numerator if metric.unit != "date" else rated.value.date_value,
-                        rated.value.denominator,
-                        spreadsheets.fraction_of_one(rated.pct),
-                        _rating(rated),
-                        RATING_WORDS.get(rated.numeric_rating),
-                        rated.driven_by or "the number",
-                    ]
+    today = today or timezone.localdate()
+    facts = []
+    for name in judged.facts:
+        if name == "annual_report":
+            cell = rated.get("ANNUAL")
+            received = cell is not None and cell.value is not None and cell.value.date_value is not None
+            text = f"received {cell.value.date_value:%d %B %Y}" if received else "not recorded in this return"
+            facts.append(Fact("Annual safeguarding report", text, received))
+        elif name == "section11":
+            position = section11_position(ret.provider_id, today)
+            if position is None:
+                facts.append(Fact("Section 11 self-assessment", "none in Vigil", False))
+            else:
+                text = (
+                    f"{position.assessment.cycle.period_label}: {position.assessment.get_status_display().lower()}, "
+                    f"{position.rag}; {position.actions} SMART action(s), {position.done} done, "
+                    f"{position.overdue} overdue"
                 )
-
-
-def _judged_sheet(writer, m):
-    """The ICB's judgement of each judged metric [CPCCG App. 3], with its reason and revision."""
-    sheet = writer.table(
-        "Judged metrics",
-        [
-            Column("Provider", 40),
-            Column("Judged metric", 50, wrap=True),
-            Column("Rating", 10),
-            Column("Reason", 60, wrap=True),
-            Column("Revision", 10, WHOLE),
-        ],
-    )
-    for row in m.rows:
-        if row.return_obj is None:
-            continue
-        for judged in m.judged_metrics:
-            cell = row.judged.get(judged.code)
-            if cell is not None:
-                judgement = cell.judgement
-                sheet.append(
-                    [
-                        row.provider.name,
-                        f"{judged.code} {judged.title}",
-                        spreadsheets.rating(RATING_WORDS[cell.rating]) if judgement else cell.display,
-                        judgement.reason if judgement else "",
-                        judgement.revision if judgement else None,
-                    ]
-                )
+                facts.append(Fact("Section 11 self-assessment", text, position.progressing))
+        elif name == "partnership_attendance":
+            stated = (evidence.get(judged.code, {}).get("partnership_attendance") or "").strip()
+            facts.append(Fact("Executive nurse or deputy at the partnerships", stated or "not stated", bool(stated)))
+    return facts

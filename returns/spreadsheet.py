@@ -3,7 +3,7 @@
 Sheet "Return": one row per metric total and one per breakdown category; the provider fills column G
 (numerator, count, yes/no or date), H (denominator, for percentages) and I (explanation). A hidden sheet
 "_vigil" names the provider, the quarter, the catalogue version and the return's state when the template was
-made (services.edit_stamp): a template from another provider or quarter, or made before the return last
+made (reports.edit_stamp): a template from another provider or quarter, or made before the return last
 changed, is refused. The file is read within the limits of core.imports; every error names the sheet, row
 and column; nothing is stored unless the whole file is right.
 """
@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.imports import Problems, open_workbook, sheet_rows
 from core.spreadsheets import WHOLE, Column, SpreadsheetWriter, Styled
-from returns import actions, catalogue, rules, services
+from returns import actions, catalogue, reports, rules
 from returns.choices import Source, Unit
 from returns.models import Return
 
@@ -45,7 +45,7 @@ WIDTHS = (12, 45, 12, 20, 16, 40, 18, 14, 50)
 
 def build_template(provider, quarter, metrics=None, entries=None, prefilled=None, stamp=""):
     """The template for `provider` and `quarter` (pre-filled with `entries` when given), as bytes. `stamp`
-    is the return's state when the template is made (services.edit_stamp): see `template_for`."""
+    is the return's state when the template is made (reports.edit_stamp): see `template_for`."""
     metrics = metrics if metrics is not None else catalogue.metrics_for(provider.kind)
     authorities = catalogue.local_authorities_for(provider.icb_id)
     entries = entries or {}
@@ -101,13 +101,13 @@ def build_template(provider, quarter, metrics=None, entries=None, prefilled=None
 def template_for(return_obj):
     """The template of a return, pre-filled with its working figures and stamped with its state. The stamp
     is taken first: a save that lands while the template is built makes the template stale, never wrong."""
-    stamp = services.edit_stamp(return_obj)
-    version = services.working_version(return_obj)
+    stamp = reports.edit_stamp(return_obj)
+    version = reports.working_version(return_obj)
     return build_template(
         return_obj.provider,
         return_obj.quarter,
-        entries=services.entries_of(version),
-        prefilled=services.prefilled_codes(version),
+        entries=reports.entries_of(version),
+        prefilled=reports.prefilled_codes(version),
         stamp=stamp,
     )
 
@@ -186,7 +186,7 @@ def check_stamp(return_obj, stamp, made_at):
         raise _refused(
             "This template does not record the state of the return it was made from: download a new template."
         )
-    if stamp != services.edit_stamp(return_obj):
+    if stamp != reports.edit_stamp(return_obj):
         raise _refused(
             f"This return changed since the template was downloaded{_on(made_at)}: download a new template "
             "(it holds the current figures), copy your changes into it and upload it again."
@@ -276,9 +276,9 @@ def import_upload(return_obj, file, *, acting_user):
 
 
 def _check_figures(return_obj, upload):
-    specs = services.specs_for_provider(return_obj.provider)
+    specs = reports.specs_for_provider(return_obj.provider)
     found = rules.validate(
-        specs, upload.entries, previous=services.previous_entries(return_obj), rules=services.rule_settings()
+        specs, upload.entries, previous=reports.previous_entries(return_obj), rules=reports.rule_settings()
     )
     problems = Problems()
     for p in (p for p in found if p.severity == rules.ERROR):

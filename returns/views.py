@@ -19,7 +19,7 @@ from core.scoping import CHANGE, allowed_organisations, can
 from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
 from organisations.choices import OrganisationKind
 from organisations.models import Contract
-from returns import actions, catalogue, charts, conf, reports, rules, services, spreadsheet
+from returns import actions, catalogue, charts, conf, quarterly_report, reports, rules, spreadsheet
 from returns.choices import JUDGEABLE_STATUSES, ReturnStatus, Source
 from returns.filters import ReturnFilter
 from returns.forms import (
@@ -77,7 +77,7 @@ class ReturnListView(LoginRequiredMixin, TemplateView):
             to_start = [q for q in quarter_choices(today, 4) if q.index not in made]
         providers = []
         if user.role in RETURN_EDITORS and user.role != Role.PROVIDER:
-            providers = services.reporting_organisations(allowed_organisations(user))
+            providers = reports.reporting_organisations(allowed_organisations(user))
         return super().get_context_data(
             filter=filterset,
             returns=returns[:200],
@@ -134,15 +134,15 @@ class ReturnDetailView(ScopedObjectMixin, TemplateView):
         user, ret = self.request.user, self.object
         versions = list(ret.versions.select_related("submitted_by"))
         shown = next((v for v in versions if str(v.number) == self.request.GET.get("version")), versions[-1])
-        show_judgements = services.judgements_visible(user, ret)
-        rated, judged = services.rate_return(ret, shown, judged=show_judgements)
+        show_judgements = reports.judgements_visible(user, ret)
+        rated, judged = reports.rate_return(ret, shown, judged=show_judgements)
         problems, not_entered = [], []
         submit_failed = self.request.GET.get("submit") == "failed"
         if ret.is_editable:
             problems, not_entered = before_you_submit(ret, submit_failed=submit_failed)
         can_change = can(user, Return, CHANGE, ret.provider)
-        evidence = services.evidence_of(shown)
-        files = services.attachments_of(shown)
+        evidence = reports.evidence_of(shown)
+        files = reports.attachments_of(shown)
         return super().get_context_data(
             ret=ret,
             versions=versions,
@@ -157,7 +157,7 @@ class ReturnDetailView(ScopedObjectMixin, TemplateView):
                         (spec["label"], evidence.get(judged_metric.code, {}).get(spec["code"], ""))
                         for spec in judged_metric.evidence_fields
                     ],
-                    "facts": services.judgement_facts(judged_metric, ret, rated, evidence)
+                    "facts": reports.judgement_facts(judged_metric, ret, rated, evidence)
                     if user.role in ICB_ROLES
                     else [],
                 }
@@ -240,8 +240,8 @@ class ReturnEditView(EditableReturnMixin, ActionFormView):
             **super().get_form_kwargs(),
             "metrics": catalogue.metrics_for(ret.provider.kind),
             "local_authorities": catalogue.local_authorities_for(ret.provider.icb_id),
-            "entries": services.entries_of(services.working_version(ret)),
-            "prefilled": services.prefilled_codes(services.working_version(ret)),
+            "entries": reports.entries_of(reports.working_version(ret)),
+            "prefilled": reports.prefilled_codes(reports.working_version(ret)),
         }
 
     def perform(self, form):
@@ -251,7 +251,7 @@ class ReturnEditView(EditableReturnMixin, ActionFormView):
 
     def get_context_data(self, **kwargs):
         """Beside each metric: the warnings that still need explaining (explanation box right below) and the
-        provisional rating of the figures saved, from the same rating rules (services.rate_return)."""
+        provisional rating of the figures saved, from the same rating rules (reports.rate_return)."""
         context = super().get_context_data(**kwargs)
         ret, form = self.object, context["form"]
         blocking, _ = actions.submission_problems(ret)
@@ -259,7 +259,7 @@ class ReturnEditView(EditableReturnMixin, ActionFormView):
         for problem in blocking:
             if problem.severity == rules.WARNING:
                 warnings.setdefault(problem.metric, []).append(problem)
-        rated, _ = services.rate_return(ret, services.working_version(ret), form.metrics, judged=False)
+        rated, _ = reports.rate_return(ret, reports.working_version(ret), form.metrics, judged=False)
         for section in form.layout:
             code = section["metric"].code
             section["warnings"] = warnings.get(code, [])
@@ -305,7 +305,7 @@ class EvidenceEditView(EditableReturnMixin, ActionFormView):
         return {
             **super().get_form_kwargs(),
             "judged_metrics": catalogue.judged_metrics_for(ret.provider.kind),
-            "answers": services.evidence_of(services.working_version(ret)),
+            "answers": reports.evidence_of(reports.working_version(ret)),
         }
 
     def perform(self, form):
@@ -385,9 +385,9 @@ class JudgeView(ScopedObjectMixin, ActionFormView):
 
     def get_context_data(self, **kwargs):
         ret = self.object
-        version = services.latest_submitted_versions([ret]).get(ret.pk) or services.working_version(ret)
-        rated, _ = services.rate_return(ret, version, judged=False)
-        evidence = services.evidence_of(version)
+        version = reports.latest_submitted_versions([ret]).get(ret.pk) or reports.working_version(ret)
+        rated, _ = reports.rate_return(ret, version, judged=False)
+        evidence = reports.evidence_of(version)
         return super().get_context_data(
             ret=ret,
             judged_metric=self.judged_metric,
@@ -395,7 +395,7 @@ class JudgeView(ScopedObjectMixin, ActionFormView):
                 (spec["label"], evidence.get(self.judged_metric.code, {}).get(spec["code"], ""))
                 for spec in self.judged_metric.evidence_fields
             ],
-            facts=services.judgement_facts(self.judged_metric, ret, rated, evidence),
+            facts=reports.judgement_facts(self.judged_metric, ret, rated, evidence),
             capped=[rated[code] for code in self.judged_metric.caps if code in rated],
             history=[j for j in judgement_history(ret) if j.judged_metric_id == self.judged_metric.pk],
             **kwargs,
@@ -490,7 +490,7 @@ class MatrixView(RoleRequiredMixin, TemplateView):
         quarter = selected_quarter(self.request)
         kind = self.request.GET.get("kind", "")
         sort = self.request.GET.get("sort", "")
-        matrix = services.build_matrix(
+        matrix = reports.build_matrix(
             allowed_organisations(user),
             Return.objects.restrict(user),
             quarter,
@@ -499,7 +499,7 @@ class MatrixView(RoleRequiredMixin, TemplateView):
             today=today,
             icb_id=user.organisation.icb_id,
         )
-        kinds = [(k, label) for k, label in OrganisationKind.choices if k in services.REPORTING_KINDS]
+        kinds = [(k, label) for k, label in OrganisationKind.choices if k in reports.REPORTING_KINDS]
         return super().get_context_data(
             matrix=matrix,
             quarter=quarter,
@@ -524,12 +524,12 @@ class CellView(ScopedObjectMixin, TemplateView):
             metric = Metric.objects.get(code=self.kwargs["code"])
         except Metric.DoesNotExist as missing:
             raise Http404("No such metric.") from missing
-        version = services.latest_submitted_versions([ret]).get(ret.pk) or services.working_version(ret)
+        version = reports.latest_submitted_versions([ret]).get(ret.pk) or reports.working_version(ret)
         version.return_obj = ret
         value = MetricValue.objects.filter(version=version, metric=metric).prefetch_related("breakdown").first()
-        visible = services.judgements_visible(self.request.user, ret)
-        rated, _ = services.rate_return(ret, version, [metric], judged=visible)
-        rated = rated.get(metric.code) or services.Rated(metric, value, rules.NONE)
+        visible = reports.judgements_visible(self.request.user, ret)
+        rated, _ = reports.rate_return(ret, version, [metric], judged=visible)
+        rated = rated.get(metric.code) or reports.Rated(metric, value, rules.NONE)
         authorities = dict(catalogue.local_authorities_for(ret.provider.icb_id))
         tables = []
         rows = list(value.breakdown.all()) if value else []
@@ -547,7 +547,7 @@ class CellView(ScopedObjectMixin, TemplateView):
                         }
                     )
             tables.append({"title": catalogue.dimension_title(dimension), "rows": table_rows})
-        previous = services.trend(
+        previous = reports.trend(
             ret.provider,
             Return.objects.restrict(self.request.user),
             rules.quarters_up_to(ret.quarter, conf.trend_quarters()),
@@ -596,10 +596,10 @@ class OpenActionView(ScopedObjectMixin, ActionFormView):
 
     def perform(self, form):
         ret = self.object
-        version = services.latest_submitted_versions([ret]).get(ret.pk)
-        visible = services.judgements_visible(self.request.user, ret)
+        version = reports.latest_submitted_versions([ret]).get(ret.pk)
+        visible = reports.judgements_visible(self.request.user, ret)
         cell = (
-            services.rate_return(ret, version, [self.metric], judged=visible)[0].get(self.metric.code)
+            reports.rate_return(ret, version, [self.metric], judged=visible)[0].get(self.metric.code)
             if version
             else None
         )
@@ -633,7 +633,7 @@ class TrendView(ProviderScopeMixin, TemplateView):
         quarters = rules.quarters_up_to(quarter, conf.trend_quarters())
         metrics = catalogue.metrics_for(self.provider.kind)
         user = self.request.user
-        trend, judged = services.trend_with_judgements(
+        trend, judged = reports.trend_with_judgements(
             self.provider, Return.objects.restrict(user), quarters, metrics, user=user
         )
         rows = [{"metric": m, "cells": trend[m.code]} for m in metrics]
@@ -660,7 +660,7 @@ class TrendChartView(ProviderScopeMixin, View):
             raise Http404("No such metric.") from missing
         quarter = selected_quarter(request)
         quarters = rules.quarters_up_to(quarter, conf.trend_quarters())
-        trend = services.trend(
+        trend = reports.trend(
             self.provider, Return.objects.restrict(request.user), quarters, [metric], user=request.user
         )
         png = charts.trend_png(metric, trend.get(code, [(q, None) for q in quarters]))
@@ -798,7 +798,7 @@ class ReportFileView(RoleRequiredMixin, View):
         icb = request.user.organisation.icb
         filename = f"safeguarding-assurance-{icb.ods_code or icb.pk}-{quarter.slug}.{self.kind}"
         if self.kind == "xlsx":
-            return xlsx_response(reports.assurance_xlsx(icb, quarter), filename)
-        response = HttpResponse(reports.assurance_pdf(icb, quarter), content_type="application/pdf")
+            return xlsx_response(quarterly_report.assurance_xlsx(icb, quarter), filename)
+        response = HttpResponse(quarterly_report.assurance_pdf(icb, quarter), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

@@ -342,7 +342,7 @@ def per_10000_children(hours, population):
 def provider_training(user, quarter, count=4, providers=None):
     """[(provider, {metric code: [(quarter, Rated or None)]})]: each provider's training figures from its
     quarterly returns (the returns module's own ratings), no second entry."""
-    from returns import services
+    from returns import reports
     from returns.models import Metric, Return
 
     quarters = quarters_up_to(quarter, count)
@@ -353,7 +353,7 @@ def provider_training(user, quarter, count=4, providers=None):
         visible = visible.filter(pk__in=providers)
     result = []
     for provider in visible:
-        trend = services.trend(provider, returns, quarters, metrics, user=user)
+        trend = reports.trend(provider, returns, quarters, metrics, user=user)
         result.append((provider, trend))
     return quarters, metrics, result
 

@@ -52,14 +52,14 @@ def rating_of(ret, code):
     """The stored rating of `code` in the return's latest submitted version, once the queued re-rating jobs have run;
     it must agree with the rating computed afresh from the rules."""
     from core import jobs
-    from returns import services
+    from returns import reports
 
     jobs.run_pending()
     ret.refresh_from_db()
-    version = services.latest_submitted_versions([ret])[ret.pk]
+    version = reports.latest_submitted_versions([ret])[ret.pk]
     metrics = catalogue.metrics_for(ret.provider.kind)
-    fresh = services.rate_versions([version], services.SchemeBook([ret.provider_id], metrics), metrics)
-    stored = services.stored_ratings([version], metrics, judged_ids=set())
+    fresh = reports.rate_versions([version], reports.SchemeBook([ret.provider_id], metrics), metrics)
+    stored = reports.stored_ratings([version], metrics, judged_ids=set())
     assert stored[version.pk][code].rating == fresh[version.pk][code].rating
     return stored[version.pk][code].rating
 

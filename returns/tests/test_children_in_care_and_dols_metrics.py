@@ -5,7 +5,7 @@ other metric."""
 from core.testing import make_provider
 from organisations.choices import OrganisationKind
 from organisations.models import Organisation
-from returns import catalogue, services
+from returns import catalogue, reports
 from returns.models import Metric, Return
 from returns.tests.factories import Q, rating_of, submitted_return
 
@@ -14,7 +14,7 @@ DOLS = ["DOLS-APP", "DOLS-AUTH", "DOLS-BREACH"]
 
 
 def matrix_for(world):
-    return services.build_matrix(
+    return reports.build_matrix(
         Organisation.objects.filter(icb=world.icb), Return.objects.all(), Q, icb_id=world.icb.pk
     )
 

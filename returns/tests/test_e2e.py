@@ -4,7 +4,7 @@ RAG matrix and drills into a red cell."""
 import pytest
 from playwright.sync_api import expect
 
-from returns import services, spreadsheet
+from returns import reports, spreadsheet
 from returns.models import Return
 from returns.tests.factories import Q, entries_for
 
@@ -25,7 +25,7 @@ def test_provider_uploads_a_template_and_the_designated_professional_drills_into
             world.provider,
             Q,
             entries=entries_for(world.provider, pct=(6, 10)),
-            stamp=services.edit_stamp(Return.objects.get(provider=world.provider, period=Q.index)),
+            stamp=reports.edit_stamp(Return.objects.get(provider=world.provider, period=Q.index)),
         )
     )
     page.get_by_role("link", name="Upload the completed template").click()

@@ -12,7 +12,7 @@ from casework.tests import factories as casework_factories
 from core.choices import Role
 from core.testing import make_organisation, next_code
 from organisations.choices import OrganisationKind
-from returns import actions, catalogue, services
+from returns import actions, catalogue, reports
 from returns.models import MetricValue
 from returns.rules import Entry
 from returns.tests.factories import Q  # 2025/26 Q4: 1 January to 31 March 2026
@@ -42,7 +42,7 @@ def two_escalations(world, councils):
 
 
 def esc_of(ret):
-    return services.entries_of(services.working_version(ret)).get("ESC")
+    return reports.entries_of(reports.working_version(ret)).get("ESC")
 
 
 def nonzero(entry, dimension):
@@ -66,7 +66,7 @@ def test_starting_a_return_prefills_esc_from_the_register_by_stage_theme_and_loc
     assert esc.breakdown["escalation_level"]["2"] == (0, None)
     assert esc.breakdown["local_authority"]["other"] == (0, None)
     assert la_code(first) == f"LA{first.pk}" and la_code(second) == second.ods_code
-    assert services.prefilled_codes(services.working_version(ret)) == {"ESC": "escalations register"}
+    assert reports.prefilled_codes(reports.working_version(ret)) == {"ESC": "escalations register"}
 
 
 def test_the_prefilled_breakdowns_use_the_catalogue_categories_and_pass_validation(world, two_escalations):
@@ -98,18 +98,18 @@ def test_another_providers_escalations_are_not_counted(world, councils):
 def test_no_escalations_in_the_register_means_no_prefill(world, councils):
     ret = actions.do_start_return(provider=world.provider, quarter=Q, acting_user=None)
     assert esc_of(ret) is None
-    assert services.prefilled_codes(services.working_version(ret)) == {}
+    assert reports.prefilled_codes(reports.working_version(ret)) == {}
 
 
 def test_a_figure_the_provider_entered_is_not_overwritten(world, two_escalations):
     ret = actions.do_start_return(provider=world.provider, quarter=Q, acting_user=None)
     actions.do_save_figures(ret, entries={"ESC": Entry(numerator=Decimal(5))}, acting_user=None)
-    version = services.working_version(ret)
+    version = reports.working_version(ret)
     assert actions.prefill_escalations(version) is None
     esc = esc_of(ret)
     assert esc.numerator == 5
     assert all(row == (None, None) for rows in esc.breakdown.values() for row in rows.values())
-    assert services.prefilled_codes(version) == {}  # the provider's figure now, no longer marked as prefilled
+    assert reports.prefilled_codes(version) == {}  # the provider's figure now, no longer marked as prefilled
 
 
 def test_changing_only_a_breakdown_of_the_prefilled_figure_clears_the_prefilled_mark(world, two_escalations):
@@ -122,13 +122,13 @@ def test_changing_only_a_breakdown_of_the_prefilled_figure_clears_the_prefilled_
         "other": (Decimal(0), None),
     }
     actions.do_save_figures(ret, entries={"ESC": esc}, acting_user=None)
-    assert services.prefilled_codes(services.working_version(ret)) == {}
+    assert reports.prefilled_codes(reports.working_version(ret)) == {}
 
 
 def test_saving_the_prefilled_figure_unchanged_keeps_the_mark(world, two_escalations):
     ret = actions.do_start_return(provider=world.provider, quarter=Q, acting_user=None)
     actions.do_save_figures(ret, entries={"ESC": esc_of(ret)}, acting_user=None)
-    assert services.prefilled_codes(services.working_version(ret)) == {"ESC": "escalations register"}
+    assert reports.prefilled_codes(reports.working_version(ret)) == {"ESC": "escalations register"}
 
 
 def test_a_local_authority_outside_the_icbs_list_counts_as_other(world, councils):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from core.choices import Role
 from core.testing import count_queries, make_provider, pdf_bytes
 from organisations.models import Organisation
-from returns import actions, catalogue, rules, services
+from returns import actions, catalogue, reports, rules
 from returns.models import JudgedMetric, JudgedRating, Return
 from returns.tests.factories import Q, submitted_return
 
@@ -151,7 +151,7 @@ def test_the_designated_professional_rates_and_revises_keeping_the_history(world
     )
     assert (first.revision, second.revision) == (1, 2)
     assert JudgedRating.objects.filter(return_obj=submitted).count() == 2
-    assert services.current_judgements([submitted.pk])[(submitted.pk, judged("11.a.1").pk)].rating == "green"
+    assert reports.current_judgements([submitted.pk])[(submitted.pk, judged("11.a.1").pk)].rating == "green"
     assert first.descriptor == judged("11.a.1").descriptors["amber"]
 
 
@@ -191,19 +191,17 @@ def test_evidence_is_saved_refused_when_unknown_and_carried_into_a_corrected_ver
     actions.do_save_evidence(
         ret, answers={"11.b": {"effect_on_practice": " Audit showed change. "}}, acting_user=provider
     )
-    assert services.evidence_of(services.working_version(ret)) == {
-        "11.b": {"effect_on_practice": "Audit showed change."}
-    }
+    assert reports.evidence_of(reports.working_version(ret)) == {"11.b": {"effect_on_practice": "Audit showed change."}}
     submitted = submitted_return(world.provider)
     actions.do_return_for_correction(submitted, comment="Check.", acting_user=world.user(Role.DESIGNATED))
-    assert services.evidence_of(services.working_version(submitted))["11.b"]["effect_on_practice"]
+    assert reports.evidence_of(reports.working_version(submitted))["11.b"]["effect_on_practice"]
 
 
 # ------------------------------------------------------------------------------------------ matrix and pages
 
 
 def matrix_for(world):
-    return services.build_matrix(
+    return reports.build_matrix(
         Organisation.objects.filter(icb=world.icb), Return.objects.all(), Q, icb_id=world.icb.pk
     )
 
@@ -311,9 +309,7 @@ def test_the_provider_gives_evidence_on_the_page(world, client_for):
     assert client.get(f"/returns/{ret.pk}/evidence/").status_code == 200
     response = client.post(f"/returns/{ret.pk}/evidence/", {"11.b__effect_on_practice": "Audit of notes improved."})
     assert response.status_code == 302
-    assert (
-        services.evidence_of(services.working_version(ret))["11.b"]["effect_on_practice"] == "Audit of notes improved."
-    )
+    assert reports.evidence_of(reports.working_version(ret))["11.b"]["effect_on_practice"] == "Audit of notes improved."
 
 
 def test_the_api_rates_and_lists_the_catalogue_with_descriptors(world, submitted):
@@ -347,10 +343,8 @@ def test_the_provider_sends_evidence_through_the_api(world):
 
 
 def test_the_facts_vigil_holds_are_shown_beside_11_a_3(world, submitted):
-    rated, _ = services.rate_return(
-        submitted, services.latest_submitted_versions([submitted])[submitted.pk], judged=True
-    )
-    facts = services.judgement_facts(judged("11.a.3"), submitted, rated, {})
+    rated, _ = reports.rate_return(submitted, reports.latest_submitted_versions([submitted])[submitted.pk], judged=True)
+    facts = reports.judgement_facts(judged("11.a.3"), submitted, rated, {})
     labels = {fact.label: fact for fact in facts}
     assert labels["Annual safeguarding report"].met is True  # the factory's ANNUAL date
     assert labels["Section 11 self-assessment"].text == "none in Vigil"
@@ -372,7 +366,7 @@ def test_the_provider_attaches_an_evidence_file_served_only_in_scope(world, clie
         {"judged_metric": judged("11.b").pk, "upload": SimpleUploadedFile("audit.pdf", pdf_bytes())},
     )
     assert saved.status_code == 302
-    attachment = services.attachments_of(services.working_version(ret))["11.b"][0]
+    attachment = reports.attachments_of(reports.working_version(ret))["11.b"][0]
     download = client.get(f"/returns/evidence-file/{attachment.pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     other = client_for(world.other_provider_user).get(f"/returns/evidence-file/{attachment.pk}/")
@@ -396,12 +390,12 @@ def test_a_provider_sees_no_cap_in_its_trend_before_acceptance(world, submitted,
     quarters = rules.quarters_up_to(Q, 2)
     metrics = catalogue.metrics_for(world.provider.kind)
     own = world.user(Role.PROVIDER)
-    before, judged_before = services.trend_with_judgements(
+    before, judged_before = reports.trend_with_judgements(
         world.provider, Return.objects.restrict(own), quarters, metrics, user=own
     )
     assert before["TRN-CH"][-1][1].rating == "green" and judged_before["11.b"][-1][1] is None
     actions.do_accept_return(submitted, acting_user=designated)
-    after, judged_after = services.trend_with_judgements(
+    after, judged_after = reports.trend_with_judgements(
         world.provider, Return.objects.restrict(own), quarters, metrics, user=own
     )
     assert after["TRN-CH"][-1][1].rating == "amber" and judged_after["11.b"][-1][1].rating == "amber"
@@ -447,7 +441,7 @@ def test_evidence_sent_through_the_api_keeps_the_fields_it_leaves_out(world):
     first = {"answers": {"11.a.1": {"trends": "T1", "audit_learning": "L1"}}}
     api.post(f"/api/v1/returns/{ret.pk}/evidence/", first, format="json")
     api.post(f"/api/v1/returns/{ret.pk}/evidence/", {"answers": {"11.a.1": {"trends": "T2"}}}, format="json")
-    assert services.evidence_of(services.working_version(ret))["11.a.1"] == {"trends": "T2", "audit_learning": "L1"}
+    assert reports.evidence_of(reports.working_version(ret))["11.a.1"] == {"trends": "T2", "audit_learning": "L1"}
     unknown = api.post(f"/api/v1/returns/{ret.pk}/evidence/", {"answers": {}, "extra": 1}, format="json")
     assert unknown.status_code == 400 and "extra" in unknown.json()
     too_long = {"answers": {"11.a.1": {"trends": "x" * 10001}}}

@@ -66,7 +66,7 @@ def test_the_demo_loads_red_amber_late_and_missing_returns_once(db):
 
     from organisations import demo as organisations_demo
     from organisations.models import Organisation
-    from returns import demo, services
+    from returns import demo, reports
     from returns.rules import last_ended_quarter
 
     organisations_demo.load()
@@ -76,7 +76,7 @@ def test_the_demo_loads_red_amber_late_and_missing_returns_once(db):
     assert Return.objects.count() == count
     icb = Organisation.objects.get(ods_code="QZZ")
     quarter = last_ended_quarter(timezone.localdate())
-    matrix = services.build_matrix(Organisation.objects.filter(icb=icb), Return.objects.all(), quarter, icb_id=icb.pk)
+    matrix = reports.build_matrix(Organisation.objects.filter(icb=icb), Return.objects.all(), quarter, icb_id=icb.pk)
     statuses = {row.provider.ods_code: row.status for row in matrix.rows}
     assert statuses["ZB1"] in {"missing", "not yet due"} and statuses["ZA9"] == "late"
     ratings = {

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from core.spreadsheets import PERCENT
-from returns import reports
+from returns import quarterly_report
 from returns.tests.factories import Q, submitted_return
 
 RED_FILL = "00F6D4D1"
@@ -16,7 +16,7 @@ RED_FILL = "00F6D4D1"
 @pytest.fixture
 def book(world):
     submitted_return(world.provider, pct=(60, 100))  # TRN-CH at 60 % is red
-    return load_workbook(io.BytesIO(reports.assurance_xlsx(world.icb, Q)))
+    return load_workbook(io.BytesIO(quarterly_report.assurance_xlsx(world.icb, Q)))
 
 
 def rows_of(sheet):

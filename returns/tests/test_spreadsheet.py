@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
-from returns import actions, services, spreadsheet
+from returns import actions, reports, spreadsheet
 from returns.models import MetricValue
 from returns.tests.factories import Q, entries_for
 
@@ -41,15 +41,15 @@ def ret(world):
 
 def test_a_filled_template_round_trips_to_the_same_figures(world, ret):
     entries = entries_for(world.provider, pct=(83, 97))
-    content = spreadsheet.build_template(world.provider, Q, entries=entries, stamp=services.edit_stamp(ret))
+    content = spreadsheet.build_template(world.provider, Q, entries=entries, stamp=reports.edit_stamp(ret))
     spreadsheet.import_upload(ret, io.BytesIO(content), acting_user=None)
-    stored = services.entries_of(services.working_version(ret))
+    stored = reports.entries_of(reports.working_version(ret))
     assert stored == entries
     actions.do_submit_return(ret, acting_user=None)
 
 
 def test_a_filled_in_blank_template_is_read(world, ret):
-    content = spreadsheet.build_template(world.provider, Q, stamp=services.edit_stamp(ret))
+    content = spreadsheet.build_template(world.provider, Q, stamp=reports.edit_stamp(ret))
     changes = {
         ("TRN-CH", "total", "total"): {"G": 9, "H": 10},
         ("TRN-CH", "level", "L1"): {"G": 9, "H": 10},
@@ -64,7 +64,7 @@ def test_a_filled_in_blank_template_is_read(world, ret):
 
 def test_it_refuses_a_template_for_another_quarter(world, ret):
     content = spreadsheet.build_template(
-        world.provider, Q.previous(), entries=entries_for(world.provider), stamp=services.edit_stamp(ret)
+        world.provider, Q.previous(), entries=entries_for(world.provider), stamp=reports.edit_stamp(ret)
     )
     with pytest.raises(ValidationError) as error:
         spreadsheet.import_upload(ret, io.BytesIO(content), acting_user=None)
@@ -74,7 +74,7 @@ def test_it_refuses_a_template_for_another_quarter(world, ret):
 
 def test_it_refuses_a_template_for_another_provider(world, ret):
     content = spreadsheet.build_template(
-        world.other_provider, Q, entries=entries_for(world.other_provider), stamp=services.edit_stamp(ret)
+        world.other_provider, Q, entries=entries_for(world.other_provider), stamp=reports.edit_stamp(ret)
     )
     with pytest.raises(ValidationError) as error:
         spreadsheet.import_upload(ret, io.BytesIO(content), acting_user=None)
@@ -84,7 +84,7 @@ def test_it_refuses_a_template_for_another_provider(world, ret):
 
 def test_a_non_numeric_cell_is_named_and_nothing_is_stored(world, ret):
     content = spreadsheet.build_template(
-        world.provider, Q, entries=entries_for(world.provider), stamp=services.edit_stamp(ret)
+        world.provider, Q, entries=entries_for(world.provider), stamp=reports.edit_stamp(ret)
     )
     where = cell_of(content, ("SUP", "professional_group", "nursing"), "H")
     with pytest.raises(ValidationError) as error:
@@ -98,7 +98,7 @@ def test_a_non_numeric_cell_is_named_and_nothing_is_stored(world, ret):
 
 def test_a_numerator_above_its_denominator_names_the_cell(world, ret):
     content = spreadsheet.build_template(
-        world.provider, Q, entries=entries_for(world.provider), stamp=services.edit_stamp(ret)
+        world.provider, Q, entries=entries_for(world.provider), stamp=reports.edit_stamp(ret)
     )
     key = ("TRN-AD", "total", "total")
     with pytest.raises(ValidationError) as error:
@@ -110,7 +110,7 @@ def test_a_numerator_above_its_denominator_names_the_cell(world, ret):
 
 def test_a_missing_breakdown_cell_is_named(world, ret):
     content = spreadsheet.build_template(
-        world.provider, Q, entries=entries_for(world.provider), stamp=services.edit_stamp(ret)
+        world.provider, Q, entries=entries_for(world.provider), stamp=reports.edit_stamp(ret)
     )
     key = ("TRN-PREV", "level", "L3")
     with pytest.raises(ValidationError) as error:

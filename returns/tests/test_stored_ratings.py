@@ -14,7 +14,7 @@ from core.choices import JobStatus, Role
 from core.models import Job
 from core.testing import count_queries, make_provider
 from organisations import actions as org_actions
-from returns import actions, catalogue, ratings, rules, services
+from returns import actions, catalogue, ratings, reports, rules
 from returns.choices import ReturnStatus
 from returns.models import JudgedMetric, Metric, MetricScheme, MetricValue, Return, ThresholdOverride
 from returns.tests.factories import Q, entries_for, submitted_return
@@ -139,8 +139,8 @@ def assert_stored_agrees_with_fresh():
     for ret in Return.objects.select_related("provider"):
         for version in ret.versions.all():
             metrics = catalogue.metrics_for(ret.provider.kind)
-            fresh = services.fresh_ratings(ret, version, metrics)
-            stored = services.stored_ratings([version], metrics, with_schemes=True)[version.pk]
+            fresh = reports.fresh_ratings(ret, version, metrics)
+            stored = reports.stored_ratings([version], metrics, with_schemes=True)[version.pk]
             for code, cell in fresh.items():
                 mine = stored[code]
                 where = f"{ret} v{version.number} {code}"
@@ -156,15 +156,15 @@ def assert_stored_agrees_with_fresh():
 
 
 def _assert_summary(ret):
-    versions = services.latest_submitted_versions([ret])
+    versions = reports.latest_submitted_versions([ret])
     metrics = [m for m in Metric.objects.filter(active=True) if m.applies_to_kind(ret.provider.kind)]
     reds = ambers = 0
     if ret.pk in versions:
-        cells = services.fresh_ratings(ret, versions[ret.pk], metrics)
+        cells = reports.fresh_ratings(ret, versions[ret.pk], metrics)
         reds += sum(c.rating == rules.RED for c in cells.values())
         ambers += sum(c.rating == rules.AMBER for c in cells.values())
-    judged = services.judged_cells(
-        [ret], services.active_judged_metrics(), submitted_ids=services.judgeable([ret], versions)
+    judged = reports.judged_cells(
+        [ret], reports.active_judged_metrics(), submitted_ids=reports.judgeable([ret], versions)
     )
     reds += sum(c.rating == rules.RED for c in judged[ret.pk].values())
     ambers += sum(c.rating == rules.AMBER for c in judged[ret.pk].values())
@@ -232,7 +232,7 @@ def _matrix_queries(world):
     from organisations.models import Organisation
 
     queries, matrix = count_queries(
-        lambda: services.build_matrix(
+        lambda: reports.build_matrix(
             Organisation.objects.filter(icb=world.icb), Return.objects.all(), Q, icb_id=world.icb.pk
         )
     )
@@ -248,12 +248,10 @@ def test_the_matrix_and_trend_read_stored_ratings_in_a_constant_number_of_querie
     assert more == rows + 6
     assert small == large
     metrics = list(Metric.objects.filter(active=True))
-    first, _ = count_queries(lambda: services.trend(world.provider, Return.objects.all(), [Q], metrics, user=None))
+    first, _ = count_queries(lambda: reports.trend(world.provider, Return.objects.all(), [Q], metrics, user=None))
     submitted_return(world.provider, quarter=Q.previous(), pct=(80, 100))
     quarters = [Q.previous(), Q]
-    second, _ = count_queries(
-        lambda: services.trend(world.provider, Return.objects.all(), quarters, metrics, user=None)
-    )
+    second, _ = count_queries(lambda: reports.trend(world.provider, Return.objects.all(), quarters, metrics, user=None))
     assert first == second
 
 

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from core.choices import Role
 from core.downloads import workbook_bytes
 from core.tests import workbooks
-from returns import actions, services, spreadsheet
+from returns import actions, reports, spreadsheet
 from returns.models import MetricValue, Return
 from returns.tests.factories import Q, entries_for
 
@@ -24,7 +24,7 @@ def ret(world):
 
 
 def stored(ret):
-    return services.entries_of(services.working_version(ret))
+    return reports.entries_of(reports.working_version(ret))
 
 
 def filled(ret, **figures):
@@ -63,10 +63,10 @@ class TestStaleTemplates:
     def test_any_change_of_a_figure_or_an_explanation_changes_the_stamp(self, world, ret):
         entries = entries_for(world.provider)
         actions.do_save_figures(ret, entries=entries, acting_user=None)
-        before = services.edit_stamp(ret)
+        before = reports.edit_stamp(ret)
         entries["TRN-AD"].explanation = "One more word."
         actions.do_save_figures(ret, entries=entries, acting_user=None)
-        assert services.edit_stamp(ret) != before
+        assert reports.edit_stamp(ret) != before
 
     def test_of_two_uploads_from_one_template_the_second_is_refused(self, world, ret):
         first, first_entries = filled(ret, pct=(70, 100))
@@ -87,7 +87,7 @@ class TestStaleTemplates:
     def test_the_downloaded_template_carries_the_current_stamp(self, world, ret, client_for):
         template = client_for(world.user(Role.PROVIDER)).get(f"/returns/{ret.pk}/template.xlsx").content
         meta = dict(load_workbook(io.BytesIO(template))["_vigil"].iter_rows(values_only=True))
-        assert meta["stamp"] == services.edit_stamp(ret) and meta["made_at"]
+        assert meta["stamp"] == reports.edit_stamp(ret) and meta["made_at"]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from core.choices import Role
 from core.testing import count_queries, make_provider
 from organisations.choices import OrganisationKind
-from returns import actions, reports, services, spreadsheet
+from returns import actions, quarterly_report, reports, spreadsheet
 from returns.models import MetricValue, Return
 from returns.tests.factories import Q, entries_for, submitted_return
 
@@ -81,7 +81,7 @@ def test_the_upload_page_reads_a_template(world, client_for, draft):
     client = client_for(world.user(Role.PROVIDER))
     template = client.get(f"/returns/{draft.pk}/template.xlsx")
     assert load_workbook(io.BytesIO(template.content))["Return"]["B4"].value == Q.label
-    stamp = services.edit_stamp(draft)
+    stamp = reports.edit_stamp(draft)
     content = spreadsheet.build_template(world.provider, Q, entries=entries_for(world.provider), stamp=stamp)
     upload = io.BytesIO(content)
     upload.name = "return.xlsx"
@@ -192,9 +192,9 @@ def test_the_report_is_built_twice_identical(world, client_for):
         icb=world.icb, quarter=Q, text="Training is behind at one trust.", acting_user=world.user(Role.DESIGNATED)
     )
     assert ret.status == "submitted"
-    first, second = reports.assurance_pdf(world.icb, Q), reports.assurance_pdf(world.icb, Q)
+    first, second = quarterly_report.assurance_pdf(world.icb, Q), quarterly_report.assurance_pdf(world.icb, Q)
     assert first.startswith(b"%PDF") and first == second
-    xlsx = [load_workbook(io.BytesIO(reports.assurance_xlsx(world.icb, Q))) for _ in range(2)]
+    xlsx = [load_workbook(io.BytesIO(quarterly_report.assurance_xlsx(world.icb, Q))) for _ in range(2)]
     assert [[list(r) for r in s.iter_rows(values_only=True)] for s in xlsx[0]] == [
         [list(r) for r in s.iter_rows(values_only=True)] for s in xlsx[1]
     ]
@@ -240,7 +240,7 @@ def test_the_report_runs_as_a_stored_job(world, settings):
     jobs.run_pending()
     job.refresh_from_db()
     assert job.status == "done", job.error
-    assert default_storage.open(job.result["pdf"]).read() == reports.assurance_pdf(world.icb, Q)
+    assert default_storage.open(job.result["pdf"]).read() == quarterly_report.assurance_pdf(world.icb, Q)
 
 
 def test_the_report_command_writes_pdf_and_xlsx(world, tmp_path):
@@ -280,7 +280,7 @@ def test_the_report_lists_the_actions_of_providers_with_red_metrics(world):
         success_measure="Above 90 %",
         acting_user=world.user(Role.DESIGNATED),
     )
-    book = load_workbook(io.BytesIO(reports.assurance_xlsx(world.icb, Q)))
+    book = load_workbook(io.BytesIO(quarterly_report.assurance_xlsx(world.icb, Q)))
     rows = list(book["Red metrics and actions"].iter_rows(values_only=True))
     assert rows[1][:4] == ("Provider One", rows[1][1], "Extra level 3 sessions", "Named nurse")
     assert "TRN-CH" in rows[1][1]

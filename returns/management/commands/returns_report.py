@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from organisations.models import Organisation
-from returns import reports, rules
+from returns import quarterly_report, rules
 
 
 class Command(BaseCommand):
@@ -39,6 +39,6 @@ class Command(BaseCommand):
         out = Path(options["out"])
         out.mkdir(parents=True, exist_ok=True)
         stem = f"safeguarding-assurance-{icb.ods_code}-{quarter.slug}"
-        (out / f"{stem}.pdf").write_bytes(reports.assurance_pdf(icb, quarter, as_at))
-        (out / f"{stem}.xlsx").write_bytes(reports.assurance_xlsx(icb, quarter, as_at))
+        (out / f"{stem}.pdf").write_bytes(quarterly_report.assurance_pdf(icb, quarter, as_at))
+        (out / f"{stem}.xlsx").write_bytes(quarterly_report.assurance_xlsx(icb, quarter, as_at))
         self.stdout.write(f"Wrote {out / stem}.pdf and .xlsx")
