@@ -1,6 +1,8 @@
 import os
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
 from core.testing import TEST_PASSWORD, World, mark_second_factor_given, replay_data_migrations, sign_in_through_page
@@ -48,6 +50,31 @@ def _force_login_gives_the_second_factor(monkeypatch):
 
 @pytest.fixture
 def world(db):
+    return World()
+
+
+FAST_TEST_SETTINGS = {
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+}
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One transaction around a whole test module, rolled back at its end, as Django's setUpTestData
+    does for a class: data that a module's tests only read is built once instead of once per test. Each
+    test still runs in its own savepoint (its `db` fixture), so what a test writes is undone after it.
+    Not for modules with transactional or end-to-end tests."""
+    media = tmp_path_factory.mktemp("module-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, **FAST_TEST_SETTINGS):
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def shared_world(module_transaction):
+    """A World built once per test module (see module_transaction); tests that use it also ask for `db`."""
     return World()
 
 

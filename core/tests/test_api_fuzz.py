@@ -3,8 +3,8 @@ called through the WSGI application with generated and boundary-breaking input, 
 professional and as a provider user. No answer may be a server error, and every answer the schema
 describes must match it.
 
-Each operation and role is its own test in its own transaction (pytest-django rolls it back), with a
-small world seeded through the real actions so that about half the calls reach an existing record.
+Each operation and role is its own test in its own savepoint (pytest-django rolls it back), over a small
+world seeded once per module through the real actions, so that about half the calls reach an existing record.
 VIGIL_FUZZ_EXAMPLES sets the examples per operation and role (default 10) and VIGIL_FUZZ_COVERAGE=1
 adds schemathesis' coverage phase (docs/api-hardening.md).
 """
@@ -60,9 +60,10 @@ def wsgi_calls_in_test_transaction():
         signal.connect(close_old_connections)
 
 
-@pytest.fixture
-def seeded(world):
+@pytest.fixture(scope="module")
+def seeded(shared_world):
     """One record of every kind the API serves, reachable by both roles where their scope allows."""
+    world = shared_world
     designated = world.user(Role.DESIGNATED)
     today = timezone.localdate()
     open_cycle(world)
@@ -125,11 +126,18 @@ def seeded(world):
     return world
 
 
-@pytest.fixture
-def token_for(seeded, wsgi_calls_in_test_transaction):
+@pytest.fixture(scope="module")
+def tokens(seeded):
     from core.actions import do_create_api_token
 
     return {role: do_create_api_token(seeded.user(role), name="fuzzer", acting_user=None)[1] for role in ROLES}
+
+
+@pytest.fixture
+def token_for(tokens, db, wsgi_calls_in_test_transaction):
+    """The seeded world and tokens are built once for the module (conftest.module_transaction); each test's
+    calls run in its own savepoint, rolled back after it."""
+    return tokens
 
 
 def existing_id(token, path):
