@@ -253,3 +253,8 @@ def region_summaries(regions, rollups):
         summary.designated_vacancies += rollup.designated_vacancies
         summary.open_reviews += rollup.tracker.by_status[rules.OPEN]
     return list(summaries.values())
+
+
+def icbs_of_region(region):
+    """The active ICBs of an NHS England region (unrestricted: for jobs and the report builder)."""
+    return Organisation.objects.filter(parent=region, kind=OrganisationKind.ICB, archived_at__isnull=True)
