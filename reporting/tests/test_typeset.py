@@ -134,3 +134,32 @@ class TestPdf:
         again = render_pdf(copy.deepcopy(sample_snapshot()), status_label="Draft", version=2, draft=True)
         assert again == draft_pdf
         assert draft_pdf.startswith(b"%PDF")
+
+
+@pytest.fixture(scope="module")
+def html():
+    from django.template.loader import render_to_string
+
+    return render_to_string("reporting/includes/snapshot.html", {"snapshot": sample_snapshot("<script>x</script>")})
+
+
+class TestHtml:
+    """The accessible HTML rendering of the same snapshot (reporting/includes/snapshot.html)."""
+
+    def test_user_text_is_escaped_and_nothing_breaks_the_csp(self, html):
+        assert "<script>x</script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+        assert "<script" not in html and "<style" not in html and " style=" not in html and " onload=" not in html
+
+    def test_tables_have_captions_and_ratings_in_words(self, html):
+        assert '<caption class="nhsuk-table__caption">Completeness</caption>' in html
+        assert '<td class="rag-red">Red</td>' in html
+        assert "OFFICIAL-SENSITIVE" in html
+
+    def test_charts_are_svg_with_a_text_alternative_and_their_figures(self, html):
+        assert "<svg" in html and "<title>TRN-CH by quarter</title><desc>Q1: Red 1</desc>" in html
+        assert "The figures in this chart" in html
+
+    def test_key_messages_link_and_the_glossary_names_the_metrics(self, html):
+        assert '<a href="/r/">Red ratings in provider returns: 3</a>' in html
+        assert "Staff trained in safeguarding children" in html
+        assert "(score 5, Moderate)" in html
