@@ -229,23 +229,29 @@ def returns(ctx):
             ],
         )
     ]
-    if matrix.rows and metrics:
+    groups = {}
+    for row in matrix.rows:  # one heatmap per kind of provider, with the metrics that apply to it
+        groups.setdefault(row.provider.get_kind_display(), []).append(row)
+    for kind, rows in sorted(groups.items()):
+        applicable = [m for m in metrics if any(row.cells.get(m.code) is not None for row in rows)]
+        if not applicable:
+            continue
         cells = [
             [
                 rag(RAG_TEXT[c.rating] if c else "n/a", c.rating if c else "none")
-                for c in (row.cells.get(m.code) for m in metrics)
+                for c in (row.cells.get(m.code) for m in applicable)
             ]
-            for row in matrix.rows
+            for row in rows
         ]
         reds = sum(1 for line in cells for c in line if c["rag"] == "red")
         blocks.append(
             {
                 "type": "heatmap",
-                "caption": f"Providers' ratings by metric, {matrix.quarter.label} (metric names in the glossary)",
-                "alt": f"{len(matrix.rows)} providers by {len(metrics)} metrics; {reds} red ratings. Each cell "
+                "caption": f"{kind}: ratings by metric, {matrix.quarter.label} (metric names in the glossary)",
+                "alt": f"{len(rows)} providers ({kind}) by {len(applicable)} metrics; {reds} red ratings. Each cell "
                 "gives the rating in words as well as its colour.",
-                "row_labels": [row.provider.name for row in matrix.rows],
-                "column_labels": [m.code for m in metrics],
+                "row_labels": [row.provider.name for row in rows],
+                "column_labels": [m.code for m in applicable],
                 "cells": cells,
             }
         )

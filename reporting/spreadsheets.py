@@ -51,7 +51,7 @@ def _write_section(writer, name, tables, *, title):
     """Several tables on one sheet: the first as the sheet's table, the others below it, each with its caption."""
     (caption, columns, rows), *others = tables
     width = max(len(c) for _, c, _ in tables)
-    sheet_columns = [Column(str(col), width=30 if i == 0 else 16, wrap=True) for i, col in enumerate(columns)]
+    sheet_columns = [Column(str(col), width=30 if i == 0 else 16) for i, col in enumerate(columns)]
     sheet_columns += [Column("", width=16)] * (width - len(columns))
     table = writer.table(name, sheet_columns, title=f"{title}: {caption}")
     for row in rows:

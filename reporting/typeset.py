@@ -11,6 +11,21 @@ from pathlib import Path
 import typst
 
 TEMPLATES = Path(__file__).resolve().parent / "typst"
+# A tagged PDF (structure for screen readers) costs Typst about half a millisecond a table cell: a 600-provider
+# heatmap would take seconds. Reports up to this many cells are tagged; larger ones are not (their accessible
+# version is the HTML page, which every report has).
+TAGGED_CELLS_LIMIT = 4000
+
+
+def table_cells(snapshot):
+    cells = 0
+    for section in snapshot["sections"]:
+        for block in section["blocks"]:
+            if block["type"] == "table":
+                cells += len(block["rows"]) * len(block["columns"])
+            elif block["type"] == "heatmap":
+                cells += len(block["row_labels"]) * (len(block["column_labels"]) + 1)
+    return cells
 
 
 class TypesetError(RuntimeError):
@@ -31,7 +46,7 @@ def render_pdf(snapshot: dict, *, status_label: str, version: int, draft: bool) 
         "draft": bool(draft),
         "as_at_label": f"{as_at:%d %B %Y, %H:%M}".lstrip("0"),
     }
-    timestamp = as_at if as_at.tzinfo else as_at.replace(tzinfo=dt.UTC)
+    timestamp = (as_at if as_at.tzinfo else as_at.replace(tzinfo=dt.UTC)).replace(microsecond=0)
     try:
         return typst.compile(
             TEMPLATES / "report.typ",
@@ -40,6 +55,7 @@ def render_pdf(snapshot: dict, *, status_label: str, version: int, draft: bool) 
             ignore_system_fonts=True,
             sys_inputs={"snapshot": json.dumps(snapshot, sort_keys=True), "meta": json.dumps(meta, sort_keys=True)},
             timestamp=timestamp,
+            pdf_tags=table_cells(snapshot) <= TAGGED_CELLS_LIMIT,
         )
     except typst.TypstError as error:  # pragma: no cover - a broken template is a bug, reported with its cause
         raise TypesetError(f"{error.message}: {error.diagnostic}") from error
