@@ -281,3 +281,66 @@ def inspection_sections(user, as_of=None):
             ],
         ),
     ]
+
+
+# --- For the reporting app's reports ------------------------------------------------------
+
+
+@dataclass
+class CycleSummary:
+    cycle: object
+    counts: dict  # assessment status -> number
+    late: int
+    rags: Counter  # RAG -> assessments
+
+
+def icb_cycles(icb_id, as_at):
+    """One ICB's assurance cycles opened by `as_at` (an aware datetime), latest due first, each with its
+    assessments by status, how many are late and their RAG (3 queries). Statuses are as they stand now."""
+    from assurance.models import Assessment, Cycle
+
+    day = as_at.date() if hasattr(as_at, "date") else as_at
+    cycles = list(
+        Cycle.objects.filter(icb_id=icb_id, archived_at__isnull=True, opened_at__lte=as_at)
+        .select_related("framework")
+        .order_by("-due_date", "pk")
+    )
+    assessments = list(Assessment.objects.filter(cycle__in=[c.pk for c in cycles]).order_by("pk"))
+    rags = assessment_rags(assessments)
+    by_cycle = defaultdict(list)
+    for assessment in assessments:
+        by_cycle[assessment.cycle_id].append(assessment)
+    result = []
+    for cycle in cycles:
+        mine = by_cycle[cycle.pk]
+        statuses = Counter(a.status for a in mine)
+        result.append(
+            CycleSummary(
+                cycle=cycle,
+                counts={status: statuses.get(status, 0) for status in AssessmentStatus.values},
+                late=sum(rules.is_late(a.status, cycle.due_date, day) for a in mine),
+                rags=Counter(rags[a.pk] for a in mine),
+            )
+        )
+    return result
+
+
+def icb_inspections(icb_id, start, end):
+    """Inspections of one ICB's organisations that started in the period, and regulatory notices in force at its
+    end ((inspections, notice rows), 4 queries)."""
+    from django.db.models import Q
+
+    from assurance.models import Inspection, RegulatoryNotice
+
+    mine = Q(organisation_id=icb_id) | Q(organisation__icb_id=icb_id)
+    inspections = list(
+        Inspection.objects.filter(mine, archived_at=None, started_on__gte=start, started_on__lte=end)
+        .select_related("organisation")
+        .order_by("started_on", "pk")
+    )
+    notices = notice_rows(
+        RegulatoryNotice.objects.filter(Q(provider_id=icb_id) | Q(provider__icb_id=icb_id), archived_at=None)
+        .filter(Q(lifted_on__isnull=True) | Q(lifted_on__gt=end), issued_on__lte=end)
+        .order_by("pk")
+    )
+    return inspections, notices

@@ -305,3 +305,27 @@ def escalation_counts_by_code(queryset, year, quarter):
         for e in escalations
     ]
     return rules.count_escalations(items, start, end)
+
+
+# --- For the reporting app's reports: counts only -----------------------------------------
+
+COUNTED_REGISTERS = (Allegation, Escalation, AdviceEntry, Referral, SeriousIncident, HealthNeedsConcern)
+
+
+def register_counts(icb_id, start, end, as_at):
+    """[(register name, opened in the period, open at `as_at`)] for one ICB's casework registers: counts only, for
+    a report to suppress (core.suppression). `as_at` is an aware datetime; two queries per register."""
+    from django.db.models import Q
+
+    day = timezone.localdate(as_at)
+    rows = []
+    for model in COUNTED_REGISTERS:
+        records = model.objects.filter(
+            Q(organisation_id=icb_id) | Q(organisation__icb_id=icb_id), archived_at__isnull=True, created_at__lte=as_at
+        )
+        opened = records.filter(created_at__date__gte=start, created_at__date__lte=end).count()
+        still_open = records
+        if hasattr(model, "closed_on"):
+            still_open = records.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+        rows.append((str(model._meta.verbose_name_plural).capitalize(), opened, still_open.count()))
+    return rows

@@ -258,3 +258,11 @@ def sections(user, as_of=None):
             [(area, str(count)) for area, count in sorted(by_area.items())] or [("Gaps", "0")],
         ),
     ]
+
+
+def gaps_for_icb(icb_id):
+    """[OrganisationGaps] of one ICB and its organisations, by organisation name (a fixed number of queries)."""
+    from organisations.models import Organisation
+
+    found = gaps_by_organisation(Organisation.objects.filter(icb_id=icb_id))  # an ICB is its own icb
+    return sorted(found, key=lambda g: (g.organisation.name, g.organisation.pk))

@@ -51,7 +51,9 @@ class RollUpReaders(permissions.BasePermission):
         return request.user.role in REGIONAL_ROLES
 
 
-@extend_schema_field({"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": ["fewer than 5"]}]})
+@extend_schema_field(
+    {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": ["fewer than 5", "not shown"]}]}
+)
 class SuppressedCountField(serializers.Field):
     def to_representation(self, value):
         return value

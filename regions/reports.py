@@ -54,12 +54,14 @@ class Tracker:
     @property
     def rows(self):
         """[(group, label, shown count)] for a table or a sheet."""
-        rows = [("Reviews", "All reviews since 1 April 2021 (and historic open)", rules.suppress(self.total))]
-        rows += [
-            ("Status", label.capitalize(), rules.suppress(self.by_status[label]))
-            for label in (rules.OPEN, rules.CLOSED)
-        ]
-        rows += [("Type of review", kind, rules.suppress(n)) for kind, n in sorted(self.by_kind.items())]
+        statuses = (rules.OPEN, rules.CLOSED)
+        kinds = sorted(self.by_kind)
+        (by_status, by_kind), total = rules.suppress_breakdowns(
+            [[self.by_status[s] for s in statuses], [self.by_kind[k] for k in kinds]]
+        )
+        rows = [("Reviews", "All reviews since 1 April 2021 (and historic open)", total)]
+        rows += [("Status", label.capitalize(), n) for label, n in zip(statuses, by_status, strict=True)]
+        rows += [("Type of review", kind, n) for kind, n in zip(kinds, by_kind, strict=True)]
         rows.append(("Type of review", "Rapid review converted to a full review", rules.suppress(self.converted)))
         rows += [("Theme (1 to 3)", theme, rules.suppress(n)) for theme, n in sorted(self.by_theme.items())]
         return rows
@@ -251,3 +253,8 @@ def region_summaries(regions, rollups):
         summary.designated_vacancies += rollup.designated_vacancies
         summary.open_reviews += rollup.tracker.by_status[rules.OPEN]
     return list(summaries.values())
+
+
+def icbs_of_region(region):
+    """The active ICBs of an NHS England region (unrestricted: for jobs and the report builder)."""
+    return Organisation.objects.filter(parent=region, kind=OrganisationKind.ICB, archived_at__isnull=True)

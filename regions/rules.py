@@ -1,7 +1,8 @@
 """Pure rules of the regional and national roll-ups (no database).
 
 - Small numbers from casework are suppressed: a count of 1 to 4 is shown as "fewer than 5", so no review can be
-  picked out from a regional table (the usual small-number rule of NHS statistics; the seeds give no other).
+  picked out from a regional table (the usual small-number rule of NHS statistics; the seeds give no other), and
+  totals never give a suppressed count away: core.suppression, the one implementation.
 - The case review tracker's shape [reference part D; E40]: status open or closed (closed = completed, published or
   signed off, or not taken forward), up to three abuse or vulnerability themes, a rapid review "converted" when it
   becomes a full review (a local or national CSPR), and cases from 1 April 2021 plus historic cases still open.
@@ -10,21 +11,13 @@
 import datetime as dt
 from fractions import Fraction
 
-SUPPRESSION_THRESHOLD = 5
-SUPPRESSED = "fewer than 5"
+from core.suppression import SUPPRESSED, suppress, suppress_breakdowns  # noqa: F401 - one implementation, in core
+
 TRACKER_START = dt.date(2021, 4, 1)  # the tracker holds cases from 1 April 2021 (and historic open ones) [E40]
 MAX_THEMES = 3  # "abuse / vulnerability themes 1-3" [E40]
 RAPID_REVIEW = "rapid_review"
 FULL_REVIEW_OUTCOMES = frozenset({"local_cspr", "national_cspr"})  # reviews.choices.DecisionOutcome
 OPEN, CLOSED = "open", "closed"
-
-
-def suppress(count):
-    """A count from casework as it may be shown above one ICB: 0 stays 0, 1 to 4 is "fewer than 5", 5 and more are
-    shown as they are."""
-    if count < 0:
-        raise ValueError("A count cannot be negative.")
-    return SUPPRESSED if 0 < count < SUPPRESSION_THRESHOLD else count
 
 
 def share(part, whole):

@@ -58,7 +58,7 @@ def region_workbook(region, quarter, rollups):
     tracker = writer.table(
         "Case reviews",
         [Column("ICB", 40), Column("Group", 18), Column("Count of", 50), Column("Reviews", 14)],
-        title="Statutory reviews in the case review tracker's shape (1 to 4 shown as fewer than 5)",
+        title="Statutory reviews in the tracker's shape (1 to 4: fewer than 5; a giveaway total: not shown)",
         lines=lines,
     )
     for r in rollups:

@@ -100,13 +100,15 @@ def edit_stamp(return_obj):
     return hashlib.sha256(repr(state).encode()).hexdigest()[:20]
 
 
-def latest_submitted_versions(returns):
-    """{return id: the latest submitted version} (one query)."""
+def latest_submitted_versions(returns, as_at=None):
+    """{return id: the latest submitted version} (one query); with `as_at` (a datetime), the latest submitted by
+    then (a report "as at" a date does not count what came in after it)."""
     by_id = {r.pk: r for r in returns}
     latest = {}
-    for version in ReturnVersion.objects.filter(return_obj__in=list(by_id), submitted_at__isnull=False).order_by(
-        "number"
-    ):
+    versions = ReturnVersion.objects.filter(return_obj__in=list(by_id), submitted_at__isnull=False)
+    if as_at is not None:
+        versions = versions.filter(submitted_at__lte=as_at)
+    for version in versions.order_by("number"):
         version.return_obj = by_id[version.return_obj_id]  # reuse the fetched return: no query per row
         latest[version.return_obj_id] = version
     return latest
@@ -454,17 +456,19 @@ def reporting_organisations(organisations, kind=None):
     return queryset.order_by("name")
 
 
-def build_matrix(organisations, returns, quarter, *, kind=None, sort="", today=None, icb_id=None):
+def build_matrix(organisations, returns, quarter, *, kind=None, sort="", today=None, icb_id=None, as_at=None):
     """Providers × metrics for one quarter, with completeness (returns submitted of returns expected) and
-    timeliness (submitted on or before the due date, of returns expected)."""
-    today = today or timezone.localdate()
+    timeliness (submitted on or before the due date, of returns expected). With `as_at` (an aware datetime), the
+    matrix as it stood then: a return first submitted later counts as not submitted, and only versions submitted
+    by then are rated (their stored ratings; judgements are as they stand now)."""
+    today = today or (timezone.localdate(as_at) if as_at else timezone.localdate())
     providers = list(reporting_organisations(organisations, kind))
     metrics = list(Metric.objects.filter(active=True))
     returns = {
         r.provider_id: r
         for r in returns.filter(period=quarter.index, provider__in=[p.pk for p in providers]).select_related("provider")
     }
-    versions = latest_submitted_versions(list(returns.values()))
+    versions = latest_submitted_versions(list(returns.values()), as_at=as_at)
     rated = stored_ratings(list(versions.values()), metrics) if versions else {}
     judged_metrics = active_judged_metrics()
     judged = judged_cells(list(returns.values()), judged_metrics, submitted_ids=judgeable(returns.values(), versions))
@@ -485,6 +489,8 @@ def build_matrix(organisations, returns, quarter, *, kind=None, sort="", today=N
                 if m.applies_to_kind(provider.kind):
                     row.cells[m.code] = Rated(m, None, rules.NONE)
         submitted_on = ret.submitted_on if ret else None
+        if as_at is not None and ret is not None and ret.first_submitted_at and ret.first_submitted_at > as_at:
+            submitted_on = None  # came in after the "as at" time
         if submitted_on is not None:
             matrix.submitted += 1
             row.status = "late" if rules.is_late(due, submitted_on) else "on time"
@@ -503,16 +509,18 @@ def build_matrix(organisations, returns, quarter, *, kind=None, sort="", today=N
     return matrix
 
 
-def stored_rating_counts(returns, quarters, metrics):
+def stored_rating_counts(returns, quarters, metrics, as_at=None):
     """{(quarter index, metric id, rating): providers} over `quarters`, from the stored (combined) ratings of each
-    return's latest submitted version: one query for every quarter of a report's trends."""
+    return's latest submitted version (submitted by `as_at` when given): one query for every quarter of a report's
+    trends."""
     from django.db.models import Count, OuterRef, Subquery
 
-    latest = (
-        ReturnVersion.objects.filter(return_obj_id=OuterRef("version__return_obj_id"), submitted_at__isnull=False)
-        .order_by("-number")
-        .values("pk")[:1]
+    submitted = ReturnVersion.objects.filter(
+        return_obj_id=OuterRef("version__return_obj_id"), submitted_at__isnull=False
     )
+    if as_at is not None:
+        submitted = submitted.filter(submitted_at__lte=as_at)
+    latest = submitted.order_by("-number").values("pk")[:1]
     rows = (
         MetricValue.objects.filter(
             version__return_obj__in=returns.filter(period__in=[q.index for q in quarters]).values("pk"),
@@ -657,3 +665,24 @@ def judgement_facts(judged, ret, rated, evidence, today=None):
             stated = (evidence.get(judged.code, {}).get("partnership_attendance") or "").strip()
             facts.append(Fact("Executive nurse or deputy at the partnerships", stated or "not stated", bool(stated)))
     return facts
+
+
+# --------------------------------------------------------------------------- for the reporting app's reports
+
+
+def icb_matrix(icb_id, quarter, as_at):
+    """One ICB's matrix for `quarter` as it stood at `as_at` (an aware datetime): its providers' returns, stored
+    ratings of the versions submitted by then (a fixed number of queries)."""
+    from organisations.models import Organisation
+
+    returns = Return.objects.filter(provider__icb_id=icb_id, archived_at__isnull=True)
+    return build_matrix(Organisation.objects.filter(icb_id=icb_id), returns, quarter, icb_id=icb_id, as_at=as_at)
+
+
+def icb_trend_counts(icb_id, quarters, metrics, as_at):
+    """{(quarter index, metric id, rating): providers} of one ICB's providers over `quarters`, as at `as_at`."""
+    from organisations.models import Organisation
+
+    providers = reporting_organisations(Organisation.objects.filter(icb_id=icb_id))
+    returns = Return.objects.filter(provider__in=providers, archived_at__isnull=True)
+    return stored_rating_counts(returns, quarters, metrics, as_at=as_at)

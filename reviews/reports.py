@@ -253,3 +253,54 @@ def notification_xlsx(rows, title):
             ]
         )
     return writer.to_bytes()
+
+
+# --- For the reporting app's reports ------------------------------------------------------
+
+
+@dataclass
+class ReviewSummary:
+    opened: int  # notified (else initiated) within the period
+    open_reviews: int
+    milestones_met: int  # met on time, due in the period
+    milestones_missed: int  # met late or overdue, due in the period
+    missed: list  # [ReviewMilestone] missed, due in the period
+    recommendations: int
+    recommendations_closed: int  # every action verified
+    themes: list  # [(theme, reviews)] most first
+
+
+def icb_review_summary(icb_id, start, end, as_at):
+    """`review_summary` of one ICB's reviews (for jobs and the report builder)."""
+    return review_summary(Review.objects.filter(icb_id=icb_id), start, end, as_at)
+
+
+def review_summary(reviews, start, end, as_at):
+    """Statutory reviews of a report's period, counted as at `as_at` (a date): opened in the period, open then,
+    milestones due in the period met or missed, recommendations and how many are closed, and learning themes
+    (a fixed number of queries)."""
+    reviews = reviews.filter(archived_at__isnull=True)
+    opened = 0
+    for notification, initiation, created_at in reviews.values_list(
+        "notification_date", "initiation_date", "created_at"
+    ):
+        day = notification or initiation or timezone.localdate(created_at)
+        opened += start <= day <= end and day <= as_at
+    rows = [row for row in milestone_rows(reviews, as_at) if row.milestone.due and start <= row.milestone.due <= end]
+    met = [row for row in rows if row.milestone.state == rules.MET]
+    missed = [row for row in rows if row.milestone.state in (rules.MET_LATE, rules.OVERDUE)]
+    recommendations = list(Recommendation.objects.filter(review__in=reviews, archived_at__isnull=True).only("pk"))
+    statuses = defaultdict(list)
+    for source_id, status in actions_of(recommendations).values_list("source_id", "status"):
+        statuses[source_id].append(status)
+    themes = Counter(reviews.filter(themes__isnull=False).values_list("themes__name", flat=True))
+    return ReviewSummary(
+        opened=opened,
+        open_reviews=reviews.filter(status__in=ACTIVE_STATUSES).count(),
+        milestones_met=len(met),
+        milestones_missed=len(missed),
+        missed=missed,
+        recommendations=len(recommendations),
+        recommendations_closed=sum(rules.recommendation_closed(statuses[r.pk]) for r in recommendations),
+        themes=sorted(themes.items(), key=lambda item: (-item[1], item[0])),
+    )

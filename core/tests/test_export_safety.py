@@ -221,6 +221,71 @@ def inspection_register(world, client_for, payload):
     return client_for(designated).get("/assurance/inspections/xlsx/")
 
 
+def _report_snapshot(world, payload):
+    """A snapshot of every generated section with the payload in every free text a report can show."""
+    from governance.tests.conftest import build_records
+    from reporting.sections import SECTIONS, build_snapshot
+    from returns.tests.factories import Q, submitted_return
+
+    name_provider(world, payload)
+    designated = world.user(Role.DESIGNATED)
+    submitted_return(world.provider, pct=(60, 100))
+    build_records(world.icb, [world.provider, world.other_provider], designated, Q.end)
+    from governance import actions as governance_actions
+
+    governance_actions.do_add_risk(
+        acting_user=designated,
+        title=payload,
+        owner=payload,
+        initial_likelihood=3,
+        initial_consequence=3,
+        current_likelihood=3,
+        current_consequence=3,
+        target_likelihood=1,
+        target_consequence=1,
+        review_date=Q.end + dt.timedelta(days=30),
+    )
+    keys = [key for key in SECTIONS if key != "regions"]
+    report_type = {
+        "code": "annual-safeguarding",
+        "title": payload,
+        "audience": payload,
+        "sections": [{"key": "summary", "title": payload, "kind": "narrative"}]
+        + [{"key": key, "title": SECTIONS[key].title, "kind": "generated"} for key in keys],
+    }
+    return build_snapshot(
+        organisation=world.icb,
+        report_type=report_type,
+        period_start=Q.start,
+        period_end=Q.end,
+        as_at=timezone.now(),
+        narratives={"summary": payload},
+    )
+
+
+class Downloaded:
+    """A file built without a page (the reporting app's pages serve these): what the checks below read."""
+
+    status_code = 200
+
+    def __init__(self, content):
+        self.content = content
+
+
+def report_appendix(world, client_for, payload):
+    from reporting.spreadsheets import appendix_xlsx
+
+    return Downloaded(appendix_xlsx(_report_snapshot(world, payload)))
+
+
+def nhs_england_assurance(world, client_for, payload):
+    from reporting.spreadsheets import nhse_assurance_xlsx
+    from returns.tests.factories import Q
+
+    name_provider(world, payload)
+    return Downloaded(nhse_assurance_xlsx(icb=world.icb, period_start=Q.start, period_end=Q.end, as_at=timezone.now()))
+
+
 EXPORTS = {
     **{f"casework-{r.slug}-page": register_export(r.slug, "page") for r in REGISTERS},
     **{f"casework-{r.slug}-api": register_export(r.slug, "api") for r in REGISTERS},
@@ -234,6 +299,8 @@ EXPORTS = {
     "organisations-commissioning": commissioning_register,
     "regions-roll-up": regional_roll_up,
     "assurance-inspection-register": inspection_register,
+    "reporting-appendix": report_appendix,
+    "reporting-nhs-england-assurance": nhs_england_assurance,
 }
 
 
@@ -268,3 +335,20 @@ def test_a_register_export_keeps_dates_as_dates_with_a_date_format(world, client
     made_on = next(cell for cell in sheet[1] if cell.value == "Date the allegation was made").column_letter
     cell = sheet[f"{made_on}2"]
     assert (cell.value.date(), cell.number_format) == (dt.date(2026, 11, 20), "DD/MM/YYYY")
+
+
+TYPST_MARKUP = '#eval("1+1") $x^2$ *b* _i_ [x] <l> @r \\ #read("/etc/passwd") #set text(red)'
+
+
+def test_a_report_pdf_prints_typed_text_as_itself_and_runs_nothing(world):
+    """Text typed into any field reaches the PDF as text: Typst never reads it as markup, and the PDF has no
+    script, launch or open action."""
+    from pypdf import PdfReader
+
+    from reporting.typeset import render_pdf
+
+    pdf = render_pdf(_report_snapshot(world, TYPST_MARKUP), status_label="Draft", version=1, draft=True)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).replace("\n", " ")
+    assert '#eval("1+1")' in text and '#read("/etc/passwd")' in text and "$x^2$" in text
+    for marker in (b"/JavaScript", b"/JS", b"/Launch", b"/OpenAction", b"/EmbeddedFile"):
+        assert marker not in pdf

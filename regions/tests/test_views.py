@@ -102,7 +102,13 @@ class TestReviews:
         rollup = reports.rollups(icbs_for(world.user(Role.REGIONAL)).filter(pk=world.icb.pk), Q)[0]
         assert rollup.tracker.total == 3
         assert rollup.open_reviews_shown == "fewer than 5"
-        assert ("Reviews", "All reviews since 1 April 2021 (and historic open)", "fewer than 5") in rollup.tracker.rows
+        rows = rollup.tracker.rows
+        assert ("Status", "Open", "fewer than 5") in rows
+        # the total would give the suppressed count away (open + closed): withheld, and so is the other breakdown
+        assert ("Reviews", "All reviews since 1 April 2021 (and historic open)", "not shown") in rows
+        assert all(
+            shown == "not shown" for group, _, shown in rows if group == "Type of review" and "converted" not in _
+        )
 
 
 class TestAggregates:
