@@ -43,7 +43,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 
 from core.quarters import Quarter
@@ -179,20 +179,31 @@ def _rate_overrides(m, values, returns, metrics, gap):
     return total
 
 
+UNCAPPED = {"judged_rating": Value(""), "rating_driver": Value(rules.NUMBER), "capped_by": None}
+
+
 def _update_numeric(m, values, scheme, unit, fields, periods):
+    """The numeric rating, and the combined rating as it stands before any judgement caps it (`rating` = the
+    numeric rating, no judgement): one write per value; `_combine` then rewrites only the capped values."""
     if scheme.kind == "deadline":  # the deadline is a date of the quarter's year: one UPDATE per quarter
         total = 0
         for period in periods:
             quarter = Quarter.from_index(period)
             rating = _deadline_expression(scheme, quarter)
             total += values.filter(version__return_obj__period=period).update(
-                numeric_rating=rating, target_met=Value(None, BooleanField()), **fields
+                numeric_rating=rating,
+                rating=_deadline_expression(scheme, quarter),
+                target_met=Value(None, BooleanField()),
+                **fields,
+                **UNCAPPED,
             )
         return total
     return values.update(
         numeric_rating=_numeric_expression(m, scheme, unit),
+        rating=_numeric_expression(m, scheme, unit),
         target_met=_target_expression(scheme),
         **fields,
+        **UNCAPPED,
     )
 
 
@@ -258,50 +269,45 @@ def _target_expression(scheme):
 
 
 def _combine(m, values, metrics):
-    """The combined rating (rules.combine) of every value in scope: the numeric rating, capped by the judged metric
-    that names it for a submitted version of a submitted or accepted return (three UPDATEs per judged metric, one
-    per judgement in force)."""
-    values.update(
-        rating=F("numeric_rating"), judged_rating=Value(""), rating_driver=Value(rules.NUMBER), capped_by=None
-    )
+    """The combined rating (rules.combine) of the capped values in scope: the numeric rating (already stored, with
+    the uncapped fields, by the numeric updates), capped by the judged metric that names it for a submitted version
+    of a submitted or accepted return. One UPDATE per judged metric (which metric caps, the judgement in force), then
+    one for every capped value (rules.combine over the pairs of numeric rating and judgement)."""
     codes = {metric.code: metric.pk for metric in metrics}
-    cap = conf.judged_caps()
-    JudgedRating = m["JudgedRating"]
+    JudgedRating, ReturnVersion = m["JudgedRating"], m["ReturnVersion"]
+    any_capped = False
     for judged in m["JudgedMetric"].objects.filter(active=True):
         capped = [codes[code] for code in judged.caps if code in codes]
         if not capped:
             continue
+        any_capped = True
         chosen = values.filter(
             metric_id__in=capped,
             version__submitted_at__isnull=False,
             version__return_obj__status__in=JUDGEABLE,
             version__return_obj__provider__kind__in=list(judged.applies_to),
         )
-        chosen.update(capped_by=judged.pk)
-        newer = JudgedRating.objects.filter(
-            return_obj_id=OuterRef("return_obj_id"), judged_metric_id=judged.pk, revision__gt=OuterRef("revision")
+        return_of_value = ReturnVersion.objects.filter(pk=OuterRef(OuterRef("version_id"))).values("return_obj_id")[:1]
+        in_force = (
+            JudgedRating.objects.filter(judged_metric_id=judged.pk, return_obj_id=Subquery(return_of_value))
+            .order_by("-revision")
+            .values("rating")[:1]
         )
-        for judged_rating in rules.JUDGEMENT_RATINGS:
-            in_force = JudgedRating.objects.filter(
-                return_obj_id=OuterRef("version__return_obj_id"), judged_metric_id=judged.pk, rating=judged_rating
-            ).exclude(Exists(newer))
-            chosen.filter(Exists(in_force)).update(
-                judged_rating=Value(judged_rating), **_combined_fields(judged_rating, cap)
-            )
-
-
-def _combined_fields(judged, cap):
-    """rules.combine as SQL, for one judgement: rating and driver from the stored numeric rating."""
-    text = CharField()
+        chosen.update(capped_by=judged.pk, judged_rating=Coalesce(Subquery(in_force), Value("")))
+    if not any_capped:
+        return
+    cap = conf.judged_caps()
     ratings, drivers = [], []
     for numeric in (rules.RED, rules.AMBER, rules.GREEN, rules.NONE):
-        result = rules.combine(numeric, judged, cap=cap)
-        ratings.append(When(numeric_rating=numeric, then=Value(result.rating)))
-        drivers.append(When(numeric_rating=numeric, then=Value(result.driver)))
-    return {
-        "rating": Case(*ratings, default=F("numeric_rating"), output_field=text),
-        "rating_driver": Case(*drivers, default=Value(rules.NUMBER), output_field=text),
-    }
+        for judged_rating in rules.JUDGEMENT_RATINGS:
+            result = rules.combine(numeric, judged_rating, cap=cap)
+            pair = Q(numeric_rating=numeric, judged_rating=judged_rating)
+            ratings.append(When(pair, then=Value(result.rating)))
+            drivers.append(When(pair, then=Value(result.driver)))
+    values.filter(capped_by__isnull=False).exclude(judged_rating="").update(
+        rating=Case(*ratings, default=F("numeric_rating"), output_field=CharField()),
+        rating_driver=Case(*drivers, default=Value(rules.NUMBER), output_field=CharField()),
+    )
 
 
 # ------------------------------------------------------------------------------------------ summaries
@@ -356,15 +362,36 @@ def _summarise(m, returns):
         if return_id in submitted:
             applicable = {j.pk for j in active if kind in j.applies_to}
             counts[return_id][2] = len(applicable - judged[return_id])
-    groups = defaultdict(list)
-    for return_id, _ in rows:
-        groups[tuple(counts[return_id])].append(return_id)
-    for (reds, ambers, to_rate), ids in groups.items():
-        for start in range(0, len(ids), 5000):
-            Return.objects.filter(pk__in=ids[start : start + 5000]).update(
-                red_count=reds, amber_count=ambers, to_rate_count=to_rate
-            )
+    _write_rows(
+        Return, ("red_count", "amber_count", "to_rate_count"), [(pk, *counts[pk]) for pk, _ in rows], "integer"
+    )
     return len(rows)
+
+
+def _write_rows(model, columns, rows, kinds):
+    """UPDATE `model` SET `columns` from `rows` ((pk, *values)) in one statement per 2,000 rows (UPDATE … FROM a
+    VALUES list named by a CTE, the same SQL on PostgreSQL and SQLite). `kinds`: one SQL type, or one per column."""
+    from django.db import connection
+
+    if not rows:
+        return 0
+    kinds = [kinds] * len(columns) if isinstance(kinds, str) else list(kinds)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(c) for c in ("id", *columns))
+    sets = ", ".join(f"{quote(c)} = u.{quote(c)}" for c in columns)
+    row = "(" + ", ".join(["CAST(%s AS bigint)", *(f"CAST(%s AS {kind})" for kind in kinds)]) + ")"
+    total = 0
+    for start in range(0, len(rows), 2000):
+        chunk = rows[start : start + 2000]
+        sql = (
+            f"WITH u({names}) AS (VALUES {', '.join([row] * len(chunk))}) "
+            f"UPDATE {table} SET {sets} FROM u WHERE {table}.{quote('id')} = u.{quote('id')}"  # noqa: S608 - names from the model, values as parameters
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [item for r in chunk for item in r])
+            total += cursor.rowcount
+    return total
 
 
 def rerate_return(return_obj):
@@ -374,7 +401,7 @@ def rerate_return(return_obj):
     written with one bulk UPDATE: cheaper for a handful of values than `rerate`'s statement per scheme, and the
     same result (the property test compares both with the rules)."""
     from returns import reports
-    from returns.models import Metric, MetricValue, Return
+    from returns.models import Metric, Return
 
     ret = Return.objects.select_related("provider").get(pk=return_obj.pk)
     versions = list(ret.versions.all())
@@ -406,7 +433,7 @@ def rerate_return(return_obj):
             value.target_met = cell.target_met
             value.scheme_default_id, value.scheme_override_id = default_pk, override_pk
             changed.append(value)
-    MetricValue.objects.bulk_update(changed, STORED_FIELDS)
+    write_stored(changed)
     reds = ambers = to_rate = 0
     if submitted:
         latest = max(submitted, key=lambda v: v.number)
@@ -421,6 +448,28 @@ def rerate_return(return_obj):
         to_rate += cell.to_rate
     Return.objects.filter(pk=ret.pk).update(red_count=reds, amber_count=ambers, to_rate_count=to_rate)
     return {"values": len(changed), "returns": 1}
+
+
+STORED_COLUMNS = (  # (column, SQL type) of the stored rating fields, as write_stored sends them
+    ("numeric_rating", "varchar(10)"),
+    ("rating", "varchar(10)"),
+    ("judged_rating", "varchar(10)"),
+    ("rating_driver", "varchar(10)"),
+    ("capped_by_id", "bigint"),
+    ("target_met", "boolean"),
+    ("scheme_default_id", "bigint"),
+    ("scheme_override_id", "bigint"),
+)
+
+
+def write_stored(values):
+    """Store the rating fields of `values` (MetricValue instances) in one UPDATE … FROM (VALUES …): bulk_update's
+    CASE per row and field costs more to build in Python than the database takes to run it."""
+    from returns.models import MetricValue
+
+    columns = [column for column, _ in STORED_COLUMNS]
+    rows = [(value.pk, *(getattr(value, column) for column in columns)) for value in values]
+    return _write_rows(MetricValue, columns, rows, [kind for _, kind in STORED_COLUMNS])
 
 
 STORED_FIELDS = [
