@@ -362,9 +362,7 @@ def _summarise(m, returns):
         if return_id in submitted:
             applicable = {j.pk for j in active if kind in j.applies_to}
             counts[return_id][2] = len(applicable - judged[return_id])
-    _write_rows(
-        Return, ("red_count", "amber_count", "to_rate_count"), [(pk, *counts[pk]) for pk, _ in rows], "integer"
-    )
+    _write_rows(Return, ("red_count", "amber_count", "to_rate_count"), [(pk, *counts[pk]) for pk, _ in rows], "integer")
     return len(rows)
 
 
@@ -384,10 +382,9 @@ def _write_rows(model, columns, rows, kinds):
     total = 0
     for start in range(0, len(rows), 2000):
         chunk = rows[start : start + 2000]
-        sql = (
-            f"WITH u({names}) AS (VALUES {', '.join([row] * len(chunk))}) "
-            f"UPDATE {table} SET {sets} FROM u WHERE {table}.{quote('id')} = u.{quote('id')}"  # noqa: S608 - names from the model, values as parameters
-        )
+        # table and column names come from the model, every value is a parameter
+        values_sql = ", ".join([row] * len(chunk))
+        sql = f"WITH u({names}) AS (VALUES {values_sql}) UPDATE {table} SET {sets} FROM u WHERE {table}.id = u.id"  # noqa: S608
         with connection.cursor() as cursor:
             cursor.execute(sql, [item for r in chunk for item in r])
             total += cursor.rowcount
