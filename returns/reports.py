@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from core.models import working_calendar
+from core.models import working_calendars
 from organisations.choices import PROVIDER_KINDS, OrganisationKind
 from returns import catalogue, conf, rules
 from returns.choices import JUDGEABLE_STATUSES, ReturnStatus
@@ -515,7 +515,7 @@ def build_matrix(organisations, returns, quarter, *, kind=None, sort="", today=N
     rated = stored_ratings(list(versions.values()), metrics, judged_metrics=judged_metrics) if versions else {}
     judged = judged_cells(list(returns.values()), judged_metrics, submitted_ids=judgeable(returns.values(), versions))
     icb_ids = {p.icb_id for p in providers} | ({icb_id} if icb_id else set())
-    calendars = {i: working_calendar(i) for i in icb_ids}
+    calendars = working_calendars(icb_ids)  # one query however many ICBs
     matrix = Matrix(quarter, metrics, [], judged_metrics=judged_metrics)
     for provider in providers:
         ret = returns.get(provider.pk)
