@@ -539,6 +539,31 @@ STORED_FIELDS = [
 ]
 
 
+def contract_dates_changed(contract, old_start, old_end, *, acting_user=None):
+    """A contract's dates decide which quarters its overrides apply to: when they change, queue the re-rating of the
+    quarters that moved in or out of it, for that provider and the metrics the contract has overrides for only.
+    Nothing is queued for a contract without active overrides (no rating depends on its dates)."""
+    ThresholdOverride = installed_apps.get_model("returns", "ThresholdOverride")
+    if (old_start, old_end) == (contract.start_date, contract.end_date):
+        return None
+    metric_ids = sorted(
+        set(
+            ThresholdOverride.objects.filter(contract=contract, archived_at__isnull=True).values_list(
+                "metric_id", flat=True
+            )
+        )
+    )
+    if not metric_ids:
+        return None
+    earliest = min(d for d in (old_start, contract.start_date) if d is not None)
+    return enqueue_rerate(
+        provider_ids=[contract.provider_id],
+        metric_ids=metric_ids,
+        from_period=Quarter.containing(earliest).index,
+        acting_user=acting_user,
+    )
+
+
 def enqueue_rerate(*, acting_user=None, **scope):
     """Queue the stored job that re-rates the returns a scheme or override change affects (see jobs.py)."""
     from core.jobs import enqueue
