@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from core.models import working_calendars
+from core.models import working_calendar, working_calendars  # noqa: F401 - working_calendar: quarterly_report reads it here
 from organisations.choices import PROVIDER_KINDS, OrganisationKind
 from returns import catalogue, conf, rules
 from returns.choices import JUDGEABLE_STATUSES, ReturnStatus
@@ -291,8 +291,20 @@ class StoredValue:
     __slots__ = (*LEAN_VALUE_FIELDS, "capped_by")
 
     def __init__(self, row, judged_by_pk):
-        for name, item in zip(LEAN_VALUE_FIELDS, row, strict=True):
-            setattr(self, name, item)
+        (
+            self.id,
+            self.version_id,
+            self.metric_id,
+            self.numerator,
+            self.denominator,
+            self.date_value,
+            self.numeric_rating,
+            self.rating,
+            self.judged_rating,
+            self.rating_driver,
+            self.capped_by_id,
+            self.target_met,
+        ) = row
         self.capped_by = judged_by_pk.get(self.capped_by_id) if self.capped_by_id else None
 
     @property
@@ -506,10 +518,10 @@ def build_matrix(organisations, returns, quarter, *, kind=None, sort="", today=N
     today = today or timezone.localdate()
     providers = list(reporting_organisations(organisations, kind))
     metrics = list(Metric.objects.filter(active=True))
-    returns = {
-        r.provider_id: r
-        for r in returns.filter(period=quarter.index, provider__in=[p.pk for p in providers]).select_related("provider")
-    }
+    by_pk = {p.pk: p for p in providers}
+    returns = {r.provider_id: r for r in returns.filter(period=quarter.index, provider__in=list(by_pk))}
+    for ret in returns.values():
+        ret.provider = by_pk[ret.provider_id]  # fetched above: no second instance per provider
     versions = latest_submitted_versions(list(returns.values()))
     judged_metrics = active_judged_metrics()
     rated = stored_ratings(list(versions.values()), metrics, judged_metrics=judged_metrics) if versions else {}

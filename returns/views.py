@@ -638,6 +638,9 @@ class CellView(ScopedObjectMixin, TemplateView):
             rated=rated,
             tables=tables,
             trend=previous.get(metric.code, []),
+            chart=charts.trend_svg(metric, previous.get(metric.code, []), table_id="cell-trend-table")
+            if previous.get(metric.code)
+            else "",
             can_open_action=self.request.user.role in ACTION_EDITORS and rated.rating in (rules.RED, rules.AMBER),
             back_to_matrix=self.request.user.role in ICB_ROLES,
             actions=[
@@ -713,7 +716,14 @@ class TrendView(ProviderScopeMixin, TemplateView):
         trend, judged = reports.trend_with_judgements(
             self.provider, Return.objects.restrict(user), quarters, metrics, user=user
         )
-        rows = [{"metric": m, "cells": trend[m.code]} for m in metrics]
+        rows = [
+            {
+                "metric": m,
+                "cells": trend[m.code],
+                "chart": charts.trend_svg(m, trend[m.code], table_id="trend-table") if m.main else "",
+            }
+            for m in metrics
+        ]
         return super().get_context_data(
             provider=self.provider,
             quarters=quarters,
