@@ -88,11 +88,11 @@ def test_the_matrix_page_runs_the_same_queries_at_two_sizes_and_stays_accessible
 
 
 def test_the_trend_page_draws_its_charts_as_accessible_inline_svg(world, client_for):
-    submitted_return(world.provider, quarter=Q.previous(), pct=(70, 100))
-    submitted_return(world.provider, pct=(95, 100))
+    submitted_return(world.provider, quarter=Q.previous(), pct=(85, 100))
+    submitted_return(world.provider, pct=(92, 100))
     html = client_for(world.user(Role.DESIGNATED)).get(f"/returns/provider/{world.provider.pk}/?quarter={Q.slug}")
     html = html.content.decode()
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="vigil-chart" role="img"' in html
-    assert '<title id="chart-TRN-CH-t">' in html and "70.0% (red)" in html and "95.0% (green)" in html
+    assert '<title id="chart-TRN-CH-t">' in html and "85.0% (amber)" in html and "92.0% (green)" in html
     assert 'aria-describedby="trend-table"' in html and 'id="trend-table"' in html  # the data table alternative
     assert "<img" not in html
