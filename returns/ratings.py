@@ -541,7 +541,8 @@ STORED_FIELDS = [
 
 def contract_dates_changed(contract, old_start, old_end, *, acting_user=None):
     """A contract's dates decide which quarters its overrides apply to: when they change, queue the re-rating of the
-    quarters that moved in or out of it, for that provider and the metrics the contract has overrides for only.
+    quarters that moved in or out of it (from the earlier start when the start moved, else from the earlier end), for
+    that provider and the metrics the contract has overrides for only.
     Nothing is queued for a contract without active overrides (no rating depends on its dates)."""
     ThresholdOverride = installed_apps.get_model("returns", "ThresholdOverride")
     if (old_start, old_end) == (contract.start_date, contract.end_date):
@@ -555,7 +556,10 @@ def contract_dates_changed(contract, old_start, old_end, *, acting_user=None):
     )
     if not metric_ids:
         return None
-    earliest = min(d for d in (old_start, contract.start_date) if d is not None)
+    if old_start != contract.start_date:  # quarters before the later start moved in or out
+        earliest = min(d for d in (old_start, contract.start_date) if d is not None)
+    else:  # only the end moved: the quarters from the earlier end on
+        earliest = min(d for d in (old_end, contract.end_date) if d is not None)
     return enqueue_rerate(
         provider_ids=[contract.provider_id],
         metric_ids=metric_ids,

@@ -53,7 +53,7 @@ def test_a_contract_date_change_re_rates_only_the_returns_its_overrides_affect(w
 
     job = Job.objects.get(kind=ratings.RERATE_JOB)
     trn = Metric.objects.get(code="TRN-CH").pk
-    assert job.payload == {"provider_ids": [world.provider.pk], "metric_ids": [trn], "from_period": 2024 * 4}
+    assert job.payload == {"provider_ids": [world.provider.pk], "metric_ids": [trn], "from_period": Q.previous().index}
     jobs.run_pending()
     touched = set(MetricValue.objects.exclude(rating="stale").values_list("version__return_obj_id", "metric__code"))
     assert touched == {(earlier.pk, "TRN-CH"), (later.pk, "TRN-CH")}
