@@ -180,15 +180,24 @@ def duckdb_sql(folder):
     )
 
 
-def bench_rerate():
+def timed_rerate(label):
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         done = ratings.rerate()
-        database = time.perf_counter() - started
+        elapsed = time.perf_counter() - started
     print(
-        f"  re-rated {done['values']:,} values of {done['returns']:,} returns in {database:.2f} s, "
-        f"{len(queries)} statements"
+        f"  re-rated {done['values']:,} values of {done['returns']:,} returns ({label}: {done['changed']:,} written) "
+        f"in {elapsed:.2f} s, {len(queries)} statements"
     )
+    return elapsed
+
+
+def bench_rerate():
+    # every stored rating cleared first, so that the re-rating writes every value (the worst case); then again with
+    # nothing to change (the job after a change that moves few ratings reads every value in scope, writes few)
+    MetricValue.objects.update(numeric_rating="", rating="")
+    database = timed_rerate("every rating cleared first")
+    unchanged = timed_rerate("nothing changed")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         duck = export_parquet(folder)
@@ -207,13 +216,14 @@ def bench_rerate():
     ):
         stored[rating] = n
     print(f"  DuckDB scan {scan * 1000:.0f} ms; bands agree with the stored ratings: {stored == scanned}")
-    ratio = database / scan if scan else float("inf")
-    line(
-        "bulk re-rating / DuckDB scan",
-        f"{ratio:.1f}x ({database:.2f} s / {scan:.3f} s)",
-        f"<= {RERATE_GOAL:g}x",
-        ratio <= RERATE_GOAL,
-    )
+    for label, elapsed in (("every value written", database), ("nothing changed", unchanged)):
+        ratio = elapsed / scan if scan else float("inf")
+        line(
+            f"bulk re-rating ({label}) / DuckDB scan",
+            f"{ratio:.1f}x ({elapsed:.2f} s / {scan:.3f} s)",
+            f"<= {RERATE_GOAL:g}x",
+            ratio <= RERATE_GOAL,
+        )
 
 
 # ------------------------------------------------------------------------------------------ pages, import, report

@@ -56,6 +56,16 @@ def working_calendar(icb_id):
     return WorkingCalendar(frozenset(ClosureDay.objects.filter(icb_id=icb_id).values_list("date", flat=True)))
 
 
+def working_calendars(icb_ids):
+    """{ICB id: its working calendar} for many ICBs in one query (a roll-up across ICBs)."""
+    from core.calendar import WorkingCalendar
+
+    days = {icb_id: set() for icb_id in icb_ids}
+    for icb_id, day in ClosureDay.objects.filter(icb_id__in=list(days)).values_list("icb_id", "date"):
+        days[icb_id].add(day)
+    return {icb_id: WorkingCalendar(frozenset(found)) for icb_id, found in days.items()}
+
+
 class TrackedActionQuerySet(ScopedQuerySet):
     def for_source(self, source):
         return self.filter(source_type=ContentType.objects.get_for_model(source), source_id=source.pk)

@@ -81,10 +81,14 @@ def do_create_contract(*, acting_user, associate_commissioners=(), **fields):
 
 
 def do_update_contract(contract, *, acting_user, associate_commissioners=None, **fields):
+    from returns.ratings import contract_dates_changed
+
+    dates = contract.start_date, contract.end_date
     with audited(acting_user):
         save_fields(contract, fields, acting_user=acting_user)
         if associate_commissioners is not None:
             contract.associate_commissioners.set(associate_commissioners)
+        contract_dates_changed(contract, *dates, acting_user=acting_user)  # its overrides may apply to other quarters
     return contract
 
 

@@ -1,11 +1,11 @@
 """The roll-ups NHS England reads: per ICB, aggregates only.
 
 Each function takes the ICBs already scoped (regions.scoping) and issues a fixed number of queries whatever the
-number of ICBs or providers (plus one closure-day query per ICB, made by returns.reports.build_matrix for the
-due dates). Ratings are read through the returns module's public read side (`build_matrix`), never recomputed
-here. Nothing returned names a provider, a person or a case: RAG shares, completeness and timeliness of returns,
-assessment cycle completion, counts of role gaps and designated vacancies, and the case review tracker's counts,
-suppressed below five (rules.suppress).
+number of ICBs or providers (the closure days of every ICB, for the due dates, are read by
+returns.reports.build_matrix in one query). Ratings are read through the returns module's public read side
+(`build_matrix`), never recomputed here. Nothing returned names a provider, a person or a case: RAG shares,
+completeness and timeliness of returns, assessment cycle completion, counts of role gaps and designated vacancies,
+and the case review tracker's counts, suppressed below five (rules.suppress).
 """
 
 from collections import Counter, defaultdict

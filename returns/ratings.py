@@ -30,6 +30,7 @@ from fractions import Fraction
 
 from django.apps import apps as installed_apps
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
     CharField,
@@ -43,7 +44,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 
 from core.quarters import Quarter
@@ -66,7 +67,7 @@ def _models(get_model):
 def rerate(*, return_ids=None, provider_ids=None, metric_ids=None, from_period=None, get_model=None):
     """Store the ratings of the values in scope (every value when no scope is given) and their returns' summary
     counts. Scope: `return_ids`, or `provider_ids` / `metric_ids` / `from_period` (quarter index) together.
-    Returns {"values": n, "returns": n}."""
+    Returns {"values": values in scope, "changed": values whose stored rating changed, "returns": n}."""
     m = _models(get_model)
     returns = m["Return"].objects.all()
     if return_ids is not None:
@@ -80,22 +81,38 @@ def rerate(*, return_ids=None, provider_ids=None, metric_ids=None, from_period=N
         values = values.filter(metric_id__in=list(metric_ids))
     periods = sorted(set(returns.values_list("period", flat=True)))
     if not periods:
-        return {"values": 0, "returns": 0}
+        return {"values": 0, "changed": 0, "returns": 0}
     metrics = list(m["Metric"].objects.all() if metric_ids is None else m["Metric"].objects.filter(pk__in=metric_ids))
     gap = conf.multi_agency_gap_rating()
-    rated = _rate_defaults(m, values, metrics, periods, gap)
-    rated += _rate_overrides(m, values, returns, metrics, gap)
-    _combine(m, values, metrics)
+    cases = Cases()
+    _override_cases(m, cases, returns, metrics, gap)  # first: a contract's thresholds win over the catalogue
+    _default_cases(m, cases, metrics, periods, gap)
+    changed = _write_ratings(m, values, cases, metrics)
     count = _summarise(m, returns)
-    return {"values": rated, "returns": count}
+    return {"values": values.count(), "changed": changed, "returns": count}
+
+
+class Cases:
+    """The WHEN branches of the one statement that rates every value in scope, field by field: (condition, numeric
+    rating, target met, default scheme id, override scheme id). The first branch that matches a value wins."""
+
+    def __init__(self):
+        self.branches = []
+
+    def add(self, condition, rating, target, default_pk, override_pk):
+        self.branches.append((condition, rating, target, default_pk, override_pk))
+
+    def case(self, index, default, output_field):
+        whens = [When(branch[0], then=branch[index]) for branch in self.branches]
+        return Case(*whens, default=default, output_field=output_field)
 
 
 # ------------------------------------------------------------------------------------------ numeric ratings
 
 
-def _rate_defaults(m, values, metrics, periods, gap):
-    """The catalogue's dated default schemes: one UPDATE per group of metrics with the same scheme over the same
-    range of quarters (and per quarter for a deadline scheme, whose deadline depends on the year)."""
+def _default_cases(m, cases, metrics, periods, gap):
+    """The catalogue's dated default schemes: one branch per group of metrics with the same scheme over the same range
+    of quarters (and per quarter for a deadline scheme, whose deadline depends on the year)."""
     history = defaultdict(list)
     for dated in m["MetricScheme"].objects.filter(metric__in=metrics).order_by("effective_from", "pk"):
         history[dated.metric_id].append(dated)
@@ -118,28 +135,24 @@ def _rate_defaults(m, values, metrics, periods, gap):
                 continue
             key = (json.dumps(scheme, sort_keys=True), metric.unit, start, end)
             groups[key].append((metric.pk, scheme_pk))
-    total = 0
     for (scheme_json, unit, start, end), members in groups.items():
         scheme = rules.Scheme.from_dict(json.loads(scheme_json), gap_rating=gap)
-        chosen = values.filter(metric_id__in=[pk for pk, _ in members], version__return_obj__period__gte=start)
+        where = Q(metric_id__in=[pk for pk, _ in members], version__return_obj__period__gte=start)
         if end is not None:
-            chosen = chosen.filter(version__return_obj__period__lt=end)
+            where &= Q(version__return_obj__period__lt=end)
         pks = {pk for _, pk in members}
         default = (
             Value(next(iter(pks)))
             if len(pks) == 1
             else Case(*[When(metric_id=metric_id, then=Value(pk)) for metric_id, pk in members], default=Value(None))
         )
-        fields = {"scheme_default_id": default, "scheme_override_id": Value(None)}
-        total += _update_numeric(
-            m, chosen, scheme, unit, fields, [p for p in periods if p >= start and (end is None or p < end)]
-        )
-    return total
+        in_range = [p for p in periods if p >= start and (end is None or p < end)]
+        _add_scheme(m, cases, where, scheme, unit, default, Value(None), in_range)
 
 
-def _rate_overrides(m, values, returns, metrics, gap):
+def _override_cases(m, cases, returns, metrics, gap):
     """Contract overrides win over the catalogue: for every (provider, metric) with an active override, the scheme
-    in force for each return's quarter (rules.scheme_in_force, contracts overlapping the quarter), then one UPDATE per
+    in force for each return's quarter (rules.scheme_in_force, contracts overlapping the quarter), then one branch per
     override in force."""
     overrides = (
         m["ThresholdOverride"]
@@ -154,7 +167,7 @@ def _rate_overrides(m, values, returns, metrics, gap):
     for override in overrides:
         by_pair[(override.contract.provider_id, override.metric_id)].append(override)
     if not by_pair:
-        return 0
+        return
     in_scope = returns.filter(provider_id__in={p for p, _ in by_pair}).values_list("pk", "provider_id", "period")
     chosen = defaultdict(list)  # override pk -> [return ids]
     for return_id, provider_id, period in in_scope:
@@ -168,32 +181,28 @@ def _rate_overrides(m, values, returns, metrics, gap):
             found = rules.scheme_in_force(None, candidates, period)
             if found is not None:
                 chosen[found.pk].append((return_id, period))
-    total = 0
     by_pk = {o.pk: o for pair in by_pair.values() for o in pair}
     for override_pk, rows in chosen.items():
         override = by_pk[override_pk]
         scheme = rules.Scheme.from_dict(override.scheme, gap_rating=gap)
-        subset = values.filter(metric_id=override.metric_id, version__return_obj__in=[r for r, _ in rows])
-        fields = {"scheme_default_id": Value(None), "scheme_override_id": Value(override_pk)}
-        total += _update_numeric(m, subset, scheme, override.metric.unit, fields, sorted({p for _, p in rows}))
-    return total
+        where = Q(metric_id=override.metric_id, version__return_obj__in=[r for r, _ in rows])
+        periods = sorted({p for _, p in rows})
+        _add_scheme(m, cases, where, scheme, override.metric.unit, Value(None), Value(override_pk), periods)
 
 
-def _update_numeric(m, values, scheme, unit, fields, periods):
-    if scheme.kind == "deadline":  # the deadline is a date of the quarter's year: one UPDATE per quarter
-        total = 0
+def _add_scheme(m, cases, where, scheme, unit, default_pk, override_pk, periods):
+    if scheme.kind == "deadline":  # the deadline is a date of the quarter's year: one branch per quarter
         for period in periods:
             quarter = Quarter.from_index(period)
-            rating = _deadline_expression(scheme, quarter)
-            total += values.filter(version__return_obj__period=period).update(
-                numeric_rating=rating, target_met=Value(None, BooleanField()), **fields
+            cases.add(
+                where & Q(version__return_obj__period=period),
+                _deadline_expression(scheme, quarter),
+                Value(None, BooleanField()),
+                default_pk,
+                override_pk,
             )
-        return total
-    return values.update(
-        numeric_rating=_numeric_expression(m, scheme, unit),
-        target_met=_target_expression(scheme),
-        **fields,
-    )
+        return
+    cases.add(where, _numeric_expression(m, scheme, unit), _target_expression(scheme), default_pk, override_pk)
 
 
 def _scaled(field, factor):
@@ -254,54 +263,107 @@ def _target_expression(scheme):
     )
 
 
-# ------------------------------------------------------------------------------------------ combined ratings
+# ------------------------------------------------------------------------------------------ the one statement
 
 
-def _combine(m, values, metrics):
-    """The combined rating (rules.combine) of every value in scope: the numeric rating, capped by the judged metric
-    that names it for a submitted version of a submitted or accepted return (three UPDATEs per judged metric, one
-    per judgement in force)."""
-    values.update(
-        rating=F("numeric_rating"), judged_rating=Value(""), rating_driver=Value(rules.NUMBER), capped_by=None
-    )
-    codes = {metric.code: metric.pk for metric in metrics}
+def _write_ratings(m, values, cases, metrics):
+    from django.db import connection, transaction
+
+    statement, params = _ratings_statement(m, values, cases, metrics)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # JIT compiling the long CASE costs about a second, several times the statement's own run
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(statement, params)
+        return cursor.rowcount
+
+
+def _ratings_statement(m, values, cases, metrics):
+    """Every stored rating field of the values in scope in ONE statement:
+
+        UPDATE metric values SET ... FROM (SELECT id, <numeric rating>, <target>, <schemes>, <capped by>,
+            <judgement in force>, <combined rating and driver from those two>) x
+        WHERE metric value id = x.id AND (any stored field differs)
+
+    The inner SELECT is built by the ORM (its joins to the version, the return and the provider are allowed there,
+    not in an UPDATE's SET); the bands are the integer comparisons above. Only values whose rating changed are
+    written: a re-rating after a small change writes a few rows however many it reads. The combined rating is
+    rules.combine over the pairs (numeric rating, judgement) for a capped value (a submitted version of a submitted or
+    accepted return, a metric a judged metric caps, a provider kind it applies to); otherwise the numeric rating."""
+    from django.db import connection
+
     cap = conf.judged_caps()
-    JudgedRating = m["JudgedRating"]
-    for judged in m["JudgedMetric"].objects.filter(active=True):
-        capped = [codes[code] for code in judged.caps if code in codes]
-        if not capped:
-            continue
-        chosen = values.filter(
-            metric_id__in=capped,
-            version__submitted_at__isnull=False,
-            version__return_obj__status__in=JUDGEABLE,
-            version__return_obj__provider__kind__in=list(judged.applies_to),
-        )
-        chosen.update(capped_by=judged.pk)
-        newer = JudgedRating.objects.filter(
-            return_obj_id=OuterRef("return_obj_id"), judged_metric_id=judged.pk, revision__gt=OuterRef("revision")
-        )
-        for judged_rating in rules.JUDGEMENT_RATINGS:
-            in_force = JudgedRating.objects.filter(
-                return_obj_id=OuterRef("version__return_obj_id"), judged_metric_id=judged.pk, rating=judged_rating
-            ).exclude(Exists(newer))
-            chosen.filter(Exists(in_force)).update(
-                judged_rating=Value(judged_rating), **_combined_fields(judged_rating, cap)
+    codes = {metric.code: metric.pk for metric in metrics}
+    capped_whens = []
+    for judged in reversed(list(m["JudgedMetric"].objects.filter(active=True).order_by("pk"))):
+        capped = [codes[code] for code in judged.caps if code in codes]  # the later judged metric wins, as before
+        if capped:
+            capped_whens.append(
+                When(
+                    Q(
+                        metric_id__in=capped,
+                        version__submitted_at__isnull=False,
+                        version__return_obj__status__in=JUDGEABLE,
+                        version__return_obj__provider__kind__in=list(judged.applies_to),
+                    ),
+                    then=Value(judged.pk),
+                )
             )
-
-
-def _combined_fields(judged, cap):
-    """rules.combine as SQL, for one judgement: rating and driver from the stored numeric rating."""
+    big = BigIntegerField()
+    capped_by = Case(*capped_whens, default=Value(None), output_field=big) if capped_whens else Value(None, big)
+    in_force = (
+        m["JudgedRating"]
+        .objects.filter(return_obj_id=OuterRef("version__return_obj_id"), judged_metric_id=OuterRef("x_cb"))
+        .order_by("-revision")
+        .values("rating")[:1]
+    )
     text = CharField()
+    inner = values.annotate(
+        x_nr=cases.case(1, Value(rules.NONE), text),
+        x_tm=Cast(cases.case(2, Value(None), BooleanField()), BooleanField()),  # typed even when every branch is NULL
+        x_sd=Cast(cases.case(3, Value(None), big), big),
+        x_so=Cast(cases.case(4, Value(None), big), big),
+        x_cb=Cast(capped_by, big),
+    )
+    if capped_whens:
+        inner = inner.annotate(x_jr=Coalesce(Subquery(in_force, output_field=text), Value("")))
+    else:
+        inner = inner.annotate(x_jr=Value("", text))
+    inner = inner.annotate(x_id=F("pk")).order_by().values_list("x_id", "x_nr", "x_tm", "x_sd", "x_so", "x_cb", "x_jr")
+    sql, params = inner.query.sql_with_params()
     ratings, drivers = [], []
     for numeric in (rules.RED, rules.AMBER, rules.GREEN, rules.NONE):
-        result = rules.combine(numeric, judged, cap=cap)
-        ratings.append(When(numeric_rating=numeric, then=Value(result.rating)))
-        drivers.append(When(numeric_rating=numeric, then=Value(result.driver)))
-    return {
-        "rating": Case(*ratings, default=F("numeric_rating"), output_field=text),
-        "rating_driver": Case(*drivers, default=Value(rules.NUMBER), output_field=text),
+        for judged_rating in rules.JUDGEMENT_RATINGS:
+            result = rules.combine(numeric, judged_rating, cap=cap)
+            pair = f"s.x_nr = '{numeric}' AND s.x_jr = '{judged_rating}'"
+            ratings.append(f"WHEN {pair} THEN '{result.rating}'")
+            drivers.append(f"WHEN {pair} THEN '{result.driver}'")
+    rating = f"CASE WHEN s.x_cb IS NULL THEN s.x_nr {' '.join(ratings)} ELSE s.x_nr END"
+    driver = f"CASE WHEN s.x_cb IS NULL THEN '{rules.NUMBER}' {' '.join(drivers)} ELSE '{rules.NUMBER}' END"
+    quote = connection.ops.quote_name
+    table = quote(m["MetricValue"]._meta.db_table)
+    fields = {
+        "numeric_rating": "x_nr",
+        "rating": "x_rt",
+        "judged_rating": "x_jr",
+        "rating_driver": "x_dr",
+        "capped_by_id": "x_cb",
+        "target_met": "x_tm",
+        "scheme_default_id": "x_sd",
+        "scheme_override_id": "x_so",
     }
+    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    sets = ", ".join(f"{quote(column)} = x.{alias}" for column, alias in fields.items())
+    changed = " OR ".join(f"{table}.{quote(column)} {differs} x.{alias}" for column, alias in fields.items())
+    # every name above comes from the models and rules' constants; the figures' thresholds are parameters
+    # MATERIALIZED: each value's rating is computed once (a plain subquery is inlined by PostgreSQL's planner into
+    # every reference to it). SQLite reads the same syntax (3.35 and later).
+    statement = (
+        f"WITH s AS MATERIALIZED ({sql}), "  # noqa: S608
+        f"x AS MATERIALIZED (SELECT s.*, {rating} AS x_rt, {driver} AS x_dr FROM s) "
+        f"UPDATE {table} SET {sets} FROM x WHERE {table}.id = x.x_id AND ({changed})"
+    )
+    return statement, params
 
 
 # ------------------------------------------------------------------------------------------ summaries
@@ -356,15 +418,35 @@ def _summarise(m, returns):
         if return_id in submitted:
             applicable = {j.pk for j in active if kind in j.applies_to}
             counts[return_id][2] = len(applicable - judged[return_id])
-    groups = defaultdict(list)
-    for return_id, _ in rows:
-        groups[tuple(counts[return_id])].append(return_id)
-    for (reds, ambers, to_rate), ids in groups.items():
-        for start in range(0, len(ids), 5000):
-            Return.objects.filter(pk__in=ids[start : start + 5000]).update(
-                red_count=reds, amber_count=ambers, to_rate_count=to_rate
-            )
+    _write_rows(Return, ("red_count", "amber_count", "to_rate_count"), [(pk, *counts[pk]) for pk, _ in rows], "integer")
     return len(rows)
+
+
+def _write_rows(model, columns, rows, kinds, *, only_changed=False):
+    """UPDATE `model` SET `columns` from `rows` ((pk, *values)) in one statement per 2,000 rows (UPDATE … FROM a
+    VALUES list named by a CTE, the same SQL on PostgreSQL and SQLite). `kinds`: one SQL type, or one per column."""
+    from django.db import connection
+
+    if not rows:
+        return 0
+    kinds = [kinds] * len(columns) if isinstance(kinds, str) else list(kinds)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(c) for c in ("id", *columns))
+    sets = ", ".join(f"{quote(c)} = u.{quote(c)}" for c in columns)
+    row = "(" + ", ".join(["CAST(%s AS bigint)", *(f"CAST(%s AS {kind})" for kind in kinds)]) + ")"
+    total = 0
+    for start in range(0, len(rows), 2000):
+        chunk = rows[start : start + 2000]
+        # table and column names come from the model, every value is a parameter
+        values_sql = ", ".join([row] * len(chunk))
+        differs = " OR ".join(f"{table}.{quote(c)} <> u.{quote(c)}" for c in columns) if only_changed else "1 = 1"
+        where = f"{table}.id = u.id AND ({differs})"
+        sql = f"WITH u({names}) AS (VALUES {values_sql}) UPDATE {table} SET {sets} FROM u WHERE {where}"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [item for r in chunk for item in r])
+            total += cursor.rowcount
+    return total
 
 
 def rerate_return(return_obj):
@@ -374,7 +456,7 @@ def rerate_return(return_obj):
     written with one bulk UPDATE: cheaper for a handful of values than `rerate`'s statement per scheme, and the
     same result (the property test compares both with the rules)."""
     from returns import reports
-    from returns.models import Metric, MetricValue, Return
+    from returns.models import Metric, Return
 
     ret = Return.objects.select_related("provider").get(pk=return_obj.pk)
     versions = list(ret.versions.all())
@@ -406,7 +488,7 @@ def rerate_return(return_obj):
             value.target_met = cell.target_met
             value.scheme_default_id, value.scheme_override_id = default_pk, override_pk
             changed.append(value)
-    MetricValue.objects.bulk_update(changed, STORED_FIELDS)
+    write_stored(changed)
     reds = ambers = to_rate = 0
     if submitted:
         latest = max(submitted, key=lambda v: v.number)
@@ -423,6 +505,28 @@ def rerate_return(return_obj):
     return {"values": len(changed), "returns": 1}
 
 
+STORED_COLUMNS = (  # (column, SQL type) of the stored rating fields, as write_stored sends them
+    ("numeric_rating", "varchar(10)"),
+    ("rating", "varchar(10)"),
+    ("judged_rating", "varchar(10)"),
+    ("rating_driver", "varchar(10)"),
+    ("capped_by_id", "bigint"),
+    ("target_met", "boolean"),
+    ("scheme_default_id", "bigint"),
+    ("scheme_override_id", "bigint"),
+)
+
+
+def write_stored(values):
+    """Store the rating fields of `values` (MetricValue instances) in one UPDATE … FROM (VALUES …): bulk_update's
+    CASE per row and field costs more to build in Python than the database takes to run it."""
+    from returns.models import MetricValue
+
+    columns = [column for column, _ in STORED_COLUMNS]
+    rows = [(value.pk, *(getattr(value, column) for column in columns)) for value in values]
+    return _write_rows(MetricValue, columns, rows, [kind for _, kind in STORED_COLUMNS])
+
+
 STORED_FIELDS = [
     "numeric_rating",
     "rating",
@@ -433,6 +537,35 @@ STORED_FIELDS = [
     "scheme_default",
     "scheme_override",
 ]
+
+
+def contract_dates_changed(contract, old_start, old_end, *, acting_user=None):
+    """A contract's dates decide which quarters its overrides apply to: when they change, queue the re-rating of the
+    quarters that moved in or out of it (from the earlier start when the start moved, else from the earlier end), for
+    that provider and the metrics the contract has overrides for only.
+    Nothing is queued for a contract without active overrides (no rating depends on its dates)."""
+    ThresholdOverride = installed_apps.get_model("returns", "ThresholdOverride")
+    if (old_start, old_end) == (contract.start_date, contract.end_date):
+        return None
+    metric_ids = sorted(
+        set(
+            ThresholdOverride.objects.filter(contract=contract, archived_at__isnull=True).values_list(
+                "metric_id", flat=True
+            )
+        )
+    )
+    if not metric_ids:
+        return None
+    if old_start != contract.start_date:  # quarters before the later start moved in or out
+        earliest = min(d for d in (old_start, contract.start_date) if d is not None)
+    else:  # only the end moved: the quarters from the earlier end on
+        earliest = min(d for d in (old_end, contract.end_date) if d is not None)
+    return enqueue_rerate(
+        provider_ids=[contract.provider_id],
+        metric_ids=metric_ids,
+        from_period=Quarter.containing(earliest).index,
+        acting_user=acting_user,
+    )
 
 
 def enqueue_rerate(*, acting_user=None, **scope):

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from core.models import working_calendar
+from core.models import working_calendar, working_calendars  # noqa: F401 - working_calendar: quarterly_report reads it here
 from organisations.choices import PROVIDER_KINDS, OrganisationKind
 from returns import catalogue, conf, rules
 from returns.choices import JUDGEABLE_STATUSES, ReturnStatus
@@ -270,13 +270,71 @@ def _rate(metric, value, scheme, quarter, broken):
     return rate_value(metric, value, scheme, quarter, frozenset(broken.get(value.pk, ())) if value else None)
 
 
-def stored_ratings(versions, metrics, *, judged_ids=None, with_schemes=False):
+LEAN_VALUE_FIELDS = (
+    "id",
+    "version_id",
+    "metric_id",
+    "numerator",
+    "denominator",
+    "date_value",
+    "numeric_rating",
+    "rating",
+    "judged_rating",
+    "rating_driver",
+    "capped_by_id",
+    "target_met",
+)
+
+
+class StoredValue:
+    """A stored value as a matrix reads it: its figures and stored ratings, without a model instance (building
+    thousands of those dominated the matrix page's time)."""
+
+    __slots__ = (*LEAN_VALUE_FIELDS, "capped_by")
+
+    def __init__(self, row, judged_by_pk):
+        (
+            self.id,
+            self.version_id,
+            self.metric_id,
+            self.numerator,
+            self.denominator,
+            self.date_value,
+            self.numeric_rating,
+            self.rating,
+            self.judged_rating,
+            self.rating_driver,
+            self.capped_by_id,
+            self.target_met,
+        ) = row
+        self.capped_by = judged_by_pk.get(self.capped_by_id) if self.capped_by_id else None
+
+    @property
+    def pk(self):
+        return self.id
+
+
+def _lean_values(values, judged_by_pk):
+    rows = list(values.values_list(*LEAN_VALUE_FIELDS))
+    capped = LEAN_VALUE_FIELDS.index("capped_by_id")
+    stale = {row[capped] for row in rows if row[capped]} - set(judged_by_pk)
+    if stale:  # a judged metric retired since these were rated (until the re-rating job runs): one more query
+        judged_by_pk = judged_by_pk | {j.pk: j for j in JudgedMetric.objects.filter(pk__in=stale)}
+    return [StoredValue(row, judged_by_pk) for row in rows]
+
+
+def stored_ratings(versions, metrics, *, judged_ids=None, with_schemes=False, judged_metrics=None):
     """{version id: {metric code: Rated}} from the stored ratings (one query, whatever the number of versions).
     The combined rating (capped by a judgement) is shown for the returns in `judged_ids` (None: every return), the
     numeric rating otherwise (a provider sees judgements once its return is accepted). `with_schemes` also reads the
-    scheme that produced each rating (the drill-down shows it) and the breakdown rows."""
+    scheme that produced each rating (the drill-down shows it) and the breakdown rows. `judged_metrics` (the active
+    judged metrics, already fetched by the caller) makes the read lean: only the fields a matrix shows, no join."""
     by_version = defaultdict(dict)
-    values = MetricValue.objects.filter(version__in=[v.pk for v in versions]).select_related("capped_by")
+    values = MetricValue.objects.filter(version__in=[v.pk for v in versions])
+    if judged_metrics is not None and not with_schemes:
+        values = _lean_values(values, {j.pk: j for j in judged_metrics})
+    else:
+        values = values.select_related("capped_by")
     if with_schemes:  # one return's page or API detail: its schemes and breakdown rows too (two more queries)
         values = values.select_related("scheme_default", "scheme_override").prefetch_related("breakdown")
     for value in values:
@@ -464,16 +522,16 @@ def build_matrix(organisations, returns, quarter, *, kind=None, sort="", today=N
     today = today or (timezone.localdate(as_at) if as_at else timezone.localdate())
     providers = list(reporting_organisations(organisations, kind))
     metrics = list(Metric.objects.filter(active=True))
-    returns = {
-        r.provider_id: r
-        for r in returns.filter(period=quarter.index, provider__in=[p.pk for p in providers]).select_related("provider")
-    }
+    by_pk = {p.pk: p for p in providers}
+    returns = {r.provider_id: r for r in returns.filter(period=quarter.index, provider__in=list(by_pk))}
+    for ret in returns.values():
+        ret.provider = by_pk[ret.provider_id]  # fetched above: no second instance per provider
     versions = latest_submitted_versions(list(returns.values()), as_at=as_at)
-    rated = stored_ratings(list(versions.values()), metrics) if versions else {}
     judged_metrics = active_judged_metrics()
+    rated = stored_ratings(list(versions.values()), metrics, judged_metrics=judged_metrics) if versions else {}
     judged = judged_cells(list(returns.values()), judged_metrics, submitted_ids=judgeable(returns.values(), versions))
     icb_ids = {p.icb_id for p in providers} | ({icb_id} if icb_id else set())
-    calendars = {i: working_calendar(i) for i in icb_ids}
+    calendars = working_calendars(icb_ids)  # one query however many ICBs
     matrix = Matrix(quarter, metrics, [], judged_metrics=judged_metrics)
     for provider in providers:
         ret = returns.get(provider.pk)

@@ -156,16 +156,22 @@ class Upload:
 def read_upload(file, return_obj):
     """Parse an uploaded template for `return_obj` (within the limits of core.imports). Raises
     ValidationError naming sheet, row and column of the first bad cells (nothing is stored)."""
+    upload, problems = _parse_upload(file, return_obj)
+    check_stamp(return_obj, upload.stamp, upload.made_at)
+    problems.raise_if_any("file")
+    return upload
+
+
+def _parse_upload(file, return_obj):
+    """The upload's figures and the problems of its cells (not raised yet: the caller checks the stamp first)."""
     with open_workbook(file, field="file", what="an XLSX return template") as book:
         if META not in book.sheetnames or SHEET not in book.sheetnames:
             raise _refused("This is not a Vigil return template: download the template for this return.")
         meta = {row[0]: row[1] for _, row in sheet_rows(book[META], width=2, field="file")}
         _check_template_is_for(return_obj, meta)
-        check_stamp(return_obj, meta.get(STAMP), meta.get(MADE_AT))
         problems = Problems()
         entries, cells = _read_figures(book[SHEET], return_obj, problems)
-    problems.raise_if_any("file")
-    return Upload(entries, cells, meta.get(STAMP), meta.get(MADE_AT))
+    return Upload(entries, cells, meta.get(STAMP), meta.get(MADE_AT)), problems
 
 
 def _refused(message):
@@ -263,10 +269,11 @@ def import_upload(return_obj, file, *, acting_user):
     """Read and store an uploaded template; every error names its cell. All or nothing. The return is locked
     while its stamp is checked again and the figures saved, so of two uploads made from one template
     the second is refused instead of silently replacing the first."""
-    upload = read_upload(file, return_obj)
+    upload, problems = _parse_upload(file, return_obj)  # parsed once, outside the lock
     with transaction.atomic():
         locked = Return.objects.select_for_update(of=("self",)).select_related("provider").get(pk=return_obj.pk)
-        check_stamp(locked, upload.stamp, upload.made_at)
+        check_stamp(locked, upload.stamp, upload.made_at)  # checked once, under the lock, before any cell error
+        problems.raise_if_any("file")
         _check_figures(locked, upload)
         actions.do_save_figures(
             locked, entries=upload.entries, acting_user=acting_user, source=Source.XLSX, replace=True, checked=True

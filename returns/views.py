@@ -6,6 +6,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -502,6 +504,7 @@ class MatrixView(RoleRequiredMixin, TemplateView):
         kinds = [(k, label) for k, label in OrganisationKind.choices if k in reports.REPORTING_KINDS]
         return super().get_context_data(
             matrix=matrix,
+            matrix_rows=matrix_rows_html(matrix, quarter),
             quarter=quarter,
             quarters=quarter_choices(today),
             kinds=kinds,
@@ -509,6 +512,80 @@ class MatrixView(RoleRequiredMixin, TemplateView):
             sort=sort,
             **kwargs,
         )
+
+
+RAG_LETTER = {rules.RED: "R", rules.AMBER: "A", rules.GREEN: "G"}
+
+
+def matrix_rows_html(matrix, quarter):
+    """The matrix's table body, built in Python once per page: a template loop over 600 providers × 26 columns
+    costs seconds (a variable lookup per attribute per cell), string formatting milliseconds. Every text is escaped;
+    the markup is the one the page always had (row headers with scope, the rating in words and letters, not colour
+    alone)."""
+    slug = escape(quarter.slug)
+    trend_url = reverse("returns:trend", args=[0]).rsplit("0/", 1)[0]
+    detail_url = reverse("returns:detail", args=[0]).rsplit("0/", 1)[0]
+    cell_url = reverse("returns:cell", args=[0, "X"]).rsplit("0/metric/X/", 1)[0]
+    codes = [(m.code, escape(m.code)) for m in matrix.metrics]
+    judged_codes = [(j.code, escape(j.code)) for j in matrix.judged_metrics]
+    out = []
+    for row in matrix.rows:
+        ret, name = row.return_obj, escape(row.provider.name)
+        status = escape(row.status)
+        if ret is not None:
+            status_html = f'<a href="{detail_url}{ret.pk}/">{status}</a>'
+        elif row.status == "missing":
+            status_html = '<strong class="nhsuk-tag nhsuk-tag--red">Missing</strong>'
+        else:
+            status_html = status
+        if row.status == "late":
+            status_html += ' <strong class="nhsuk-tag nhsuk-tag--red">Late</strong>'
+        parts = [
+            f'<tr><th scope="row"><a href="{trend_url}{row.provider.pk}/?quarter={slug}">{name}</a></th>'
+            f"<td>{status_html}</td>"
+        ]
+        for code, code_html in codes:
+            cell = row.cells.get(code)
+            if cell is None:
+                parts.append("<td>n/a</td>")
+            elif cell.value and ret is not None:
+                shown, rating = escape(cell.display), cell.rating
+                letter = RAG_LETTER.get(rating)
+                mark = ""
+                if cell.combined:
+                    judged_code = escape(cell.judged_by.code)
+                    if cell.combined.to_rate:
+                        mark = (
+                            f' <span title="Evidence ({judged_code}) not rated yet">*</span>'
+                            '<span class="nhsuk-u-visually-hidden">, evidence to rate</span>'
+                        )
+                    elif cell.combined.driver == rules.JUDGEMENT:
+                        mark = (
+                            f' <span title="Capped by the judgement of evidence ({judged_code})">†</span>'
+                            '<span class="nhsuk-u-visually-hidden">, capped by the judgement of evidence</span>'
+                        )
+                parts.append(
+                    f'<td class="rag-{rating}"><a href="{cell_url}{ret.pk}/metric/{code_html}/" '
+                    f'aria-label="{name} {code_html} {shown} {rating}">{shown}</a>'
+                    + (f' <b aria-hidden="true">{letter}</b>' if letter else "")
+                    + f'<span class="nhsuk-u-visually-hidden"> {rating}</span>{mark}</td>'
+                )
+            else:
+                parts.append("<td>–</td>")
+        for code, code_html in judged_codes:
+            cell = row.judged.get(code)
+            if cell is None:
+                parts.append("<td>n/a</td>")
+            elif ret is not None:
+                parts.append(
+                    f'<td class="rag-{cell.rating}"><a href="{detail_url}{ret.pk}/#judged">{escape(cell.display)}'
+                    f'<span class="nhsuk-u-visually-hidden"> {name} {code_html}</span></a></td>'
+                )
+            else:
+                parts.append("<td>–</td>")
+        parts.append("</tr>")
+        out.append("".join(parts))
+    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
 
 
 class CellView(ScopedObjectMixin, TemplateView):
@@ -561,6 +638,9 @@ class CellView(ScopedObjectMixin, TemplateView):
             rated=rated,
             tables=tables,
             trend=previous.get(metric.code, []),
+            chart=charts.trend_svg(metric, previous.get(metric.code, []), table_id="cell-trend-table")
+            if previous.get(metric.code)
+            else "",
             can_open_action=self.request.user.role in ACTION_EDITORS and rated.rating in (rules.RED, rules.AMBER),
             back_to_matrix=self.request.user.role in ICB_ROLES,
             actions=[
@@ -636,7 +716,14 @@ class TrendView(ProviderScopeMixin, TemplateView):
         trend, judged = reports.trend_with_judgements(
             self.provider, Return.objects.restrict(user), quarters, metrics, user=user
         )
-        rows = [{"metric": m, "cells": trend[m.code]} for m in metrics]
+        rows = [
+            {
+                "metric": m,
+                "cells": trend[m.code],
+                "chart": charts.trend_svg(m, trend[m.code], table_id="trend-table") if m.main else "",
+            }
+            for m in metrics
+        ]
         return super().get_context_data(
             provider=self.provider,
             quarters=quarters,

@@ -5,7 +5,8 @@ import pytest
 from openpyxl import load_workbook
 
 from core.choices import Role
-from core.testing import count_queries, make_provider
+from core.testing import count_queries, make_organisation, make_provider
+from organisations.choices import OrganisationKind
 from regions import reports
 from regions.scoping import icbs_for
 from returns.tests.factories import Q, submitted_return
@@ -85,6 +86,20 @@ class TestQueries:
             submitted_return(make_provider(world.icb, name=f"Extra {n}"))
         many, _ = count_queries(lambda: reports.rollups(icbs_for(user), Q))
         assert many == few
+
+    def test_the_roll_up_query_count_does_not_grow_with_icbs(self, world, neighbour):
+        """Closure days (for the due dates) of every ICB in one query, not one per ICB."""
+        from core.models import ClosureDay
+
+        user = world.user(Role.NATIONAL)
+        submitted_return(world.provider)
+        few, _ = count_queries(lambda: reports.rollups(icbs_for(user), Q))
+        for n in range(3):
+            icb = make_organisation(OrganisationKind.ICB, parent=world.region, name=f"More ICB {n}", ods_code=f"QM{n}")
+            submitted_return(make_provider(icb, name=f"More Trust {n}"))
+            ClosureDay.objects.create(icb=icb, date=dt.date(2026, 12, 24 + n), reason="Closed")
+        many, rollups = count_queries(lambda: reports.rollups(icbs_for(user), Q))
+        assert len(rollups) >= 5 and many == few
 
 
 class TestReviews:
