@@ -19,8 +19,7 @@ S3 = conf.RULE_DEFAULTS["S3"]
 
 def has_leap_day_between(first, last):
     return any(
-        dt.date(year, 3, 1) - dt.timedelta(days=1) == dt.date(year, 2, 29)
-        and first < dt.date(year, 2, 29) <= last
+        dt.date(year, 3, 1) - dt.timedelta(days=1) == dt.date(year, 2, 29) and first < dt.date(year, 2, 29) <= last
         for year in range(first.year, last.year + 1)
         if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
     )
