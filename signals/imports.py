@@ -433,7 +433,7 @@ def do_import(*, organisation, feed, upload, name, acting_user, today=None):
         )
         extra = {"upload": record.pk, "file": record.file_name}
         children = children_for(organisation, checked.people, acting_user=acting_user, extra=extra)
-        new, held = WRITERS[feed](organisation, record, checked, children)
+        new, new_rows = WRITERS[feed](organisation, record, checked, children)
         for instance in new:
             instance.organisation = organisation
         log_many(
@@ -441,7 +441,7 @@ def do_import(*, organisation, feed, upload, name, acting_user, today=None):
             action=LogEntry.Action.CREATE,
             actor=acting_user,
         )
-        record.new_records, record.already_held = len(new), held
+        record.new_records, record.already_held = len(new), checked.rows - new_rows
         record.save(update_fields=["new_records", "already_held"])
     return record
 
@@ -459,7 +459,7 @@ def _write_attendances(organisation, record, checked, children):
         if (child.pk, arrived, setting) not in held:
             new.append(Attendance(organisation=organisation, child=child, upload=record, **fields))
     Attendance.objects.bulk_create(new, batch_size=2000)
-    return new, len(checked.records) - len(new)
+    return new, len(new)
 
 
 def _write_missed(organisation, record, checked, children):
@@ -470,7 +470,7 @@ def _write_missed(organisation, record, checked, children):
         if (children[number].pk, day, service) not in held
     ]
     MissedAppointment.objects.bulk_create(new, batch_size=2000)
-    return new, len(checked.records) - len(new)
+    return new, len(new)
 
 
 def _write_flags(organisation, record, checked, children):
@@ -481,7 +481,7 @@ def _write_flags(organisation, record, checked, children):
         if (children[number].pk, kind, starts) not in held
     ]
     CpisFlag.objects.bulk_create(new, batch_size=2000)
-    return new, len(checked.records) - len(new)
+    return new, len(new)
 
 
 def _write_codes(organisation, record, checked, children):
@@ -492,7 +492,7 @@ def _write_codes(organisation, record, checked, children):
         if (children[number].pk, code, day) not in held
     ]
     GpCode.objects.bulk_create(new, batch_size=2000)
-    return new, len(checked.records) - len(new)
+    return new, len(new)
 
 
 def _write_notifications(organisation, record, checked, children):
@@ -542,7 +542,7 @@ def _write_notifications(organisation, record, checked, children):
     NotificationChild.objects.bulk_create(links, batch_size=2000)
     for link in links:
         link.notification.organisation = organisation
-    return [*new_households, *new_notifications, *links], len(checked.records) - len(links)
+    return [*new_households, *new_notifications, *links], len(links)
 
 
 WRITERS = {

@@ -123,8 +123,8 @@ class FeedUpload(PersonLevel):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     rows = models.PositiveIntegerField(default=0)
-    new_records = models.PositiveIntegerField(default=0)
-    already_held = models.PositiveIntegerField(default=0)
+    new_records = models.PositiveIntegerField(default=0, help_text="Records created (children, households...).")
+    already_held = models.PositiveIntegerField(default=0, help_text="Rows already held, or repeated in the file.")
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
