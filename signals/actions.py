@@ -278,6 +278,8 @@ def _evaluate_s3(rule, context):
 
 
 def _evaluate_s6(rule, context):
+    if rule.threshold is None or not rule.window_months:  # no sourced number: not evaluated until set
+        return {"opened": 0, "added": 0}
     events = defaultdict(list)
     for pk, child_id, day in MissedAppointment.objects.filter(
         organisation=context.organisation, child__archived_at__isnull=True

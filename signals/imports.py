@@ -114,6 +114,7 @@ FLAG_WORDS = {
     "lac": FlagKind.CHILD_IN_CARE,
     "looked after": FlagKind.CHILD_IN_CARE,
     "child in care": FlagKind.CHILD_IN_CARE,
+    "in care": FlagKind.CHILD_IN_CARE,
     "unborn": FlagKind.UNBORN,
 }
 
