@@ -198,23 +198,25 @@ def _held_tasks(rule, subject):
 def _evaluate_window(rule, context, *, events_by_subject, subject, evidence_field):
     """A rolling-window rule (S1, S3, S6) over {subject id: [Event]}."""
     windows, _keys = _held_tasks(rule, subject)
-    opens, additions = [], []
+    opens, additions, fired = [], [], {}
     for subject_id, events in events_by_subject.items():
+        days = {event.id: event.day for event in events}
         plan = rules.plan_window_rule(
             events, at_least=rule.threshold, months=rule.window_months, tasks=windows.get(subject_id, ())
         )
         for new in plan.opens:
             key = rules.dedup_key(rule.signal, subject, subject_id, evidence_field, new.trigger)
             opens.append((subject_id, key, new.start, new.end, [{evidence_field: i} for i in new.evidence], None))
+            fired[key] = days[new.trigger]
         for task_id, ids in plan.additions.items():
             additions.extend((task_id, {evidence_field: i}) for i in ids)
-    return _write(rule, context, subject, opens, additions)
+    return _write(rule, context, subject, opens, additions, fired=fired)
 
 
-def _write(rule, context, subject, opens, additions, due_from=None):
+def _write(rule, context, subject, opens, additions, due_from=None, fired=None):
     """Create the planned tasks and evidence in bulk, audited; `opens` are (subject id, dedup key, window start,
     window end, [evidence fields], owners or None for the rule's) and `due_from` maps a dedup key to the day its
-    timescale counts from (else the day it opens)."""
+    timescale counts from (else the day it opens); `fired` maps a dedup key to the day of its triggering record."""
     tasks = []
     for subject_id, key, start, end, _evidence, owners in opens:
         opened = context.today
@@ -227,6 +229,7 @@ def _write(rule, context, subject, opens, additions, due_from=None):
                 dedup_key=key,
                 owners=list(rule.owners if owners is None else owners),
                 opened_on=opened,
+                fired_on=(fired or {}).get(key, (due_from or {}).get(key)),
                 due_on=rules.due_on(base, rule.timescale, rule.timescale_unit, context.calendar),
                 window_start=start,
                 window_end=end,
@@ -303,7 +306,7 @@ def _evaluate_s2(rule, context):
     (from the date of birth when known, else the age the police gave) [DUDLEY 21.2]."""
     keys = _keys_of(rule)
     bands = (rule.parameters or {}).get("age_bands") or rules.DEFAULT_AGE_BANDS
-    opens = []
+    opens, fired = [], {}
     links = NotificationChild.objects.filter(
         notification__organisation=context.organisation, child__archived_at__isnull=True
     ).values_list(
@@ -316,7 +319,8 @@ def _evaluate_s2(rule, context):
         owners = rules.route_by_age(rules.age_on(born, day) if born else age, bands)
         if owners:
             opens.append((child_id, key, None, None, [{"notification": notification_id}], owners))
-    return _write(rule, context, "child", opens, [])
+            fired[key] = day
+    return _write(rule, context, "child", opens, [], fired=fired)
 
 
 def _evaluate_s5(rule, context):
@@ -327,7 +331,7 @@ def _evaluate_s5(rule, context):
         "pk", "child_id", "starts_on", "ends_on"
     ):
         flags[child_id].append((pk, starts, ends))
-    opens = []
+    opens, fired = [], {}
     attendances = Attendance.objects.filter(organisation=context.organisation, child_id__in=list(flags)).values_list(
         "pk", "child_id", "arrived_at"
     )
@@ -337,7 +341,8 @@ def _evaluate_s5(rule, context):
         key = rules.dedup_key(rule.signal, "child", child_id, "attendance", pk)
         if active and key not in keys:
             opens.append((child_id, key, None, None, [{"attendance": pk}, *({"flag": f[0]} for f in active)], None))
-    return _write(rule, context, "child", opens, [])
+            fired[key] = day
+    return _write(rule, context, "child", opens, [], fired=fired)
 
 
 def _evaluate_s13(rule, context):

@@ -322,6 +322,9 @@ class ReviewTask(PersonLevel, Versioned):
     dedup_key = models.CharField(max_length=120, editable=False)
     owners = models.JSONField(default=list)
     opened_on = models.DateField()
+    fired_on = models.DateField(
+        null=True, blank=True, help_text="The day of the record that fired it (the quarter it counts in)."
+    )
     due_on = models.DateField(null=True, blank=True)
     window_start = models.DateField(null=True, blank=True)
     window_end = models.DateField(null=True, blank=True)
