@@ -32,7 +32,7 @@ from core.jobs import enqueue, register_job
 from core.uploads import extension_of, format_size
 from organisations.models import Organisation
 from signals import conf, rules
-from signals.actions import children_for
+from signals.actions import children_for, chunks
 from signals.choices import Feed, FlagKind, Setting, Severity
 from signals.models import (
     Attendance,
@@ -449,7 +449,11 @@ def do_import(*, organisation, feed, upload, name, acting_user, today=None):
 
 def _by_child_key(model, organisation, children, key_fields):
     child_ids = [c.pk for c in children.values()]
-    return set(model.objects.filter(organisation=organisation, child_id__in=child_ids).values_list(*key_fields))
+    return {
+        key
+        for chunk in chunks(child_ids)
+        for key in model.objects.filter(organisation=organisation, child_id__in=chunk).values_list(*key_fields)
+    }
 
 
 def _write_attendances(organisation, record, checked, children):
@@ -506,9 +510,8 @@ def _write_notifications(organisation, record, checked, children):
     households.update({h.key: h for h in new_households})
     held = {
         (n.household_id, n.notified_on, n.police_reference): n
-        for n in DomesticAbuseNotification.objects.filter(
-            organisation=organisation, household__in=list(households.values())
-        )
+        for chunk in chunks([h.pk for h in households.values()])
+        for n in DomesticAbuseNotification.objects.filter(organisation=organisation, household_id__in=chunk)
     }
     notifications, new_notifications = dict(held), []
     for _row, fields in checked.records.values():
@@ -526,11 +529,13 @@ def _write_notifications(organisation, record, checked, children):
             notifications[key] = notification
             new_notifications.append(notification)
     DomesticAbuseNotification.objects.bulk_create(new_notifications, batch_size=2000)
-    linked = set(
-        NotificationChild.objects.filter(notification__in=[n.pk for n in notifications.values()]).values_list(
+    linked = {
+        pair
+        for chunk in chunks([n.pk for n in held.values()])
+        for pair in NotificationChild.objects.filter(notification_id__in=chunk).values_list(
             "notification_id", "child_id"
         )
-    )
+    }
     links = []
     for (_household, _day, _reference, number), (_row, fields) in checked.records.items():
         household = households[fields["household"]]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q
 
 from signals import rules
+from signals.actions import chunks
 from signals.choices import Outcome, Signal, TaskStatus
 from signals.models import (
     Attendance,
@@ -176,15 +177,17 @@ def task_evidence(task):
 
 
 def registers_of(child_ids, day=None):
-    """{child id: [register codes]} the children are on, by the latest-code rule [reference C2]: two queries."""
+    """{child id: [register codes]} the children are on, by the latest-code rule [reference C2]: two queries (per
+    2,000 children)."""
     pairs = list(GpCodePair.objects.values_list("register", "on_code", "off_code"))
     codes = [p[1] for p in pairs] + [p[2] for p in pairs if p[2]]
     held = defaultdict(list)
-    query = GpCode.objects.filter(child_id__in=list(child_ids), code__in=codes)
-    if day is not None:
-        query = query.filter(recorded_on__lte=day)
-    for child_id, code, recorded_on in query.values_list("child_id", "code", "recorded_on"):
-        held[child_id].append((code, recorded_on))
+    for chunk in chunks(list(child_ids)):
+        query = GpCode.objects.filter(child_id__in=chunk, code__in=codes)
+        if day is not None:
+            query = query.filter(recorded_on__lte=day)
+        for child_id, code, recorded_on in query.values_list("child_id", "code", "recorded_on"):
+            held[child_id].append((code, recorded_on))
     return {
         child_id: sorted({register for register, on, off in pairs if rules.on_register(child_codes, on, off)})
         for child_id, child_codes in held.items()
