@@ -20,7 +20,7 @@ from core.audit import log_many
 from core.models import working_calendar
 from organisations.models import Organisation
 from signals import conf, crypto, rules
-from signals.choices import FlagKind, Outcome, Signal, TaskStatus, TimescaleUnit
+from signals.choices import FlagKind, Outcome, Owner, Signal, TaskStatus, TimescaleUnit
 from signals.models import (
     Attendance,
     Child,
@@ -93,8 +93,8 @@ def _rule_problems(rule):
         problems["window_months"] = "Give the rolling window in months for this threshold."
     if rule.timescale_unit not in TimescaleUnit.values:
         problems["timescale_unit"] = "Choose working days or calendar days."
-    if not isinstance(rule.owners, list) or not all(isinstance(o, str) for o in rule.owners):
-        problems["owners"] = "Give the owners as a list."
+    if not isinstance(rule.owners, list) or not all(o in Owner.values for o in rule.owners):
+        problems["owners"] = f"Give the owners as a list of: {', '.join(Owner.values)}."
     bands = (rule.parameters or {}).get("age_bands") if isinstance(rule.parameters, dict) else None
     if rule.signal == Signal.S2 and bands is not None:
         try:

@@ -209,3 +209,22 @@ class TestRules:
         rules_["S6"].refresh_from_db()
         actions.do_update_rule(rules_["S6"], threshold=2, window_months=6, acting_user=user)
         assert SignalRule.objects.get(pk=rules_["S6"].pk).threshold == 2
+
+
+class TestJobs:
+    def test_evaluation_runs_as_a_stored_job(self, world, user):
+        from core import jobs
+        from signals.jobs import enqueue_evaluation
+
+        a = nhs_numbers(1)[0]
+        import_attendances(world.provider, user, attendance_rows(a, BORN, days_before_today(30, 20, 10)))
+        job = enqueue_evaluation(world.provider, acting_user=user)
+        assert jobs.run_pending() == 1
+        job.refresh_from_db()
+        assert job.status == "done" and job.result["results"]["S1"] == {"opened": 1, "added": 0}
+
+    def test_owners_must_be_known(self, world, user):
+        rule = actions.ensure_rules(world.provider)["S1"]
+        with pytest.raises(ValidationError) as error:
+            actions.do_update_rule(rule, owners=["gp", "someone"], acting_user=user)
+        assert "owners" in error.value.message_dict
