@@ -433,7 +433,6 @@ def do_record_outcome(task, *, outcome, acting_user, notes="", completed_on=None
         if outcome == Outcome.REFERRAL:
             fields = {name: referral[name] for name in REFERRAL_FIELDS if name in referral}
             fields.setdefault("referred_at", timezone.now())
-            fields.setdefault("category", "neglect")
             try:
                 made = casework_actions.do_record_referral(
                     organisation=task.organisation,
