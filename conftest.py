@@ -66,10 +66,10 @@ def module_transaction(django_db_setup, django_db_blocker, tmp_path_factory):
     test still runs in its own savepoint (its `db` fixture), so what a test writes is undone after it.
     Not for modules with transactional or end-to-end tests."""
     media = tmp_path_factory.mktemp("module-media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, **FAST_TEST_SETTINGS):
-        with transaction.atomic():
-            yield
-            transaction.set_rollback(True)
+    settings = override_settings(MEDIA_ROOT=media, **FAST_TEST_SETTINGS)
+    with django_db_blocker.unblock(), settings, transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="module")
