@@ -28,10 +28,12 @@ def _reference_data_for_e2e(request):
 
 
 @pytest.fixture(autouse=True)
-def _fast_hashing_and_media(settings, tmp_path):
+def _fast_hashing_and_media(request, settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Files of data built once per module (module_transaction) stay readable by each of its tests.
+    shared = "module_transaction" in request.fixturenames
+    settings.MEDIA_ROOT = request.getfixturevalue("module_media") if shared else tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)
@@ -60,13 +62,17 @@ FAST_TEST_SETTINGS = {
 
 
 @pytest.fixture(scope="module")
-def module_transaction(django_db_setup, django_db_blocker, tmp_path_factory):
+def module_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("module-media")
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker, module_media):
     """One transaction around a whole test module, rolled back at its end, as Django's setUpTestData
     does for a class: data that a module's tests only read is built once instead of once per test. Each
     test still runs in its own savepoint (its `db` fixture), so what a test writes is undone after it.
     Not for modules with transactional or end-to-end tests."""
-    media = tmp_path_factory.mktemp("module-media")
-    settings = override_settings(MEDIA_ROOT=media, **FAST_TEST_SETTINGS)
+    settings = override_settings(MEDIA_ROOT=module_media, **FAST_TEST_SETTINGS)
     with django_db_blocker.unblock(), settings, transaction.atomic():
         yield
         transaction.set_rollback(True)

@@ -69,7 +69,14 @@ def _evidence(response, user):
 
 
 @pytest.fixture
-def ids(world):
+def world(shared_world, db):
+    """Built once for the module (conftest.module_transaction): these tests only read it."""
+    return shared_world
+
+
+@pytest.fixture(scope="module")
+def ids(shared_world):
+    world = shared_world
     cycle = open_cycle(world)
     assessment = assessment_of(cycle, world.provider)
     other = assessment_of(cycle, world.other_provider)

@@ -60,7 +60,14 @@ FOREIGN = [
 
 
 @pytest.fixture
-def ids(world):
+def world(shared_world, db):
+    """Built once for the module (conftest.module_transaction): these tests only read it."""
+    return shared_world
+
+
+@pytest.fixture(scope="module")
+def ids(shared_world):
+    world = shared_world
     records = {slug: build(world) for slug, build in factories.BUILDERS.items()}
     request = actions.do_request_information(
         records["complex-health-needs"],

@@ -63,7 +63,15 @@ FOREIGN = [
 
 
 @pytest.fixture
-def ids(world):
+def world(shared_world, db):
+    """Built once for the module (conftest.module_transaction): these tests only read it."""
+    return shared_world
+
+
+@pytest.fixture(scope="module")
+def ids(shared_world):
+    world = shared_world
+
     def contract(provider, reference):
         return actions.do_create_contract(
             provider=provider,
