@@ -35,8 +35,15 @@ def scoped_choice_params():
 
 
 @pytest.fixture
-def elsewhere(world):
+def world(shared_world, db):
+    """Built once for the module (conftest.module_transaction): these tests only read it."""
+    return shared_world
+
+
+@pytest.fixture(scope="module")
+def elsewhere(shared_world):
     """One record of every filterable kind, all in the other ICB."""
+    world = shared_world
     designated = make_user(Role.DESIGNATED, world.other_icb)
     cycle = assurance_actions.do_open_cycle(
         icb=world.other_icb,

@@ -4,14 +4,38 @@ pages and the API answer 403 to a role with no right to the register. Another IC
 provider's, are 404."""
 
 import pytest
+from django.utils import timezone
 
 from core.choices import ALL_ROLES, REGIONAL_ROLES, Role
+from core.testing import make_user
 from governance.models import ANNUAL_REPORT_READERS, COMMITTEE_READERS, DECISION_EDITORS, EDITORS, POLICY_READERS
+from governance.tests.conftest import build_records
 
 ALL = set(ALL_ROLES)  # every ICB and provider role; NHS England's roles are refused everywhere (403)
 GOVERNANCE = COMMITTEE_READERS | POLICY_READERS | ANNUAL_REPORT_READERS
 ICB_POLICY_READERS = POLICY_READERS - {Role.PROVIDER}
 RISK_READERS = COMMITTEE_READERS
+
+
+@pytest.fixture
+def world(shared_world, db):
+    """Built once for the module (conftest.module_transaction): these tests only read it."""
+    return shared_world
+
+
+@pytest.fixture(scope="module")
+def records(shared_world):
+    designated = shared_world.user(Role.DESIGNATED)
+    return build_records(
+        shared_world.icb, [shared_world.provider, shared_world.other_provider], designated, timezone.localdate()
+    )
+
+
+@pytest.fixture(scope="module")
+def foreign(shared_world):
+    outsider = make_user(Role.DESIGNATED, shared_world.other_icb)
+    return build_records(shared_world.other_icb, [shared_world.foreign_provider], outsider, timezone.localdate())
+
 
 # (url, roles answered 200, roles answered 403; every other role: 404)
 PAGES = [
