@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "governance",
     "workforce",
     "regions",
+    "reporting",
 ]
 
 MIDDLEWARE = [
