@@ -143,7 +143,7 @@ def _freeze(report):
 
 def _check_step(report, transition, acting_user):
     problem = rules.transition_problem(transition, report.status, getattr(acting_user, "role", None))
-    if problem == "Your role cannot take this step.":
+    if problem == rules.ROLE_REFUSED:
         raise PermissionDenied(problem)
     if problem:
         raise ValidationError({"__all__": problem})

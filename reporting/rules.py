@@ -55,15 +55,18 @@ def is_editable(status):
     return status in EDITABLE
 
 
+ROLE_REFUSED = "Your role cannot take this step."
+
+
 def transition_problem(transition, status, role):
     """Why `role` may not take `transition` from `status` (None when it may)."""
     if transition not in TRANSITIONS:
         return f"'{transition}' is not a step of the approval workflow."
     sources, _, roles = TRANSITIONS[transition]
-    if status not in sources:
-        return f"A report that is {status} cannot be sent to '{TRANSITION_LABELS[transition].lower()}'."
     if role not in roles:
-        return "Your role cannot take this step."
+        return ROLE_REFUSED
+    if status not in sources:
+        return f"A report that is {status} cannot take the step '{TRANSITION_LABELS[transition].lower()}'."
     return None
 
 
