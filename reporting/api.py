@@ -10,6 +10,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from core.api import CodeField, StrictSerializer
+from core.api_versioning import VersionedAutoSchema, VersionedViewSetMixin
 from core.audit import log_access
 from core.downloads import file_attachment
 from governance.models import Meeting
@@ -121,7 +122,16 @@ class ReportNarrativeSerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True, max_length=100_000, trim_whitespace=False)
 
 
-class ReportViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class ReportViewSet(
+    VersionedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Reports: no PUT or PATCH (a report changes only through its steps); If-Match on a step guards the version."""
+
+    schema = VersionedAutoSchema()
     queryset = Report.objects.select_related("report_type", "organisation", "build_job").filter(
         archived_at__isnull=True
     )
