@@ -7,6 +7,11 @@ from core.spreadsheets import Column, SpreadsheetWriter
 def appendix_xlsx(snapshot):
     writer = SpreadsheetWriter()
     for index, section in enumerate(snapshot["sections"], start=1):
+        paragraphs = [[section["title"], block["text"]] for block in section["blocks"] if block["type"] == "paragraph"]
+        if paragraphs:
+            table = writer.table(f"{index} {section['key']}"[:31], [Column("Section"), Column("Text", width=80)])
+            for row in paragraphs:
+                table.append(row)
         for block in section["blocks"]:
             if block["type"] != "table":
                 continue

@@ -239,7 +239,7 @@ EXPORTS = {
     "casework-escalation-report": escalation_report,
     "assurance-assessment-export": assessment_export,
     "returns-template": return_template,
-    "returns-assurance-report": assurance_report,
+    "reporting-quarterly-appendix": assurance_report,
     "reviews-notification-list": review_list,
     "governance-policies": governance_register("/governance/policies/xlsx/"),
     "governance-risks": governance_register("/governance/risks/xlsx/"),
