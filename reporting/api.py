@@ -132,6 +132,7 @@ class ReportViewSet(
     """Reports: no PUT or PATCH (a report changes only through its steps); If-Match on a step guards the version."""
 
     schema = VersionedAutoSchema()
+    http_method_names = ["get", "post", "head", "options"]
     queryset = Report.objects.select_related("report_type", "organisation", "build_job").filter(
         archived_at__isnull=True
     )
@@ -153,8 +154,8 @@ class ReportViewSet(
     def _answer(self, report):
         return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data)
 
-    def _step(self, request, transition, **fields):
-        report = self.get_object()
+    def _step(self, request, transition, report=None, **fields):
+        report = report or self.get_object()  # the If-Match precondition is checked before the body
         actions.TRANSITION_ACTIONS[transition](report, acting_user=request.user, **fields)
         return self._answer(report)
 
@@ -188,13 +189,15 @@ class ReportViewSet(
     @extend_schema(request=ReportReturnSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_with_comments(self, request, pk=None):
+        report = self.get_object()
         payload = ReportReturnSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        return self._step(request, rules.RETURN, **payload.validated_data)
+        return self._step(request, rules.RETURN, report, **payload.validated_data)
 
     @extend_schema(request=ReportPresentSerializer)
     @action(detail=True, methods=["post"])
     def present(self, request, pk=None):
+        report = self.get_object()
         payload = ReportPresentSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
@@ -203,7 +206,7 @@ class ReportViewSet(
             data["meeting"] = Meeting.objects.restrict(request.user).filter(pk=meeting_id).first()
             if data["meeting"] is None:
                 raise serializers.ValidationError({"meeting": ["Choose a meeting of your ICB's committees."]})
-        return self._step(request, rules.PRESENT, **data)
+        return self._step(request, rules.PRESENT, report, **data)
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])

@@ -10,6 +10,7 @@ import io
 
 import pytest
 from django.db import models
+from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -136,7 +137,8 @@ def assurance_report(world, client_for, payload):
     )
     reporting_actions.do_request_build(report, acting_user=designated)
     jobs.run_pending()
-    return client_for(designated).get(f"/reporting/{report.pk}/appendix.xlsx")
+    download = client_for(designated).get(f"/reporting/{report.pk}/appendix.xlsx")  # a stored file, streamed
+    return HttpResponse(b"".join(download.streaming_content), status=download.status_code)
 
 
 def review_list(world, client_for, payload):
