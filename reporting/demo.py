@@ -34,6 +34,7 @@ def load():
         acting_user=designated,
     )
     actions.build(quarterly)
+    quarterly.refresh_from_db()
     actions.do_submit(quarterly, acting_user=designated)
     actions.do_approve(quarterly, acting_user=executive)
     year = today.year - 1 if today.month >= 4 else today.year - 2
