@@ -304,13 +304,22 @@ def returns_benchmark_entries(provider, quarter):
 
 
 def bench_report(icb, quarter):
-    from returns import jobs
+    """The quarterly assurance report's build job (reporting.actions.build: snapshot, draft PDF and XLSX)."""
+    from reporting import actions
+    from reporting.models import Report, ReportType
 
+    report, _ = Report.objects.get_or_create(
+        organisation=icb,
+        report_type=ReportType.objects.get(code="quarterly-assurance"),
+        period_start=quarter.start,
+        number=1,
+        defaults={"period_end": quarter.end},
+    )
     started = time.perf_counter()
-    jobs.build_assurance_report({"icb": icb.pk, "period": quarter.index})
+    actions.build(report)
     elapsed = time.perf_counter() - started
     line(
-        "quarterly report job (PDF and XLSX), largest ICB",
+        "quarterly assurance report build job (snapshot, PDF and XLSX), largest ICB",
         f"{elapsed:.2f} s",
         f"<= {REPORT_GOAL_S:g} s",
         elapsed <= REPORT_GOAL_S,

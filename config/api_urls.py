@@ -8,6 +8,7 @@ from core.api import register as register_core
 from governance.api import register as register_governance
 from organisations.api import register as register_organisations
 from regions.api import register as register_regions
+from reporting.api import register as register_reporting
 from returns.api import register as register_returns
 from reviews.api import register as register_reviews
 from workforce.api import register as register_workforce
@@ -23,6 +24,7 @@ for register in (
     register_governance,
     register_workforce,
     register_regions,
+    register_reporting,
 ):
     register(router)
 

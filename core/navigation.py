@@ -20,7 +20,17 @@ CORE_MENU_END = [
     ("Audit trail", "audit-log", frozenset({Role.AUDITOR})),
 ]
 # Core pages that belong with a module's pages: the ICB's closure days sit with its organisations.
-CORE_EXTRAS = {"organisations": [("Closure days", "closure-days", frozenset({Role.DESIGNATED, Role.ADMINISTRATOR}))]}
+CORE_EXTRAS = {
+    "organisations": [("Closure days", "closure-days", frozenset({Role.DESIGNATED, Role.ADMINISTRATOR}))],
+    # The reporting app's pages sit with governance (reporting.models.READERS).
+    "governance": [
+        (
+            "Reports",
+            "reporting:list",
+            frozenset({Role.DESIGNATED, Role.ADMINISTRATOR, Role.EXECUTIVE, Role.BOARD, Role.AUDITOR}),
+        )
+    ],
+}
 GROUP_LABELS = {"assurance": "Assurance"}
 
 

@@ -46,6 +46,7 @@ from governance.models import (
     PolicyDocument,
     Risk,
 )
+from reporting.models import READERS as REPORT_READERS  # the reports to committees sit with governance
 
 GOVERNANCE_READERS = COMMITTEE_READERS | POLICY_READERS | RISK_READERS | ANNUAL_REPORT_READERS
 
@@ -70,6 +71,7 @@ class IndexView(RoleRequiredMixin, TemplateView):
             sees_policies=role in POLICY_READERS,
             sees_risks=role in RISK_READERS,
             sees_reports=role in ANNUAL_REPORT_READERS,
+            sees_board_reports=role in REPORT_READERS,
             **kwargs,
         )
 

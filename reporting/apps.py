@@ -2,7 +2,13 @@ from django.apps import AppConfig
 
 
 class ReportingConfig(AppConfig):
-    """Minimal stand-in so the render branch's tests run; the reporting branch's apps.py wins on merge."""
-
     name = "reporting"
-    verbose_name = "Reports: board-grade reports from every module"
+    verbose_name = "Reporting: board-grade reports, approval and frozen versions"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from reporting import jobs, models  # noqa: F401 - jobs registers the build job
+
+        for model in (models.Report, models.ReportNarrative, models.ReportFile):
+            auditlog.register(model)

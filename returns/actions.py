@@ -13,7 +13,6 @@ from returns import catalogue, conf, ratings, reports, rules
 from returns.choices import JUDGEABLE_STATUSES, ReturnStatus, Source, Unit
 from returns.models import (
     OVERRIDE_EDITORS,
-    REPORT_WRITERS,
     REVIEWERS,
     BreakdownValue,
     JudgedMetric,
@@ -22,7 +21,6 @@ from returns.models import (
     JudgementEvidence,
     Metric,
     MetricValue,
-    ReportNarrative,
     Return,
     ReturnVersion,
     ThresholdOverride,
@@ -462,20 +460,6 @@ def override_scheme(*, green_above, amber_from, require_breakdown, target=None, 
     if gap_rating:
         scheme["gap_rating"] = gap_rating
     return scheme
-
-
-def do_save_narrative(*, icb, quarter, text, acting_user):
-    if getattr(acting_user, "role", None) not in REPORT_WRITERS:
-        raise PermissionDenied("Only the designated professional writes the report's narrative.")
-    if not (text or "").strip():
-        raise ValidationError({"text": "Write the narrative."})
-    with audited(acting_user):
-        narrative, _ = ReportNarrative.objects.get_or_create(
-            icb=icb, period=quarter.index, defaults={"text": text.strip(), "author": acting_user}
-        )
-        if narrative.text != text.strip():
-            save_fields(narrative, {"text": text.strip(), "author": acting_user}, acting_user=acting_user)
-    return narrative
 
 
 def do_open_metric_action(return_obj, *, metric, rating, title, owner, due_date, success_measure, acting_user):

@@ -14,7 +14,7 @@ class ReturnsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from returns import jobs, models  # noqa: F401 - jobs registers the report job
+        from returns import jobs, models  # noqa: F401 - jobs registers the re-rating job
 
         for model in (
             models.Metric,
@@ -25,7 +25,6 @@ class ReturnsConfig(AppConfig):
             models.ReturnVersion,
             models.MetricValue,
             models.BreakdownValue,
-            models.ReportNarrative,
             models.JudgedMetric,
             models.JudgementEvidence,
             models.JudgedRating,

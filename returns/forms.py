@@ -171,14 +171,6 @@ class OverrideForm(NHSFormMixin, forms.Form):
             raise forms.ValidationError(str(error)) from error
 
 
-class NarrativeForm(NHSFormMixin, forms.Form):
-    text = forms.CharField(
-        label="Narrative for the quality and safety group",
-        help_text="Written by the designated professional before the report is generated.",
-        widget=forms.Textarea(attrs={"rows": 8}),
-    )
-
-
 class TrackedActionForm(SmartActionForm):
     """A SMART action raised from a return (a red figure, a late return)."""
 

@@ -54,7 +54,7 @@ def panels(user):
         (row.provider.name, reverse("returns:detail", args=[row.return_obj.pk]), f"{row.reds} red") for row in reds[:10]
     ]
     items.append(
-        (f"Quarterly assurance report {quarter}", f"{reverse('returns:report')}?quarter={quarter.slug}", "PDF and XLSX")
+        ("Quarterly safeguarding assurance reports", f"{reverse('reporting:list')}?report_type=quarterly-assurance", "")
     )
     panels = [
         Panel(

@@ -26,7 +26,6 @@ RETURN_VIEWERS = ICB_ROLES | {Role.PROVIDER}
 RETURN_EDITORS = frozenset({Role.PROVIDER, Role.DESIGNATED, Role.ADMINISTRATOR})
 REVIEWERS = frozenset({Role.DESIGNATED, Role.ADMINISTRATOR})
 OVERRIDE_EDITORS = frozenset({Role.DESIGNATED, Role.CONTRACTS})
-REPORT_WRITERS = frozenset({Role.DESIGNATED})
 
 
 class Metric(models.Model):
@@ -261,26 +260,6 @@ class BreakdownValue(AuditScopeMixin, models.Model):
     class Meta:
         ordering = ["value", "dimension", "pk"]
         constraints = [models.UniqueConstraint(fields=["value", "dimension", "category"], name="one_row_per_category")]
-
-
-class ReportNarrative(AuditScopeMixin, Versioned):
-    """The designated professional's narrative for the quarterly assurance report, written before generating."""
-
-    access = Access(scope="icb", view=ICB_ROLES, change=REPORT_WRITERS)
-
-    icb = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
-    period = models.PositiveIntegerField()
-    text = models.TextField()
-    author = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["icb", "period"], name="one_narrative_per_quarter")]
-
-    def __str__(self):
-        return f"Narrative {rules.Quarter.from_index(self.period)}"
 
 
 class JudgedMetric(models.Model):

@@ -21,7 +21,7 @@ from core.scoping import CHANGE, allowed_organisations, can
 from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
 from organisations.choices import OrganisationKind
 from organisations.models import Contract
-from returns import actions, catalogue, charts, conf, quarterly_report, reports, rules, spreadsheet
+from returns import actions, catalogue, charts, conf, reports, rules, spreadsheet
 from returns.choices import JUDGEABLE_STATUSES, ReturnStatus, Source
 from returns.filters import ReturnFilter
 from returns.forms import (
@@ -29,7 +29,6 @@ from returns.forms import (
     EvidenceAttachmentForm,
     EvidenceForm,
     JudgementForm,
-    NarrativeForm,
     OverrideForm,
     ReturnFiguresForm,
     StartReturnForm,
@@ -38,7 +37,6 @@ from returns.forms import (
 )
 from returns.models import (
     OVERRIDE_EDITORS,
-    REPORT_WRITERS,
     RETURN_EDITORS,
     REVIEWERS,
     JudgedMetric,
@@ -46,7 +44,6 @@ from returns.models import (
     JudgementAttachment,
     Metric,
     MetricValue,
-    ReportNarrative,
     Return,
     ThresholdOverride,
 )
@@ -823,69 +820,3 @@ class CatalogueView(LoginRequiredMixin, TemplateView):
             for m in Metric.objects.filter(active=True)
         ]
         return super().get_context_data(metrics=metrics, version=catalogue.data()["version"], **kwargs)
-
-
-class ReportView(RoleRequiredMixin, ActionFormView):
-    """The quarterly assurance report: the designated professional writes the narrative, then generates it."""
-
-    allowed_roles = ICB_ROLES
-    form_class = NarrativeForm
-    template_name = "returns/report.html"
-    submit_label = "Save narrative"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.quarter = selected_quarter(request)
-        return super().dispatch(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        if request.user.role not in REPORT_WRITERS:
-            raise PermissionDenied("Only the designated professional writes the narrative.")
-        return super().post(request, *args, **kwargs)
-
-    def get_initial(self):
-        narrative = self.narrative()
-        return {"text": narrative.text} if narrative else {}
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "version_of": self.narrative()}
-
-    def narrative(self):
-        return ReportNarrative.objects.filter(
-            icb_id=self.request.user.organisation.icb_id, period=self.quarter.index
-        ).first()
-
-    def perform(self, form):
-        return actions.do_save_narrative(
-            icb=self.request.user.organisation.icb,
-            quarter=self.quarter,
-            text=form.cleaned_data["text"],
-            acting_user=self.request.user,
-        )
-
-    def get_success_url(self):
-        return f"{reverse('returns:report')}?quarter={self.quarter.slug}"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            quarter=self.quarter,
-            quarters=quarter_choices(timezone.localdate()),
-            narrative=self.narrative(),
-            can_write=self.request.user.role in REPORT_WRITERS,
-            **kwargs,
-        )
-
-
-class ReportFileView(RoleRequiredMixin, View):
-    allowed_roles = ICB_ROLES
-    kind = "pdf"
-
-    def get(self, request):
-        quarter = selected_quarter(request)
-        icb = request.user.organisation.icb
-        filename = f"safeguarding-assurance-{icb.ods_code or icb.pk}-{quarter.slug}.{self.kind}"
-        if self.kind == "xlsx":
-            return xlsx_response(quarterly_report.assurance_xlsx(icb, quarter), filename)
-        response = HttpResponse(quarterly_report.assurance_pdf(icb, quarter), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response

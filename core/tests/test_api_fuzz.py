@@ -32,6 +32,7 @@ from core import actions as tracker
 from core.choices import Role
 from core.testing import make_organisation
 from organisations import actions as organisation_actions
+from reporting.tests.conftest import approved as approved_report
 from returns.tests.factories import submitted_return
 from reviews import actions as review_actions
 
@@ -119,6 +120,7 @@ def seeded(shared_world):
         review, organisation=world.provider, noted_on=today, reason="No chronology", acting_user=designated
     )
     inspection_records(world)
+    approved_report(world)  # reporting: an approved report with its frozen files, so downloads reach one
     police = make_organisation("police", parent=world.icb, name="Fuzz constabulary")
     organisation_actions.do_add_contact(
         organisation=police, service="caiu", team="CAIU", phone="020 7946 0100", acting_user=designated

@@ -124,7 +124,7 @@ def put_media(root):
     files = {
         "assurance/evidence/7/policy.pdf": b"%PDF-1.4 synthetic policy",
         "reviews/tor/2026/tor.docx": bytes(range(256)) * 50,
-        "returns/reports/report.xlsx": b"PK\x03\x04 synthetic",
+        "reporting/2026/quarterly-assurance-1-v1.xlsx": b"PK\x03\x04 synthetic",
     }
     for name, content in files.items():
         path = Path(root) / name

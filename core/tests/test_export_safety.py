@@ -10,6 +10,7 @@ import io
 
 import pytest
 from django.db import models
+from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -106,6 +107,10 @@ def return_template(world, client_for, payload):
 
 
 def assurance_report(world, client_for, payload):
+    """The quarterly assurance report's XLSX appendix (reporting), built by its stored job."""
+    from core import jobs
+    from reporting import actions as reporting_actions
+    from reporting.models import ReportType
     from returns import actions as returns_actions
     from returns.models import Metric
     from returns.tests.factories import Q, submitted_return
@@ -113,7 +118,13 @@ def assurance_report(world, client_for, payload):
     name_provider(world, payload)
     designated = world.user(Role.DESIGNATED)
     ret = submitted_return(world.provider, pct=(60, 100))
-    returns_actions.do_save_narrative(icb=world.icb, quarter=Q, text=payload, acting_user=designated)
+    report = reporting_actions.do_create_report(
+        acting_user=designated,
+        report_type=ReportType.objects.get(code="quarterly-assurance"),
+        financial_year=Q.fy,
+        quarter=Q.q,
+    )
+    reporting_actions.do_save_narrative(report, key="executive-summary", text=payload, acting_user=designated)
     returns_actions.do_open_metric_action(
         ret,
         metric=Metric.objects.get(code="TRN-CH"),
@@ -124,7 +135,10 @@ def assurance_report(world, client_for, payload):
         success_measure=payload,
         acting_user=designated,
     )
-    return client_for(designated).get(f"/returns/report/xlsx/?quarter={Q.slug}")
+    reporting_actions.do_request_build(report, acting_user=designated)
+    jobs.run_pending()
+    download = client_for(designated).get(f"/reporting/{report.pk}/appendix.xlsx")  # a stored file, streamed
+    return HttpResponse(b"".join(download.streaming_content), status=download.status_code)
 
 
 def review_list(world, client_for, payload):
@@ -292,7 +306,7 @@ EXPORTS = {
     "casework-escalation-report": escalation_report,
     "assurance-assessment-export": assessment_export,
     "returns-template": return_template,
-    "returns-assurance-report": assurance_report,
+    "reporting-quarterly-appendix": assurance_report,
     "reviews-notification-list": review_list,
     "governance-policies": governance_register("/governance/policies/xlsx/"),
     "governance-risks": governance_register("/governance/risks/xlsx/"),

@@ -22,8 +22,9 @@ from core.versioning import StaleEdit, Versioned
 from core.views import ActionFormView
 from organisations import actions as organisation_actions
 from organisations.models import Organisation
+from reporting import actions as reporting_actions
 from returns import actions as return_actions
-from returns.tests.factories import Q, entries_for
+from returns.tests.factories import entries_for
 from reviews import actions as review_actions
 
 VERSIONED_MODELS = sorted(
@@ -320,8 +321,8 @@ REGISTER_FIELDS = {
 
 
 def _narrative_change(world, record):
-    return_actions.do_save_narrative(
-        icb=world.icb, quarter=Q, text="Their narrative", acting_user=world.user(Role.DESIGNATED)
+    reporting_actions.do_save_narrative(
+        record.report, key=record.key, text="Their narrative", acting_user=world.user(Role.DESIGNATED)
     )
     return "text", "Their narrative"
 
@@ -461,7 +462,12 @@ EDIT_FORMS = [
     ("Review", _to("reviews:edit", _pk), Role.DESIGNATED, _review_change),
     ("Contribution", _to("reviews:contribution-edit", _pk), Role.DESIGNATED, _contribution_change),
     ("Return", _to("returns:edit", _pk), Role.PROVIDER, _figures_change),
-    ("ReportNarrative", lambda r: f"{reverse('returns:report')}?quarter={Q.slug}", Role.DESIGNATED, _narrative_change),
+    (
+        "ReportNarrative",
+        _to("reporting:narrative", lambda r: r.report_id, "executive-summary"),
+        Role.DESIGNATED,
+        _narrative_change,
+    ),
     ("Assessment", _to("assurance:section", _pk, _first_section), Role.PROVIDER, _answers_change),
     ("Inspection", _to("assurance:inspection-edit", _pk), Role.DESIGNATED, _inspection_change),
     ("NonParticipation", _to("reviews:non-participation-edit", _pk), Role.DESIGNATED, _non_participation_change),

@@ -13,6 +13,8 @@ from core import actions as tracker
 from core.choices import Role
 from core.testing import make_organisation
 from organisations import actions as organisation_actions
+from reporting import actions as reporting_actions
+from reporting.models import ReportType
 from returns import actions as return_actions
 from returns.tests.factories import Q, entries_for
 from reviews import actions as review_actions
@@ -86,7 +88,19 @@ def build(world):
     )
     ret = keep(return_actions.get_or_start_return(provider=world.provider, quarter=Q, acting_user=None))
     return_actions.do_save_figures(ret, entries=entries_for(world.provider), acting_user=None)
-    keep(return_actions.do_save_narrative(icb=world.icb, quarter=Q, text="A quiet quarter.", acting_user=designated))
+    report = keep(
+        reporting_actions.do_create_report(
+            acting_user=designated,
+            report_type=ReportType.objects.get(code="quarterly-assurance"),
+            financial_year=Q.fy,
+            quarter=Q.q,
+        )
+    )
+    keep(
+        reporting_actions.do_save_narrative(
+            report, key="executive-summary", text="A quiet quarter.", acting_user=designated
+        )
+    )
     partnership = make_organisation("scp", parent=world.icb, name="Test SCP partnership")
     review = keep(
         review_actions.do_open_review(

@@ -19,8 +19,6 @@ PAGES = [
     ("/returns/matrix/", ICB),
     ("/returns/thresholds/", ICB),
     ("/returns/thresholds/add/", {Role.DESIGNATED, Role.CONTRACTS}),
-    ("/returns/report/", ICB),
-    ("/returns/report/xlsx/?quarter=2025-26-Q4", ICB),
     ("/returns/{ret}/", ALL),
     ("/returns/{ret}/metric/TRN-CH/", ALL),
     ("/returns/{ret}/metric/TRN-CH/action/", ACTION_OPENERS),

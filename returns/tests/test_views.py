@@ -1,4 +1,4 @@
-"""Pages: the web form, upload, the RAG matrix (query counts), drill-down, trend chart, report."""
+"""Pages: the web form, upload, the RAG matrix (query counts), drill-down, trend chart."""
 
 import io
 
@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from core.choices import Role
 from core.testing import count_queries, make_provider
 from organisations.choices import OrganisationKind
-from returns import actions, quarterly_report, reports, spreadsheet
+from returns import actions, reports, spreadsheet
 from returns.models import MetricValue, Return
 from returns.tests.factories import Q, entries_for, submitted_return
 
@@ -184,42 +184,6 @@ def test_the_trend_chart_is_a_png(world, client_for):
     assert [c.display for q, c in rows["TRN-CH"][-2:]] == ["80.0%", "85.0%"]
 
 
-def test_the_report_is_built_twice_identical(world, client_for):
-    import datetime as dt
-
-    ret = submitted_return(world.provider, pct=(60, 100))
-    actions.do_save_narrative(
-        icb=world.icb, quarter=Q, text="Training is behind at one trust.", acting_user=world.user(Role.DESIGNATED)
-    )
-    assert ret.status == "submitted"
-    first, second = quarterly_report.assurance_pdf(world.icb, Q), quarterly_report.assurance_pdf(world.icb, Q)
-    assert first.startswith(b"%PDF") and first == second
-    xlsx = [load_workbook(io.BytesIO(quarterly_report.assurance_xlsx(world.icb, Q))) for _ in range(2)]
-    assert [[list(r) for r in s.iter_rows(values_only=True)] for s in xlsx[0]] == [
-        [list(r) for r in s.iter_rows(values_only=True)] for s in xlsx[1]
-    ]
-    summary = {row[0]: row[1] for row in xlsx[0]["Summary"].iter_rows(values_only=True)}
-    assert summary["Narrative"] == "Training is behind at one trust."
-    assert summary["Returns expected"] == 3 and summary["Submitted"] == 1
-    assert summary["Missing"] == 2  # as at the day after the deadline (30 April 2026)
-    assert summary["Figures as at"].date() == dt.date(2026, 5, 1)
-    reds = list(xlsx[0]["Red metrics and actions"].iter_rows(values_only=True))
-    assert reds[1][0] == "Provider One" and "TRN-CH" in reds[1][1]
-
-
-def test_the_report_button_downloads_a_pdf(world, client_for):
-    submitted_return(world.provider)
-    response = client_for(world.user(Role.EXECUTIVE)).get(f"/returns/report/pdf/?quarter={Q.slug}")
-    assert response["Content-Type"] == "application/pdf"
-
-
-def test_only_the_designated_professional_writes_the_narrative(world, client_for):
-    response = client_for(world.user(Role.EXECUTIVE)).post("/returns/report/", {"text": "x"})
-    assert response.status_code == 403
-    response = client_for(world.user(Role.DESIGNATED)).post(f"/returns/report/?quarter={Q.slug}", {"text": "Fine."})
-    assert response.status_code == 302
-
-
 def test_a_value_blanked_in_the_web_form_is_cleared(world, client_for, draft):
     client = client_for(world.user(Role.PROVIDER))
     data = form_data(world.provider)
@@ -230,31 +194,6 @@ def test_a_value_blanked_in_the_web_form_is_cleared(world, client_for, draft):
     assert MetricValue.objects.get(metric__code="TRN-CH").numerator == 80
 
 
-def test_the_report_runs_as_a_stored_job(world, settings):
-    from django.core.files.storage import default_storage
-
-    from core import jobs
-
-    submitted_return(world.provider)
-    job = jobs.enqueue("returns.assurance_report", {"icb": world.icb.pk, "period": Q.index})
-    jobs.run_pending()
-    job.refresh_from_db()
-    assert job.status == "done", job.error
-    assert default_storage.open(job.result["pdf"]).read() == quarterly_report.assurance_pdf(world.icb, Q)
-
-
-def test_the_report_command_writes_pdf_and_xlsx(world, tmp_path):
-    from django.core.management import call_command
-
-    submitted_return(world.provider)
-    call_command("returns_report", icb=world.icb.ods_code, quarter=Q.label, out=str(tmp_path))
-    names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == [
-        f"safeguarding-assurance-{world.icb.ods_code}-{Q.slug}.pdf",
-        f"safeguarding-assurance-{world.icb.ods_code}-{Q.slug}.xlsx",
-    ]
-
-
 def test_the_icb_administrator_starts_a_return_on_a_providers_behalf(world, client_for):
     client = client_for(world.user(Role.ADMINISTRATOR))
     assert "Start a return on a provider" in client.get("/returns/").content.decode()
@@ -262,25 +201,3 @@ def test_the_icb_administrator_starts_a_return_on_a_providers_behalf(world, clie
     assert Return.objects.filter(provider=world.provider, period=Q.index).exists()
     foreign = client.post("/returns/start/", {"quarter": Q.label, "provider": world.foreign_provider.pk})
     assert foreign.status_code == 404
-
-
-def test_the_report_lists_the_actions_of_providers_with_red_metrics(world):
-    import datetime as dt
-
-    from returns.models import Metric
-
-    ret = submitted_return(world.provider, pct=(60, 100))
-    actions.do_open_metric_action(
-        ret,
-        metric=Metric.objects.get(code="TRN-CH"),
-        rating="red",
-        title="Extra level 3 sessions",
-        owner="Named nurse",
-        due_date=dt.date.today() + dt.timedelta(days=30),
-        success_measure="Above 90 %",
-        acting_user=world.user(Role.DESIGNATED),
-    )
-    book = load_workbook(io.BytesIO(quarterly_report.assurance_xlsx(world.icb, Q)))
-    rows = list(book["Red metrics and actions"].iter_rows(values_only=True))
-    assert rows[1][:4] == ("Provider One", rows[1][1], "Extra level 3 sessions", "Named nurse")
-    assert "TRN-CH" in rows[1][1]

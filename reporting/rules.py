@@ -1,0 +1,147 @@
+"""Pure rules of the reporting workflow (no database): periods, the approval transitions and who may take each,
+what approval and presentation need, and which statuses are frozen.
+
+draft -> submitted (to the executive lead) -> approved | returned (with comments); returned -> submitted again;
+approved -> presented (committee meeting date and minute reference) -> published. An approved report is frozen:
+its files are stored once and never regenerated; a change needs a new version that supersedes it.
+"""
+
+import datetime as dt
+
+from core.choices import Role
+from core.quarters import Quarter
+
+DRAFT, SUBMITTED, RETURNED, APPROVED, PRESENTED, PUBLISHED = (
+    "draft",
+    "submitted",
+    "returned",
+    "approved",
+    "presented",
+    "published",
+)
+SUBMIT, APPROVE, RETURN, PRESENT, PUBLISH = "submit", "approve", "return", "present", "publish"
+QUARTER, FINANCIAL_YEAR = "quarter", "financial_year"
+
+# The safeguarding team writes and builds; the executive lead approves or returns; the three present and publish.
+TEAM = frozenset({Role.DESIGNATED, Role.ADMINISTRATOR})
+NARRATIVE_WRITERS = frozenset({Role.DESIGNATED})
+EXECUTIVE = frozenset({Role.EXECUTIVE})
+
+# transition -> (from statuses, to status, roles that may take it)
+TRANSITIONS = {
+    SUBMIT: (frozenset({DRAFT, RETURNED}), SUBMITTED, TEAM),
+    APPROVE: (frozenset({SUBMITTED}), APPROVED, EXECUTIVE),
+    RETURN: (frozenset({SUBMITTED}), RETURNED, EXECUTIVE),
+    PRESENT: (frozenset({APPROVED}), PRESENTED, TEAM | EXECUTIVE),
+    PUBLISH: (frozenset({PRESENTED}), PUBLISHED, TEAM | EXECUTIVE),
+}
+FROZEN = frozenset({APPROVED, PRESENTED, PUBLISHED})
+EDITABLE = frozenset({DRAFT, RETURNED})
+TRANSITION_LABELS = {
+    SUBMIT: "Submit to the executive lead",
+    APPROVE: "Approve",
+    RETURN: "Return with comments",
+    PRESENT: "Record the presentation",
+    PUBLISH: "Publish",
+}
+
+
+def is_frozen(status):
+    return status in FROZEN
+
+
+def is_editable(status):
+    """Narrative can be written and the report built only before it is submitted (or once returned)."""
+    return status in EDITABLE
+
+
+ROLE_REFUSED = "Your role cannot take this step."
+
+
+def transition_problem(transition, status, role):
+    """Why `role` may not take `transition` from `status` (None when it may)."""
+    if transition not in TRANSITIONS:
+        return f"'{transition}' is not a step of the approval workflow."
+    sources, _, roles = TRANSITIONS[transition]
+    if role not in roles:
+        return ROLE_REFUSED
+    if status not in sources:
+        return f"A report that is {status} cannot take the step '{TRANSITION_LABELS[transition].lower()}'."
+    return None
+
+
+def target_of(transition):
+    return TRANSITIONS[transition][1]
+
+
+def available_transitions(status, role):
+    return [name for name in TRANSITIONS if transition_problem(name, status, role) is None]
+
+
+def period_of(kind, financial_year, quarter=None):
+    """(start, end) of a quarter (1-4) of the financial year starting in April `financial_year`, or of the year."""
+    if kind == QUARTER:
+        period = Quarter(financial_year, quarter)
+        return period.start, period.end
+    return dt.date(financial_year, 4, 1), dt.date(financial_year + 1, 3, 31)
+
+
+def period_label(kind, start):
+    fy = start.year if start.month >= 4 else start.year - 1
+    if kind == QUARTER:
+        return Quarter.containing(start).label
+    return f"{fy}/{(fy + 1) % 100:02d}"
+
+
+def period_problems(kind, financial_year, quarter, today):
+    """Field errors of a requested period: a quarter is needed for a quarterly report; the period must have ended."""
+    problems = {}
+    if financial_year is None:
+        problems["financial_year"] = "Enter the financial year the report covers, for example 2026 for 2026/27."
+        return problems
+    if kind == QUARTER and quarter not in (1, 2, 3, 4):
+        problems["quarter"] = "Choose the quarter this report covers."
+        return problems
+    _, end = period_of(kind, financial_year, quarter if kind == QUARTER else None)
+    if end >= today:
+        field = "quarter" if kind == QUARTER else "financial_year"
+        problems[field] = f"The period has not ended: it ends on {end:%-d %B %Y}. Report on a period that has ended."
+    return problems
+
+
+def approval_problems(*, built, built_after_last_change):
+    """An approval needs a build of the report (the figures the approver read), made after the last narrative edit."""
+    if not built:
+        return {"__all__": "Build the report before approving it: there are no figures to approve."}
+    if not built_after_last_change:
+        return {"__all__": "The narrative changed after the last build: build the report again before approving it."}
+    return {}
+
+
+def return_problems(comments):
+    if not (comments or "").strip():
+        return {"comments": "Write what needs to change before the report can be approved."}
+    return {}
+
+
+def presentation_problems(*, meeting_date, minute_reference, approved_on):
+    problems = {}
+    if meeting_date is None:
+        problems["meeting_date"] = "Enter the date of the meeting the report was presented to."
+    elif approved_on is not None and meeting_date < approved_on:
+        problems["meeting_date"] = "The meeting cannot be before the report was approved."
+    if not (minute_reference or "").strip():
+        problems["minute_reference"] = "Enter the minute reference, for example QSG/2026/07."
+    return problems
+
+
+def status_label(status, version):
+    label = {
+        DRAFT: "Draft",
+        SUBMITTED: "Draft, submitted for approval",
+        RETURNED: "Draft, returned with comments",
+        APPROVED: "Approved",
+        PRESENTED: "Approved and presented",
+        PUBLISHED: "Published",
+    }[status]
+    return f"{label} (version {version})"
