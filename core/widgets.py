@@ -67,11 +67,13 @@ class NHSDateInput(forms.MultiWidget):
         for part, sub, mark in zip(PARTS, widget["subwidgets"], marked, strict=True):
             width = 4 if part == "year" else 2
             sub["label"] = part.capitalize()
+            kept = {k: v for k, v in sub["attrs"].items() if k in ("disabled", "readonly")}
             sub["attrs"] = {
                 "class": f"nhsuk-input nhsuk-date-input__input nhsuk-input--width-{width}"
                 + (" nhsuk-input--error" if mark else ""),
                 "inputmode": "numeric",
                 **({"id": f"{id_}-{part}"} if id_ else {}),
+                **kept,
             }
         return context
 

@@ -121,6 +121,11 @@ class TestTheMarkup:
         summary = render_to_string("includes/error_summary.html", {"form": form})
         assert '<a href="#id_due_date-day">Due date must include a month</a>' in summary
 
+    def test_a_disabled_date_disables_every_box(self):
+        form = Probe()
+        form.fields["due_date"].disabled = True
+        assert str(form["due_date"]).count("disabled") == 3
+
     def test_a_date_that_is_not_real_marks_every_box(self):
         form = _post("31", "2", "2027")
         form.is_valid()
