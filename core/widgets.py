@@ -46,8 +46,8 @@ class NHSDateInput(forms.MultiWidget):
         return ["", "", ""]
 
     def value_from_datadict(self, data, files, name):
-        if name in data and all(f"{name}-{part}" not in data for part in PARTS):
-            return data.get(name)
+        if all(f"{name}-{part}" not in data for part in PARTS):
+            return data.get(name)  # one ISO value under the field's own name, or None when nothing is posted
         return super().value_from_datadict(data, files, name)
 
     def value_omitted_from_data(self, data, files, name):

@@ -49,6 +49,7 @@ class TestTheField:
         assert form.is_valid(), form.errors
         assert form.cleaned_data["due_date"] == dt.date(2027, 3, 27)
         assert _error(Probe({"due_date": "2027-02-30"})) == "Due date must be a real date"
+        assert NHSDateInput().value_from_datadict({}, {}, "due_date") is None  # nothing posted: no value at all
 
     @pytest.mark.parametrize(
         ("parts", "message"),
