@@ -30,6 +30,7 @@ from assurance.models import (
     Response,
     ReviewComment,
 )
+from core import rules as core_rules
 from core.actions import audited, do_archive, do_carry_over_action, do_create_tracked_action, save_fields
 from core.choices import Role
 from core.models import TrackedAction
@@ -328,12 +329,21 @@ def do_submit_assessment(assessment, *, acting_user):
 # Review and sign-off
 
 
-def do_review(assessment, decisions, *, acting_user):
+def do_review(assessment, decisions, *, acting_user, accept_rest=False, smart_actions=None):
     """decisions: {response: (decision, comment)}. A challenge needs a comment and returns the
-    assessment to the provider once the decisions are recorded; the thread is kept."""
+    assessment to the provider once the decisions are recorded; the thread is kept.
+
+    `accept_rest`: every requirement still without a decision (and not decided here) is accepted too, in the same
+    transaction ("accept all remaining requirements"). `smart_actions`: {response: {title, owner, due_date,
+    success_measure}}, a SMART action the reviewer raises beside a decision, checked by the tracker's one SMART rule."""
     _check_reviewer(acting_user)
     if assessment.status != AssessmentStatus.SUBMITTED:
         raise ValidationError({"status": "Only a submitted assessment can be reviewed."})
+    decisions = dict(decisions)
+    smart_actions = smart_actions or {}
+    if accept_rest:
+        for response in assessment.responses.filter(review_decision="").select_related("requirement"):
+            decisions.setdefault(response, (ReviewDecision.ACCEPTED, ""))
     errors = {}
     for response, (decision, comment) in decisions.items():
         code = response.requirement.code
@@ -343,6 +353,13 @@ def do_review(assessment, decisions, *, acting_user):
             errors[code] = "Choose accept or challenge."
         elif decision == ReviewDecision.CHALLENGED and not (comment or "").strip():
             errors[code] = "Say what the provider must add or change."
+    for response, smart in smart_actions.items():
+        code = response.requirement.code
+        if response not in decisions:
+            errors.setdefault(code, "Choose accept or challenge for the requirement the action is for.")
+        problems = core_rules.smart_action_problems(**smart, today=timezone.localdate())
+        if problems:
+            errors.setdefault(code, "The SMART action: " + " ".join(problems.values()))
     if errors:
         raise ValidationError(errors)
     with audited(acting_user):
@@ -351,6 +368,15 @@ def do_review(assessment, decisions, *, acting_user):
                 save_fields(response, {"review_decision": decision}, acting_user=acting_user)
             ReviewComment.objects.create(
                 response=response, kind=decision, text=(comment or "").strip(), author=acting_user
+            )
+        for response, smart in smart_actions.items():
+            do_create_tracked_action(
+                source=response,
+                organisation=assessment.organisation,
+                source_label=f"{assessment.cycle.framework.name} {assessment.cycle.period_label}: "
+                f"{response.requirement.code}",
+                acting_user=acting_user,
+                **smart,
             )
         if any(decision == ReviewDecision.CHALLENGED for decision, _ in decisions.values()):
             save_fields(assessment, {"status": AssessmentStatus.RETURNED}, acting_user=acting_user)

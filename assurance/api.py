@@ -31,7 +31,13 @@ from assurance.models import (
     Response,
     Section,
 )
-from core.api import ScopedOrganisationField, ScopedRelatedField, ScopedViewSet, StrictSerializer
+from core.api import (
+    ScopedOrganisationField,
+    ScopedRelatedField,
+    ScopedViewSet,
+    StrictSerializer,
+    smart_action_serializer_fields,
+)
 from core.audit import log_access
 from core.downloads import file_attachment
 
@@ -404,10 +410,7 @@ class InspectionActionSerializer(serializers.Serializer):
     """A SMART action raised in the tracker from an inspection or a notice."""
 
     organisation = OrganisationIdField()
-    title = serializers.CharField(allow_blank=True, required=False, default="", max_length=5000)
-    owner = serializers.CharField(allow_blank=True, required=False, default="", max_length=150)
-    due_date = serializers.DateField(required=False, allow_null=True, default=None)
-    success_measure = serializers.CharField(allow_blank=True, required=False, default="", max_length=5000)
+    title, owner, due_date, success_measure = smart_action_serializer_fields().values()
 
 
 class InspectionTrackedActionSerializer(serializers.Serializer):

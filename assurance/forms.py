@@ -1,4 +1,7 @@
+import copy
+
 from django import forms
+from django.utils import timezone
 
 from assurance.choices import Rating, ReviewDecision
 from assurance.models import (
@@ -8,7 +11,8 @@ from assurance.models import (
     Inspection,
     RegulatoryNotice,
 )
-from core.forms import NHSFormMixin, SmartActionForm, VersionedFormMixin
+from core.forms import NHSFormMixin, SmartActionForm, VersionedFormMixin, smart_action_fields
+from core.rules import smart_action_problems
 from organisations.choices import PROVIDER_KINDS, OrganisationKind
 
 
@@ -121,25 +125,65 @@ class ReplyForm(NHSFormMixin, forms.Form):
     text = forms.CharField(label="Your answer to the challenge", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReviewForm(forms.Form):
-    """One decision (accept / challenge) and comment per response awaiting review."""
+SMART_NAMES = ("title", "owner", "due_date", "success_measure")
+
+
+class ReviewForm(NHSFormMixin, forms.Form):
+    """One decision (accept / challenge) and comment per response awaiting review, and beside it an optional SMART
+    action (the tracker's four fields: all of them, or none). The button "accept_rest" accepts every requirement
+    left without a decision as well (assurance.actions.do_review)."""
 
     def __init__(self, *args, responses, **kwargs):
         super().__init__(*args, **kwargs)
         self.responses = list(responses)
+        smart = smart_action_fields()
         for response in self.responses:
+            code = response.requirement.code
             self.fields[f"r{response.pk}_decision"] = forms.ChoiceField(
-                label="Decision", choices=ReviewDecision.choices, required=False, widget=forms.RadioSelect
+                label=f"Decision on {code}", choices=ReviewDecision.choices, required=False, widget=forms.RadioSelect
             )
             self.fields[f"r{response.pk}_comment"] = forms.CharField(
-                label="Comment",
+                label=f"Comment on {code}",
                 required=False,
+                help_text="Needed with a challenge: say what the provider must add or change.",
                 widget=forms.Textarea(attrs={"rows": 2, "class": "nhsuk-textarea"}),
             )
+            for name in SMART_NAMES:
+                field = copy.deepcopy(smart[name])
+                field.required = False  # the action as a whole is optional; clean() asks for all four once one is given
+                field.all_or_none = True  # its label is not marked "(optional)" alone (includes/field.html)
+                field.label = f"{field.label} ({code})"
+                self.fields[f"r{response.pk}_{name}"] = field
 
     def items(self):
         for response in self.responses:
-            yield response, self[f"r{response.pk}_decision"], self[f"r{response.pk}_comment"]
+            prefix = f"r{response.pk}"
+            yield (
+                response,
+                self[f"{prefix}_decision"],
+                self[f"{prefix}_comment"],
+                [self[f"{prefix}_{name}"] for name in SMART_NAMES],
+            )
+
+    @property
+    def accept_rest(self):
+        return "accept_rest" in self.data
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        for response in self.responses:
+            prefix = f"r{response.pk}"
+            smart = {name: data.get(f"{prefix}_{name}") for name in SMART_NAMES}
+            if not any(value not in (None, "") for value in smart.values()):
+                continue
+            if any(f"{prefix}_{name}" in self.errors for name in SMART_NAMES):
+                continue
+            for name, message in smart_action_problems(**smart, today=today).items():
+                self.add_error(f"{prefix}_{name}", message)
+            if not data.get(f"{prefix}_decision") and not self.accept_rest:
+                self.add_error(f"{prefix}_decision", "Choose accept or challenge for the requirement of this action.")
+        return data
 
     def decisions(self):
         return {
@@ -147,6 +191,14 @@ class ReviewForm(forms.Form):
             for response in self.responses
             if self.cleaned_data[f"r{response.pk}_decision"]
         }
+
+    def smart_actions(self):
+        actions = {}
+        for response in self.responses:
+            smart = {name: self.cleaned_data.get(f"r{response.pk}_{name}") for name in SMART_NAMES}
+            if any(value not in (None, "") for value in smart.values()):
+                actions[response] = smart
+        return actions
 
     def apply_action_error(self, error):
         if hasattr(error, "error_dict"):

@@ -282,15 +282,17 @@ class AssessmentDetailView(AssessmentMixin, TemplateView):
         editable = assessment.status in EDITABLE_STATUSES and assessment.cycle.closed_at is None
         can_complete = editable and actions.may_complete(user, assessment)
         today = timezone.localdate()
+        problems = actions.submission_problems(assessment) if can_complete else {}
         return super().get_context_data(
             assessment=assessment,
             sections=sections,
-            rag=reports.assessment_rags([assessment])[assessment.pk],
+            challenged=[r for r in responses if r.review_decision == ReviewDecision.CHALLENGED],
+            problem_rows=[(r, problems[r.requirement.code]) for r in responses if r.requirement.code in problems],
             late=rules.is_late(assessment.status, assessment.cycle.due_date, today),
             can_complete=can_complete,
             can_reply=actions.may_complete(user, assessment) and assessment.status != AssessmentStatus.SIGNED_OFF,
             can_review=user.role in REVIEWERS and assessment.status == AssessmentStatus.SUBMITTED,
-            problems=actions.submission_problems(assessment) if can_complete else {},
+            problems=problems,
             history=assessment_history(assessment, [r.pk for r in responses]),
             today=today,
             **kwargs,
@@ -443,21 +445,45 @@ class ReviewView(RoleRequiredMixin, AssessmentMixin, ActionFormView):
             sections=sections,
             reviewable=self.object.status == AssessmentStatus.SUBMITTED,
             sign_off_problem=actions.sign_off_problem(self.object),
+            shortfall_ratings=SHORTFALL_RATINGS,
             today=timezone.localdate(),
             **kwargs,
         )
 
     def perform(self, form):
         decisions = form.decisions()
-        if not decisions:
+        if not decisions and not form.accept_rest:
             raise ValidationError("Choose accept or challenge for at least one requirement.")
-        return actions.do_review(self.object, decisions, acting_user=self.request.user)
+        pending = {response.pk for response in form.responses}
+        result = actions.do_review(
+            self.object,
+            decisions,
+            accept_rest=form.accept_rest,
+            smart_actions=form.smart_actions(),
+            acting_user=self.request.user,
+        )
+        self.decided = dict(
+            self.object.responses.filter(pk__in=pending)
+            .exclude(review_decision="")
+            .values_list("requirement__code", "review_decision")
+        )
+        self.raised = [response.requirement.code for response in form.smart_actions()]
+        return result
 
     def get_success_url(self):
+        def codes(decision):
+            return ", ".join(sorted(code for code, made in self.decided.items() if made == decision))
+
+        actions_raised = f" SMART action raised on {', '.join(self.raised)}." if self.raised else ""
         if self.object.status == AssessmentStatus.RETURNED:
-            messages.success(self.request, "Challenges recorded: the assessment is returned to the provider.")
+            messages.success(
+                self.request,
+                f"Challenged: {codes(ReviewDecision.CHALLENGED)}. The assessment is returned to the provider."
+                + actions_raised,
+            )
             return reverse("assurance:assessment", args=[self.object.pk])
-        messages.success(self.request, "Review recorded.")
+        accepted = codes(ReviewDecision.ACCEPTED)
+        messages.success(self.request, f"Review recorded. Accepted: {accepted or 'none'}." + actions_raised)
         return reverse("assurance:review", args=[self.object.pk])
 
 

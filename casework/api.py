@@ -23,6 +23,7 @@ from core.api import (
     ScopedViewSet,
     StrictSerializer,
     clock_data,
+    smart_action_serializer_fields,
 )
 from core.audit import log_access
 from core.downloads import xlsx_response
@@ -182,10 +183,7 @@ class InformationRequestActions:
 
 
 class TrackedActionSerializer(serializers.Serializer):
-    title = serializers.CharField()
-    owner = serializers.CharField()
-    due_date = serializers.DateField()
-    success_measure = serializers.CharField()
+    title, owner, due_date, success_measure = smart_action_serializer_fields().values()
 
 
 class IncidentTrackedActions:

@@ -26,7 +26,7 @@ from core.bounds import column_range
 from core.conflicts import CONFLICT_MESSAGE, is_unique_violation
 from core.filters import TrackedActionFilter
 from core.models import STANDALONE_ACTION_ROLES, ActionUpdate, TrackedAction
-from core.rules import STANDALONE_SOURCES
+from core.rules import STANDALONE_SOURCES, smart_action_problems
 from core.scoping import VIEW, allowed_organisations
 from core.versioning import Versioned
 
@@ -242,6 +242,29 @@ class ActionUpdateSerializer(serializers.ModelSerializer):
         fields = ["id", "author", "note", "status", "created_at"]
 
 
+def smart_action_serializer_fields(**options):
+    """The four SMART fields of a tracked action for the API, every one required (in the schema and in validation),
+    with the messages of the one SMART rule (core.rules.smart_action_problems), as core.forms.smart_action_fields
+    does for the pages. A blank, null or missing field is a 400 naming it; a past due date is refused by the action.
+    `options` (e.g. write_only=True) apply to all four."""
+    blank = smart_action_problems(title="", owner="", due_date=None, success_measure="", today=None)
+
+    def text(name, **kwargs):
+        messages = {"required": blank[name], "blank": blank[name], "null": blank[name]}
+        return serializers.CharField(error_messages=messages, **kwargs, **options)
+
+    return {
+        "title": text("title", help_text="What will be done."),
+        "owner": text("owner", max_length=150, help_text="The person or post responsible."),
+        "due_date": serializers.DateField(
+            error_messages={"required": blank["due_date"], "null": blank["due_date"]},
+            help_text="Not in the past.",
+            **options,
+        ),
+        "success_measure": text("success_measure", help_text="How success will be measured."),
+    }
+
+
 class TrackedActionSerializer(StrictSerializer):
     """An action as read; POST here raises one from an inspection or visit (`arising_from`, `occasion`).
     `source_kind` and `source_label` are read-only: the server sets them from the real source record
@@ -252,10 +275,7 @@ class TrackedActionSerializer(StrictSerializer):
     occasion = serializers.CharField(max_length=250, write_only=True, help_text="Which inspection or visit.")
     is_overdue = serializers.BooleanField(read_only=True)
     updates = ActionUpdateSerializer(many=True, read_only=True)
-    due_date = serializers.DateField(required=False, allow_null=True)
-    title = serializers.CharField(required=False, allow_blank=True)
-    owner = serializers.CharField(required=False, allow_blank=True)
-    success_measure = serializers.CharField(required=False, allow_blank=True)
+    title, owner, due_date, success_measure = smart_action_serializer_fields().values()
 
     class Meta:
         model = TrackedAction

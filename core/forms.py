@@ -8,6 +8,7 @@ from django.utils import formats
 from core.bounds import bounded_field_class
 from core.rules import smart_action_problems
 from core.versioning import Versioned, changes_since, saved_by_since
+from core.widgets import NHSDateInput, NHSFields
 
 WIDGET_CLASSES = {
     forms.CheckboxInput: "nhsuk-checkboxes__input",
@@ -100,26 +101,31 @@ def _shown(record, name, value):
     return str(value)
 
 
+def _nhs_field(name, field):
+    field.__class__ = bounded_field_class(field.__class__)  # a huge id or number is a form error
+    widget = field.widget
+    css = next((c for t, c in WIDGET_CLASSES.items() if isinstance(widget, t)), "nhsuk-input")
+    if css not in widget.attrs.get("class", "").split():
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+    if field.help_text and not isinstance(widget, NHSDateInput):  # the date input's fieldset has it
+        widget.attrs["aria-describedby"] = f"id_{name}-hint"
+    return field
+
+
 class NHSFormMixin(VersionedFormMixin):
+    """NHS.UK classes on every widget; every date field the NHS date input and every select its "Choose …" prompt
+    (core.widgets), including a field a subclass adds after this __init__ (`self.fields` converts on assignment)."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            field.__class__ = bounded_field_class(field.__class__)  # a huge id or number is a form error
-            widget = field.widget
-            css = next((c for t, c in WIDGET_CLASSES.items() if isinstance(widget, t)), "nhsuk-input")
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-            if isinstance(widget, forms.DateInput):
-                widget.input_type = "date"
-                widget.format = "%Y-%m-%d"
-            if field.help_text:
-                widget.attrs["aria-describedby"] = f"id_{name}-hint"
+        self.fields = NHSFields(self.fields, self.initial, prepare=_nhs_field)
 
     def full_clean(self):
         super().full_clean()
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget
-                widget.attrs["class"] += " nhsuk-input--error"
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} nhsuk-input--error".strip()
 
     def apply_action_error(self, error: ValidationError):
         """Attach a ValidationError raised by an action to the right fields of this form."""

@@ -1,6 +1,7 @@
 """Test helpers shared by every app: a small ICB world built through the real actions,
 users for every role, and assertions for permission matrices and query counts."""
 
+import datetime as dt
 import itertools
 import time
 from base64 import b32decode
@@ -130,6 +131,16 @@ def fresh_totp_code(device):
         time.sleep(device.step - (time.time() - device.t0) % device.step + 0.1)
         return fresh_totp_code(device)
     return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"
+
+
+def fill_date(page, label, day, *, exact=False):
+    """Type `day` (a date, or "YYYY-MM-DD") into the NHS date input whose legend is `label` (Playwright page)."""
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    group = page.get_by_role("group", name=label, exact=exact)
+    group.get_by_label("Day", exact=True).fill(str(day.day))
+    group.get_by_label("Month", exact=True).fill(str(day.month))
+    group.get_by_label("Year", exact=True).fill(str(day.year))
 
 
 def sign_in_through_page(page, username, password=TEST_PASSWORD):

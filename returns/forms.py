@@ -1,6 +1,6 @@
 from django import forms
 
-from core.forms import WIDGET_CLASSES, NHSFormMixin, SmartActionForm
+from core.forms import NHSFormMixin, SmartActionForm
 from returns import catalogue, rules
 from returns.choices import Unit
 from returns.models import Metric
@@ -73,13 +73,9 @@ class ReturnFiguresForm(NHSFormMixin, forms.Form):
             self.layout.append(section)
         if not self.is_bound:
             self.initial = {k: ("" if v is None else v) for k, v in initial.items()}
-        for field in self.fields.values():  # NHS.UK classes for the fields added after NHSFormMixin ran
-            widget = field.widget
-            if "class" not in widget.attrs:
-                css = next((c for t, c in WIDGET_CLASSES.items() if isinstance(widget, t)), "nhsuk-input")
-                widget.attrs["class"] = css + (" nhsuk-input--width-10" if css == "nhsuk-input" else "")
-            if isinstance(widget, forms.DateInput):
-                widget.input_type, widget.format = "date", "%Y-%m-%d"
+        for field in self.fields.values():  # narrow figure boxes (NHSFormMixin gave every field its NHS.UK class)
+            if field.widget.attrs.get("class") == "nhsuk-input":
+                field.widget.attrs["class"] = "nhsuk-input nhsuk-input--width-10"
         for section in self.layout:
             section["totals"] = [self[name] for name in section["totals"]]
             section["explanation"] = self[section["explanation"]]

@@ -1,6 +1,7 @@
 """End-to-end in headless Chromium: a provider completes and submits a Section 11 assessment with one
-SMART action; the designated professional challenges one requirement; the provider answers and
-resubmits; the designated professional accepts it and signs the assessment off."""
+SMART action; the designated professional challenges one requirement and accepts the rest in one click; the
+provider follows the link to the challenged requirement, answers and resubmits; the designated professional
+accepts it and signs the assessment off."""
 
 import datetime as dt
 
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 from assurance.choices import AssessmentStatus
 from assurance.tests.factories import assessment_of, open_cycle
 from core.models import TrackedAction
+from core.testing import fill_date
 
 pytestmark = pytest.mark.e2e
 
@@ -47,7 +49,7 @@ def test_complete_submit_challenge_answer_and_sign_off(world, page, sign_in):
     page.goto(f"/assurance/responses/{shortfall.pk}/actions/add/")
     page.get_by_label("What will be done").fill("Run level 3 training for the remaining staff")
     page.get_by_label("Owner").fill("Named nurse")
-    page.get_by_label("Due date").fill((timezone.localdate() + dt.timedelta(days=60)).isoformat())
+    fill_date(page, "Due date", (timezone.localdate() + dt.timedelta(days=60)))
     page.get_by_label("How success will be measured").fill("85% of relevant staff trained at level 3")
     page.get_by_role("button", name="Add action").click()
     page.get_by_role("link", name="Submit to the ICB").click()
@@ -57,18 +59,17 @@ def test_complete_submit_challenge_answer_and_sign_off(world, page, sign_in):
 
     sign_in("designated")
     page.goto(f"/assurance/assessments/{assessment.pk}/review/")
-    for fieldset in page.locator("fieldset[id^=review-]").all():
-        pk = fieldset.get_attribute("id").removeprefix("review-")
-        page.check(f"#id_r{pk}_decision_0")  # accept
-    challenged = responses["S11-7"]
+    challenged = responses["S11-7"]  # one challenge, then one click accepts every other requirement
     page.check(f"#id_r{challenged.pk}_decision_1")
     page.fill(f"#id_r{challenged.pk}_comment", "Please show the escalation policy matches the partnership's.")
-    page.get_by_role("button", name="Record review").click()
+    page.get_by_role("button", name="Accept all remaining requirements").click()
     expect(page.locator("#assessment-status")).to_contain_text("Returned")
+    expect(page.get_by_role("alert").first).to_contain_text("Challenged: S11-7")
     sign_out(page)
 
     sign_in("provider.one")
     page.goto(f"/assurance/assessments/{assessment.pk}/")
+    page.locator("#challenged").get_by_role("link", name="S11-7").click()  # straight to the challenged requirement
     expect(page.locator(f"#req-{challenged.pk}")).to_contain_text("Please show the escalation policy matches")
     page.get_by_role("link", name="Answer the challenge on S11-7").click()
     page.get_by_label("Your answer to the challenge").fill("Policy section 4 mirrors the partnership's procedure.")
@@ -81,8 +82,7 @@ def test_complete_submit_challenge_answer_and_sign_off(world, page, sign_in):
     sign_in("designated")
     page.goto(f"/assurance/assessments/{assessment.pk}/review/")
     expect(page.locator(f"#review-{challenged.pk}")).to_contain_text("Policy section 4 mirrors")
-    page.check(f"#id_r{challenged.pk}_decision_0")
-    page.get_by_role("button", name="Record review").click()
+    page.get_by_role("button", name="Accept all remaining requirements").click()
     page.get_by_role("button", name="Sign off the assessment").click()
     expect(page.locator("#assessment-status")).to_contain_text("Signed off")
     expect(

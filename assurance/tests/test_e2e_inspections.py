@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from assurance.models import Inspection
 from core.models import TrackedAction
+from core.testing import fill_date
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +28,7 @@ def test_record_an_inspection_raise_two_actions_and_see_them_in_the_tracker(worl
     page.get_by_label("Inspected by", exact=True).select_option("cqc")
     page.get_by_label("Kind", exact=True).select_option("cqc_inspection")
     page.get_by_label("Title", exact=True).fill("Unannounced inspection of urgent and emergency care")
-    page.get_by_label("Started on", exact=True).fill((today - dt.timedelta(days=10)).isoformat())
+    fill_date(page, "Started on", (today - dt.timedelta(days=10)), exact=True)
     page.get_by_label("Overall rating or judgement (optional)", exact=True).select_option("requires_improvement")
     page.get_by_label("Findings (optional)", exact=True).fill(
         "Safeguarding training in the emergency department below target."
@@ -42,7 +43,7 @@ def test_record_an_inspection_raise_two_actions_and_see_them_in_the_tracker(worl
         page.get_by_role("link", name="Add an action").click()
         page.get_by_label("What will be done", exact=True).fill(title)
         page.get_by_label("Owner", exact=True).fill(owner)
-        page.get_by_label("Due date", exact=True).fill((today + dt.timedelta(days=60)).isoformat())
+        fill_date(page, "Due date", (today + dt.timedelta(days=60)), exact=True)
         page.get_by_label("How success will be measured", exact=True).fill(measure)
         page.get_by_role("button", name="Add action").click()
         expect(page.locator("#inspection-actions")).to_contain_text(title[:40])

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from casework.models import Allegation
-from core.testing import sign_in_through_page
+from core.testing import fill_date, sign_in_through_page
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +23,7 @@ def test_an_allegation_recorded_on_a_friday_is_due_monday_hidden_from_providers_
     page.get_by_label("Child or adult (pseudonymous reference)").fill("Child Q")
     page.get_by_label("Category").select_option("harmed")
     page.get_by_label("What was alleged").fill("Synthetic allegation for the end-to-end test.")
-    page.get_by_label("Date the allegation was made").fill("2026-11-20")  # a Friday
+    fill_date(page, "Date the allegation was made", "2026-11-20")  # a Friday
     page.get_by_role("button", name="Save").click()
 
     allegation = Allegation.objects.get()

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from casework.models import Escalation, EscalationProcedure
 from casework.tests import factories
+from core.testing import fill_date
 
 pytestmark = pytest.mark.e2e
 
@@ -40,7 +41,7 @@ def _open_escalation(page, world, *, multiple_cases=False):
 def _record_stage(page, escalation, *, stage, agreed, skip_reason=""):
     page.goto(f"/casework/escalations/{escalation.pk}/stages/add/")
     page.get_by_label("Stage", exact=True).select_option(str(stage))
-    page.get_by_label("Date reached").fill(timezone.localdate().isoformat())
+    fill_date(page, "Date reached", timezone.localdate())
     page.locator("#id_raised_by").select_option("named_professional")
     page.locator("#id_raised_with").select_option("head_of_service")
     page.get_by_label("What was agreed").fill(agreed)
@@ -85,6 +86,6 @@ def test_a_multiple_case_concern_informs_the_designated_professional_the_same_da
     expect(informing).to_contain_text("Due today")
 
     page.get_by_role("link", name="Change").click()
-    page.get_by_label("Designated professional informed on").fill(timezone.localdate().isoformat())
+    fill_date(page, "Designated professional informed on", timezone.localdate())
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_role("row", name=re.compile("Inform the designated professional"))).to_contain_text("Done")

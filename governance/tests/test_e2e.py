@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from core.testing import fill_date
 from governance import actions
 from governance.choices import CommitteeKind
 from governance.models import Risk
@@ -28,7 +29,7 @@ def test_a_risk_at_16_is_flagged_escalated_and_on_the_heatmap(world, page, sign_
     for kind, likelihood, consequence in (("Initial", "4", "4"), ("Current", "4", "4"), ("Target", "2", "3")):
         page.get_by_label(f"{kind} likelihood").select_option(likelihood)
         page.get_by_label(f"{kind} consequence").select_option(consequence)
-    page.get_by_label("Review date").fill((today + dt.timedelta(days=30)).isoformat())
+    fill_date(page, "Review date", (today + dt.timedelta(days=30)))
     page.get_by_role("button", name="Add risk").click()
 
     expect(page.get_by_role("heading", name="Initial health assessments for children in care are late")).to_be_visible()

@@ -7,13 +7,13 @@ import pytest
 from playwright.sync_api import expect
 
 from core.models import TrackedAction
+from core.testing import fill_date
 from reviews.models import Review
 
 pytestmark = pytest.mark.e2e
 
 
 def test_rapid_review_to_cspr_to_verified_recommendation(world, partnerships, page, sign_in, today):
-    iso = dt.date.isoformat
     sign_in("designated")
 
     # Open a rapid review.
@@ -24,8 +24,8 @@ def test_rapid_review_to_cspr_to_verified_recommendation(world, partnerships, pa
     page.get_by_label("Abuse or neglect known or suspected").select_option("true")
     page.get_by_label("Outcome for the subject").select_option("serious_harm")
     page.get_by_label("Lead partnership").select_option(label=partnerships["scp"].name)
-    page.get_by_label("Incident date").fill(iso(today - dt.timedelta(days=12)))
-    page.get_by_label("Notification date").fill(iso(today - dt.timedelta(days=10)))
+    fill_date(page, "Incident date", today - dt.timedelta(days=12))
+    fill_date(page, "Notification date", today - dt.timedelta(days=10))
     page.get_by_role("button", name="Open review").click()
     expect(page.get_by_role("heading", name="Child Q", level=1)).to_be_visible()
     expect(page.get_by_text("Rapid review completed and sent to the national panel")).to_be_visible()
@@ -36,7 +36,7 @@ def test_rapid_review_to_cspr_to_verified_recommendation(world, partnerships, pa
         page.get_by_role("link", name="Ask an organisation to contribute").click()
         page.get_by_label("Organisation").select_option(label=str(organisation))
         page.get_by_label("What it must contribute").select_option([kind])
-        page.get_by_label("Due date").fill(iso(today + dt.timedelta(days=7)))
+        fill_date(page, "Due date", today + dt.timedelta(days=7))
         page.get_by_role("button", name="Add contributions").click()
     contributions = page.locator("tr.vigil-contribution")
     expect(contributions).to_have_count(2)
@@ -44,9 +44,9 @@ def test_rapid_review_to_cspr_to_verified_recommendation(world, partnerships, pa
 
     # Record the CSPR decision: the CSPR opens, linked to the rapid review.
     page.get_by_role("link", name="Record the decision").click()
-    page.get_by_label("Decision date").fill(iso(today - dt.timedelta(days=1)))
+    fill_date(page, "Decision date", today - dt.timedelta(days=1))
     page.get_by_label("What was decided").select_option("local_cspr")
-    page.get_by_label("Initiation date").fill(iso(today))
+    fill_date(page, "Initiation date", today)
     page.get_by_role("button", name="Record decision").click()
     expect(page.get_by_text("Child safeguarding practice review (local)").first).to_be_visible()
     expect(page.get_by_role("link", name=f"{rapid.reference} Rapid review")).to_be_visible()
@@ -57,7 +57,7 @@ def test_rapid_review_to_cspr_to_verified_recommendation(world, partnerships, pa
     page.get_by_label("Recommendation", exact=True).fill("Embed was-not-brought follow-up in children's services")
     page.get_by_label("Organisations it is assigned to").select_option([str(world.provider.pk)])
     page.get_by_label("Owner").fill("Named nurse for safeguarding children")
-    page.get_by_label("Due date").fill(iso(today + dt.timedelta(days=60)))
+    fill_date(page, "Due date", today + dt.timedelta(days=60))
     page.get_by_label("How success will be measured").fill("Audit of 20 records shows follow-up")
     page.get_by_role("button", name="Add recommendation").click()
     expect(page.get_by_text("Open: 0 of 1 actions verified")).to_be_visible()

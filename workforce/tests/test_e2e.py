@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.models import TrackedAction
+from core.testing import fill_date
 from workforce.tests.conftest import L1, L2, csv_file, extract_row
 
 pytestmark = pytest.mark.e2e
@@ -33,7 +34,7 @@ def test_hr_uploads_and_designated_professional_raises_an_action(world, page, si
     expect(row.locator("td[data-rating='red']").first).to_be_visible()
     row.get_by_role("link", name="Raise an action for Administrative and Clerical").first.click()
     page.get_by_label("Owner").fill("Head of HR")
-    page.get_by_label("Due date").fill((today + dt.timedelta(days=30)).isoformat())
+    fill_date(page, "Due date", (today + dt.timedelta(days=30)))
     page.get_by_label("How success will be measured").fill("Children level 2 at 90 % or more")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Action raised in the tracker.")).to_be_visible()
