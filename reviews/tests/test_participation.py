@@ -165,6 +165,8 @@ PAGES = [
     ("/reviews/{review}/non-participation/add/", EDITORS, ALL, []),
     ("/reviews/non-participation/{non_participation}/edit/", EDITORS, ICB, []),
     ("/reviews/enquiries/", ICB, ALL, []),
+    ("/reviews/enquiries/xlsx/", ICB, ALL, []),
+    ("/reviews/non-participation/xlsx/", ICB, ALL, []),
     ("/reviews/enquiries/add/", EDITORS, ALL, []),
     ("/reviews/enquiries/{enquiry}/edit/", EDITORS, ICB, []),
 ]
