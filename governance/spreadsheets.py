@@ -79,3 +79,65 @@ def risk_register(rows):
             ]
         )
     return writer.to_bytes()
+
+
+def monitoring_schedule(rows, records):
+    """The monitoring schedule [DDICB Monitoring and Review of Policy]: one sheet of the checks (as the list page shows
+    them: last done, next due, state) and one of every check done."""
+    writer = SpreadsheetWriter()
+    table = writer.table(
+        "Monitoring schedule",
+        [
+            Column("Check", 50, wrap=True),
+            Column("Purpose", 50, wrap=True),
+            Column("Owner", 30),
+            Column("Frequency", 16),
+            Column("Reviewed by", 35),
+            Column("Oversight", 35),
+            Column("Source", 35),
+            Column("Reminder days", 10, WHOLE),
+            Column("Last done", 12, DATE),
+            Column("Next due", 12, DATE),
+            Column("State", 14),
+        ],
+    )
+    for row in rows:
+        check = row.check
+        table.append(
+            [
+                check.title,
+                check.purpose,
+                check.owner,
+                check.get_frequency_months_display(),
+                check.reviewing_committee.name if check.reviewing_committee else "",
+                check.oversight,
+                check.source,
+                check.reminder_window,
+                row.last.done_on if row.last else None,
+                row.next_due_on,
+                row.label,
+            ]
+        )
+    done = writer.table(
+        "Checks done",
+        [
+            Column("Check", 50, wrap=True),
+            Column("Date done", 12, DATE),
+            Column("Done by", 30),
+            Column("Outcome", 24),
+            Column("Findings", 60, wrap=True),
+            Column("Reported to", 40),
+        ],
+    )
+    for record in records:
+        done.append(
+            [
+                record.monitoring_check.title,
+                record.done_on,
+                record.done_by,
+                record.get_outcome_display(),
+                record.findings,
+                str(record.reported_to) if record.reported_to else "",
+            ]
+        )
+    return writer.to_bytes()

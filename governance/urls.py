@@ -46,6 +46,7 @@ urlpatterns = [
     path("annual-reports/<int:pk>/review/", views.AnnualReportReviewView.as_view(), name="annual-report-review"),
     path("annual-reports/<int:pk>/document/", views.AnnualReportDocumentView.as_view(), name="annual-report-document"),
     path("monitoring/", views.MonitoringListView.as_view(), name="monitoring"),
+    path("monitoring/xlsx/", views.MonitoringExportView.as_view(), name="monitoring-xlsx"),
     path("monitoring/add/", views.MonitoringCreateView.as_view(), name="monitoring-add"),
     path("monitoring/<int:pk>/", views.MonitoringDetailView.as_view(), name="monitoring-detail"),
     path("monitoring/<int:pk>/edit/", views.MonitoringEditView.as_view(), name="monitoring-edit"),

@@ -42,6 +42,7 @@ from governance.models import (
     Decision,
     Meeting,
     MonitoringCheck,
+    MonitoringCheckRecord,
     Policy,
     PolicyDocument,
     Risk,
@@ -602,6 +603,26 @@ class MonitoringListView(RoleRequiredMixin, TemplateView):
             can_add=can(user, MonitoringCheck, CHANGE),
             **kwargs,
         )
+
+
+class MonitoringExportView(RoleRequiredMixin, View):
+    """The monitoring schedule as XLSX (core.spreadsheets): the active checks as the list shows them, and every check
+    done on them."""
+
+    allowed_roles = COMMITTEE_READERS
+
+    def get(self, request):
+        checks = MonitoringCheck.objects.restrict(request.user)
+        rows = reports.monitoring_rows(checks, timezone.localdate())
+        records = (
+            MonitoringCheckRecord.objects.restrict(request.user)
+            .filter(monitoring_check__in=[row.check for row in rows])
+            .select_related("monitoring_check", "reported_to__committee")
+            .order_by("monitoring_check__title", "-done_on", "-pk")
+        )
+        for row in rows:
+            log_access(request.user, row.check, how="export")
+        return xlsx_response(spreadsheets.monitoring_schedule(rows, records), "monitoring-schedule.xlsx")
 
 
 class MonitoringCreateView(CreateView):

@@ -131,3 +131,37 @@ def commissioning_register(*, events, specifications, subcontractors, notificati
         dates = [d.completed_on for d in contract.live_due_diligence]
         table.append([contract.provider.name, contract.reference, contract.start_date, min(dates, default=None), gap])
     return writer.to_bytes()
+
+
+def contacts_directory(contacts):
+    """The safeguarding contacts directory [DUDLEY 10.1, 10.4], one row per contact, grouped by organisation."""
+    writer = SpreadsheetWriter()
+    table = writer.table(
+        "Safeguarding contacts",
+        [
+            Column("Organisation", 40),
+            Column("Service", 35),
+            Column("Team or post", 40, wrap=True),
+            Column("Phone (working hours)", 18),
+            Column("Duty or out-of-hours line", 18),
+            Column("Secure e-mail", 35),
+            Column("When", 25),
+            Column("Notes", 50, wrap=True),
+            Column("Archived", 10),
+        ],
+    )
+    for contact in contacts:
+        table.append(
+            [
+                contact.organisation.name,
+                contact.get_service_display(),
+                contact.team,
+                contact.phone,
+                contact.duty_phone,
+                contact.email,
+                contact.hours,
+                contact.notes,
+                _yes(contact.archived_at),
+            ]
+        )
+    return writer.to_bytes()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("contracts/add/", views.ContractCreateView.as_view(), name="contract-add"),
     path("contracts/<int:pk>/edit/", views.ContractEditView.as_view(), name="contract-edit"),
     path("contacts/", views.ContactListView.as_view(), name="contacts"),
+    path("contacts/xlsx/", views.ContactExportView.as_view(), name="contacts-xlsx"),
     path("contacts/add/", views.ContactCreateView.as_view(), name="contact-add"),
     path("contacts/<int:pk>/edit/", views.ContactEditView.as_view(), name="contact-edit"),
     path("contacts/<int:pk>/archive/", views.ContactArchiveView.as_view(), name="contact-archive"),

@@ -648,6 +648,17 @@ class ContactListView(LoginRequiredMixin, TemplateView):
         )
 
 
+class ContactExportView(LoginRequiredMixin, View):
+    """The directory as XLSX (core.spreadsheets), with the list page's filter applied."""
+
+    def get(self, request):
+        queryset = SafeguardingContact.objects.restrict(request.user).select_related("organisation")
+        filterset = SafeguardingContactFilter(request.GET or None, queryset=queryset, request=request)
+        contacts = filterset.qs if filterset.is_bound else queryset.filter(archived_at__isnull=True)
+        content = spreadsheets.contacts_directory(contacts)
+        return xlsx_response(content, f"safeguarding-contacts-{timezone.localdate():%Y-%m-%d}.xlsx")
+
+
 class ContactCreateView(RoleRequiredMixin, ActionFormView):
     allowed_roles = SafeguardingContact.access.change
     form_class = SafeguardingContactForm

@@ -369,6 +369,48 @@ def _stored(metric, value, visible, gap):
     return rated
 
 
+@dataclass
+class AuthorityTable:
+    """A return's figures by local authority (issue 17 item 3: the children-in-care measures per provider and local
+    authority; escalations too): one row per local authority (the ICB's, then "other or out of area"), one column per
+    metric broken down by local authority. Shown, not rated: the rating stays on the provider's total."""
+
+    metrics: list
+    rows: list  # [(label, [cell text per metric])]
+
+
+def by_local_authority(version, metrics, authorities):
+    """The AuthorityTable of `version` for the `metrics` it asks for that are broken down by local authority (one
+    query), or None when no such figure has a breakdown yet."""
+    metrics = [m for m in metrics if "local_authority" in m.breakdowns]
+    if version is None or not metrics:
+        return None
+    figures = {
+        (code, category): (num, den)
+        for code, category, num, den in BreakdownValue.objects.filter(
+            value__version=version, dimension="local_authority", value__metric__in=metrics
+        ).values_list("value__metric__code", "category", "numerator", "denominator")
+    }
+    if not figures:
+        return None
+    metrics = [m for m in metrics if any(code == m.code for code, _ in figures)]
+    rows = [
+        (label, [_authority_cell(m, figures.get((m.code, category))) for m in metrics])
+        for category, label in catalogue.categories("local_authority", authorities)
+    ]
+    return AuthorityTable(metrics, rows)
+
+
+def _authority_cell(metric, figure):
+    if figure is None or figure[0] is None:
+        return "–"
+    num, den = figure
+    if metric.unit != "percentage":
+        return str(num)
+    pct = rules.percentage(num, den)
+    return f"{num} / {den}" + ("" if pct is None else f" ({float(pct):.1f}%)")
+
+
 # ----------------------------------------------------------------------------------------- judged metrics
 
 

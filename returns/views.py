@@ -163,6 +163,9 @@ class ReturnDetailView(ScopedObjectMixin, TemplateView):
                 for judged_metric in catalogue.judged_metrics_for(ret.provider.kind)
             ],
             judgement_history=judgement_history(ret) if show_judgements else [],
+            by_authority=reports.by_local_authority(
+                shown, catalogue.metrics_for(ret.provider.kind), catalogue.local_authorities_for(ret.provider.icb_id)
+            ),
             show_judgements=show_judgements,
             back_to_matrix=user.role in ICB_ROLES,
             can_rate=user.role in REVIEWERS and ret.status in JUDGEABLE_STATUSES,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("notifications/xlsx/", views.NotificationExportView.as_view(), name="notifications-xlsx"),
     path("contributions/<int:pk>/edit/", views.ContributionUpdateView.as_view(), name="contribution-edit"),
     path("enquiries/", views.EnquiryListView.as_view(), name="enquiries"),
+    path("enquiries/xlsx/", views.EnquiryExportView.as_view(), name="enquiries-xlsx"),
     path("enquiries/add/", views.EnquiryCreateView.as_view(), name="enquiry-add"),
     path("enquiries/<int:pk>/edit/", views.EnquiryEditView.as_view(), name="enquiry-edit"),
     path(
@@ -19,6 +20,7 @@ urlpatterns = [
         views.ReviewRecordArchiveView.as_view(model=SafeguardingEnquiry, back="reviews:enquiries"),
         name="enquiry-archive",
     ),
+    path("non-participation/xlsx/", views.NonParticipationExportView.as_view(), name="non-participation-xlsx"),
     path("non-participation/<int:pk>/edit/", views.NonParticipationEditView.as_view(), name="non-participation-edit"),
     path(
         "non-participation/<int:pk>/archive/",

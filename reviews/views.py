@@ -16,7 +16,7 @@ from core.models import working_calendar
 from core.scoping import CHANGE, can
 from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
 from core.working_calendars import Calendars
-from reviews import actions, reports, rules
+from reviews import actions, reports, rules, spreadsheets
 from reviews.filters import EnquiryFilter, ReviewFilter
 from reviews.forms import (
     ContributionForm,
@@ -389,6 +389,39 @@ class EnquiryListView(RoleRequiredMixin, TemplateView):
         return super().get_context_data(
             filter=filterset, enquiries=enquiries, can_add=can(user, SafeguardingEnquiry, CHANGE), **kwargs
         )
+
+
+class EnquiryExportView(RoleRequiredMixin, View):
+    """The section 42 enquiries as XLSX (core.spreadsheets), with the list page's filter applied."""
+
+    allowed_roles = SafeguardingEnquiry.access.view
+
+    def get(self, request):
+        queryset = SafeguardingEnquiry.objects.restrict(request.user).select_related("local_authority")
+        filterset = EnquiryFilter(request.GET or None, queryset=queryset, request=request)
+        records = filterset.qs if filterset.is_bound else queryset.filter(archived_at__isnull=True)
+        records = list(records.prefetch_related("reviews__kind"))
+        for record in records:
+            log_access(request.user, record, how="export")
+        return xlsx_response(spreadsheets.enquiries(records), f"s42-enquiries-{timezone.localdate():%Y-%m-%d}.xlsx")
+
+
+class NonParticipationExportView(RoleRequiredMixin, View):
+    """Every NHS body recorded as not taking part in a statutory review, with its escalation to the NHS England
+    region, as XLSX (core.spreadsheets); archived records left out."""
+
+    allowed_roles = NonParticipation.access.view
+
+    def get(self, request):
+        records = list(
+            NonParticipation.objects.restrict(request.user)
+            .filter(archived_at__isnull=True, review__archived_at__isnull=True)
+            .select_related("review__kind", "organisation", "region")
+        )
+        for record in records:
+            log_access(request.user, record, how="export")
+        content = spreadsheets.non_participation(records)
+        return xlsx_response(content, f"nhs-participation-{timezone.localdate():%Y-%m-%d}.xlsx")
 
 
 class EnquiryCreateView(RoleRequiredMixin, ActionFormView):

@@ -1,5 +1,6 @@
 """Every spreadsheet Vigil hands out (register exports, page and API; the escalation report; the assessment
-export; the return template; the quarterly assurance report; the NHS England review list) keeps text that a
+export; the return template; the quarterly assurance report; the NHS England review list; the monitoring schedule,
+the contacts directory, the section 42 enquiries and the NHS bodies not taking part in reviews) keeps text that a
 user typed as text: no cell anywhere is a formula, and the typed value comes back unchanged.
 
 Each case puts the payload in every free-text field it can reach (and in the provider's name), downloads
@@ -300,6 +301,83 @@ def nhs_england_assurance(world, client_for, payload):
     return Downloaded(nhse_assurance_xlsx(icb=world.icb, period_start=Q.start, period_end=Q.end, as_at=timezone.now()))
 
 
+def monitoring_schedule(world, client_for, payload):
+    from governance import actions as governance_actions
+
+    designated = world.user(Role.DESIGNATED)
+    today = timezone.localdate()
+    check = governance_actions.do_add_monitoring_check(
+        acting_user=designated,
+        title=payload,
+        purpose=payload,
+        owner=payload,
+        frequency_months=3,
+        oversight=payload,
+        source=payload,
+        first_due_on=today,
+    )
+    governance_actions.do_record_check_done(
+        check, done_on=today, done_by=payload, outcome="assured", findings=payload, acting_user=designated
+    )
+    return client_for(designated).get("/governance/monitoring/xlsx/")
+
+
+def contacts_directory(world, client_for, payload):
+    from organisations import actions as organisation_actions
+
+    council = make_organisation(OrganisationKind.LOCAL_AUTHORITY, parent=world.icb, name=payload)
+    organisation_actions.do_add_contact(
+        organisation=council,
+        service="spa",
+        team=payload,
+        phone="01632 960100",
+        hours=payload,
+        notes=payload,
+        acting_user=world.user(Role.DESIGNATED),
+    )
+    return client_for(world.user(Role.PROVIDER)).get("/organisations/contacts/xlsx/")
+
+
+def review_records(path):
+    def build(world, client_for, payload):
+        from reviews import actions as review_actions
+
+        designated = world.user(Role.DESIGNATED)
+        today = timezone.localdate()
+        partnership = make_organisation("sab", parent=world.icb, name=payload)
+        council = make_organisation(OrganisationKind.LOCAL_AUTHORITY, parent=world.icb, name=payload)
+        name_provider(world, payload)
+        review = review_actions.do_open_review(
+            kind="sar",
+            subject_reference=payload,
+            lead_partnership=partnership,
+            incident_date=today - dt.timedelta(days=40),
+            notification_date=today - dt.timedelta(days=30),
+            acting_user=designated,
+        )
+        review_actions.do_record_non_participation(
+            review,
+            organisation=world.provider,
+            noted_on=today,
+            reason=payload,
+            escalation_note=payload,
+            acting_user=designated,
+        )
+        review_actions.do_record_enquiry(
+            local_authority=council,
+            reference=payload,
+            subject_reference=payload,
+            opened_on=today,
+            outcome=payload,
+            reviews=[review],
+            acknowledge_identifiers=True,
+            acting_user=designated,
+        )
+        return client_for(designated).get(path)
+
+    return build
+
+
 EXPORTS = {
     **{f"casework-{r.slug}-page": register_export(r.slug, "page") for r in REGISTERS},
     **{f"casework-{r.slug}-api": register_export(r.slug, "api") for r in REGISTERS},
@@ -315,6 +393,10 @@ EXPORTS = {
     "assurance-inspection-register": inspection_register,
     "reporting-appendix": report_appendix,
     "reporting-nhs-england-assurance": nhs_england_assurance,
+    "governance-monitoring-schedule": monitoring_schedule,
+    "organisations-contacts": contacts_directory,
+    "reviews-s42-enquiries": review_records("/reviews/enquiries/xlsx/"),
+    "reviews-nhs-participation": review_records("/reviews/non-participation/xlsx/"),
 }
 
 

@@ -66,6 +66,7 @@ PAGES = [
     ("/governance/risks/{risk}/escalate/", EDITORS, RISK_READERS),
     ("/governance/risks/{risk}/actions/add/", EDITORS, RISK_READERS),
     ("/governance/monitoring/", COMMITTEE_READERS, ALL),
+    ("/governance/monitoring/xlsx/", COMMITTEE_READERS, ALL),
     ("/governance/monitoring/add/", EDITORS, ALL),
     ("/governance/monitoring/{check}/", COMMITTEE_READERS, set()),
     ("/governance/monitoring/{check}/edit/", EDITORS, COMMITTEE_READERS),

@@ -91,6 +91,7 @@ class TestActions:
 
 PAGES = [
     ("/organisations/contacts/", ALL, set()),
+    ("/organisations/contacts/xlsx/", ALL, set()),
     ("/organisations/contacts/add/", EDITORS, ALL),
     ("/organisations/contacts/{contact}/edit/", EDITORS, ALL),
 ]

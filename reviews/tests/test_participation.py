@@ -165,6 +165,8 @@ PAGES = [
     ("/reviews/{review}/non-participation/add/", EDITORS, ALL, []),
     ("/reviews/non-participation/{non_participation}/edit/", EDITORS, ICB, []),
     ("/reviews/enquiries/", ICB, ALL, []),
+    ("/reviews/enquiries/xlsx/", ICB, ALL, []),
+    ("/reviews/non-participation/xlsx/", ICB, ALL, []),
     ("/reviews/enquiries/add/", EDITORS, ALL, []),
     ("/reviews/enquiries/{enquiry}/edit/", EDITORS, ICB, []),
 ]
@@ -181,7 +183,7 @@ def test_page_matrix(world, records, client_for, url, ok, forbidden, shown):
     for role in sorted(ALL):
         response = client_for(world.user(role)).get(target)
         answers[role] = response.status_code
-        if response.status_code == 200:
+        if response.status_code == 200 and shown:
             page = response.content.decode()
             # the provider sees the review it is involved in, never the flag or the enquiry
             assert all((text in page) == (role != Role.PROVIDER) for text in shown), role
