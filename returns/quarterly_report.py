@@ -269,7 +269,7 @@ def _figure(rated):
     if unit == "percentage":
         figure, number_format = spreadsheets.fraction_of_one(rated.pct), spreadsheets.PERCENT
     elif unit == "count":
-        figure = value.numerator
+        figure = rated.shown_numerator
     elif unit == "date":
         figure = value.date_value
     else:
@@ -389,7 +389,7 @@ def _figures_sheet(writer, m):
                     [
                         row.provider.name,
                         metric.code,
-                        rated.value.numerator if metric.unit != "date" else rated.value.date_value,
+                        rated.shown_numerator if metric.unit != "date" else rated.value.date_value,
                         rated.value.denominator,
                         spreadsheets.fraction_of_one(rated.pct),
                         _rating(rated),
