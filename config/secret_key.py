@@ -12,6 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 # Keys that were ever committed to the repository: anyone can forge sessions signed with them.
 PUBLISHED_KEYS = frozenset({"vigil-development-only-secret-key-change-me"})
+# The signals app's development key for NHS numbers (signals.crypto): refused outside DEBUG like the above.
+PUBLISHED_SIGNALS_KEYS = frozenset({"vigil-signals-development-key-change-me"})
 
 
 def load_or_create(path: Path) -> str:
@@ -44,5 +46,19 @@ def secret_key(*, environ_value: str | None, key_file: Path, debug: bool) -> str
         raise ImproperlyConfigured(
             "SECRET_KEY is a key published in the Vigil repository. Set SECRET_KEY to a long random value "
             f"(or unset it to have one generated into {key_file})."
+        )
+    return key
+
+
+def signals_key(*, environ_value: str | None, key_file: Path, debug: bool) -> str:
+    """The key that encrypts NHS numbers at rest and keys their matching hash (signals.crypto): VIGIL_SIGNALS_KEY,
+    or generated once into `key_file`. Losing it loses every stored NHS number: back it up with the database
+    (kept apart from it). The published development key, or one shorter than 32 characters, is refused outside
+    DEBUG."""
+    key = environ_value or load_or_create(key_file)
+    if not debug and (key in PUBLISHED_SIGNALS_KEYS or len(key) < 32):
+        raise ImproperlyConfigured(
+            "VIGIL_SIGNALS_KEY is a published or short key. Set it to a long random value (at least 32 characters), "
+            f"or unset it to have one generated into {key_file}."
         )
     return key

@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from config.secret_key import secret_key
+from config.secret_key import secret_key, signals_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VIGIL_VAR_DIR", BASE_DIR / "var"))
@@ -34,6 +34,10 @@ def env_list(name, default=""):
 # address sets VIGIL_HTTPS=0 because it serves plain http; `make dev` also sets DEBUG=1.
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = secret_key(environ_value=os.environ.get("SECRET_KEY"), key_file=VAR_DIR / "secret_key", debug=DEBUG)
+# Encrypts NHS numbers at rest in signals/ and keys their matching hash (docs/signals.md).
+SIGNALS_KEY = signals_key(
+    environ_value=os.environ.get("VIGIL_SIGNALS_KEY"), key_file=VAR_DIR / "signals_key", debug=DEBUG
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 HTTPS = env_bool("VIGIL_HTTPS", True)
@@ -92,6 +96,7 @@ INSTALLED_APPS = [
     "governance",
     "workforce",
     "regions",
+    "signals",
 ]
 
 MIDDLEWARE = [
@@ -271,7 +276,7 @@ VIGIL = {
     "CONTRACT_ENDING_SOON_DAYS": 90,
 }
 for _name, _raw in os.environ.items():
-    if _name.startswith("VIGIL_") and _name not in {"VIGIL_VAR_DIR", "VIGIL_HTTPS"}:
+    if _name.startswith("VIGIL_") and _name not in {"VIGIL_VAR_DIR", "VIGIL_HTTPS", "VIGIL_SIGNALS_KEY"}:
         try:
             VIGIL[_name.removeprefix("VIGIL_")] = json.loads(_raw)
         except json.JSONDecodeError:
