@@ -20,7 +20,15 @@ CORE_MENU_END = [
     ("Audit trail", "audit-log", frozenset({Role.AUDITOR})),
 ]
 # Core pages that belong with a module's pages: the ICB's closure days sit with its organisations.
-CORE_EXTRAS = {"organisations": [("Closure days", "closure-days", frozenset({Role.DESIGNATED, Role.ADMINISTRATOR}))]}
+CORE_EXTRAS = {
+    "organisations": [("Closure days", "closure-days", frozenset({Role.DESIGNATED, Role.ADMINISTRATOR}))],
+    # Child-level signals: the receiving organisation's safeguarding users only (signals/, docs/signals-pages.md).
+    "signals": [
+        ("Signals", "signals:queue", frozenset({Role.PROVIDER})),
+        ("Feed uploads", "signals:uploads", frozenset({Role.PROVIDER})),
+        ("Signal rules", "signals:rules", frozenset({Role.PROVIDER})),
+    ],
+}
 GROUP_LABELS = {"assurance": "Assurance"}
 
 
