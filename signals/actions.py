@@ -1,0 +1,424 @@
+"""Every change of signals state: atomic, audited, `do_…(…, *, acting_user)`.
+
+Evaluation (`do_evaluate`) reads each rule's rows in bulk (a constant number of queries per rule, whatever the
+number of children), plans in Python with the pure rules (signals.rules) and writes tasks and evidence in bulk,
+one audit entry per record (core.audit.log_many). The organisation's row is locked first, so two evaluations of one
+organisation run one after the other (PostgreSQL; SQLite has one writer at a time), and the unique `dedup_key`
+backs the rule that a task is never opened twice for the same evidence.
+"""
+
+from collections import defaultdict
+
+from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from casework import actions as casework_actions
+from core.actions import audited
+from core.audit import log_many
+from core.models import working_calendar
+from organisations.models import Organisation
+from signals import conf, crypto, rules
+from signals.choices import FlagKind, Outcome, Signal, TaskStatus, TimescaleUnit
+from signals.models import (
+    Attendance,
+    Child,
+    CpisFlag,
+    DomesticAbuseNotification,
+    MissedAppointment,
+    NotificationChild,
+    ReviewTask,
+    SignalRule,
+    TaskEvidence,
+)
+
+RULE_FIELDS = ("enabled", "threshold", "window_months", "timescale", "timescale_unit", "owners", "parameters")
+
+
+# ------------------------------------------------------------------------------------------------ rules
+
+
+def ensure_rules(organisation):
+    """{signal: SignalRule} of `organisation`, the missing ones created from the sourced defaults (system actor)."""
+    held = {rule.signal: rule for rule in SignalRule.objects.filter(organisation=organisation)}
+    missing = [code for code in conf.RULE_DEFAULTS if code not in held]
+    if missing:
+        with audited(None):
+            for code in missing:
+                defaults = conf.RULE_DEFAULTS[code]
+                held[code] = SignalRule.objects.create(
+                    organisation=organisation,
+                    signal=code,
+                    **{name: defaults[name] for name in RULE_FIELDS if name in defaults},
+                    source=defaults["source"],
+                )
+    return held
+
+
+def do_update_rule(rule, *, acting_user, **fields):
+    """Change a rule's settings (threshold, window, timescale, owners...); S2's age bands are checked."""
+    unknown = set(fields) - set(RULE_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This setting cannot be changed."))
+    original = {name: getattr(rule, name) for name in fields}
+    for name, value in fields.items():
+        setattr(rule, name, value)
+    try:
+        rule.full_clean()
+        problems = _rule_problems(rule)
+        if problems:
+            raise ValidationError(problems)
+    except ValidationError:
+        for name, value in original.items():
+            setattr(rule, name, value)
+        raise
+    with audited(acting_user):
+        rule.save(update_fields=[*fields, "updated_at"])
+    return rule
+
+
+def _rule_problems(rule):
+    problems = {}
+    if rule.signal in (Signal.S1, Signal.S3, Signal.S6) and rule.threshold is not None and not rule.window_months:
+        problems["window_months"] = "Give the rolling window in months for this threshold."
+    if rule.timescale_unit not in TimescaleUnit.values:
+        problems["timescale_unit"] = "Choose working days or calendar days."
+    if not isinstance(rule.owners, list) or not all(isinstance(o, str) for o in rule.owners):
+        problems["owners"] = "Give the owners as a list."
+    bands = (rule.parameters or {}).get("age_bands") if isinstance(rule.parameters, dict) else None
+    if rule.signal == Signal.S2 and bands is not None:
+        try:
+            ordered = sorted(bands, key=lambda b: b["from"])
+            ok = all(0 <= b["from"] < b["to"] <= 18 and isinstance(b["owners"], list) for b in ordered) and all(
+                a["to"] <= b["from"] for a, b in zip(ordered, ordered[1:], strict=False)
+            )
+        except (KeyError, TypeError):
+            ok = False
+        if not ok:
+            problems["parameters"] = "Age bands need from < to (0 to 18), owners, and must not overlap."
+    return problems
+
+
+# --------------------------------------------------------------------------------------------- children
+
+
+def children_for(organisation, people, *, acting_user, extra=None):
+    """{nhs number: Child} for `people` ({nhs number: (date of birth or None, is_expectant_mother)}), creating
+    the ones the organisation does not hold yet in bulk (one audit entry each) and filling a missing date of birth.
+    Three queries whatever the number of people."""
+    hashes = {crypto.matching_hash(number): number for number in people}
+    held = {
+        hashes[child.nhs_number_hash]: child
+        for child in Child.objects.filter(organisation=organisation, nhs_number_hash__in=list(hashes))
+    }
+    created, dated = [], []
+    for number, (born, mother) in people.items():
+        child = held.get(number)
+        if child is None:
+            child = Child(organisation=organisation, date_of_birth=born, is_expectant_mother=mother)
+            child.set_nhs_number(number)
+            created.append(child)
+            held[number] = child
+        elif born and child.date_of_birth is None:
+            child.date_of_birth = born
+            dated.append(child)
+    Child.objects.bulk_create(created, batch_size=2000)
+    Child.objects.bulk_update(dated, ["date_of_birth"], batch_size=2000)
+    for child in held.values():
+        child.organisation = organisation  # audit entries name the ICB without a query each
+    log_many(
+        [(c, {"id": ["None", str(c.pk)]}, extra or {}) for c in created],
+        action=LogEntry.Action.CREATE,
+        actor=acting_user,
+    )
+    log_many(
+        [(c, {"date_of_birth": ["", "[restricted]"]}, extra or {}) for c in dated],
+        action=LogEntry.Action.UPDATE,
+        actor=acting_user,
+    )
+    return held
+
+
+# ------------------------------------------------------------------------------------------- evaluation
+
+
+def do_evaluate(organisation, *, acting_user, today=None):
+    """Evaluate every enabled rule over the organisation's data: open the tasks that fire, add new records to the
+    open tasks whose window holds them. Returns {signal: {"opened": n, "added": n}}."""
+    today = today or timezone.localdate()
+    with audited(acting_user):
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()  # one evaluation at a time
+        rules_by_signal = ensure_rules(organisation)
+        calendar = working_calendar(organisation.icb_id)
+        context = Context(organisation, today, calendar, acting_user)
+        results = {}
+        for code, evaluate in EVALUATORS.items():
+            rule = rules_by_signal.get(code)
+            if rule is not None and rule.enabled:
+                results[code] = evaluate(rule, context)
+        return results
+
+
+class Context:
+    def __init__(self, organisation, today, calendar, acting_user):
+        self.organisation, self.today, self.calendar, self.acting_user = organisation, today, calendar, acting_user
+        self.tz = timezone.get_current_timezone()
+
+    def local_day(self, moment):
+        return moment.astimezone(self.tz).date()
+
+
+def _held_tasks(rule, subject):
+    """({subject id: [TaskWindow]}, {dedup keys}) of the rule's tasks: two queries."""
+    tasks = list(
+        ReviewTask.objects.filter(organisation=rule.organisation_id, signal=rule.signal).values_list(
+            "pk", subject, "window_start", "window_end", "status", "dedup_key"
+        )
+    )
+    evidence = defaultdict(set)
+    field = {"child": "attendance", "household": "notification"}.get(subject, "attendance")
+    if rule.signal == Signal.S6:
+        field = "missed_appointment"
+    for task_id, record_id in TaskEvidence.objects.filter(
+        task__organisation=rule.organisation_id, task__signal=rule.signal
+    ).values_list("task_id", field):
+        if record_id is not None:
+            evidence[task_id].add(record_id)
+    windows, keys = defaultdict(list), set()
+    for pk, subject_id, start, end, status, key in tasks:
+        keys.add(key)
+        if start is not None and end is not None:
+            windows[subject_id].append(
+                rules.TaskWindow(pk, start, end, frozenset(evidence[pk]), open=status == TaskStatus.OPEN)
+            )
+    return windows, keys
+
+
+def _evaluate_window(rule, context, *, events_by_subject, subject, evidence_field):
+    """A rolling-window rule (S1, S3, S6) over {subject id: [Event]}."""
+    windows, _keys = _held_tasks(rule, subject)
+    opens, additions = [], []
+    for subject_id, events in events_by_subject.items():
+        plan = rules.plan_window_rule(
+            events, at_least=rule.threshold, months=rule.window_months, tasks=windows.get(subject_id, ())
+        )
+        for new in plan.opens:
+            key = rules.dedup_key(rule.signal, subject, subject_id, evidence_field, new.trigger)
+            opens.append((subject_id, key, new.start, new.end, [{evidence_field: i} for i in new.evidence], None))
+        for task_id, ids in plan.additions.items():
+            additions.extend((task_id, {evidence_field: i}) for i in ids)
+    return _write(rule, context, subject, opens, additions)
+
+
+def _write(rule, context, subject, opens, additions, due_from=None):
+    """Create the planned tasks and evidence in bulk, audited; `opens` are (subject id, dedup key, window start,
+    window end, [evidence fields], owners or None for the rule's) and `due_from` maps a dedup key to the day its
+    timescale counts from (else the day it opens)."""
+    tasks = []
+    for subject_id, key, start, end, _evidence, owners in opens:
+        opened = context.today
+        base = (due_from or {}).get(key, opened)
+        tasks.append(
+            ReviewTask(
+                organisation=context.organisation,
+                rule=rule,
+                signal=rule.signal,
+                dedup_key=key,
+                owners=list(rule.owners if owners is None else owners),
+                opened_on=opened,
+                due_on=rules.due_on(base, rule.timescale, rule.timescale_unit, context.calendar),
+                window_start=start,
+                window_end=end,
+                **{f"{subject}_id": subject_id},
+            )
+        )
+    ReviewTask.objects.bulk_create(tasks, batch_size=2000)
+    evidence = []
+    for task, (_s, _k, _a, _b, items, _o) in zip(tasks, opens, strict=True):
+        evidence.extend(TaskEvidence(task=task, **{f"{k}_id": v for k, v in item.items()}) for item in items)
+    evidence.extend(
+        TaskEvidence(task_id=task_id, added_later=True, **{f"{k}_id": v for k, v in item.items()})
+        for task_id, item in additions
+    )
+    TaskEvidence.objects.bulk_create(evidence, batch_size=2000)
+    for task in tasks:
+        task.organisation = context.organisation
+    for item in evidence:
+        if item.task_id not in {t.pk for t in tasks}:  # added to a held task: name its ICB without a query each
+            item.task = ReviewTask(pk=item.task_id, organisation=context.organisation)
+    how = {"how": f"evaluation of {rule.signal}"}
+    log_many(
+        [(t, {"signal": ["", t.signal]}, how) for t in tasks], action=LogEntry.Action.CREATE, actor=context.acting_user
+    )
+    log_many(
+        [(e, {"task": ["", str(e.task_id)]}, how) for e in evidence],
+        action=LogEntry.Action.CREATE,
+        actor=context.acting_user,
+    )
+    return {"opened": len(tasks), "added": len(additions)}
+
+
+def _evaluate_s1(rule, context):
+    events = defaultdict(list)
+    for pk, child_id, arrived_at in Attendance.objects.filter(
+        organisation=context.organisation, child__archived_at__isnull=True
+    ).values_list("pk", "child_id", "arrived_at"):
+        events[child_id].append(rules.Event(pk, context.local_day(arrived_at)))
+    return _evaluate_window(rule, context, events_by_subject=events, subject="child", evidence_field="attendance")
+
+
+def _evaluate_s3(rule, context):
+    events = defaultdict(list)
+    for pk, household_id, day in DomesticAbuseNotification.objects.filter(
+        organisation=context.organisation, household__archived_at__isnull=True
+    ).values_list("pk", "household_id", "notified_on"):
+        events[household_id].append(rules.Event(pk, day))
+    return _evaluate_window(rule, context, events_by_subject=events, subject="household", evidence_field="notification")
+
+
+def _evaluate_s6(rule, context):
+    events = defaultdict(list)
+    for pk, child_id, day in MissedAppointment.objects.filter(
+        organisation=context.organisation, child__archived_at__isnull=True
+    ).values_list("pk", "child_id", "appointment_on"):
+        events[child_id].append(rules.Event(pk, day))
+    return _evaluate_window(
+        rule, context, events_by_subject=events, subject="child", evidence_field="missed_appointment"
+    )
+
+
+def _keys_of(rule):
+    return set(
+        ReviewTask.objects.filter(organisation=rule.organisation_id, signal=rule.signal).values_list(
+            "dedup_key", flat=True
+        )
+    )
+
+
+def _evaluate_s2(rule, context):
+    """One routed task per child named in a notification, owners by the child's age on the notification date
+    (from the date of birth when known, else the age the police gave) [DUDLEY 21.2]."""
+    keys = _keys_of(rule)
+    bands = (rule.parameters or {}).get("age_bands") or rules.DEFAULT_AGE_BANDS
+    opens = []
+    links = NotificationChild.objects.filter(
+        notification__organisation=context.organisation, child__archived_at__isnull=True
+    ).values_list(
+        "notification_id", "child_id", "age_at_notification", "notification__notified_on", "child__date_of_birth"
+    )
+    for notification_id, child_id, age, day, born in links:
+        key = rules.dedup_key(rule.signal, "child", child_id, "notification", notification_id)
+        if key in keys:
+            continue
+        owners = rules.route_by_age(rules.age_on(born, day) if born else age, bands)
+        if owners:
+            opens.append((child_id, key, None, None, [{"notification": notification_id}], owners))
+    return _write(rule, context, "child", opens, [])
+
+
+def _evaluate_s5(rule, context):
+    """An attendance of a child with an active CP-IS flag on the day: the local authority is told [SAAF 3.5.3]."""
+    keys = _keys_of(rule)
+    flags = defaultdict(list)
+    for pk, child_id, starts, ends in CpisFlag.objects.filter(organisation=context.organisation).values_list(
+        "pk", "child_id", "starts_on", "ends_on"
+    ):
+        flags[child_id].append((pk, starts, ends))
+    opens = []
+    attendances = Attendance.objects.filter(organisation=context.organisation, child_id__in=list(flags)).values_list(
+        "pk", "child_id", "arrived_at"
+    )
+    for pk, child_id, arrived_at in attendances:
+        day = context.local_day(arrived_at)
+        active = [f for f in flags[child_id] if rules.flag_active(f[1], f[2], day)]
+        key = rules.dedup_key(rule.signal, "child", child_id, "attendance", pk)
+        if active and key not in keys:
+            opens.append((child_id, key, None, None, [{"attendance": pk}, *({"flag": f[0]} for f in active)], None))
+    return _write(rule, context, "child", opens, [])
+
+
+def _evaluate_s13(rule, context):
+    """A child coming into care: the initial health assessment is due 20 working days after the flag starts [E39]."""
+    keys = _keys_of(rule)
+    opens, due_from = [], {}
+    for pk, child_id, starts in CpisFlag.objects.filter(
+        organisation=context.organisation, kind=FlagKind.CHILD_IN_CARE
+    ).values_list("pk", "child_id", "starts_on"):
+        key = rules.dedup_key(rule.signal, "child", child_id, "flag", pk)
+        if key not in keys:
+            opens.append((child_id, key, None, None, [{"flag": pk}], None))
+            due_from[key] = starts
+    return _write(rule, context, "child", opens, [], due_from=due_from)
+
+
+EVALUATORS = {
+    Signal.S1: _evaluate_s1,
+    Signal.S2: _evaluate_s2,
+    Signal.S3: _evaluate_s3,
+    Signal.S5: _evaluate_s5,
+    Signal.S6: _evaluate_s6,
+    Signal.S13: _evaluate_s13,
+}
+
+
+# ---------------------------------------------------------------------------------------------- outcomes
+
+REFERRAL_FIELDS = (
+    "local_authority",
+    "referred_by",
+    "category",
+    "route",
+    "referred_at",
+    "family_told",
+    "why_family_not_told",
+)
+
+
+def do_record_outcome(task, *, outcome, acting_user, notes="", completed_on=None, referral=None):
+    """Record what the review decided and close the task. A referral to children's social care is recorded in
+    casework's referral register in the same transaction (its follow-up and outcome-chase clocks start there),
+    under the task's pseudonymous reference, never the child's NHS number; `referral` holds its fields."""
+    completed_on = completed_on or timezone.localdate()
+    problems = {}
+    if task.status != TaskStatus.OPEN:
+        problems["outcome"] = "This review already has an outcome."
+    if outcome not in Outcome.values:
+        problems["outcome"] = "Choose an outcome."
+    if completed_on > timezone.localdate():
+        problems["completed_on"] = "The review cannot be completed in the future."
+    elif completed_on < task.opened_on:
+        problems["completed_on"] = "The review cannot be completed before it was opened."
+    if outcome == Outcome.REFERRAL and not referral:
+        problems["referral"] = "Give the referral's details: a referral opens the casework referral clocks."
+    if problems:
+        raise ValidationError(problems)
+    with audited(acting_user), transaction.atomic():
+        if outcome == Outcome.REFERRAL:
+            fields = {name: referral[name] for name in REFERRAL_FIELDS if name in referral}
+            fields.setdefault("referred_at", timezone.now())
+            fields.setdefault("category", "neglect")
+            try:
+                made = casework_actions.do_record_referral(
+                    organisation=task.organisation,
+                    subject_reference=f"Signals review {task.pk}",
+                    acting_user=acting_user,
+                    **fields,
+                )
+            except ValidationError as error:  # the referral's own field names (local_authority, route...)
+                raise ValidationError(error.message_dict) from error
+            task.referral = made
+        task.status, task.outcome, task.outcome_notes = TaskStatus.DONE, outcome, notes
+        task.completed_on, task.completed_by = completed_on, acting_user
+        task.save(
+            update_fields=[
+                "status",
+                "outcome",
+                "outcome_notes",
+                "completed_on",
+                "completed_by",
+                "referral",
+                "updated_at",
+            ]
+        )
+    return task
