@@ -18,7 +18,7 @@ from core.audit import log_access
 from core.choices import ALL_ROLES
 from core.downloads import xlsx_response
 from core.views import ActionFormView, RoleRequiredMixin
-from signals import actions, exports
+from signals import actions, exports, imports
 from signals.choices import Feed, Outcome, Signal, TaskStatus
 from signals.forms import OutcomeForm, RuleForm, UploadForm
 from signals.models import (
@@ -97,7 +97,9 @@ class QueueView(SafeguardingMixin, TemplateView):
         ordered = open_tasks.select_related("child", "household").order_by(
             F("due_on").asc(nulls_last=True), "opened_on", "pk"
         )
-        page = Paginator(ordered, PAGE_SIZE, count=totals["total"]).get_page(self.request.GET.get("page"))
+        paginator = Paginator(ordered, PAGE_SIZE)
+        paginator.count = totals["total"]  # counted above with the other figures: no second COUNT query
+        page = paginator.get_page(self.request.GET.get("page"))
         rows = [(task, subject_of(task), *task_state(task, today)) for task in page.object_list]
         return super().get_context_data(
             rows=rows, page=page, totals=totals, signals=Signal.choices, signal=signal, **kwargs
@@ -264,15 +266,19 @@ class UploadView(SafeguardingMixin, ActionFormView):
         return super().dispatch(request, *args, **kwargs)
 
     def perform(self, form):
-        from signals import imports
-
-        upload = form.cleaned_data["file"]
-        return imports.import_feed(
-            self.request.user.organisation, self.feed, upload, file_name=upload.name, acting_user=self.request.user
+        upload, user = form.cleaned_data["file"], self.request.user
+        record = imports.do_import(
+            organisation=user.organisation, feed=self.feed, upload=upload, name=upload.name, acting_user=user
         )
+        actions.do_evaluate(user.organisation, acting_user=user)  # the new rows may fire a rule at once
+        return record
 
     def get_success_message(self):
-        return "The extract was imported and the rules evaluated."
+        record = self.result
+        return (
+            f"{record.file_name} was imported: {record.new_records} new record(s), {record.already_held} already "
+            "held. The rules were evaluated."
+        )
 
     def get_success_url(self):
         return reverse("signals:uploads")
