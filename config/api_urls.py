@@ -10,6 +10,7 @@ from organisations.api import register as register_organisations
 from regions.api import register as register_regions
 from returns.api import register as register_returns
 from reviews.api import register as register_reviews
+from signals.api import register as register_signals
 from workforce.api import register as register_workforce
 
 router = DefaultRouter()
@@ -23,6 +24,7 @@ for register in (
     register_governance,
     register_workforce,
     register_regions,
+    register_signals,
 ):
     register(router)
 

@@ -119,3 +119,21 @@ def test_home_panel_lists_overdue_reviews(world, seeded, client_for):
     ReviewTask.objects.filter(pk=task.pk).update(due_on=task.opened_on.replace(year=task.opened_on.year - 1))
     html = client_for(user).get("/").content.decode()
     assert "Overdue signal reviews" in html and f"/signals/tasks/{task.pk}/" in html
+
+
+def test_api_lists_masked_tasks_records_outcomes_and_refuses_bad_uploads(world, seeded):
+    user, number, _ = seeded
+    api = world.api(user)
+    listed = api.get("/api/v1/signals/tasks/").json()["results"]
+    assert number not in str(listed) and any(row["subject"].endswith(number[-4:]) for row in listed)
+    task = ReviewTask.objects.get(signal="S1")
+    detail = api.get(f"/api/v1/signals/tasks/{task.pk}/").json()
+    assert len(detail["evidence"]) == 3
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, additional_data__how="api").exists()
+    done = api.post(f"/api/v1/signals/tasks/{task.pk}/outcome/", {"outcome": "shared"}, format="json")
+    assert done.status_code == 200 and done.json()["status"] == "done"
+    again = api.post(f"/api/v1/signals/tasks/{task.pk}/outcome/", {"outcome": "shared"}, format="json")
+    assert again.status_code == 400
+    bad = csv_file("bad.csv", ["NHS number", "Date of birth", "Arrival", "Setting"], [("123", "2018-01-01", "x", "ED")])
+    refused = api.post("/api/v1/signals/uploads/", {"feed": "attendances", "file": bad}, format="multipart")
+    assert refused.status_code == 400 and "row 2" in str(refused.json()).lower()

@@ -61,6 +61,25 @@ def test_page_matrix(world, records, client, url, ok, other):
     assert client.get(target).status_code == other, target
 
 
+ENDPOINTS = [
+    ("/api/v1/signals/tasks/", 200),
+    ("/api/v1/signals/tasks/{task}/", 404),
+    ("/api/v1/signals/uploads/", 200),
+]
+
+
+@pytest.mark.parametrize(("url", "other"), ENDPOINTS)
+def test_api_matrix(world, records, url, other):
+    target = url.format(**records)
+    answers = {role: world.api(role).get(target).status_code for role in sorted(Role.values)}
+    assert answers == {role: 200 if role == Role.PROVIDER else 403 for role in sorted(Role.values)}, target
+    assert world.api(world.other_provider_user).get(target).status_code == other
+    writes = {
+        role: world.api(role).post(target, {}).status_code for role in sorted(Role.values) if role != Role.PROVIDER
+    }
+    assert set(writes.values()) <= {403, 405}, writes
+
+
 def test_the_other_providers_export_and_queue_hold_none_of_this_providers_children(world, records, client):
     client.force_login(world.other_provider_user)
     assert records["number"][-4:] not in client.get("/signals/").content.decode()
