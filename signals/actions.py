@@ -20,7 +20,7 @@ from core.audit import log_many
 from core.models import working_calendar
 from organisations.models import Organisation
 from signals import conf, crypto, rules
-from signals.choices import FlagKind, Outcome, Signal, TaskStatus, TimescaleUnit
+from signals.choices import FlagKind, Outcome, Owner, Signal, TaskStatus, TimescaleUnit
 from signals.models import (
     Attendance,
     Child,
@@ -32,6 +32,15 @@ from signals.models import (
     SignalRule,
     TaskEvidence,
 )
+
+CHUNK = 2000
+
+
+def chunks(values, size=CHUNK):
+    """`values` in lists of at most `size`: IN lists stay under SQLite's limit on query parameters."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
 
 RULE_FIELDS = ("enabled", "threshold", "window_months", "timescale", "timescale_unit", "owners", "parameters")
 
@@ -84,8 +93,8 @@ def _rule_problems(rule):
         problems["window_months"] = "Give the rolling window in months for this threshold."
     if rule.timescale_unit not in TimescaleUnit.values:
         problems["timescale_unit"] = "Choose working days or calendar days."
-    if not isinstance(rule.owners, list) or not all(isinstance(o, str) for o in rule.owners):
-        problems["owners"] = "Give the owners as a list."
+    if not isinstance(rule.owners, list) or not all(o in Owner.values for o in rule.owners):
+        problems["owners"] = f"Give the owners as a list of: {', '.join(Owner.values)}."
     bands = (rule.parameters or {}).get("age_bands") if isinstance(rule.parameters, dict) else None
     if rule.signal == Signal.S2 and bands is not None:
         try:
@@ -106,11 +115,12 @@ def _rule_problems(rule):
 def children_for(organisation, people, *, acting_user, extra=None):
     """{nhs number: Child} for `people` ({nhs number: (date of birth or None, is_expectant_mother)}), creating
     the ones the organisation does not hold yet in bulk (one audit entry each) and filling a missing date of birth.
-    Three queries whatever the number of people."""
+    Three queries per 2,000 people (an IN list stays under SQLite's limit on parameters)."""
     hashes = {crypto.matching_hash(number): number for number in people}
     held = {
         hashes[child.nhs_number_hash]: child
-        for child in Child.objects.filter(organisation=organisation, nhs_number_hash__in=list(hashes))
+        for chunk in chunks(list(hashes))
+        for child in Child.objects.filter(organisation=organisation, nhs_number_hash__in=chunk)
     }
     created, dated = [], []
     for number, (born, mother) in people.items():
@@ -198,23 +208,25 @@ def _held_tasks(rule, subject):
 def _evaluate_window(rule, context, *, events_by_subject, subject, evidence_field):
     """A rolling-window rule (S1, S3, S6) over {subject id: [Event]}."""
     windows, _keys = _held_tasks(rule, subject)
-    opens, additions = [], []
+    opens, additions, fired = [], [], {}
     for subject_id, events in events_by_subject.items():
+        days = {event.id: event.day for event in events}
         plan = rules.plan_window_rule(
             events, at_least=rule.threshold, months=rule.window_months, tasks=windows.get(subject_id, ())
         )
         for new in plan.opens:
             key = rules.dedup_key(rule.signal, subject, subject_id, evidence_field, new.trigger)
             opens.append((subject_id, key, new.start, new.end, [{evidence_field: i} for i in new.evidence], None))
+            fired[key] = days[new.trigger]
         for task_id, ids in plan.additions.items():
             additions.extend((task_id, {evidence_field: i}) for i in ids)
-    return _write(rule, context, subject, opens, additions)
+    return _write(rule, context, subject, opens, additions, fired=fired)
 
 
-def _write(rule, context, subject, opens, additions, due_from=None):
+def _write(rule, context, subject, opens, additions, due_from=None, fired=None):
     """Create the planned tasks and evidence in bulk, audited; `opens` are (subject id, dedup key, window start,
     window end, [evidence fields], owners or None for the rule's) and `due_from` maps a dedup key to the day its
-    timescale counts from (else the day it opens)."""
+    timescale counts from (else the day it opens); `fired` maps a dedup key to the day of its triggering record."""
     tasks = []
     for subject_id, key, start, end, _evidence, owners in opens:
         opened = context.today
@@ -227,6 +239,7 @@ def _write(rule, context, subject, opens, additions, due_from=None):
                 dedup_key=key,
                 owners=list(rule.owners if owners is None else owners),
                 opened_on=opened,
+                fired_on=(fired or {}).get(key, (due_from or {}).get(key)),
                 due_on=rules.due_on(base, rule.timescale, rule.timescale_unit, context.calendar),
                 window_start=start,
                 window_end=end,
@@ -278,6 +291,8 @@ def _evaluate_s3(rule, context):
 
 
 def _evaluate_s6(rule, context):
+    if rule.threshold is None or not rule.window_months:  # no sourced number: not evaluated until set
+        return {"opened": 0, "added": 0}
     events = defaultdict(list)
     for pk, child_id, day in MissedAppointment.objects.filter(
         organisation=context.organisation, child__archived_at__isnull=True
@@ -301,7 +316,7 @@ def _evaluate_s2(rule, context):
     (from the date of birth when known, else the age the police gave) [DUDLEY 21.2]."""
     keys = _keys_of(rule)
     bands = (rule.parameters or {}).get("age_bands") or rules.DEFAULT_AGE_BANDS
-    opens = []
+    opens, fired = [], {}
     links = NotificationChild.objects.filter(
         notification__organisation=context.organisation, child__archived_at__isnull=True
     ).values_list(
@@ -314,7 +329,8 @@ def _evaluate_s2(rule, context):
         owners = rules.route_by_age(rules.age_on(born, day) if born else age, bands)
         if owners:
             opens.append((child_id, key, None, None, [{"notification": notification_id}], owners))
-    return _write(rule, context, "child", opens, [])
+            fired[key] = day
+    return _write(rule, context, "child", opens, [], fired=fired)
 
 
 def _evaluate_s5(rule, context):
@@ -325,8 +341,9 @@ def _evaluate_s5(rule, context):
         "pk", "child_id", "starts_on", "ends_on"
     ):
         flags[child_id].append((pk, starts, ends))
-    opens = []
-    attendances = Attendance.objects.filter(organisation=context.organisation, child_id__in=list(flags)).values_list(
+    opens, fired = [], {}
+    flagged = CpisFlag.objects.filter(organisation=context.organisation).values("child_id")
+    attendances = Attendance.objects.filter(organisation=context.organisation, child_id__in=flagged).values_list(
         "pk", "child_id", "arrived_at"
     )
     for pk, child_id, arrived_at in attendances:
@@ -335,7 +352,8 @@ def _evaluate_s5(rule, context):
         key = rules.dedup_key(rule.signal, "child", child_id, "attendance", pk)
         if active and key not in keys:
             opens.append((child_id, key, None, None, [{"attendance": pk}, *({"flag": f[0]} for f in active)], None))
-    return _write(rule, context, "child", opens, [])
+            fired[key] = day
+    return _write(rule, context, "child", opens, [], fired=fired)
 
 
 def _evaluate_s13(rule, context):

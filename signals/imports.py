@@ -32,7 +32,7 @@ from core.jobs import enqueue, register_job
 from core.uploads import extension_of, format_size
 from organisations.models import Organisation
 from signals import conf, rules
-from signals.actions import children_for
+from signals.actions import children_for, chunks
 from signals.choices import Feed, FlagKind, Setting, Severity
 from signals.models import (
     Attendance,
@@ -114,6 +114,7 @@ FLAG_WORDS = {
     "lac": FlagKind.CHILD_IN_CARE,
     "looked after": FlagKind.CHILD_IN_CARE,
     "child in care": FlagKind.CHILD_IN_CARE,
+    "in care": FlagKind.CHILD_IN_CARE,
     "unborn": FlagKind.UNBORN,
 }
 
@@ -433,7 +434,7 @@ def do_import(*, organisation, feed, upload, name, acting_user, today=None):
         )
         extra = {"upload": record.pk, "file": record.file_name}
         children = children_for(organisation, checked.people, acting_user=acting_user, extra=extra)
-        new, held = WRITERS[feed](organisation, record, checked, children)
+        new, new_rows = WRITERS[feed](organisation, record, checked, children)
         for instance in new:
             instance.organisation = organisation
         log_many(
@@ -441,14 +442,18 @@ def do_import(*, organisation, feed, upload, name, acting_user, today=None):
             action=LogEntry.Action.CREATE,
             actor=acting_user,
         )
-        record.new_records, record.already_held = len(new), held
+        record.new_records, record.already_held = len(new), checked.rows - new_rows
         record.save(update_fields=["new_records", "already_held"])
     return record
 
 
 def _by_child_key(model, organisation, children, key_fields):
     child_ids = [c.pk for c in children.values()]
-    return set(model.objects.filter(organisation=organisation, child_id__in=child_ids).values_list(*key_fields))
+    return {
+        key
+        for chunk in chunks(child_ids)
+        for key in model.objects.filter(organisation=organisation, child_id__in=chunk).values_list(*key_fields)
+    }
 
 
 def _write_attendances(organisation, record, checked, children):
@@ -459,7 +464,7 @@ def _write_attendances(organisation, record, checked, children):
         if (child.pk, arrived, setting) not in held:
             new.append(Attendance(organisation=organisation, child=child, upload=record, **fields))
     Attendance.objects.bulk_create(new, batch_size=2000)
-    return new, len(checked.records) - len(new)
+    return new, len(new)
 
 
 def _write_missed(organisation, record, checked, children):
@@ -470,7 +475,7 @@ def _write_missed(organisation, record, checked, children):
         if (children[number].pk, day, service) not in held
     ]
     MissedAppointment.objects.bulk_create(new, batch_size=2000)
-    return new, len(checked.records) - len(new)
+    return new, len(new)
 
 
 def _write_flags(organisation, record, checked, children):
@@ -481,7 +486,7 @@ def _write_flags(organisation, record, checked, children):
         if (children[number].pk, kind, starts) not in held
     ]
     CpisFlag.objects.bulk_create(new, batch_size=2000)
-    return new, len(checked.records) - len(new)
+    return new, len(new)
 
 
 def _write_codes(organisation, record, checked, children):
@@ -492,7 +497,7 @@ def _write_codes(organisation, record, checked, children):
         if (children[number].pk, code, day) not in held
     ]
     GpCode.objects.bulk_create(new, batch_size=2000)
-    return new, len(checked.records) - len(new)
+    return new, len(new)
 
 
 def _write_notifications(organisation, record, checked, children):
@@ -505,9 +510,8 @@ def _write_notifications(organisation, record, checked, children):
     households.update({h.key: h for h in new_households})
     held = {
         (n.household_id, n.notified_on, n.police_reference): n
-        for n in DomesticAbuseNotification.objects.filter(
-            organisation=organisation, household__in=list(households.values())
-        )
+        for chunk in chunks([h.pk for h in households.values()])
+        for n in DomesticAbuseNotification.objects.filter(organisation=organisation, household_id__in=chunk)
     }
     notifications, new_notifications = dict(held), []
     for _row, fields in checked.records.values():
@@ -525,11 +529,13 @@ def _write_notifications(organisation, record, checked, children):
             notifications[key] = notification
             new_notifications.append(notification)
     DomesticAbuseNotification.objects.bulk_create(new_notifications, batch_size=2000)
-    linked = set(
-        NotificationChild.objects.filter(notification__in=[n.pk for n in notifications.values()]).values_list(
+    linked = {
+        pair
+        for chunk in chunks([n.pk for n in held.values()])
+        for pair in NotificationChild.objects.filter(notification_id__in=chunk).values_list(
             "notification_id", "child_id"
         )
-    )
+    }
     links = []
     for (_household, _day, _reference, number), (_row, fields) in checked.records.items():
         household = households[fields["household"]]
@@ -542,7 +548,7 @@ def _write_notifications(organisation, record, checked, children):
     NotificationChild.objects.bulk_create(links, batch_size=2000)
     for link in links:
         link.notification.organisation = organisation
-    return [*new_households, *new_notifications, *links], len(checked.records) - len(links)
+    return [*new_households, *new_notifications, *links], len(links)
 
 
 WRITERS = {

@@ -123,8 +123,8 @@ class FeedUpload(PersonLevel):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     rows = models.PositiveIntegerField(default=0)
-    new_records = models.PositiveIntegerField(default=0)
-    already_held = models.PositiveIntegerField(default=0)
+    new_records = models.PositiveIntegerField(default=0, help_text="Records created (children, households...).")
+    already_held = models.PositiveIntegerField(default=0, help_text="Rows already held, or repeated in the file.")
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
@@ -322,6 +322,9 @@ class ReviewTask(PersonLevel, Versioned):
     dedup_key = models.CharField(max_length=120, editable=False)
     owners = models.JSONField(default=list)
     opened_on = models.DateField()
+    fired_on = models.DateField(
+        null=True, blank=True, help_text="The day of the record that fired it (the quarter it counts in)."
+    )
     due_on = models.DateField(null=True, blank=True)
     window_start = models.DateField(null=True, blank=True)
     window_end = models.DateField(null=True, blank=True)

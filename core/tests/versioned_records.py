@@ -147,6 +147,7 @@ def build(world):
     organisation_actions.do_archive_organisation(council, acting_user=designated)
     _governance_and_workforce(world, keep, today)
     _commissioning(world, keep)
+    _signals(world, keep)
     from assurance.models import ChildrenInCareSpecification, FundingPanelAssurance
     from assurance.tests.test_icb_duties import build as build_icb_duties
 
@@ -236,3 +237,17 @@ def _commissioning(world, keep):
     built = commissioning_factories.build(world)
     for key in ("event", "specification", "subcontractor", "notification", "statement"):
         keep(built[key])
+
+
+def _signals(world, keep):
+    from signals import actions as signals_actions
+    from signals.models import ReviewTask
+    from signals.tests.factories import attendance_rows, days_before_today, import_attendances, nhs_numbers
+
+    provider_user = world.user(Role.PROVIDER)
+    keep(signals_actions.ensure_rules(world.provider)["S1"])
+    number = nhs_numbers(1, start=999_000_900)[0]
+    rows = attendance_rows(number, dt.date(2018, 5, 1), days_before_today(30, 20, 10))
+    import_attendances(world.provider, provider_user, rows, name="versions.csv")
+    signals_actions.do_evaluate(world.provider, acting_user=provider_user)
+    keep(ReviewTask.objects.get(organisation=world.provider, signal="S1"))
