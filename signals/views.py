@@ -18,7 +18,7 @@ from core.audit import log_access
 from core.choices import ALL_ROLES
 from core.downloads import xlsx_response
 from core.views import ActionFormView, RoleRequiredMixin
-from signals import actions, exports, imports
+from signals import actions, exports, imports, reports
 from signals.choices import Feed, Outcome, Signal, TaskStatus
 from signals.forms import OutcomeForm, RuleForm, UploadForm
 from signals.models import (
@@ -94,9 +94,7 @@ class QueueView(SafeguardingMixin, TemplateView):
             due_today=Count("pk", filter=Q(due_on=today)),
             due_week=Count("pk", filter=Q(due_on__gt=today, due_on__lte=today + dt.timedelta(days=7))),
         )
-        ordered = open_tasks.select_related("child", "household").order_by(
-            F("due_on").asc(nulls_last=True), "opened_on", "pk"
-        )
+        ordered = reports.queue(user, today, signal=signal if signal in Signal.values else None)
         paginator = Paginator(ordered, PAGE_SIZE)
         paginator.count = totals["total"]  # counted above with the other figures: no second COUNT query
         page = paginator.get_page(self.request.GET.get("page"))
