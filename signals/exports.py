@@ -18,6 +18,7 @@ def tasks_workbook(tasks, user):
             Column("Status", 18),
             Column("Outcome", 35),
             Column("Completed", 12, DATE),
+            Column("Notes", 60, wrap=True),
         ],
     )
     for task in tasks:
@@ -32,6 +33,7 @@ def tasks_workbook(tasks, user):
                 task.get_status_display(),
                 task.get_outcome_display(),
                 task.completed_on,
+                task.outcome_notes,
             ]
         )
         log_access(user, task, how="export")

@@ -221,6 +221,18 @@ def inspection_register(world, client_for, payload):
     return client_for(designated).get("/assurance/inspections/xlsx/")
 
 
+def signals_tasks(world, client_for, payload):
+    from signals import actions as signals_actions
+    from signals.models import ReviewTask
+    from signals.tests.ui_support import seed
+
+    provider = world.user(Role.PROVIDER)
+    seed(world.provider, provider)
+    task = ReviewTask.objects.filter(organisation=world.provider).first()
+    signals_actions.do_record_outcome(task, outcome="nfa", notes=payload, acting_user=provider)
+    return client_for(provider).get("/signals/tasks/xlsx/")
+
+
 EXPORTS = {
     **{f"casework-{r.slug}-page": register_export(r.slug, "page") for r in REGISTERS},
     **{f"casework-{r.slug}-api": register_export(r.slug, "api") for r in REGISTERS},
@@ -234,6 +246,7 @@ EXPORTS = {
     "organisations-commissioning": commissioning_register,
     "regions-roll-up": regional_roll_up,
     "assurance-inspection-register": inspection_register,
+    "signals-review-tasks": signals_tasks,
 }
 
 
