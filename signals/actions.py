@@ -255,21 +255,39 @@ def _write(rule, context, subject, opens, additions, due_from=None, fired=None):
         for task_id, item in additions
     )
     TaskEvidence.objects.bulk_create(evidence, batch_size=2000)
+    # One audit entry per task: its creation names its evidence; an addition to a held task is an update of it.
+    described = defaultdict(list)
+    for item in evidence:
+        described[item.task_id].append(_describe(item))
     for task in tasks:
         task.organisation = context.organisation
-    for item in evidence:
-        if item.task_id not in {t.pk for t in tasks}:  # added to a held task: name its ICB without a query each
-            item.task = ReviewTask(pk=item.task_id, organisation=context.organisation)
     how = {"how": f"evaluation of {rule.signal}"}
     log_many(
-        [(t, {"signal": ["", t.signal]}, how) for t in tasks], action=LogEntry.Action.CREATE, actor=context.acting_user
-    )
-    log_many(
-        [(e, {"task": ["", str(e.task_id)]}, how) for e in evidence],
+        [(t, {"signal": ["", t.signal], "evidence": ["", ", ".join(described[t.pk])]}, how) for t in tasks],
         action=LogEntry.Action.CREATE,
         actor=context.acting_user,
     )
+    held = sorted({task_id for task_id, _item in additions})
+    log_many(
+        [
+            (
+                ReviewTask(pk=task_id, organisation=context.organisation, signal=rule.signal),
+                {"evidence": ["", f"added {', '.join(described[task_id])}"]},
+                how,
+            )
+            for task_id in held
+        ],
+        action=LogEntry.Action.UPDATE,
+        actor=context.acting_user,
+    )
     return {"opened": len(tasks), "added": len(additions)}
+
+
+def _describe(item):
+    for name in ("attendance", "notification", "missed_appointment", "flag"):
+        if getattr(item, f"{name}_id"):
+            return f"{name.replace('_', ' ')} {getattr(item, f'{name}_id')}"
+    return "evidence"
 
 
 def _evaluate_s1(rule, context):
@@ -415,7 +433,6 @@ def do_record_outcome(task, *, outcome, acting_user, notes="", completed_on=None
         if outcome == Outcome.REFERRAL:
             fields = {name: referral[name] for name in REFERRAL_FIELDS if name in referral}
             fields.setdefault("referred_at", timezone.now())
-            fields.setdefault("category", "neglect")
             try:
                 made = casework_actions.do_record_referral(
                     organisation=task.organisation,

@@ -168,6 +168,9 @@ class NewTask:
     end: dt.date
 
 
+PLANNED = object()  # marks the key of a task opened by the plan itself
+
+
 @dataclass
 class Plan:
     opens: list = field(default_factory=list)
@@ -186,7 +189,9 @@ def plan_window_rule(events, *, at_least, months, tasks=()):
     Any other event:
     - inside an open task's window (its first counted event to that day plus `months`): added to it;
     - else, when at least `at_least` events (this one and earlier ones, used or not) lie in the window ending on
-      its day: a new task, its evidence every event of that window, its window starting on the earliest of them.
+      its day: a new task, its evidence every event of that window, its window starting on the earliest of them
+      (later events inside that window join its evidence).
+    `additions` name only the tasks passed in.
     Returns a Plan; applying it and planning again gives an empty plan (idempotent)."""
     if at_least is None or months is None:
         return Plan()
@@ -199,7 +204,10 @@ def plan_window_rule(events, *, at_least, months, tasks=()):
             continue
         target = next((w for w in windows if w.open and w.start <= event.day <= w.end), None)
         if target is not None:
-            plan.additions.setdefault(target.key, []).append(event.id)
+            if isinstance(target.key, tuple) and target.key[0] == PLANNED:  # a task this plan opens: its evidence
+                plan.opens[target.key[1]].evidence.append(event.id)
+            else:
+                plan.additions.setdefault(target.key, []).append(event.id)
             used.add(event.id)
             continue
         start = window_start(event.day, months)
@@ -208,7 +216,7 @@ def plan_window_rule(events, *, at_least, months, tasks=()):
             first = in_range[0].day
             new = NewTask(event.id, [e.id for e in in_range], first, window_end(first, months))
             plan.opens.append(new)
-            key = ("new", len(plan.opens) - 1)
+            key = (PLANNED, len(plan.opens) - 1)
             windows.append(TaskWindow(key, new.start, new.end, frozenset(new.evidence)))
             used.update(new.evidence)
     return plan

@@ -176,14 +176,18 @@ class TestTasks:
     def test_applying_a_plan_then_planning_again_changes_nothing(self, dates):
         events = [Event(i, d) for i, d in enumerate(dates)]
         plan = rules.plan_window_rule(events, at_least=3, months=12)
+        assert plan.additions == {}
         tasks = [TaskWindow(i, t.start, t.end, frozenset(t.evidence)) for i, t in enumerate(plan.opens)]
-        for key, ids in plan.additions.items():
-            index = key[1]
-            tasks[index].evidence = tasks[index].evidence | set(ids)
         again = rules.plan_window_rule(events, at_least=3, months=12, tasks=tasks)
         assert again.opens == [] and again.additions == {}
         used = [i for t in tasks for i in t.evidence]
         assert len(set(used)) == len({e.id for e in events if e.id in used})
+
+    def test_later_events_in_a_window_opened_by_the_same_plan_join_its_evidence(self):
+        first = dt.date(2026, 1, 5)
+        events = [*three(first, 30), Event(4, dt.date(2026, 6, 1)), Event(5, dt.date(2027, 1, 5))]
+        plan = rules.plan_window_rule(events, at_least=3, months=12)
+        assert [(t.trigger, t.evidence) for t in plan.opens] == [(3, [1, 2, 3, 4, 5])] and plan.additions == {}
 
     def test_dedup_key_names_rule_subject_and_trigger(self):
         assert rules.dedup_key("S1", "child", 7, "attendance", 42) == "S1:child:7:attendance:42"
