@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from core.api_versioning import VersionedViewSetMixin
 from core.audit import log_access
 from core.scoping import VIEW
 from signals import actions, imports
@@ -72,7 +73,9 @@ class OutcomePayload(serializers.Serializer):
     )
 
 
-class ReviewTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReviewTaskViewSet(
+    VersionedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     queryset = ReviewTask.objects.all()
     serializer_class = TaskSerializer
 
