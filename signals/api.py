@@ -78,6 +78,7 @@ class ReviewTaskViewSet(
 ):
     queryset = ReviewTask.objects.all()
     serializer_class = TaskSerializer
+    http_method_names = ["get", "post", "head", "options"]  # read, and record the outcome (POST …/outcome/)
 
     def get_queryset(self):
         return (
@@ -133,6 +134,7 @@ class FeedUploadViewSet(
 
     queryset = FeedUpload.objects.all()
     serializer_class = UploadSerializer
+    http_method_names = ["get", "post", "head", "options"]
     parser_classes = [MultiPartParser, FormParser]
 
     def get_queryset(self):
