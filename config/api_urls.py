@@ -11,6 +11,7 @@ from regions.api import register as register_regions
 from reporting.api import register as register_reporting
 from returns.api import register as register_returns
 from reviews.api import register as register_reviews
+from signals.api import register as register_signals
 from workforce.api import register as register_workforce
 
 router = DefaultRouter()
@@ -25,6 +26,7 @@ for register in (
     register_workforce,
     register_regions,
     register_reporting,
+    register_signals,
 ):
     register(router)
 

@@ -248,6 +248,8 @@ SPECTACULAR_SETTINGS = {
         "MilestoneDateEnum": "reviews.choices.BASE_DATE_CHOICES",
         "MonitoringCheckOutcomeEnum": "governance.choices.CheckOutcome",
         "RegulatorRatingEnum": "assurance.choices.RegulatorRating",
+        "SignalTaskStatusEnum": "signals.choices.TaskStatus",
+        "SignalOutcomeEnum": "signals.choices.Outcome",
     },
 }
 

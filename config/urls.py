@@ -13,6 +13,7 @@ urlpatterns = [
     path("workforce/", include("workforce.urls")),
     path("regions/", include("regions.urls")),
     path("reporting/", include("reporting.urls")),
+    path("signals/", include("signals.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script from a URL: no inline script under the CSP.

@@ -30,6 +30,12 @@ CORE_EXTRAS = {
             frozenset({Role.DESIGNATED, Role.ADMINISTRATOR, Role.EXECUTIVE, Role.BOARD, Role.AUDITOR}),
         )
     ],
+    # Child-level signals: the receiving organisation's safeguarding users only (signals/, docs/signals-pages.md).
+    "signals": [
+        ("Signals", "signals:queue", frozenset({Role.PROVIDER})),
+        ("Feed uploads", "signals:uploads", frozenset({Role.PROVIDER})),
+        ("Signal rules", "signals:rules", frozenset({Role.PROVIDER})),
+    ],
 }
 GROUP_LABELS = {"assurance": "Assurance"}
 

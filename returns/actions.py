@@ -9,7 +9,7 @@ from core.actions import audited, do_archive, save_fields
 from core.audit import log_many
 from core.models import working_calendar
 from core.uploads import DISPLAY_NAME_LENGTH, shorten_name, stored_name, uploaded_file_problem
-from returns import catalogue, conf, ratings, reports, rules
+from returns import catalogue, conf, ratings, reports, rules, signal_metrics
 from returns.choices import JUDGEABLE_STATUSES, ReturnStatus, Source, Unit
 from returns.models import (
     OVERRIDE_EDITORS,
@@ -52,7 +52,9 @@ def do_start_return(*, provider, quarter, acting_user, today=None):
         return_obj.full_clean()
         return_obj.save()
         version = ReturnVersion.objects.create(return_obj=return_obj, number=1)
-        if prefill_escalations(version, acting_user=acting_user) is not None:
+        prefilled = prefill_escalations(version, acting_user=acting_user) is not None
+        prefilled |= bool(signal_metrics.prefill_signals(version, acting_user=acting_user))
+        if prefilled:
             ratings.rerate_return(return_obj)
     return return_obj
 

@@ -19,6 +19,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.api import CodeField, ScopedOrganisationField, ScopedRelatedField, ScopedViewSet, StrictSerializer
+from core.choices import Role
 from core.scoping import CHANGE, can
 from organisations.models import Contract
 from returns import actions, catalogue, reports, rules
@@ -76,6 +77,11 @@ class ReturnDetailSerializer(ReturnSerializer):
             self._rated_cache = (version, *reports.rate_return(obj, version, judged=visible))
         return self._rated_cache
 
+    def _suppressed(self):
+        """Signals counts reach everyone but the provider's own users suppressed (returns.signal_metrics)."""
+        request = self.context.get("request")
+        return request is None or getattr(request.user, "role", None) != Role.PROVIDER
+
     def get_values(self, obj) -> dict[str, dict]:
         version, rated, _ = self._rated(obj)
         result = {}
@@ -85,7 +91,7 @@ class ReturnDetailSerializer(ReturnSerializer):
                 continue
             result[code] = {
                 "version": version.number,
-                "numerator": value.numerator,
+                "numerator": cell.shown_numerator if self._suppressed() else value.numerator,
                 "denominator": value.denominator,
                 "date": value.date_value,
                 "explanation": value.explanation,

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core.models import working_calendar, working_calendars  # noqa: F401 - working_calendar: quarterly_report reads it here
 from organisations.choices import PROVIDER_KINDS, OrganisationKind
-from returns import catalogue, conf, rules
+from returns import catalogue, conf, rules, signal_metrics
 from returns.choices import JUDGEABLE_STATUSES, ReturnStatus
 from returns.models import (
     BreakdownValue,
@@ -214,7 +214,12 @@ class Rated:
             return {1: "Yes", 0: "No"}.get(value.numerator, "–")
         if unit == "date":
             return f"{value.date_value:%d %b %Y}" if value.date_value else "–"
-        return "–" if value.numerator is None else str(value.numerator)
+        return "–" if value.numerator is None else str(signal_metrics.shown(self.metric, value.numerator))
+
+    @property
+    def shown_numerator(self):
+        """The numerator as it may be read (signals counts of 1 to 4 suppressed: returns.signal_metrics)."""
+        return None if self.value is None else signal_metrics.shown(self.metric, self.value.numerator)
 
 
 def rate_value(metric, value, scheme, quarter, broken=None):

@@ -378,6 +378,18 @@ def review_records(path):
     return build
 
 
+def signals_tasks(world, client_for, payload):
+    from signals import actions as signals_actions
+    from signals.models import ReviewTask
+    from signals.tests.ui_support import seed
+
+    provider = world.user(Role.PROVIDER)
+    seed(world.provider, provider)
+    task = ReviewTask.objects.filter(organisation=world.provider).first()
+    signals_actions.do_record_outcome(task, outcome="nfa", notes=payload, acting_user=provider)
+    return client_for(provider).get("/signals/tasks/xlsx/")
+
+
 EXPORTS = {
     **{f"casework-{r.slug}-page": register_export(r.slug, "page") for r in REGISTERS},
     **{f"casework-{r.slug}-api": register_export(r.slug, "api") for r in REGISTERS},
@@ -397,6 +409,7 @@ EXPORTS = {
     "organisations-contacts": contacts_directory,
     "reviews-s42-enquiries": review_records("/reviews/enquiries/xlsx/"),
     "reviews-nhs-participation": review_records("/reviews/non-participation/xlsx/"),
+    "signals-review-tasks": signals_tasks,
 }
 
 

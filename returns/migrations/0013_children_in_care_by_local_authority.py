@@ -25,5 +25,5 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("returns", "0011_children_in_care_and_dols_metrics")]
+    dependencies = [("returns", "0012_delete_reportnarrative")]
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]

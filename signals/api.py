@@ -1,0 +1,160 @@
+"""The signals API (issue 13 items 3 and 6): the team's review tasks (list, detail, record the outcome) and feed
+uploads (one endpoint, the feed named in the request; all or nothing, a 400 naming row and column). Person-level:
+the receiving organisation's safeguarding users only (the models' `Access`; every other role 403, another
+provider's record 404). NHS numbers appear masked only; opening a task is logged (core.audit.log_access)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from core.api_versioning import VersionedViewSetMixin
+from core.audit import log_access
+from core.scoping import VIEW
+from signals import actions, imports
+from signals.choices import Feed, Outcome
+from signals.models import FeedUpload, ReviewTask, TaskEvidence
+from signals.views import evidence_row
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    subject = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReviewTask
+        fields = [
+            "id",
+            "signal",
+            "subject",
+            "owners",
+            "opened_on",
+            "due_on",
+            "window_start",
+            "window_end",
+            "status",
+            "outcome",
+            "outcome_notes",
+            "completed_on",
+        ]
+        read_only_fields = fields
+
+    def get_subject(self, obj) -> str:
+        """The child's masked NHS number, or the household key."""
+        return obj.child.masked_nhs_number if obj.child_id else obj.household.key
+
+
+class TaskDetailSerializer(TaskSerializer):
+    evidence = serializers.SerializerMethodField()
+
+    class Meta(TaskSerializer.Meta):
+        fields = [*TaskSerializer.Meta.fields, "evidence"]
+        read_only_fields = fields
+
+    def get_evidence(self, obj) -> list[dict]:
+        rows = TaskEvidence.objects.filter(task=obj).select_related(
+            "attendance", "notification", "missed_appointment", "flag"
+        )
+        return sorted(
+            (
+                {"date": day, "what": what, "detail": detail, "added_later": later}
+                for day, what, detail, later in map(evidence_row, rows)
+            ),
+            key=lambda row: row["date"],
+        )
+
+
+class OutcomePayload(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    completed_on = serializers.DateField(required=False)
+    referral = serializers.DictField(
+        required=False, help_text="For a referral: local_authority (id), referred_by, category, route..."
+    )
+
+
+class ReviewTaskViewSet(
+    VersionedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    queryset = ReviewTask.objects.all()
+    serializer_class = TaskSerializer
+    http_method_names = ["get", "post", "head", "options"]  # read, and record the outcome (POST …/outcome/)
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .restrict(self.request.user, VIEW)
+            .select_related("child", "household")
+            .order_by("due_on", "opened_on", "pk")
+        )
+
+    def get_serializer_class(self):
+        return TaskDetailSerializer if self.action == "retrieve" else TaskSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        task = self.get_object()
+        log_access(request.user, task, how="api", remote_addr=request.META.get("REMOTE_ADDR"))
+        return Response(self.get_serializer(task).data)
+
+    @extend_schema(request=OutcomePayload, responses=TaskSerializer)
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, pk=None):
+        """Record the outcome of the review (a referral also opens the casework referral and its clocks)."""
+        task = self.get_object()
+        payload = OutcomePayload(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        referral = data.pop("referral", None)
+        if referral and "local_authority" in referral:
+            from organisations.models import Organisation
+
+            referral["local_authority"] = Organisation.objects.filter(
+                pk=referral["local_authority"], icb_id=task.organisation.icb_id, kind="local_authority"
+            ).first()
+        task = actions.do_record_outcome(task, acting_user=request.user, referral=referral, **data)
+        return Response(TaskSerializer(task).data)
+
+
+class UploadSerializer(serializers.ModelSerializer):
+    file = serializers.FileField(write_only=True)
+    feed = serializers.ChoiceField(choices=Feed.choices)
+
+    class Meta:
+        model = FeedUpload
+        fields = ["id", "feed", "file", "file_name", "uploaded_at", "rows", "new_records", "already_held"]
+        read_only_fields = ["id", "file_name", "uploaded_at", "rows", "new_records", "already_held"]
+
+
+class FeedUploadViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """POST a CSV or XLSX extract of one feed (multipart: `feed`, `file`): imported all or nothing (a 400 naming
+    row and column), then the rules are evaluated."""
+
+    queryset = FeedUpload.objects.all()
+    serializer_class = UploadSerializer
+    http_method_names = ["get", "post", "head", "options"]
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user, VIEW)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload, user = serializer.validated_data["file"], request.user
+        record = imports.do_import(
+            organisation=user.organisation,
+            feed=serializer.validated_data["feed"],
+            upload=upload,
+            name=upload.name,
+            acting_user=user,
+        )
+        actions.do_evaluate(user.organisation, acting_user=user)
+        return Response(UploadSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+def register(router):
+    router.register("signals/tasks", ReviewTaskViewSet, basename="signals-tasks")
+    router.register("signals/uploads", FeedUploadViewSet, basename="signals-uploads")
