@@ -1,7 +1,7 @@
 """The child-level signals' counts in the quarterly return (issue 13 item 1): nothing typed twice, nothing
 person-level reaching the ICB.
 
-- Three count metrics (catalogue version 4, returns migration 0012): SIG-S1 children meeting the unscheduled care
+- Three count metrics (catalogue version 5, returns migration 0014): SIG-S1 children meeting the unscheduled care
   rule, SIG-REV signal reviews completed within the provider's own timescale, SIG-DA families with repeat domestic
   abuse discussed with the designated nurse; for GP practices, acute and community providers.
 - `prefill_signals`: when a return is started, each of them is filled from the provider's signals module
@@ -11,21 +11,16 @@ person-level reaching the ICB.
   as "fewer than 5" (reference part C4: counts per small practice must not identify a child).
 """
 
+from core import suppression
 from core.actions import save_fields
 
 SIGNAL_METRICS = ("SIG-S1", "SIG-REV", "SIG-DA")
 SIGNALS_MODULE = "signals module"
 
 
-# Small-number suppression. LEAD: swap for core.suppression.suppress (being written on the `render` branch) when it
-# is merged; this local copy follows the same rule with the default setting (1 to 4 -> "fewer than 5").
-SMALL_NUMBER_MAX = 4
-
-
 def suppress(count):
-    if count is None:
-        return None
-    return f"fewer than {SMALL_NUMBER_MAX + 1}" if 0 < count <= SMALL_NUMBER_MAX else count
+    """1 to N as "fewer than N+1" (core.suppression, the one rule and setting for every count the ICB sees)."""
+    return None if count is None else suppression.suppress(count)
 
 
 def is_suppressed(metric):

@@ -42,9 +42,9 @@ def test_approval_steps_with_missing_fields_are_refused_naming_them(world, clien
     response = client.post(f"/reporting/{report.pk}/present/", {"meeting_date": "", "minute_reference": ""})
     page = response.content.decode()
     assert response.status_code == 200
-    assert (
-        "Meeting date: Enter the date of the meeting" in page and "Minute reference: Enter the minute reference" in page
-    )
+    # the date's message links to its day box (NHS date input); other fields' messages start with their label
+    assert '<a href="#id_meeting_date-day">Enter the date of the meeting' in page
+    assert "Minute reference: Enter the minute reference" in page
     report.refresh_from_db()
     assert report.status == "approved" and report.minute_reference == ""
     day = report.approved_at.date().isoformat()

@@ -22,7 +22,7 @@ def test_suppression_of_small_counts():
 def test_the_metrics_apply_to_gp_practices_acute_and_community_providers():
     for code in signal_metrics.SIGNAL_METRICS:
         metric = Metric.objects.get(code=code)
-        assert metric.unit == "count" and metric.catalogue_version == 4
+        assert metric.unit == "count" and metric.catalogue_version == 5
         assert set(metric.applies_to) == {"gp_practice", "trust_acute", "trust_community"}
 
 
