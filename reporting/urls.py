@@ -13,6 +13,7 @@ def step(name, view=views.StepView):
 urlpatterns = [
     path("", views.ReportListView.as_view(), name="list"),
     path("new/", views.NewReportView.as_view(), name="new"),
+    path("nhs-england/<str:quarter>.xlsx", views.NhsEnglandAssuranceView.as_view(), name="nhs-england"),
     path("<int:pk>/", views.ReportDetailView.as_view(), name="detail"),
     path("<int:pk>/narrative/<slug:key>/", views.NarrativeView.as_view(), name="narrative"),
     path("<int:pk>/build/", views.BuildView.as_view(), name="build"),

@@ -3,12 +3,14 @@ progress, downloads and the HTML view), the workflow steps and the downloads. Vi
 `restrict`, call an action and respond."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
 from core.audit import log_access
 from core.downloads import file_attachment
+from core.quarters import Quarter, last_ended_quarter
 from core.scoping import CHANGE, can
 from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
 from governance.models import Meeting
@@ -17,6 +19,7 @@ from reporting.choices import FileKind
 from reporting.filters import ReportFilter
 from reporting.forms import ConfirmForm, NarrativeForm, NewReportForm, PresentForm, ReturnForm
 from reporting.models import NHS_ENGLAND_READERS, READERS, Report, ReportFile, ReportNarrative
+from reporting.spreadsheets import nhse_assurance_xlsx
 
 LIST_READERS = READERS | NHS_ENGLAND_READERS
 
@@ -35,8 +38,44 @@ class ReportListView(RoleRequiredMixin, TemplateView):
             filter=filterset,
             reports=shown.select_related("report_type", "organisation"),
             can_add=user.role in rules.TEAM,
+            nhs_england_quarters=nhs_england_quarters() if user.role in NHS_ENGLAND_RETURN_MAKERS else [],
             **kwargs,
         )
+
+
+NHS_ENGLAND_RETURN_MAKERS = rules.TEAM | rules.EXECUTIVE
+QUARTERS_OFFERED = 4
+
+
+def nhs_england_quarters():
+    """The last four ended quarters, newest first: those an ICB sends or resends NHS England."""
+    latest = last_ended_quarter(timezone.localdate())
+    return [latest.previous(n) for n in range(QUARTERS_OFFERED)]
+
+
+class NhsEnglandAssuranceView(RoleRequiredMixin, View):
+    """The ICB's quarterly position for NHS England (issue 11 item 10) as XLSX, built from the modules' read sides
+    with small numbers suppressed. An aggregate of a few queries, so it is built on request like the register
+    exports; a quarter that has not ended is not offered (404)."""
+
+    allowed_roles = NHS_ENGLAND_RETURN_MAKERS
+
+    def get(self, request, quarter):
+        try:
+            chosen = Quarter.parse(quarter)
+        except ValueError:
+            raise Http404("Not a quarter.") from None
+        if not chosen.has_ended(timezone.localdate()):
+            raise Http404("This quarter has not ended.")
+        icb = request.user.organisation
+        content = nhse_assurance_xlsx(icb=icb, period_start=chosen.start, period_end=chosen.end, as_at=timezone.now())
+        log_access(request.user, icb, how="export")
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        filename = f"nhs-england-safeguarding-assurance-{icb.ods_code or icb.pk}-{chosen.slug}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
 
 
 class NewReportView(RoleRequiredMixin, ActionFormView):

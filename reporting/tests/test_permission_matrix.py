@@ -72,6 +72,7 @@ def expect(ok, forbidden=frozenset(), otherwise=404, gate=403):
 PAGES = [
     ("/reporting/", expect(READERS | NHSE, otherwise=403)),
     ("/reporting/new/", expect(TEAM, otherwise=403)),
+    ("/reporting/nhs-england/2025-26-Q4.xlsx", expect(TEAM | EXEC, otherwise=403)),
     ("/reporting/{draft}/", expect(DRAFT_READERS, gate=404)),
     ("/reporting/{approved}/", expect(READERS, gate=404)),
     ("/reporting/{regional}/", expect({Role.REGIONAL, Role.NATIONAL})),

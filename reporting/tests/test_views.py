@@ -1,6 +1,8 @@
 """The pages: starting a report (a period not ended is refused naming the field), writing the narrative, building
 as a job, the steps with their field errors, DRAFT shown until approval, the Board never seeing a draft."""
 
+from django.utils import timezone
+
 from core import jobs
 from core.choices import Role
 from reporting.models import Report, ReportNarrative
@@ -88,3 +90,22 @@ def test_the_api_refuses_a_period_not_ended_and_a_presentation_without_its_field
     response = world.api(Role.EXECUTIVE).post(f"/api/v1/reports/{report.pk}/present/", {}, format="json")
     assert response.status_code == 400 and set(response.json()) == {"meeting_date", "minute_reference"}
     assert Report.objects.get(pk=report.pk).status == "approved"
+
+
+def test_the_nhs_england_quarterly_assurance_is_offered_for_ended_quarters_only(world, client_for):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from core.quarters import Quarter, last_ended_quarter
+
+    client = client_for(world.user(Role.DESIGNATED))
+    latest = last_ended_quarter(timezone.localdate())
+    page = client.get("/reporting/").content.decode()
+    assert f"/reporting/nhs-england/{latest.slug}.xlsx" in page and f"{latest.label} (XLSX)" in page
+    response = client.get(f"/reporting/nhs-england/{latest.slug}.xlsx")
+    assert response.status_code == 200 and latest.slug in response["Content-Disposition"]
+    assert load_workbook(BytesIO(response.content)).sheetnames
+    current = Quarter.containing(timezone.localdate())
+    assert client.get(f"/reporting/nhs-england/{current.slug}.xlsx").status_code == 404
+    assert client.get("/reporting/nhs-england/not-a-quarter.xlsx").status_code == 404
