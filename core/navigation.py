@@ -30,14 +30,16 @@ CORE_EXTRAS = {
             frozenset({Role.DESIGNATED, Role.ADMINISTRATOR, Role.EXECUTIVE, Role.BOARD, Role.AUDITOR}),
         )
     ],
-    # Child-level signals: the receiving organisation's safeguarding users only (signals/, docs/signals-pages.md).
-    "signals": [
+    # Child-level signals sit with casework (a provider's safeguarding work on children), for the receiving
+    # organisation's safeguarding users only (signals/, docs/signals-pages.md): a module of its own would push a
+    # provider's menu past 1280 px.
+    "casework": [
         ("Signals", "signals:queue", frozenset({Role.PROVIDER})),
         ("Feed uploads", "signals:uploads", frozenset({Role.PROVIDER})),
         ("Signal rules", "signals:rules", frozenset({Role.PROVIDER})),
     ],
 }
-GROUP_LABELS = {"assurance": "Assurance"}
+GROUP_LABELS = {"assurance": "Assurance", "workforce": "Workforce"}
 
 
 def menu():

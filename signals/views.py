@@ -306,7 +306,7 @@ class RulesView(RoleRequiredMixin, TemplateView):
 class RuleEditView(SafeguardingMixin, ActionFormView):
     form_class = RuleForm
     submit_label = "Save the rule"
-    edits_object_children = False
+    edits_object_children = True  # a plain form over the rule: its version guards the save (no lost update)
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and request.user.role in SAFEGUARDING_USERS:

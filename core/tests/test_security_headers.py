@@ -12,7 +12,7 @@ from core.choices import Role
 from core.models import User
 
 PAGES_PER_ROLE = 60
-DOWNLOAD = re.compile(r"(export|xlsx|pdf|csv|download|chart)", re.IGNORECASE)
+DOWNLOAD = re.compile(r"(export|xlsx|pdf|csv|download|chart|\.html$|\.json$)", re.IGNORECASE)
 SKIPPED_PREFIXES = ("/sign-out/", "/django-admin/", "/static/", "/media/", "/api/schema/")
 ONE_LOGIN_PER_ROLE = {
     Role.DESIGNATED: "designated",

@@ -402,6 +402,13 @@ def _session_change(world, record):
     return "venue", "Room 9"
 
 
+def _rule_change(world, record):
+    from signals import actions as signals_actions
+
+    signals_actions.do_update_rule(fresh(record), threshold=7, acting_user=world.user(Role.PROVIDER))
+    return None, None  # a number: the checks below compare text
+
+
 def _evidence_change(world, record):
     return_actions.do_save_evidence(
         fresh(record), answers={"11.b": {"effect_on_practice": "Theirs"}}, acting_user=world.user(Role.PROVIDER)
@@ -462,6 +469,7 @@ EDIT_FORMS = [
     ("Review", _to("reviews:edit", _pk), Role.DESIGNATED, _review_change),
     ("Contribution", _to("reviews:contribution-edit", _pk), Role.DESIGNATED, _contribution_change),
     ("Return", _to("returns:edit", _pk), Role.PROVIDER, _figures_change),
+    ("SignalRule", _to("signals:rule-edit", _pk), Role.PROVIDER, _rule_change),
     (
         "ReportNarrative",
         _to("reporting:narrative", lambda r: r.report_id, "executive-summary"),

@@ -173,7 +173,9 @@ def _assert_summary(ret):
     assert (ret.red_count, ret.amber_count, ret.to_rate_count) == (reds, ambers, to_rate), str(ret)
 
 
-@settings(max_examples=12, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(steps=STEPS)
 def test_stored_ratings_agree_with_fresh_ones_after_any_sequence_of_changes(world, steps):
     for step in steps:
