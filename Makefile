@@ -44,7 +44,7 @@ run: setup
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
 	@echo "Vigil is serving on http://$(HOST) with gunicorn (sign in with a demo login above)."
-	$(VENV)/bin/gunicorn --config config/gunicorn.conf.py --bind $(HOST) config.wsgi
+	GUNICORN_START_WORKER=1 $(VENV)/bin/gunicorn --config config/gunicorn.conf.py --bind $(HOST) config.wsgi
 
 # Development: Django's runserver with autoreload and the debug pages.
 dev: setup

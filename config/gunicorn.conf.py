@@ -27,3 +27,26 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+# `make run` serves one machine: GUNICORN_START_WORKER=1 starts one stored-job worker (`manage.py run_worker`)
+# beside the web workers and stops it with gunicorn, so report builds, imports and re-ratings run there too.
+# Deployments leave it unset and run their workers as separate services (docs/deployment.md).
+start_job_worker = os.environ.get("GUNICORN_START_WORKER", "") == "1"
+
+
+def when_ready(server):
+    if start_job_worker:
+        import subprocess
+        import sys
+        from pathlib import Path
+
+        manage = Path(__file__).resolve().parent.parent / "manage.py"
+        server.job_worker = subprocess.Popen([sys.executable, str(manage), "run_worker"])
+        server.log.info("Stored-job worker started (pid %s).", server.job_worker.pid)
+
+
+def on_exit(server):
+    worker = getattr(server, "job_worker", None)
+    if worker is not None and worker.poll() is None:
+        worker.terminate()
+        worker.wait(timeout=30)

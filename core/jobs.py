@@ -19,6 +19,7 @@ from core.models import Job
 
 log = logging.getLogger(__name__)
 HANDLERS = {}
+START_CHECKS = []
 
 
 def register_job(kind):
@@ -27,6 +28,18 @@ def register_job(kind):
         return handler
 
     return decorator
+
+
+def on_worker_start(check):
+    """Register a function a worker calls once when it starts (before claiming jobs), e.g. to queue work that a
+    changed deployment setting needs."""
+    START_CHECKS.append(check)
+    return check
+
+
+def run_start_checks():
+    for check in START_CHECKS:
+        check()
 
 
 def enqueue(kind, payload=None, *, acting_user=None):

@@ -365,3 +365,19 @@ class JudgementAttachment(AuditScopeMixin, models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class RatingSettings(models.Model):
+    """The deployment settings the stored ratings were last computed with (one row). `settings.VIGIL` is read when a
+    process starts; a worker compares this row with it at start and after `migrate`, and queues the re-rating of the
+    metrics a changed setting affects (returns.jobs.rerate_if_settings_changed)."""
+
+    gap_rating = models.CharField(max_length=10)
+    judged_caps = models.BooleanField()
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "rating settings"
+
+    def __str__(self):
+        return f"gap rated {self.gap_rating}, judged caps {'on' if self.judged_caps else 'off'}"

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from core.jobs import run_pending
+from core.jobs import run_pending, run_start_checks
 
 
 class Command(BaseCommand):
@@ -13,6 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--poll-seconds", type=float, default=5.0)
 
     def handle(self, once=False, poll_seconds=5.0, **options):
+        run_start_checks()
         while True:
             ran = run_pending()
             if ran:
