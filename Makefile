@@ -80,7 +80,7 @@ reminders: setup
 # Every benchmark against a benchmark database next to PG_TEST_URL (created if missing; never a live database).
 BENCH_URL ?= $(patsubst %/postgres,%/vigil_bench,$(PG_TEST_URL))
 benchmark: dev-setup
-	@for bench in returns ratings workforce organisations audit reporting signals pages; do \
+	@for bench in returns ratings regions workforce organisations audit reporting signals pages; do \
 		echo "== benchmarks/$$bench.py"; \
 		DATABASE_URL=$(BENCH_URL) $(PY) benchmarks/$$bench.py || exit 1; \
 	done

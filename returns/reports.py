@@ -614,11 +614,9 @@ def build_matrix(organisations, returns, quarter, *, kind=None, sort="", today=N
     return matrix
 
 
-def stored_rating_counts(returns, quarters, metrics, as_at=None):
-    """{(quarter index, metric id, rating): providers} over `quarters`, from the stored (combined) ratings of each
-    return's latest submitted version (submitted by `as_at` when given): one query for every quarter of a report's
-    trends."""
-    from django.db.models import Count, OuterRef, Subquery
+def _latest_submitted_values(returns, as_at=None):
+    """The values of each of `returns`' latest submitted version (submitted by `as_at` when given)."""
+    from django.db.models import OuterRef, Subquery
 
     submitted = ReturnVersion.objects.filter(
         return_obj_id=OuterRef("version__return_obj_id"), submitted_at__isnull=False
@@ -626,19 +624,44 @@ def stored_rating_counts(returns, quarters, metrics, as_at=None):
     if as_at is not None:
         submitted = submitted.filter(submitted_at__lte=as_at)
     latest = submitted.order_by("-number").values("pk")[:1]
+    return MetricValue.objects.filter(
+        version__return_obj__in=returns.values("pk"), version__submitted_at__isnull=False
+    ).filter(version_id=Subquery(latest))
+
+
+def stored_rating_counts(returns, quarters, metrics, as_at=None):
+    """{(quarter index, metric id, rating): providers} over `quarters`, from the stored (combined) ratings of each
+    return's latest submitted version (submitted by `as_at` when given): one query for every quarter of a report's
+    trends."""
+    from django.db.models import Count
+
     rows = (
-        MetricValue.objects.filter(
-            version__return_obj__in=returns.filter(period__in=[q.index for q in quarters]).values("pk"),
-            version__submitted_at__isnull=False,
-            metric__in=[m.pk for m in metrics],
-            rating__in=(rules.RED, rules.AMBER, rules.GREEN),
-        )
-        .filter(version_id=Subquery(latest))
+        _latest_submitted_values(returns.filter(period__in=[q.index for q in quarters]), as_at)
+        .filter(metric__in=[m.pk for m in metrics], rating__in=(rules.RED, rules.AMBER, rules.GREEN))
         .values_list("version__return_obj__period", "metric_id", "rating")
         .annotate(n=Count("pk"))
         .order_by()
     )
     return {(period, metric_id, rating): n for period, metric_id, rating, n in rows}
+
+
+def rating_counts_by_icb(returns, quarter):
+    """{(ICB id, provider kind, metric id, rating): providers} in `quarter`, from the stored (combined) ratings of
+    each return's latest submitted version: the matrix's cells counted in the database (NHS England's roll-ups),
+    one query whatever the number of ICBs and providers. The kind lets the caller keep only the metrics that apply
+    to the provider's kind now, as the matrix does."""
+    from django.db.models import Count
+
+    rows = (
+        _latest_submitted_values(returns.filter(period=quarter.index))
+        .filter(rating__in=(rules.RED, rules.AMBER, rules.GREEN))
+        .values_list(
+            "version__return_obj__provider__icb_id", "version__return_obj__provider__kind", "metric_id", "rating"
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(icb_id, kind, metric_id, rating): n for icb_id, kind, metric_id, rating, n in rows}
 
 
 def sort_rows(rows, sort):
