@@ -413,12 +413,13 @@ def _summarise(m, returns):
     submitted = set(
         returns.filter(status__in=JUDGEABLE, versions__submitted_at__isnull=False).values_list("pk", flat=True)
     )
-    rows = list(returns.values_list("pk", "provider__kind"))
-    for return_id, kind in rows:
+    rows = list(returns.values_list("pk", "provider__kind", "red_count", "amber_count", "to_rate_count"))
+    for return_id, kind, *_stored in rows:
         if return_id in submitted:
             applicable = {j.pk for j in active if kind in j.applies_to}
             counts[return_id][2] = len(applicable - judged[return_id])
-    _write_rows(Return, ("red_count", "amber_count", "to_rate_count"), [(pk, *counts[pk]) for pk, _ in rows], "integer")
+    changed = [(pk, *counts[pk]) for pk, _kind, *stored in rows if stored != counts[pk]]  # only these are written
+    _write_rows(Return, ("red_count", "amber_count", "to_rate_count"), changed, "integer")
     return len(rows)
 
 
