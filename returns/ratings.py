@@ -266,6 +266,19 @@ def _target_expression(scheme):
 # ------------------------------------------------------------------------------------------ the one statement
 
 
+# stored field of a metric value: its alias in the bulk rating statement
+STATEMENT_ALIASES = {
+    "numeric_rating": "x_nr",
+    "rating": "x_rt",
+    "judged_rating": "x_jr",
+    "rating_driver": "x_dr",
+    "capped_by_id": "x_cb",
+    "target_met": "x_tm",
+    "scheme_default_id": "x_sd",
+    "scheme_override_id": "x_so",
+}
+
+
 def _write_ratings(m, values, cases, metrics):
     from django.db import connection, transaction
 
@@ -329,7 +342,9 @@ def _ratings_statement(m, values, cases, metrics):
         inner = inner.annotate(x_jr=Coalesce(Subquery(in_force, output_field=text), Value("")))
     else:
         inner = inner.annotate(x_jr=Value("", text))
-    inner = inner.annotate(x_id=F("pk")).order_by().values_list("x_id", "x_nr", "x_tm", "x_sd", "x_so", "x_cb", "x_jr")
+    stored = {f"c_{alias}": F(column) for column, alias in STATEMENT_ALIASES.items()}  # to write only what changes
+    inner = inner.annotate(x_id=F("pk"), **stored).order_by()
+    inner = inner.values_list("x_id", "x_nr", "x_tm", "x_sd", "x_so", "x_cb", "x_jr", *stored)
     sql, params = inner.query.sql_with_params()
     ratings, drivers = [], []
     for numeric in (rules.RED, rules.AMBER, rules.GREEN, rules.NONE):
@@ -342,26 +357,18 @@ def _ratings_statement(m, values, cases, metrics):
     driver = f"CASE WHEN s.x_cb IS NULL THEN '{rules.NUMBER}' {' '.join(drivers)} ELSE '{rules.NUMBER}' END"
     quote = connection.ops.quote_name
     table = quote(m["MetricValue"]._meta.db_table)
-    fields = {
-        "numeric_rating": "x_nr",
-        "rating": "x_rt",
-        "judged_rating": "x_jr",
-        "rating_driver": "x_dr",
-        "capped_by_id": "x_cb",
-        "target_met": "x_tm",
-        "scheme_default_id": "x_sd",
-        "scheme_override_id": "x_so",
-    }
+    fields = STATEMENT_ALIASES
     differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
     sets = ", ".join(f"{quote(column)} = x.{alias}" for column, alias in fields.items())
-    changed = " OR ".join(f"{table}.{quote(column)} {differs} x.{alias}" for column, alias in fields.items())
+    changed = " OR ".join(f"c_{alias} {differs} {alias}" for alias in fields.values())
     # every name above comes from the models and rules' constants; the figures' thresholds are parameters
     # MATERIALIZED: each value's rating is computed once (a plain subquery is inlined by PostgreSQL's planner into
     # every reference to it). SQLite reads the same syntax (3.35 and later).
     statement = (
         f"WITH s AS MATERIALIZED ({sql}), "  # noqa: S608
-        f"x AS MATERIALIZED (SELECT s.*, {rating} AS x_rt, {driver} AS x_dr FROM s) "
-        f"UPDATE {table} SET {sets} FROM x WHERE {table}.id = x.x_id AND ({changed})"
+        f"r AS MATERIALIZED (SELECT s.*, {rating} AS x_rt, {driver} AS x_dr FROM s), "
+        f"x AS MATERIALIZED (SELECT * FROM r WHERE {changed}) "
+        f"UPDATE {table} SET {sets} FROM x WHERE {table}.id = x.x_id"
     )
     return statement, params
 
