@@ -9,12 +9,12 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api_versioning import VersionedViewSetMixin
+from core.api_versioning import VersionedAutoSchema, VersionedViewSetMixin
 from core.audit import log_access
 from core.scoping import VIEW
 from signals import actions, imports
-from signals.choices import Feed, Outcome
-from signals.models import FeedUpload, ReviewTask, TaskEvidence
+from signals.choices import Feed, Outcome, Owner
+from signals.models import SAFEGUARDING_USERS, FeedUpload, ReviewTask, SignalRule, TaskEvidence
 from signals.views import evidence_row
 
 
@@ -155,6 +155,81 @@ class FeedUploadViewSet(
         return Response(UploadSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
+class RuleSerializer(serializers.ModelSerializer):
+    """A signal's settings. `age_bands` (S2 only): [{"from": 0, "to": 5, "owners": ["health_visitor", "gp"]}, ...],
+    contiguous from 0 to 18, each with an owner; S2's `owners` follow from them."""
+
+    owners = serializers.ListField(child=serializers.ChoiceField(choices=Owner.choices), required=False)
+    age_bands = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        allow_null=True,
+        help_text="S2 only: the age bands (from, to: whole years, to not included; owners). Null for other rules.",
+    )
+
+    class Meta:
+        model = SignalRule
+        fields = [
+            "id",
+            "organisation",
+            "signal",
+            "enabled",
+            "threshold",
+            "window_months",
+            "timescale",
+            "timescale_unit",
+            "owners",
+            "age_bands",
+            "parameters",
+            "source",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "organisation", "signal", "parameters", "source", "version", "updated_at"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        parameters = instance.parameters if isinstance(instance.parameters, dict) else {}
+        data["age_bands"] = parameters.get("age_bands") if instance.signal == "S2" else None
+        return data
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data.keys()) - set(self.fields) - {"version"})
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class RuleViewSet(
+    VersionedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The organisation's signal rules: read by every ICB role and the organisation (no child in them), changed
+    by the organisation's safeguarding users (PATCH; If-Match guards the version). Bad settings: a 400 naming
+    the field (`age_bands` for S2's bands)."""
+
+    queryset = SignalRule.objects.all()
+    serializer_class = RuleSerializer
+    schema = VersionedAutoSchema()
+    http_method_names = ["get", "patch", "put", "head", "options"]
+
+    def get_queryset(self):
+        user = self.request.user
+        if user.is_authenticated and user.role in SAFEGUARDING_USERS:
+            actions.ensure_rules(user.organisation)
+        return super().get_queryset().restrict(user, VIEW).order_by("organisation_id", "signal")
+
+    def perform_update(self, serializer):
+        serializer.instance = actions.do_update_rule(
+            serializer.instance, acting_user=self.request.user, **serializer.validated_data
+        )
+
+
 def register(router):
     router.register("signals/tasks", ReviewTaskViewSet, basename="signals-tasks")
     router.register("signals/uploads", FeedUploadViewSet, basename="signals-uploads")
+    router.register("signals/rules", RuleViewSet, basename="signals-rules")

@@ -19,7 +19,7 @@ from core.choices import ALL_ROLES
 from core.downloads import xlsx_response
 from core.views import ActionFormView, RoleRequiredMixin
 from signals import actions, exports, imports, reports
-from signals.choices import Feed, Outcome, Signal, TaskStatus
+from signals.choices import Feed, Outcome, Owner, Signal, TaskStatus
 from signals.forms import OutcomeForm, RuleForm, UploadForm
 from signals.models import (
     SAFEGUARDING_USERS,
@@ -300,11 +300,62 @@ class RulesView(RoleRequiredMixin, TemplateView):
         rules = (
             SignalRule.objects.restrict(user).select_related("organisation").order_by("organisation__name", "signal")
         )
-        return super().get_context_data(rules=rules, can_edit=mine, **kwargs)
+        rows = [(rule, owners_shown(rule), evaluated_shown(rule)) for rule in rules]
+        return super().get_context_data(rows=rows, can_edit=mine, **kwargs)
+
+
+OWNER_LABELS = dict(Owner.choices)
+
+
+def owners_shown(rule):
+    """The rule's owners as the page shows them; S2's by age band ("0 to 5: Health visitor, GP; ...")."""
+    bands = (rule.parameters or {}).get("age_bands") if isinstance(rule.parameters, dict) else None
+    if rule.signal == Signal.S2 and bands:
+        return "; ".join(
+            f"{band['from']} to {band['to']}: {', '.join(OWNER_LABELS.get(o, o) for o in band['owners'])}"
+            for band in bands
+        )
+    return ", ".join(OWNER_LABELS.get(o, o) for o in rule.owners or [])
+
+
+def evaluated_shown(rule):
+    if rule.signal in NO_FEED:
+        return "No: no feed yet (a setting only)"
+    if not rule.enabled:
+        return "No"
+    if rule.signal == Signal.S6 and (rule.threshold is None or not rule.window_months):
+        return "No: set a threshold and window"
+    return "Yes"
+
+
+RULE_NOTES = {
+    "S1": "Three or more unscheduled care attendances or NHS 111 contacts in a rolling window open a review "
+    "[DUDLEY 13.1-13.3]. The time frame is your own: blank, the review has no due date.",
+    "S2": "Every child named in a police domestic abuse notification gets a review, sent to the owners of the "
+    "child's age band on the notification date [DUDLEY 21.2]. A band runs from its first age up to, not including, "
+    "its last: 0 to 5 is under 5, and the 5th birthday moves a child to the next band. The bands must run from 0 to "
+    "18 without a gap or an overlap, each with at least one owner.",
+    "S3": "More than three notifications for a household in six months (at least 4): discuss the family with the "
+    "designated nurse [DUDLEY 21.10].",
+    "S5": "An attendance of a child whose CP-IS flag is active that day: tell the local authority [SAAF 3.5.3].",
+    "S6": "Was not brought: no source gives a number, so this rule is not evaluated until you set both a threshold "
+    "and a rolling window (for example 3 missed appointments in 12 months). Set them here.",
+    "S8": "A child in hospital for three months or more: the local authority is to be notified (Children Act 1989 "
+    "s.85) [NEL 10.0]. Vigil receives no hospital admissions feed yet, so this rule is never evaluated and opens no "
+    "review: the setting is kept for when a feed exists. Keep your own process for these children meanwhile.",
+    "S9": "Private fostering: a child under 16 (18 if disabled) cared for by someone not a close relative for 28 "
+    "days or more: notify children's social care [DDICB; DUDLEY 22]. Vigil receives no feed that shows private "
+    "fostering, so this rule is never evaluated and opens no review: the setting is kept for when a feed exists. "
+    "Keep your own process for these children meanwhile.",
+    "S13": "A child coming into care: the initial health assessment is due 20 working days after the in-care flag "
+    "starts [E39].",
+}
+NO_FEED = ("S8", "S9")  # settings only: no data reaches Vigil for these signals
 
 
 class RuleEditView(SafeguardingMixin, ActionFormView):
     form_class = RuleForm
+    template_name = "signals/rule_edit.html"
     submit_label = "Save the rule"
     edits_object_children = True  # a plain form over the rule: its version guards the save (no lost update)
 
@@ -317,21 +368,28 @@ class RuleEditView(SafeguardingMixin, ActionFormView):
             self.page_title = f"Change the rule: {self.object.get_signal_display()}"
         return super().dispatch(request, *args, **kwargs)
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "rule": self.object}
+
     def get_initial(self):
-        rule = self.object
-        return {
-            name: getattr(rule, name)
-            for name in ("enabled", "threshold", "window_months", "timescale", "timescale_unit")
-        }
+        return RuleForm.initial_for(self.object)
 
     def perform(self, form):
-        return actions.do_update_rule(self.object, acting_user=self.request.user, **form.cleaned_data)
+        return actions.do_update_rule(self.object, acting_user=self.request.user, **form.changes())
 
     def get_success_message(self):
         return "The rule was saved. It applies from the next evaluation."
 
     def get_success_url(self):
         return reverse("signals:rules")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            rule=self.object,
+            note=RULE_NOTES.get(self.object.signal, ""),
+            no_feed=self.object.signal in NO_FEED,
+            **kwargs,
+        )
 
 
 class TasksExportView(SafeguardingMixin, TemplateView):
