@@ -3,19 +3,22 @@ uploads (one endpoint, the feed named in the request; all or nothing, a 400 nami
 the receiving organisation's safeguarding users only (the models' `Access`; every other role 403, another
 provider's record 404). NHS numbers appear masked only; opening a task is logged (core.audit.log_access)."""
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api_versioning import VersionedAutoSchema, VersionedViewSetMixin
 from core.audit import log_access
+from core.choices import JobStatus
 from core.scoping import VIEW
 from signals import actions, imports
 from signals.choices import Feed, Outcome, Owner
 from signals.models import SAFEGUARDING_USERS, FeedUpload, ReviewTask, SignalRule, TaskEvidence
-from signals.views import evidence_row
+from signals.views import evidence_row, import_jobs
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -126,6 +129,22 @@ class UploadSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "file_name", "uploaded_at", "rows", "new_records", "already_held"]
 
 
+class UploadJobSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    feed = serializers.ChoiceField(choices=Feed.choices)
+    file_name = serializers.CharField()
+    status = serializers.ChoiceField(choices=["queued", "running", "done", "refused", "failed"])
+    url = serializers.CharField(help_text="Poll this until the status is done, refused or failed.")
+    page = serializers.CharField(help_text="The job's page for a person.")
+    upload = serializers.IntegerField(allow_null=True, help_text="The FeedUpload, once imported.")
+    rows = serializers.IntegerField(allow_null=True)
+    new_records = serializers.IntegerField(allow_null=True)
+    already_held = serializers.IntegerField(allow_null=True)
+    file = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Refused: the import report (row and column)."
+    )
+
+
 class FeedUploadViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -140,10 +159,24 @@ class FeedUploadViewSet(
     def get_queryset(self):
         return super().get_queryset().restrict(self.request.user, VIEW)
 
+    @extend_schema(
+        responses={201: UploadSerializer, 202: UploadJobSerializer},
+        description="A file of more than SIGNALS_IMPORT_JOB_ROWS rows is imported by a stored job: the answer is 202 "
+        "with the job's id and the URL to poll (GET …/uploads/jobs/<id>/).",
+    )
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload, user = serializer.validated_data["file"], request.user
+        if imports.goes_to_job(upload, upload.name):
+            job = imports.enqueue_import(
+                organisation=user.organisation,
+                feed=serializer.validated_data["feed"],
+                upload=upload,
+                name=upload.name,
+                acting_user=user,
+            )
+            return Response(job_data(job, request), status=status.HTTP_202_ACCEPTED)
         record = imports.do_import(
             organisation=user.organisation,
             feed=serializer.validated_data["feed"],
@@ -153,6 +186,36 @@ class FeedUploadViewSet(
         )
         actions.do_evaluate(user.organisation, acting_user=user)
         return Response(UploadSerializer(record).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=UploadJobSerializer)
+    @action(detail=False, methods=["get"], url_path=r"jobs/(?P<job_id>[0-9]+)", url_name="job")
+    def job(self, request, job_id=None):
+        """A large file's import job: queued, running, done (the counts), refused (`file`: the import report, nothing
+        stored) or failed."""
+        job = import_jobs(request.user).filter(pk=job_id).first()
+        if job is None:
+            raise NotFound("Not found, or not yours to see.")
+        return Response(job_data(job, request))
+
+
+def job_data(job, request):
+    result = job.result if job.status == JobStatus.DONE else {}
+    refused = "refused" in result
+    data = {
+        "id": job.pk,
+        "feed": job.payload["feed"],
+        "file_name": job.payload["name"],
+        "status": "refused" if refused else job.status,
+        "url": reverse("signals-uploads-job", kwargs={"job_id": job.pk}),
+        "page": reverse("signals:upload-job", args=[job.pk]),
+        "upload": result.get("upload"),
+        "rows": result.get("rows"),
+        "new_records": result.get("new_records"),
+        "already_held": result.get("already_held"),
+    }
+    if refused:
+        data["file"] = result["refused"]
+    return data
 
 
 class RuleSerializer(serializers.ModelSerializer):

@@ -15,10 +15,12 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from core.audit import log_access
-from core.choices import ALL_ROLES
+from core.choices import ALL_ROLES, JobStatus
 from core.downloads import xlsx_response
+from core.models import Job
+from core.scoping import allowed_organisations
 from core.views import ActionFormView, RoleRequiredMixin
-from signals import actions, exports, imports, reports
+from signals import actions, conf, exports, imports, reports
 from signals.choices import Feed, Outcome, Owner, Signal, TaskStatus
 from signals.forms import OutcomeForm, RuleForm, UploadForm
 from signals.models import (
@@ -241,12 +243,67 @@ class HouseholdView(SafeguardingMixin, TemplateView):
         return super().get_context_data(household=household, notifications=notifications, tasks=tasks, **kwargs)
 
 
+def import_jobs(user):
+    """The stored import jobs (core.jobs) of the organisations `user` may see: a job is not a scoped model, so it is
+    matched on the organisation its payload names."""
+    organisations = list(allowed_organisations(user).values_list("pk", flat=True))
+    return Job.objects.filter(kind=imports.IMPORT_JOB, payload__organisation__in=organisations)
+
+
+def import_job_state(job):
+    """(label, tag colour) of an import job: queued, importing, imported, refused (nothing stored), failed."""
+    if job.status == JobStatus.QUEUED:
+        return "Queued", "grey"
+    if job.status == JobStatus.RUNNING:
+        return "Importing", "blue"
+    if job.status == JobStatus.DONE:
+        return ("Refused", "red") if "refused" in job.result else ("Imported", "green")
+    return "Failed", "red"
+
+
 class UploadListView(SafeguardingMixin, TemplateView):
     template_name = "signals/uploads.html"
 
     def get_context_data(self, **kwargs):
-        uploads = FeedUpload.objects.restrict(self.request.user).select_related("uploaded_by")[:100]
-        return super().get_context_data(uploads=uploads, feeds=Feed.choices, **kwargs)
+        user = self.request.user
+        uploads = FeedUpload.objects.restrict(user).select_related("uploaded_by")[:100]
+        jobs = [
+            (job, Feed(job.payload["feed"]).label, *import_job_state(job))
+            for job in import_jobs(user).select_related("created_by").order_by("-created_at", "-pk")[:20]
+        ]
+        return super().get_context_data(
+            uploads=uploads,
+            jobs=jobs,
+            feeds=Feed.choices,
+            job_rows=f"{int(conf.get('SIGNALS_IMPORT_JOB_ROWS')):,}",
+            **kwargs,
+        )
+
+
+class UploadJobView(SafeguardingMixin, TemplateView):
+    """A large extract imported by a stored job: its progress, then its result — the counts, or the import report
+    of a refused file (nothing stored)."""
+
+    template_name = "signals/upload_job.html"
+
+    def get(self, request, *args, **kwargs):
+        self.job = import_jobs(request.user).select_related("created_by").filter(pk=kwargs["pk"]).first()
+        if self.job is None:
+            raise Http404("Not found, or not yours to see.")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        job = self.job
+        label, colour = import_job_state(job)
+        return super().get_context_data(
+            job=job,
+            feed=Feed(job.payload["feed"]).label,
+            state=label,
+            colour=colour,
+            waiting=job.status in (JobStatus.QUEUED, JobStatus.RUNNING),
+            problems=job.result.get("refused") if job.status == JobStatus.DONE else None,
+            **kwargs,
+        )
 
 
 class UploadView(SafeguardingMixin, ActionFormView):
@@ -265,6 +322,10 @@ class UploadView(SafeguardingMixin, ActionFormView):
 
     def perform(self, form):
         upload, user = form.cleaned_data["file"], self.request.user
+        if imports.goes_to_job(upload, upload.name):  # a large file: imported by the worker, not in the request
+            return imports.enqueue_import(
+                organisation=user.organisation, feed=self.feed, upload=upload, name=upload.name, acting_user=user
+            )
         record = imports.do_import(
             organisation=user.organisation, feed=self.feed, upload=upload, name=upload.name, acting_user=user
         )
@@ -273,12 +334,19 @@ class UploadView(SafeguardingMixin, ActionFormView):
 
     def get_success_message(self):
         record = self.result
+        if isinstance(record, Job):
+            return (
+                f"{record.payload['name']} is large: it is checked and imported by the worker, and the rules are "
+                "then evaluated. This page shows its progress."
+            )
         return (
             f"{record.file_name} was imported: {record.new_records} new record(s), {record.already_held} already "
             "held. The rules were evaluated."
         )
 
     def get_success_url(self):
+        if isinstance(self.result, Job):
+            return reverse("signals:upload-job", args=[self.result.pk])
         return reverse("signals:uploads")
 
     def get_context_data(self, **kwargs):
