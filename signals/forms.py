@@ -77,16 +77,14 @@ class RuleForm(NHSFormMixin, forms.Form):
 
     enabled = forms.BooleanField(required=False, label="Evaluate this rule")
     threshold = forms.IntegerField(
-        required=False, min_value=1, label="Threshold (optional)", help_text="At least this many. Blank: not evaluated."
+        required=False, min_value=1, label="Threshold", help_text="At least this many. Blank: not evaluated."
     )
-    window_months = forms.IntegerField(
-        required=False, min_value=1, max_value=120, label="Rolling window in months (optional)"
-    )
+    window_months = forms.IntegerField(required=False, min_value=1, max_value=120, label="Rolling window in months")
     timescale = forms.IntegerField(
         required=False,
         min_value=0,
         max_value=365,
-        label="Review due within (optional)",
+        label="Review due within",
         help_text="Your own time frame. Blank: the review has no due date.",
     )
     timescale_unit = forms.ChoiceField(choices=TimescaleUnit.choices, label="Unit of the timescale")
@@ -105,11 +103,13 @@ class RuleForm(NHSFormMixin, forms.Form):
             del self.fields["threshold"], self.fields["window_months"]
         elif rule.signal == "S8":
             del self.fields["threshold"]
-            self.fields["window_months"].label = "Months in hospital before the local authority is told (optional)"
+            self.fields["window_months"].label = "Months in hospital before the local authority is told"
+        if rule.signal in ("S8", "S9"):  # no feed: nothing is evaluated whatever this says
+            self.fields["enabled"].label = "Switched on (used once a feed exists)"
         if rule.signal == "S2":
             del self.fields["owners"]
             self.band_rows = max(BAND_ROWS, len(self.rule_bands()) + 1)
-            for row in range(1, self.band_rows + 1):
+            for row in range(1, self.band_rows + 1):  # a row is given whole or left blank (no "(optional)")
                 self.fields[f"band_{row}_from"] = forms.IntegerField(
                     required=False,
                     min_value=0,
@@ -128,6 +128,8 @@ class RuleForm(NHSFormMixin, forms.Form):
                 self.fields[f"band_{row}_owners"] = forms.MultipleChoiceField(
                     required=False, choices=Owner.choices, widget=Checkboxes, label=f"Band {row}: owners"
                 )
+                for key in ("from", "to", "owners"):
+                    self.fields[f"band_{row}_{key}"].all_or_none = True
 
     def rule_bands(self):
         bands = (self.rule.parameters or {}).get("age_bands") if isinstance(self.rule.parameters, dict) else None
