@@ -72,8 +72,11 @@ def do_update_rule(rule, *, acting_user, age_bands=None, **fields):
     unknown = set(fields) - set(RULE_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This setting cannot be changed."))
-    if rule.signal == Signal.S2 and "owners" in fields:
-        raise ValidationError({"owners": "S2's owners come from its age bands: change the bands."})
+    if rule.signal == Signal.S2 and "owners" in fields:  # sent back unchanged (a PUT of what was read): ignored
+        bands = age_bands if age_bands is not None else (rule.parameters or {}).get("age_bands")
+        derived = rules.owners_of_bands(bands) if not rules.age_band_problems(bands, Owner.values) else rule.owners
+        if not isinstance(fields["owners"], list) or set(map(str, fields.pop("owners"))) != set(derived):
+            raise ValidationError({"owners": "S2's owners come from its age bands: change the bands."})
     if age_bands is not None:
         if rule.signal != Signal.S2:
             raise ValidationError({"age_bands": "Only S2 (domestic abuse notifications) routes by age."})

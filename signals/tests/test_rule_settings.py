@@ -168,6 +168,9 @@ class TestApi:
         assert refused.status_code == 400 and "no band" in " ".join(refused.json()["age_bands"])
         owners = api.patch(f"/api/v1/signals/rules/{s2.pk}/", {"owners": ["gp"]}, format="json")
         assert owners.status_code == 400 and "owners" in owners.json()
+        read = api.get(f"/api/v1/signals/rules/{s2.pk}/").json()
+        sent_back = {k: v for k, v in read.items() if k not in ("id", "organisation", "signal", "parameters", "source")}
+        assert api.put(f"/api/v1/signals/rules/{s2.pk}/", sent_back, format="json").status_code == 200
 
         s1 = rule_of("S1")
         assert api.patch(f"/api/v1/signals/rules/{s1.pk}/", {"age_bands": SPLIT}, format="json").status_code == 400
