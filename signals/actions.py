@@ -65,17 +65,35 @@ def ensure_rules(organisation):
     return held
 
 
-def do_update_rule(rule, *, acting_user, **fields):
-    """Change a rule's settings (threshold, window, timescale, owners...); S2's age bands are checked."""
+def do_update_rule(rule, *, acting_user, age_bands=None, **fields):
+    """Change a rule's settings (threshold, window, timescale, owners...). S2's age bands (`age_bands`, kept in
+    its parameters) are checked: contiguous from 0 to 18, no overlap, each with an owner; S2's owners are then
+    the bands' owners. Errors name the setting (`age_bands` for the bands)."""
     unknown = set(fields) - set(RULE_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This setting cannot be changed."))
+    if rule.signal == Signal.S2 and "owners" in fields:  # sent back unchanged (a PUT of what was read): ignored
+        bands = age_bands if age_bands is not None else (rule.parameters or {}).get("age_bands")
+        derived = rules.owners_of_bands(bands) if not rules.age_band_problems(bands, Owner.values) else rule.owners
+        if not isinstance(fields["owners"], list) or set(map(str, fields.pop("owners"))) != set(derived):
+            raise ValidationError({"owners": "S2's owners come from its age bands: change the bands."})
+    if age_bands is not None:
+        if rule.signal != Signal.S2:
+            raise ValidationError({"age_bands": "Only S2 (domestic abuse notifications) routes by age."})
+        fields["parameters"] = {**(fields.get("parameters") or rule.parameters or {}), "age_bands": age_bands}
+    if rule.signal == Signal.S2 and "parameters" in fields:
+        bands = (fields["parameters"] or {}).get("age_bands") if isinstance(fields["parameters"], dict) else None
+        if not rules.age_band_problems(bands, Owner.values):
+            fields["owners"] = rules.owners_of_bands(bands)
     original = {name: getattr(rule, name) for name in fields}
     for name, value in fields.items():
         setattr(rule, name, value)
     try:
-        rule.full_clean()
         problems = _rule_problems(rule)
+        try:
+            rule.full_clean(exclude=list(problems))  # the plainer message of _rule_problems wins
+        except ValidationError as error:
+            problems = {**error.message_dict, **problems}
         if problems:
             raise ValidationError(problems)
     except ValidationError:
@@ -93,19 +111,16 @@ def _rule_problems(rule):
         problems["window_months"] = "Give the rolling window in months for this threshold."
     if rule.timescale_unit not in TimescaleUnit.values:
         problems["timescale_unit"] = "Choose working days or calendar days."
-    if not isinstance(rule.owners, list) or not all(o in Owner.values for o in rule.owners):
+    if not isinstance(rule.owners, list) or not all(isinstance(o, str) and o in Owner.values for o in rule.owners):
         problems["owners"] = f"Give the owners as a list of: {', '.join(Owner.values)}."
-    bands = (rule.parameters or {}).get("age_bands") if isinstance(rule.parameters, dict) else None
-    if rule.signal == Signal.S2 and bands is not None:
-        try:
-            ordered = sorted(bands, key=lambda b: b["from"])
-            ok = all(0 <= b["from"] < b["to"] <= 18 and isinstance(b["owners"], list) for b in ordered) and all(
-                a["to"] <= b["from"] for a, b in zip(ordered, ordered[1:], strict=False)
-            )
-        except (KeyError, TypeError):
-            ok = False
-        if not ok:
-            problems["parameters"] = "Age bands need from < to (0 to 18), owners, and must not overlap."
+    elif not rule.owners:
+        problems["owners"] = "Choose at least one owner: someone must act on the signal."
+    if rule.signal == Signal.S2:
+        parameters = rule.parameters if isinstance(rule.parameters, dict) else {}
+        if not isinstance(rule.parameters, dict):
+            problems["parameters"] = "Give the parameters as an object."
+        elif found := rules.age_band_problems(parameters.get("age_bands"), Owner.values):
+            problems["age_bands"] = [message for _index, _field, message in found]
     return problems
 
 

@@ -9,6 +9,7 @@ import io
 
 from django.utils import timezone
 
+from core import jobs
 from core.choices import Role
 from core.demo import ensure_user
 from core.tests.synthetic import synthetic_nhs_number
@@ -69,6 +70,11 @@ def load():
         trust_user,
         "ecds-extract.csv",
     )
+    resent = [
+        (a, born(3), ago(250), "Emergency department"),
+        (a, born(3), ago(120, 23), "Emergency department"),
+        (a, born(3), ago(12, 2), "Emergency department"),
+    ]
     _import(
         trust,
         "cpis",
@@ -114,3 +120,12 @@ def load():
         rule = actions.ensure_rules(organisation)["S1"]
         actions.do_update_rule(rule, timescale=10, timescale_unit="working_days", acting_user=user)
         actions.do_evaluate(organisation, acting_user=user)
+    # The same ECDS rows sent again, through the large-file path (a stored job): already held, nothing new.
+    job = imports.enqueue_import(
+        organisation=trust,
+        feed="attendances",
+        upload=_csv(header, resent),
+        name="ecds-extract-resent.csv",
+        acting_user=trust_user,
+    )
+    jobs.run(job)

@@ -563,13 +563,45 @@ WRITERS = {
 # ------------------------------------------------------------------------------------------- large files
 
 
+IMPORT_JOB = "signals.import"
+XLSX_BYTES_PER_ROW = 25  # a zipped row of a four- to seven-column extract: 5,000 rows are about 128 KB
+
+
 def needs_job(rows):
     return rows > int(conf.get("SIGNALS_IMPORT_JOB_ROWS"))
 
 
+def rows_estimate(upload, name):
+    """The data rows of an uploaded file, without parsing it: a CSV's line breaks less the header (a line break
+    inside a quoted value counts too, so a file may go to the job a little early), an XLSX's size over
+    XLSX_BYTES_PER_ROW (counting its rows means unzipping and parsing the sheet). The file is left at its start."""
+    if extension_of(name) != "csv":
+        size = getattr(upload, "size", None)
+        return (size if size is not None else len(upload.read())) // XLSX_BYTES_PER_ROW
+    breaks, last = 0, b"\n"
+    for chunk in upload.chunks() if hasattr(upload, "chunks") else [upload.read()]:
+        breaks += chunk.count(b"\n")
+        last = chunk[-1:] or last
+    upload.seek(0)
+    return max(breaks + (last != b"\n") - 1, 0)
+
+
+def goes_to_job(upload, name):
+    """Is this file imported by a stored job rather than in the request (more than SIGNALS_IMPORT_JOB_ROWS)?"""
+    rows = rows_estimate(upload, name)
+    upload.seek(0)
+    return needs_job(rows)
+
+
 def enqueue_import(*, organisation, feed, upload, name, acting_user):
-    """Store the file privately and queue its import as a stored job; the job deletes the file when done."""
-    data = upload.read() if hasattr(upload, "read") else bytes(upload)
+    """Store the file privately and queue its import as a stored job; the job deletes the file when done. A file of
+    the wrong kind or too large is refused at once (under "file"), as the import would refuse it."""
+    if extension_of(name) not in ("csv", "xlsx"):
+        raise ValidationError({"file": "Upload the extract as a CSV or XLSX file."})
+    bounds = limits()
+    data = upload.read(bounds.max_bytes + 1) if hasattr(upload, "read") else bytes(upload)
+    if len(data) > bounds.max_bytes:
+        raise ValidationError({"file": f"The file is larger than {format_size(bounds.max_bytes)}."})
     path = default_storage.save(f"signals/imports/{uuid.uuid4().hex}.{extension_of(name)}", ContentFile(data))
     payload = {
         "organisation": organisation.pk,
@@ -578,12 +610,13 @@ def enqueue_import(*, organisation, feed, upload, name, acting_user):
         "name": name[:200],
         "user": getattr(acting_user, "pk", None),
     }
-    return enqueue("signals.import", payload, acting_user=acting_user)
+    return enqueue(IMPORT_JOB, payload, acting_user=acting_user)
 
 
-@register_job("signals.import")
+@register_job(IMPORT_JOB)
 def run_import_job(payload):
     from core.models import User
+    from signals.actions import do_evaluate
 
     organisation = Organisation.objects.get(pk=payload["organisation"])
     user = User.objects.filter(pk=payload.get("user")).first()
@@ -597,13 +630,15 @@ def run_import_job(payload):
                     name=payload["name"],
                     acting_user=user,
                 )
-            except ValidationError as error:
+            except ValidationError as error:  # the import report: nothing was stored
                 return {"refused": error.message_dict.get("file", error.messages)}
     finally:
         default_storage.delete(payload["path"])
+    evaluated = do_evaluate(organisation, acting_user=user)  # the new rows may fire a rule at once
     return {
         "upload": record.pk,
         "rows": record.rows,
         "new_records": record.new_records,
         "already_held": record.already_held,
+        "evaluated": evaluated,
     }

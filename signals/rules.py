@@ -96,6 +96,72 @@ def route_by_age(age, bands=DEFAULT_AGE_BANDS):
     return []
 
 
+OLDEST_BAND_AGE = 18  # the bands cover childhood: from birth to the 18th birthday
+
+
+def _whole_age(value):
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= OLDEST_BAND_AGE
+
+
+def band_label(band):
+    try:
+        return f"{int(band['from'])} to {int(band['to'])}"
+    except (KeyError, TypeError, ValueError):
+        return "?"
+
+
+def age_band_problems(bands, known_owners):
+    """What is wrong with S2's age bands, as (index of the band or None, "from"/"to"/"owners" or None, message):
+    each band [from, to) of whole years with at least one known owner; together contiguous from 0 to 18, no
+    overlap and no gap (a child in a gap would be routed to no one)."""
+    if not isinstance(bands, (list, tuple)) or not bands:
+        return [(None, None, f"Give the age bands, from 0 to {OLDEST_BAND_AGE}.")]
+    problems = []
+    for index, band in enumerate(bands):
+        if not isinstance(band, dict):
+            problems.append((index, None, f"Band {index + 1}: give from, to and owners."))
+            continue
+        start, end, owners = band.get("from"), band.get("to"), band.get("owners")
+        if not _whole_age(start):
+            problems.append((index, "from", f"Band {index + 1}: from must be a whole age from 0 to 17."))
+        if not _whole_age(end):
+            problems.append((index, "to", f"Band {index + 1}: to must be a whole age from 1 to {OLDEST_BAND_AGE}."))
+        elif _whole_age(start) and end <= start:
+            problems.append((index, "to", f"Band {index + 1}: to must be more than from ({start})."))
+        if not isinstance(owners, (list, tuple)) or not owners:
+            problems.append((index, "owners", f"Band {index + 1}: choose at least one owner."))
+        elif not all(isinstance(o, str) and o in known_owners for o in owners):
+            problems.append((index, "owners", f"Band {index + 1}: owners must be of: {', '.join(known_owners)}."))
+    if problems:
+        return problems
+    order = sorted(range(len(bands)), key=lambda i: (bands[i]["from"], bands[i]["to"]))
+    if bands[order[0]]["from"] != 0:
+        problems.append((order[0], "from", f"The first band must start at 0 (birth), not {bands[order[0]]['from']}."))
+    for before, after in zip(order, order[1:], strict=False):
+        a, b = bands[before], bands[after]
+        if b["from"] < a["to"]:
+            problems.append(
+                (after, "from", f"Band {band_label(b)} overlaps band {band_label(a)}: a child is in one band only.")
+            )
+        elif b["from"] > a["to"]:
+            problems.append(
+                (
+                    after,
+                    "from",
+                    f"Ages {a['to']} to {b['from']} are in no band: a child of that age would reach no one.",
+                )
+            )
+    last = bands[order[-1]]
+    if last["to"] != OLDEST_BAND_AGE:
+        problems.append((order[-1], "to", f"The last band must end at {OLDEST_BAND_AGE}, not {last['to']}."))
+    return problems
+
+
+def owners_of_bands(bands):
+    """Every owner named by the bands, in order of first appearance (S2's owners, shown on the rules page)."""
+    return list(dict.fromkeys(owner for band in bands for owner in band["owners"]))
+
+
 # ------------------------------------------------------------------------------------------ thresholds
 
 

@@ -15,11 +15,13 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from core.audit import log_access
-from core.choices import ALL_ROLES
+from core.choices import ALL_ROLES, JobStatus
 from core.downloads import xlsx_response
+from core.models import Job
+from core.scoping import allowed_organisations
 from core.views import ActionFormView, RoleRequiredMixin
-from signals import actions, exports, imports, reports
-from signals.choices import Feed, Outcome, Signal, TaskStatus
+from signals import actions, conf, exports, imports, reports
+from signals.choices import Feed, Outcome, Owner, Signal, TaskStatus
 from signals.forms import OutcomeForm, RuleForm, UploadForm
 from signals.models import (
     SAFEGUARDING_USERS,
@@ -241,12 +243,67 @@ class HouseholdView(SafeguardingMixin, TemplateView):
         return super().get_context_data(household=household, notifications=notifications, tasks=tasks, **kwargs)
 
 
+def import_jobs(user):
+    """The stored import jobs (core.jobs) of the organisations `user` may see: a job is not a scoped model, so it is
+    matched on the organisation its payload names."""
+    organisations = list(allowed_organisations(user).values_list("pk", flat=True))
+    return Job.objects.filter(kind=imports.IMPORT_JOB, payload__organisation__in=organisations)
+
+
+def import_job_state(job):
+    """(label, tag colour) of an import job: queued, importing, imported, refused (nothing stored), failed."""
+    if job.status == JobStatus.QUEUED:
+        return "Queued", "grey"
+    if job.status == JobStatus.RUNNING:
+        return "Importing", "blue"
+    if job.status == JobStatus.DONE:
+        return ("Refused", "red") if "refused" in job.result else ("Imported", "green")
+    return "Failed", "red"
+
+
 class UploadListView(SafeguardingMixin, TemplateView):
     template_name = "signals/uploads.html"
 
     def get_context_data(self, **kwargs):
-        uploads = FeedUpload.objects.restrict(self.request.user).select_related("uploaded_by")[:100]
-        return super().get_context_data(uploads=uploads, feeds=Feed.choices, **kwargs)
+        user = self.request.user
+        uploads = FeedUpload.objects.restrict(user).select_related("uploaded_by")[:100]
+        jobs = [
+            (job, Feed(job.payload["feed"]).label, *import_job_state(job))
+            for job in import_jobs(user).select_related("created_by").order_by("-created_at", "-pk")[:20]
+        ]
+        return super().get_context_data(
+            uploads=uploads,
+            jobs=jobs,
+            feeds=Feed.choices,
+            job_rows=f"{int(conf.get('SIGNALS_IMPORT_JOB_ROWS')):,}",
+            **kwargs,
+        )
+
+
+class UploadJobView(SafeguardingMixin, TemplateView):
+    """A large extract imported by a stored job: its progress, then its result — the counts, or the import report
+    of a refused file (nothing stored)."""
+
+    template_name = "signals/upload_job.html"
+
+    def get(self, request, *args, **kwargs):
+        self.job = import_jobs(request.user).select_related("created_by").filter(pk=kwargs["pk"]).first()
+        if self.job is None:
+            raise Http404("Not found, or not yours to see.")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        job = self.job
+        label, colour = import_job_state(job)
+        return super().get_context_data(
+            job=job,
+            feed=Feed(job.payload["feed"]).label,
+            state=label,
+            colour=colour,
+            waiting=job.status in (JobStatus.QUEUED, JobStatus.RUNNING),
+            problems=job.result.get("refused") if job.status == JobStatus.DONE else None,
+            **kwargs,
+        )
 
 
 class UploadView(SafeguardingMixin, ActionFormView):
@@ -265,6 +322,10 @@ class UploadView(SafeguardingMixin, ActionFormView):
 
     def perform(self, form):
         upload, user = form.cleaned_data["file"], self.request.user
+        if imports.goes_to_job(upload, upload.name):  # a large file: imported by the worker, not in the request
+            return imports.enqueue_import(
+                organisation=user.organisation, feed=self.feed, upload=upload, name=upload.name, acting_user=user
+            )
         record = imports.do_import(
             organisation=user.organisation, feed=self.feed, upload=upload, name=upload.name, acting_user=user
         )
@@ -273,12 +334,19 @@ class UploadView(SafeguardingMixin, ActionFormView):
 
     def get_success_message(self):
         record = self.result
+        if isinstance(record, Job):
+            return (
+                f"{record.payload['name']} is large: it is checked and imported by the worker, and the rules are "
+                "then evaluated. This page shows its progress."
+            )
         return (
             f"{record.file_name} was imported: {record.new_records} new record(s), {record.already_held} already "
             "held. The rules were evaluated."
         )
 
     def get_success_url(self):
+        if isinstance(self.result, Job):
+            return reverse("signals:upload-job", args=[self.result.pk])
         return reverse("signals:uploads")
 
     def get_context_data(self, **kwargs):
@@ -300,11 +368,62 @@ class RulesView(RoleRequiredMixin, TemplateView):
         rules = (
             SignalRule.objects.restrict(user).select_related("organisation").order_by("organisation__name", "signal")
         )
-        return super().get_context_data(rules=rules, can_edit=mine, **kwargs)
+        rows = [(rule, owners_shown(rule), evaluated_shown(rule)) for rule in rules]
+        return super().get_context_data(rows=rows, can_edit=mine, **kwargs)
+
+
+OWNER_LABELS = dict(Owner.choices)
+
+
+def owners_shown(rule):
+    """The rule's owners as the page shows them; S2's by age band ("0 to 5: Health visitor, GP; ...")."""
+    bands = (rule.parameters or {}).get("age_bands") if isinstance(rule.parameters, dict) else None
+    if rule.signal == Signal.S2 and bands:
+        return "; ".join(
+            f"{band['from']} to {band['to']}: {', '.join(OWNER_LABELS.get(o, o) for o in band['owners'])}"
+            for band in bands
+        )
+    return ", ".join(OWNER_LABELS.get(o, o) for o in rule.owners or [])
+
+
+def evaluated_shown(rule):
+    if rule.signal in NO_FEED:
+        return "No: no feed yet (a setting only)"
+    if not rule.enabled:
+        return "No"
+    if rule.signal == Signal.S6 and (rule.threshold is None or not rule.window_months):
+        return "No: set a threshold and window"
+    return "Yes"
+
+
+RULE_NOTES = {
+    "S1": "Three or more unscheduled care attendances or NHS 111 contacts in a rolling window open a review "
+    "[DUDLEY 13.1-13.3]. The time frame is your own: blank, the review has no due date.",
+    "S2": "Every child named in a police domestic abuse notification gets a review, sent to the owners of the "
+    "child's age band on the notification date [DUDLEY 21.2]. A band runs from its first age up to, not including, "
+    "its last: 0 to 5 is under 5, and the 5th birthday moves a child to the next band. The bands must run from 0 to "
+    "18 without a gap or an overlap, each with at least one owner.",
+    "S3": "More than three notifications for a household in six months (at least 4): discuss the family with the "
+    "designated nurse [DUDLEY 21.10].",
+    "S5": "An attendance of a child whose CP-IS flag is active that day: tell the local authority [SAAF 3.5.3].",
+    "S6": "Was not brought: no source gives a number, so this rule is not evaluated until you set both a threshold "
+    "and a rolling window (for example 3 missed appointments in 12 months). Set them here.",
+    "S8": "A child in hospital for three months or more: the local authority is to be notified (Children Act 1989 "
+    "s.85) [NEL 10.0]. Vigil receives no hospital admissions feed yet, so this rule is never evaluated and opens no "
+    "review: the setting is kept for when a feed exists. Keep your own process for these children meanwhile.",
+    "S9": "Private fostering: a child under 16 (18 if disabled) cared for by someone not a close relative for 28 "
+    "days or more: notify children's social care [DDICB; DUDLEY 22]. Vigil receives no feed that shows private "
+    "fostering, so this rule is never evaluated and opens no review: the setting is kept for when a feed exists. "
+    "Keep your own process for these children meanwhile.",
+    "S13": "A child coming into care: the initial health assessment is due 20 working days after the in-care flag "
+    "starts [E39].",
+}
+NO_FEED = ("S8", "S9")  # settings only: no data reaches Vigil for these signals
 
 
 class RuleEditView(SafeguardingMixin, ActionFormView):
     form_class = RuleForm
+    template_name = "signals/rule_edit.html"
     submit_label = "Save the rule"
     edits_object_children = True  # a plain form over the rule: its version guards the save (no lost update)
 
@@ -317,21 +436,28 @@ class RuleEditView(SafeguardingMixin, ActionFormView):
             self.page_title = f"Change the rule: {self.object.get_signal_display()}"
         return super().dispatch(request, *args, **kwargs)
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "rule": self.object}
+
     def get_initial(self):
-        rule = self.object
-        return {
-            name: getattr(rule, name)
-            for name in ("enabled", "threshold", "window_months", "timescale", "timescale_unit")
-        }
+        return RuleForm.initial_for(self.object)
 
     def perform(self, form):
-        return actions.do_update_rule(self.object, acting_user=self.request.user, **form.cleaned_data)
+        return actions.do_update_rule(self.object, acting_user=self.request.user, **form.changes())
 
     def get_success_message(self):
         return "The rule was saved. It applies from the next evaluation."
 
     def get_success_url(self):
         return reverse("signals:rules")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            rule=self.object,
+            note=RULE_NOTES.get(self.object.signal, ""),
+            no_feed=self.object.signal in NO_FEED,
+            **kwargs,
+        )
 
 
 class TasksExportView(SafeguardingMixin, TemplateView):

@@ -203,7 +203,7 @@ class TestRules:
             actions.do_update_rule(
                 rules_["S2"], parameters={"age_bands": [{"from": 5, "to": 3, "owners": []}]}, acting_user=user
             )
-        assert "parameters" in error.value.message_dict
+        assert "age_bands" in error.value.message_dict
         with pytest.raises(ValidationError):
             actions.do_update_rule(rules_["S1"], signal="S3", acting_user=user)
         rules_["S6"].refresh_from_db()

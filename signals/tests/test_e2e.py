@@ -70,3 +70,57 @@ def test_a_practice_uploads_reviews_and_the_icb_sees_its_count(world, page, sign
     expect(cell).to_be_visible()
     expect(designated.locator("body")).not_to_contain_text(number)
     designated.context.close()
+
+
+def _axe_problems(page):
+    from core.tests.test_e2e_crawl import AXE, NARROW, SERIOUS
+
+    page.set_viewport_size(NARROW)
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    problems = [f"axe {v['id']}: {v['nodes'][0]['target']}" for v in results["violations"] if v["impact"] in SERIOUS]
+    if page.evaluate("document.documentElement.scrollWidth") > NARROW["width"]:
+        problems.append("scrolls sideways")
+    return problems
+
+
+def test_a_team_fixes_its_age_bands_and_follows_a_large_import(world, browser, live_server, settings, tmp_path):
+    """S2's bands with a gap are refused on the band's field (the error summary links to it); a file over
+    SIGNALS_IMPORT_JOB_ROWS goes to the worker and its page shows the progress, then the counts. Both pages pass
+    axe at 390 px."""
+    from core import jobs
+    from signals import actions
+
+    settings.VIGIL = {**(getattr(settings, "VIGIL", None) or {}), "SIGNALS_IMPORT_JOB_ROWS": 2}
+    user = world.user(Role.PROVIDER)
+    s2 = actions.ensure_rules(world.provider)["S2"]
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)  # axe is injected as the crawl does
+    page = context.new_page()
+    page.set_default_timeout(60000)
+    sign_in_through_page(page, user.username)
+
+    page.goto(f"/signals/rules/{s2.pk}/edit/")
+    page.locator("#id_band_2_from").fill("6")
+    page.get_by_role("button", name="Save the rule").click()
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary).to_contain_text("Ages 5 to 6 are in no band")
+    summary.get_by_role("link", name=re.compile("Band 2: from age")).click()
+    expect(page.locator("#id_band_2_from")).to_be_focused()
+    assert _axe_problems(page) == []
+
+    number = test_nhs_number(5151)
+    extract = tmp_path / "big.csv"
+    extract.write_text(
+        "NHS number,Date of birth,Arrival,Setting\n"
+        + "".join(f"{number},2020-02-02,2026-0{m}-10 09:30,ED\n" for m in (1, 2, 3))
+    )
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/signals/uploads/attendances/")
+    page.get_by_label("Extract (CSV or XLSX)").set_input_files(str(extract))
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.locator("#import-progress")).to_contain_text("Queued")
+    jobs.run_pending()
+    page.get_by_role("link", name="Check the progress again").click()
+    expect(page.locator("#import-progress")).to_contain_text("3 new record(s)")
+    assert _axe_problems(page) == []
+    context.close()

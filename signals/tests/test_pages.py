@@ -93,11 +93,18 @@ def test_rules_page_edit_and_icb_read_only(world, client_for):
     )
     response = client.post(
         f"/signals/rules/{rule.pk}/edit/",
-        {"enabled": "on", "threshold": "4", "window_months": "12", "timescale": "10", "timescale_unit": "working_days"},
+        {
+            "enabled": "on",
+            "threshold": "4",
+            "window_months": "12",
+            "timescale": "10",
+            "timescale_unit": "working_days",
+            "owners": ["safeguarding_team", "gp"],
+        },
     )
     assert response.status_code == 302
     rule.refresh_from_db()
-    assert rule.threshold == 4 and rule.timescale == 10
+    assert rule.threshold == 4 and rule.timescale == 10 and rule.owners == ["safeguarding_team", "gp"]
     icb = client_for(world.user(Role.DESIGNATED)).get("/signals/rules/").content.decode()
     assert world.provider.name in icb and f"/signals/rules/{rule.pk}/edit/" not in icb
 

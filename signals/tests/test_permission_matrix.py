@@ -6,9 +6,11 @@ And a walk of the ICB-facing pages, export and API: no NHS number, date of birth
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.choices import ALL_ROLES, REGIONAL_ROLES, Role
 from returns.tests.factories import Q, submitted_return
+from signals import imports
 from signals.models import Child, Household, ReviewTask, SignalRule
 from signals.tests.ui_support import seed
 
@@ -24,6 +26,7 @@ PAGES = [
     ("/signals/households/{household}/", PROVIDER, 404),
     ("/signals/uploads/", PROVIDER, 200),
     ("/signals/uploads/attendances/", PROVIDER, 200),
+    ("/signals/uploads/jobs/{job}/", PROVIDER, 404),
     ("/signals/rules/", set(ALL_ROLES), 200),
     ("/signals/rules/{rule}/edit/", PROVIDER, 404),
 ]
@@ -33,7 +36,15 @@ PAGES = [
 def records(world):
     user = world.user(Role.PROVIDER)
     number, born = seed(world.provider, user)
+    job = imports.enqueue_import(
+        organisation=world.provider,
+        feed="attendances",
+        upload=SimpleUploadedFile("large.csv", b"NHS number\n"),
+        name="large.csv",
+        acting_user=user,
+    )
     return {
+        "job": job.pk,
         "task": ReviewTask.objects.filter(child__isnull=False).first().pk,
         "child": Child.objects.get().pk,
         "household": Household.objects.get().pk,
@@ -65,6 +76,7 @@ ENDPOINTS = [
     ("/api/v1/signals/tasks/", 200),
     ("/api/v1/signals/tasks/{task}/", 404),
     ("/api/v1/signals/uploads/", 200),
+    ("/api/v1/signals/uploads/jobs/{job}/", 404),
 ]
 
 
@@ -76,6 +88,24 @@ def test_api_matrix(world, records, url, other):
     assert world.api(world.other_provider_user).get(target).status_code == other
     writes = {
         role: world.api(role).post(target, {}).status_code for role in sorted(Role.values) if role != Role.PROVIDER
+    }
+    assert set(writes.values()) <= {403, 405}, writes
+
+
+RULE_ENDPOINTS = [("/api/v1/signals/rules/", 200), ("/api/v1/signals/rules/{rule}/", 404)]
+
+
+@pytest.mark.parametrize(("url", "other"), RULE_ENDPOINTS)
+def test_rules_api_matrix(world, records, url, other):
+    """Every ICB role and the organisation read the rules (no child in them); only the organisation changes them."""
+    target = url.format(**records)
+    answers = {role: world.api(role).get(target).status_code for role in sorted(Role.values)}
+    assert answers == {role: expected(role, ALL_ROLES) for role in sorted(Role.values)}, target
+    assert world.api(world.other_provider_user).get(target).status_code == other
+    writes = {
+        role: world.api(role).patch(target, {"enabled": False}, format="json").status_code
+        for role in sorted(Role.values)
+        if role != Role.PROVIDER
     }
     assert set(writes.values()) <= {403, 405}, writes
 
