@@ -19,6 +19,7 @@ import posixpath
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
+from xml.parsers import expat
 
 from defusedxml import ElementTree
 from django.core.exceptions import ValidationError
@@ -230,32 +231,84 @@ def _sheet_titles(archive):
 
 def _worksheet_problem(source, title, limits):
     """Stream one worksheet's XML: its size tag, then each cell with a value, stopping at the first beyond
-    the last allowed row or column. Empty rows and cells (formatting only) do not count."""
-    row_number = column = 0
-    sheet_data = None
-    for event, element in ElementTree.iterparse(source, events=("start", "end")):
-        tag = element.tag
-        if event == "start":
-            if tag == f"{MAIN}row":
-                row_number, column = int(float(element.get("r") or row_number + 1)), 0
-            elif tag == f"{MAIN}c":
-                reference = element.get("r")
-                column = column_index_from_string(coordinate_from_string(reference)[0]) if reference else column + 1
-            elif tag == f"{MAIN}dimension":
-                if problem := _declared_size_problem(title, element.get("ref") or "", limits):
-                    return problem
-            elif tag == f"{MAIN}sheetData":
-                sheet_data = element
-        elif tag == f"{MAIN}c":
-            if element.findtext(f"{MAIN}v") or element.find(f"{MAIN}is") is not None:
-                if row_number > limits.max_rows:
-                    return _too_many_rows(title, f"a value in row {row_number:,}", limits)
-                if column > limits.max_columns:
-                    found = f"a value in column {get_column_letter(column)} (row {row_number:,})"
-                    return _too_many_columns(title, found, limits)
-        elif tag == f"{MAIN}row" and sheet_data is not None:
-            sheet_data.clear()  # rows already checked: keep memory flat however many there are
+    the last allowed row or column. Empty rows and cells (formatting only) do not count.
+
+    expat's own events, start tags and text only (no element tree, nothing kept: memory stays flat whatever the
+    number of rows), with defusedxml's protections (no entity declarations, no external entities): each sheet's
+    XML is read once here, at a small share of openpyxl's parse, before openpyxl opens the file."""
+    scan = _SheetScan(title, limits)
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.EntityDeclHandler = parser.UnparsedEntityDeclHandler = parser.ExternalEntityRefHandler = _forbidden
+    parser.StartElementHandler, parser.CharacterDataHandler = scan.start, scan.text
+    parser.buffer_text = True
+    try:
+        parser.ParseFile(source)
+    except _Beyond as beyond:
+        return beyond.problem
     return None
+
+
+def _forbidden(*_args):
+    raise ValueError("entities are not accepted")  # as defusedxml: no entity declared, no external one read
+
+
+class _Beyond(Exception):
+    """A worksheet passes a limit: raised from the scan's handlers to stop reading at once."""
+
+    def __init__(self, problem):
+        super().__init__(problem)
+        self.problem = problem
+
+
+_ROW, _CELL, _VALUE, _INLINE, _DIMENSION = (f"{MAIN[1:-1]} {name}" for name in ("row", "c", "v", "is", "dimension"))
+_DIGITS = "0123456789"
+
+
+class _SheetScan:
+    """Where the scan is (row and column of the current cell) and what a cell with a value is: text in a <v>, or an
+    inline string (<is>). A <v> is judged by the text that follows its start tag, so an empty one is not a value."""
+
+    def __init__(self, title, limits):
+        self.title, self.limits = title, limits
+        self.row = self.column = 0
+        self.in_value = False
+        self.columns = {}  # column letters -> number, each reference's letters checked once
+
+    def start(self, tag, attributes):
+        self.in_value = False
+        if tag == _CELL:
+            reference = attributes.get("r")
+            self.column = self._column(reference) if reference else self.column + 1
+        elif tag == _ROW:
+            self.row, self.column = int(float(attributes.get("r") or self.row + 1)), 0
+        elif tag == _VALUE:
+            self.in_value = True
+        elif tag == _INLINE:
+            self._check_cell()
+        elif tag == _DIMENSION and (
+            problem := _declared_size_problem(self.title, attributes.get("ref") or "", self.limits)
+        ):
+            raise _Beyond(problem)
+
+    def text(self, data):
+        if self.in_value and data:
+            self.in_value = False
+            self._check_cell()
+
+    def _column(self, reference):
+        letters = reference.rstrip(_DIGITS)
+        column = self.columns.get(letters)
+        if column is None or letters == reference:  # new letters, or no row number: openpyxl's own check
+            column = self.columns[letters] = column_index_from_string(coordinate_from_string(reference)[0])
+        return column
+
+    def _check_cell(self):
+        limits = self.limits
+        if self.row > limits.max_rows:
+            raise _Beyond(_too_many_rows(self.title, f"a value in row {self.row:,}", limits))
+        if self.column > limits.max_columns:
+            found = f"a value in column {get_column_letter(self.column)} (row {self.row:,})"
+            raise _Beyond(_too_many_columns(self.title, found, limits))
 
 
 def _declared_size_problem(title, reference, limits):
