@@ -1,7 +1,10 @@
 """Every change to returns. Each is atomic and audited (core.actions.audited)."""
 
+from typing import NamedTuple
+
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 from django.utils.encoding import smart_str
 
@@ -173,8 +176,8 @@ def do_save_figures(
         before = {id(value): ratings.stored_fields(value) for value in existing}
         book = reports.SchemeBook([return_obj.provider_id], {v.metric for v in [*working.values, *plan.created]})
         ratings.rate_values(return_obj, version, [*working.values, *plan.created], book, plan.broken())
-        MetricValue.objects.bulk_create(plan.created)
-        BreakdownValue.objects.bulk_create(plan.new_rows)
+        _insert_values(plan.created)
+        ratings.insert_rows(BreakdownValue, NewRow.COLUMNS, [row.as_columns() for row in plan.new_rows], NewRow.KINDS)
         MetricValue.objects.bulk_update(
             [value for value, _ in plan.changed],
             ["numerator", "denominator", "date_value", "explanation", "prefilled_from"],
@@ -193,6 +196,44 @@ def do_save_figures(
             ]
         )
     return return_obj
+
+
+VALUE_COLUMNS = (
+    ("version_id", "bigint"),
+    ("metric_id", "bigint"),
+    ("numerator", "bigint"),
+    ("denominator", "bigint"),
+    ("date_value", "date"),
+    ("explanation", "text"),
+    ("prefilled_from", "varchar(60)"),
+    *ratings.STORED_COLUMNS,
+)
+
+
+def _insert_values(values):
+    """INSERT new values (rated already) in one statement; each instance gets its id, as bulk_create would."""
+    columns = [column for column, _ in VALUE_COLUMNS]
+    rows = [tuple(getattr(value, column) for column in columns) for value in values]
+    ids = ratings.insert_rows(MetricValue, columns, rows, [kind for _, kind in VALUE_COLUMNS], returning=True)
+    for value, pk in zip(values, ids, strict=True):
+        value.pk = pk
+        value._state.adding, value._state.db = False, DEFAULT_DB_ALIAS
+
+
+class NewRow(NamedTuple):
+    """A breakdown row to insert (not a model instance: a return's hundred rows are written as plain columns)."""
+
+    value: MetricValue
+    dimension: str
+    category: str
+    numerator: int | None
+    denominator: int | None
+
+    COLUMNS = ("value_id", "dimension", "category", "numerator", "denominator")
+    KINDS = ("bigint", "varchar(40)", "varchar(60)", "bigint", "bigint")
+
+    def as_columns(self):
+        return (self.value.pk, self.dimension, self.category, self.numerator, self.denominator)
 
 
 class FiguresPlan:
@@ -294,11 +335,7 @@ def _save_breakdown(value, entry, spec, *, current):
             row = rows.get((dimension, category))
             if row is None:
                 if num is not None or den is not None:
-                    new.append(
-                        BreakdownValue(
-                            value=value, dimension=dimension, category=category, numerator=num, denominator=den
-                        )
-                    )
+                    new.append(NewRow(value, dimension, category, num, den))
             elif (row.numerator, row.denominator) != (num, den):
                 row.numerator, row.denominator = num, den
                 edited.append(row)

@@ -449,6 +449,39 @@ def _write_rows(model, columns, rows, kinds, *, only_changed=False):
     return total
 
 
+def insert_rows(model, columns, rows, kinds, *, returning=False):
+    """INSERT `rows` (tuples in `columns` order) into `model`'s table: on PostgreSQL in one statement, from one array
+    per column (UNNEST: five parameters for five columns however many rows, where bulk_create's preparation of every
+    field of every instance costs more than the database's work); elsewhere as VALUES lists. `kinds`: each column's
+    SQL type. With `returning`, the new rows' ids in the order of `rows`."""
+    from django.db import connection
+
+    if not rows:
+        return []
+    quote = connection.ops.quote_name
+    # table and column names come from the model, every value is a parameter
+    into = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)})"
+    tail = f" RETURNING {quote('id')}" if returning else ""
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"CAST(%s AS {kind}[])" for kind in kinds)
+        statement = f"{into} SELECT * FROM UNNEST({arrays}){tail}"  # noqa: S608
+        batches = [(statement, [list(column) for column in zip(*rows, strict=True)])]
+    else:
+        size = max(1, (connection.features.max_query_params or 999) // len(columns))
+        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        chunks = [rows[start : start + size] for start in range(0, len(rows), size)]
+        batches = [
+            (f"{into} VALUES {', '.join([row] * len(chunk))}{tail}", [x for r in chunk for x in r]) for chunk in chunks
+        ]
+    ids = []
+    with connection.cursor() as cursor:
+        for sql, params in batches:
+            cursor.execute(sql, params)
+            if returning:
+                ids += [found for (found,) in cursor.fetchall()]
+    return ids
+
+
 def rerate_return(return_obj):
     """Store the ratings of one return (every version) after its figures, status or judgements changed.
 

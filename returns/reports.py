@@ -144,10 +144,15 @@ def latest_submitted_versions(returns, as_at=None):
 
 def previous_entries(return_obj):
     """The figures of the provider's previous quarter (its latest submitted version), for the change rule."""
-    previous = Return.objects.filter(provider_id=return_obj.provider_id, period=return_obj.period - 1).first()
-    if previous is None:
-        return {}
-    version = latest_submitted_versions([previous]).get(previous.pk)
+    version = (
+        ReturnVersion.objects.filter(
+            return_obj__provider_id=return_obj.provider_id,
+            return_obj__period=return_obj.period - 1,
+            submitted_at__isnull=False,
+        )
+        .order_by("-number")
+        .first()
+    )
     return entries_of(version) if version else {}
 
 

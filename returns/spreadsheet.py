@@ -164,7 +164,8 @@ def read_upload(file, return_obj):
 
 def _parse_upload(file, return_obj, setting):
     """The upload's figures and the problems of its cells (not raised yet: the caller checks the stamp first)."""
-    with open_workbook(file, field="file", what="an XLSX return template") as book:
+    # the figures' sheet is read whole before anything else is done: its cells are held to the limits as it is read
+    with open_workbook(file, field="file", what="an XLSX return template", streamed=(SHEET,)) as book:
         if META not in book.sheetnames or SHEET not in book.sheetnames:
             raise _refused("This is not a Vigil return template: download the template for this return.")
         meta = {row[0]: row[1] for _, row in sheet_rows(book[META], width=2, field="file")}
