@@ -1,7 +1,7 @@
 """Benchmark of stored ratings (issue 15): bulk re-rating, the largest ICB's matrix, XLSX import.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/vigil_bench .venv/bin/python benchmarks/ratings.py \
-        [--scale 1.0] [--largest 600] [--smallest 36]
+        [--scale 1.0] [--largest 600] [--smallest 36] [--only import]
 
 Uses the national generator of benchmarks/returns.py (42 ICBs, 1,500 providers, 8 quarters at scale 1.0; it
 writes to that database, so use a benchmark database, never a live one), adds two ICBs of `--smallest` and
@@ -245,10 +245,13 @@ def matrix_time(icb, quarter):
     return best * 1000, count
 
 
-def bench_import(icb, quarter):
-    """One return's template: upload through the real path, against an openpyxl read-only parse of the file."""
-    from openpyxl import load_workbook
+def bench_import(icb, quarter, repeat=8):
+    """One return's template: upload through the real path, against an openpyxl read-only parse of the file.
 
+    Wall time of the first upload (cold: the process's first import of a template) and the best of `repeat` more
+    (each a new return of an earlier quarter: the same writes every time), against the best of as many parses (warm,
+    each just before an upload, so that both see the same load); then both in CPU time of this process
+    (`time.process_time`, best of each), which a loaded machine inflates less (the database's share is not in it)."""
     from returns import actions, spreadsheet
 
     provider = Organisation.objects.filter(icb=icb, kind=OrganisationKind.TRUST_ACUTE).first() or (
@@ -256,32 +259,67 @@ def bench_import(icb, quarter):
         .exclude(kind__in=[OrganisationKind.ICB, OrganisationKind.LOCAL_AUTHORITY])
         .first()
     )
-    for back in range(1, 60):
+    uploads = []
+    taken = set(Return.objects.filter(provider=provider).values_list("period", flat=True))
+    for back in range(1, 400):
         target = quarter.previous(back)
-        if not Return.objects.filter(provider=provider, period=target.index).exists():
+        if target.index in taken:
+            continue
+        entries = returns_benchmark_entries(provider, target)
+        ret = actions.do_start_return(provider=provider, quarter=target, acting_user=None)
+        uploads.append(
+            (ret, spreadsheet.build_template(provider, target, entries=entries, stamp=reports.edit_stamp(ret)))
+        )
+        if len(uploads) == repeat + 1:
             break
-    entries = returns_benchmark_entries(provider, target)
-    ret = actions.do_start_return(provider=provider, quarter=target, acting_user=None)
-    content = spreadsheet.build_template(provider, target, entries=entries, stamp=reports.edit_stamp(ret))
-    started = time.perf_counter()
-    for _ in range(5):
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        for sheet in book.worksheets:
-            for _row in sheet.iter_rows(values_only=True):
-                pass
-        book.close()
-    parse = (time.perf_counter() - started) / 5
+    (ret, content), *warm = uploads
+    _parse(content)  # warm, as the uploads after the first are
     with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
-        spreadsheet.import_upload(ret, io.BytesIO(content), acting_user=None)
-        upload = time.perf_counter() - started
-    ratio = upload / parse
+        cold, _ = _timed(lambda: spreadsheet.import_upload(ret, io.BytesIO(content), acting_user=None), 1)
+    walls, cpus, parse_walls, parse_cpus = [], [], [], []
+    for ret, content in warm:  # a parse, then an upload of the same file: each pair under the same load
+        wall, cpu = _timed(lambda: _parse(content), 1)  # noqa: B023
+        parse_walls.append(wall)
+        parse_cpus.append(cpu)
+        wall, cpu = _timed(lambda: spreadsheet.import_upload(ret, io.BytesIO(content), acting_user=None), 1)  # noqa: B023
+        walls.append(wall)
+        cpus.append(cpu)
+    upload, upload_cpu, parse_wall, parse_cpu = min(walls), min(cpus), min(parse_walls), min(parse_cpus)
+    ratio, cpu_ratio = upload / parse_wall, upload_cpu / parse_cpu
     line(
         "XLSX import / openpyxl read-only parse",
-        f"{ratio:.1f}x ({upload * 1000:.0f} ms, {len(queries)} queries / {parse * 1000:.0f} ms)",
+        f"{ratio:.1f}x ({upload * 1000:.0f} ms best of {len(walls)}, {len(queries)} queries / "
+        f"{parse_wall * 1000:.0f} ms best of {repeat}; first upload {cold * 1000:.0f} ms, {cold / parse_wall:.1f}x)",
         f"<= {IMPORT_GOAL:g}x",
         ratio <= IMPORT_GOAL,
     )
+    line(
+        "XLSX import / parse, application CPU",
+        f"{cpu_ratio:.1f}x ({upload_cpu * 1000:.0f} ms / {parse_cpu * 1000:.0f} ms, best of {len(cpus)})",
+        f"<= {IMPORT_GOAL:g}x",
+        cpu_ratio <= IMPORT_GOAL,
+    )
+
+
+def _parse(content):
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    for sheet in book.worksheets:
+        for _row in sheet.iter_rows(values_only=True):
+            pass
+    book.close()
+
+
+def _timed(work, times):
+    """(wall, CPU) seconds of `work`: the best of `times` runs of each."""
+    walls, cpus = [], []
+    for _ in range(times):
+        wall, cpu = time.perf_counter(), time.process_time()
+        work()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return min(walls), min(cpus)
 
 
 def returns_benchmark_entries(provider, quarter):
@@ -303,11 +341,14 @@ def returns_benchmark_entries(provider, quarter):
     return entries
 
 
-def run(scale, largest, smallest):
+def run(scale, largest, smallest, only=None):
     _, quarters = returns_benchmark.generate(scale)
     quarter = quarters[-1]
     small = sized_icb(f"Benchmark ICB of {smallest}", smallest, quarter)
     large = sized_icb(f"Benchmark ICB of {largest}", largest, quarter)
+    if only == "import":
+        bench_import(large, quarter)
+        return
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(
@@ -337,11 +378,12 @@ def main():
     parser.add_argument("--scale", type=float, default=1.0, help="national data: 1.0 = 42 ICBs, 1,500 providers")
     parser.add_argument("--largest", type=int, default=600)
     parser.add_argument("--smallest", type=int, default=36)
+    parser.add_argument("--only", choices=["import"], help="run one figure only (on data already generated)")
     args = parser.parse_args()
     from django.conf import settings
 
     settings.ALLOWED_HOSTS.append("testserver")
-    run(args.scale, args.largest, args.smallest)
+    run(args.scale, args.largest, args.smallest, args.only)
 
 
 if __name__ == "__main__":

@@ -130,8 +130,12 @@ def log_many(rows, *, action, actor, batch_size=2000):
     (instance, changes) or (instance, changes, extra additional data), changes as auditlog writes them
     ({field: [before, after]} as text). Each entry carries the record's ICB and is stamped in AuditEntryIcb, as
     `stamp_icb` does for one."""
-    if not rows:
-        return []
+    return save_entries(unsaved_entries(rows, action=action, actor=actor), batch_size=batch_size)
+
+
+def unsaved_entries(rows, *, action, actor):
+    """The entries `log_many` writes, not saved yet: a bulk save whose records are created and changed gathers
+    both kinds and writes them with one `save_entries`."""
     now, cid, content_types, entries = timezone.now(), get_cid(), {}, []
     person = actor if getattr(actor, "is_authenticated", False) else None
     for instance, changes, *extra in rows:
@@ -152,10 +156,17 @@ def log_many(rows, *, action, actor, batch_size=2000):
                 additional_data={"icb": icb_id_of(instance), **((extra and extra[0]) or {})},
             )
         )
+    return entries
+
+
+def save_entries(entries, *, batch_size=2000):
+    """Insert unsaved entries (`unsaved_entries`) and their AuditEntryIcb stamps: two INSERTs."""
+    if not entries:
+        return []
     entries = LogEntry.objects.bulk_create(entries, batch_size=batch_size)
     AuditEntryIcb.objects.bulk_create(
         [
-            AuditEntryIcb(entry_id=entry.pk, icb_id=icb_of_entry(entry.additional_data), timestamp=now)
+            AuditEntryIcb(entry_id=entry.pk, icb_id=icb_of_entry(entry.additional_data), timestamp=entry.timestamp)
             for entry in entries
             if entry.pk is not None and icb_of_entry(entry.additional_data) is not None
         ],

@@ -5,10 +5,11 @@ The checks run cheapest first and stop at the first limit passed, before the fil
 1. the file's size (read no further than the limit);
 2. the ZIP container (an XLSX is a ZIP): number of members, number of worksheets and the total
    uncompressed size, from the ZIP directory, before openpyxl opens it (a zip bomb is refused here);
-3. each worksheet's XML, streamed: its declared size (the dimension tag, which may be absent or lie), then
-   each cell with a value, stopping at the first beyond the last allowed row or column;
-4. openpyxl in read-only mode (it streams each sheet) with cached values (`data_only`): the number of
-   sheets. Only then are rows read, by `sheet_rows`.
+3. each worksheet's XML, streamed (expat's events, no tree): its declared size (the dimension tag, which may
+   be absent or lie), then each cell with a value, stopping at the first beyond the last allowed row or column;
+4. openpyxl in read-only mode (it streams each sheet) with cached values (`data_only`), its worksheets not
+   reading their size on opening (`_UnsizedWorksheet`): the number of sheets. Only then are rows read, by
+   `sheet_rows`.
 
 Problems in the content are collected by `Problems`: each names its sheet, row and column; the report
 shows the first few and counts the rest, so it stays small whatever the file holds.
@@ -19,16 +20,19 @@ import posixpath
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
+from xml.parsers import expat
 
 from defusedxml import ElementTree
 from django.core.exceptions import ValidationError
-from openpyxl import load_workbook
+from openpyxl.packaging.relationship import get_dependents, get_rels_path
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
 
 # openpyxl's own streaming parser of one worksheet. Its public read-only rows fill every missing row up
 # to the next one present (an empty <row r="1000000000"/> would make it loop a billion times) and stop
 # at the row its size tag names (a tag that lies would hide rows); the parser gives the real rows.
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import WorkSheetParser
 
 from core.conf import setting
@@ -141,10 +145,14 @@ def _read_bytes(upload, max_bytes):
 
 
 @contextmanager
-def open_workbook(upload, *, limits=None, field=None, what="an XLSX workbook"):
+def open_workbook(upload, *, limits=None, field=None, what="an XLSX workbook", streamed=()):
     """Open an uploaded XLSX (bytes or a file) read-only, after the size, ZIP, sheet, row and column checks;
     yields the openpyxl workbook and closes it after. Raises ValidationError (on `field` when given) for a
-    file that passes a limit or is not a workbook."""
+    file that passes a limit or is not a workbook.
+
+    `streamed`: titles of sheets the caller reads whole with `sheet_rows` before it acts on anything (the returns
+    template's figures). Their size tag is checked here and their cells as `sheet_rows` reads them, with the same
+    limits and messages: their XML is parsed once instead of twice."""
     limits = limits or Limits.from_settings()
     data, size = _read_bytes(upload, limits.max_bytes)
     if data is None:
@@ -162,10 +170,10 @@ def open_workbook(upload, *, limits=None, field=None, what="an XLSX workbook"):
     ):
         raise refuse(problem, field)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if problem := _sheets_problem(archive, limits):
+        if problem := _sheets_problem(archive, limits, streamed):
             raise refuse(problem, field)
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = _read_only_workbook(data)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not XLSX
         raise refuse(f"This file is not {what}.", field) from error
     try:
@@ -173,27 +181,69 @@ def open_workbook(upload, *, limits=None, field=None, what="an XLSX workbook"):
             raise refuse(
                 f"The workbook has {len(book.sheetnames)} sheets: at most {limits.max_sheets} can be imported.", field
             )
+        for title in set(streamed) & set(book.sheetnames):
+            book[title].limits = limits
         yield book
     finally:
         book.close()
 
 
+def _read_only_workbook(data):
+    """openpyxl's `load_workbook(read_only=True, data_only=True)`, except that its worksheets do not read their size
+    on opening (`_UnsizedWorksheet`)."""
+    reader = _Reader(io.BytesIO(data), read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
+
+
+class _UnsizedWorksheet(ReadOnlyWorksheet):
+    """A read-only worksheet that does not read its size tag on opening. openpyxl's reads the sheet's XML up to the
+    tag and, when there is none (the templates Vigil writes have none), the whole sheet: a second parse of every
+    sheet on top of the reading. Nothing here needs that size: rows are read by `sheet_rows`, and the limits are
+    checked before (`_sheets_problem`) or while reading (`limits`)."""
+
+    limits = None  # set on a streamed sheet (open_workbook): `sheet_rows` checks its cells as it reads them
+
+    def _get_size(self):
+        return None
+
+
+class _Reader(ExcelReader):
+    """openpyxl's reader with `_UnsizedWorksheet` worksheets: its read-only branch of `read_worksheets` otherwise
+    (chartsheets read as it reads them; each sheet's relationships read, so a damaged one is refused as before)."""
+
+    def read_worksheets(self):
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files:
+                continue
+            if "chartsheet" in rel.Type:
+                self.read_chartsheet(sheet, rel)
+                continue
+            rels_path = get_rels_path(rel.target)
+            if rels_path in self.valid_files:
+                get_dependents(self.archive, rels_path)
+            worksheet = _UnsizedWorksheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            worksheet.sheet_state = sheet.state
+            self.wb._sheets.append(worksheet)
+
+
 # --- The row and column limits, checked on the worksheets' XML before openpyxl opens the file ----------
-# (openpyxl reads a whole sheet on opening when its size tag is missing, and trusts the tag when present.)
+# (A size tag may be missing or lie: every cell with a value is checked, however the sheet is read later.)
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 OFFICE_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def _sheets_problem(archive, limits):
-    """The first sheet that passes the row or column limit, as a message; None when every sheet is within."""
+def _sheets_problem(archive, limits, streamed=()):
+    """The first sheet that passes the row or column limit, as a message; None when every sheet is within. A
+    streamed sheet's size tag only: its cells are checked as they are read."""
     titles = _sheet_titles(archive)
     for name in _worksheet_parts(archive, titles):
         title = titles.get(name, name.rsplit("/", 1)[-1].removesuffix(".xml"))
         try:
             with archive.open(name) as source:
-                problem = _worksheet_problem(source, title, limits)
+                problem = _worksheet_problem(source, title, limits, tag_only=name in titles and title in streamed)
         except Exception:  # noqa: BLE001 - bad XML, a bad cell reference, a damaged part: all the same to the user
             problem = f"Sheet '{title}' could not be read: the file is damaged."
         if problem:
@@ -228,33 +278,100 @@ def _sheet_titles(archive):
     }
 
 
-def _worksheet_problem(source, title, limits):
+def _worksheet_problem(source, title, limits, *, tag_only=False):
     """Stream one worksheet's XML: its size tag, then each cell with a value, stopping at the first beyond
-    the last allowed row or column. Empty rows and cells (formatting only) do not count."""
-    row_number = column = 0
-    sheet_data = None
-    for event, element in ElementTree.iterparse(source, events=("start", "end")):
-        tag = element.tag
-        if event == "start":
-            if tag == f"{MAIN}row":
-                row_number, column = int(float(element.get("r") or row_number + 1)), 0
-            elif tag == f"{MAIN}c":
-                reference = element.get("r")
-                column = column_index_from_string(coordinate_from_string(reference)[0]) if reference else column + 1
-            elif tag == f"{MAIN}dimension":
-                if problem := _declared_size_problem(title, element.get("ref") or "", limits):
-                    return problem
-            elif tag == f"{MAIN}sheetData":
-                sheet_data = element
-        elif tag == f"{MAIN}c":
-            if element.findtext(f"{MAIN}v") or element.find(f"{MAIN}is") is not None:
-                if row_number > limits.max_rows:
-                    return _too_many_rows(title, f"a value in row {row_number:,}", limits)
-                if column > limits.max_columns:
-                    found = f"a value in column {get_column_letter(column)} (row {row_number:,})"
-                    return _too_many_columns(title, found, limits)
-        elif tag == f"{MAIN}row" and sheet_data is not None:
-            sheet_data.clear()  # rows already checked: keep memory flat however many there are
+    the last allowed row or column. Empty rows and cells (formatting only) do not count.
+
+    expat's own events, start tags and text only (no element tree, nothing kept: memory stays flat whatever the
+    number of rows), with defusedxml's protections (no entity declarations, no external entities): each sheet's
+    XML is read once here, at a small share of openpyxl's parse, before openpyxl opens the file."""
+    scan = _SheetScan(title, limits, tag_only)
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.EntityDeclHandler = parser.UnparsedEntityDeclHandler = parser.ExternalEntityRefHandler = _forbidden
+    parser.StartElementHandler, parser.CharacterDataHandler = scan.start, scan.text
+    parser.buffer_text = True
+    try:
+        parser.ParseFile(source)
+    except _Beyond as beyond:
+        return beyond.problem
+    except _TagRead:
+        return None
+    return None
+
+
+def _forbidden(*_args):
+    raise ValueError("entities are not accepted")  # as defusedxml: no entity declared, no external one read
+
+
+class _TagRead(Exception):
+    """A streamed sheet's scan has reached its rows: its size tag, which comes before them, has been read."""
+
+
+class _Beyond(Exception):
+    """A worksheet passes a limit: raised from the scan's handlers to stop reading at once."""
+
+    def __init__(self, problem):
+        super().__init__(problem)
+        self.problem = problem
+
+
+_ROW, _CELL, _VALUE, _INLINE, _DIMENSION, _SHEET_DATA = (
+    f"{MAIN[1:-1]} {name}" for name in ("row", "c", "v", "is", "dimension", "sheetData")
+)
+_DIGITS = "0123456789"
+
+
+class _SheetScan:
+    """Where the scan is (row and column of the current cell) and what a cell with a value is: text in a <v>, or an
+    inline string (<is>). A <v> is judged by the text that follows its start tag, so an empty one is not a value."""
+
+    def __init__(self, title, limits, tag_only=False):
+        self.title, self.limits, self.tag_only = title, limits, tag_only
+        self.row = self.column = 0
+        self.in_value = False
+        self.columns = {}  # column letters -> number, each reference's letters checked once
+
+    def start(self, tag, attributes):
+        self.in_value = False
+        if tag == _CELL:
+            reference = attributes.get("r")
+            self.column = self._column(reference) if reference else self.column + 1
+        elif tag == _ROW:
+            self.row, self.column = int(float(attributes.get("r") or self.row + 1)), 0
+        elif tag == _VALUE:
+            self.in_value = True
+        elif tag == _INLINE:
+            self._check_cell()
+        elif tag == _DIMENSION and (
+            problem := _declared_size_problem(self.title, attributes.get("ref") or "", self.limits)
+        ):
+            raise _Beyond(problem)
+        elif tag == _SHEET_DATA and self.tag_only:
+            raise _TagRead
+
+    def text(self, data):
+        if self.in_value and data:
+            self.in_value = False
+            self._check_cell()
+
+    def _column(self, reference):
+        letters = reference.rstrip(_DIGITS)
+        column = self.columns.get(letters)
+        if column is None or letters == reference:  # new letters, or no row number: openpyxl's own check
+            column = self.columns[letters] = column_index_from_string(coordinate_from_string(reference)[0])
+        return column
+
+    def _check_cell(self):
+        if problem := _cell_problem(self.title, self.row, self.column, self.limits):
+            raise _Beyond(problem)
+
+
+def _cell_problem(title, row, column, limits):
+    """The limit a cell with a value passes, as a message; None when it is within them."""
+    if row > limits.max_rows:
+        return _too_many_rows(title, f"a value in row {row:,}", limits)
+    if column > limits.max_columns:
+        return _too_many_columns(title, f"a value in column {get_column_letter(column)} (row {row:,})", limits)
     return None
 
 
@@ -281,8 +398,9 @@ def _too_many_columns(title, found, limits):
 def sheet_rows(sheet, *, width, first_row=1, field=None):
     """Yield (row number, values) for each row of `sheet` (opened by `open_workbook`, so within the
     limits) from `first_row` that holds a value: `width` values (columns A onwards), None where a cell is
-    empty. Empty rows are skipped."""
-    book = sheet.parent
+    empty. Empty rows are skipped. A streamed sheet (`open_workbook`) is held to the limits here, row by row:
+    reading stops at the first cell with a value beyond them."""
+    book, limits = sheet.parent, getattr(sheet, "limits", None)
     try:
         with sheet._get_source() as source:
             parser = WorkSheetParser(
@@ -294,8 +412,19 @@ def sheet_rows(sheet, *, width, first_row=1, field=None):
                 timedelta_formats=book._timedelta_formats,
             )
             for number, cells in parser.parse():
+                if limits is not None and (problem := _row_problem(sheet.title, number, cells, limits)):
+                    raise _Beyond(problem)
                 values = {c["column"]: c["value"] for c in cells if c["value"] not in (None, "")}
                 if values and number >= first_row:
                     yield number, tuple(values.get(column) for column in range(1, width + 1))
+    except _Beyond as beyond:
+        raise refuse(beyond.problem, field) from None
     except Exception as error:  # noqa: BLE001 - a damaged sheet: openpyxl raises many kinds
         raise refuse(f"Sheet '{sheet.title}' could not be read: the file is damaged.", field) from error
+
+
+def _row_problem(title, number, cells, limits):
+    for cell in cells:
+        if cell["value"] is not None and (problem := _cell_problem(title, number, cell["column"], limits)):
+            return problem
+    return None

@@ -64,6 +64,18 @@ class Versioned(models.Model):
         self.save(update_fields=["version"])
 
 
+def bump(instance):
+    """`touch` in one statement, for a bulk save that writes its audit entries itself (returns'
+    do_save_figures): the version goes up by one if it is still the one on the instance, else `StaleEdit`
+    (the row is then locked until the transaction ends, as by `claim`). Returns the change as auditlog
+    records it, for the caller's audit entry."""
+    model, expected = type(instance), instance.version
+    if not model._base_manager.filter(pk=instance.pk, version=expected).update(version=expected + 1):
+        raise StaleEdit(instance, expected)
+    instance.version = expected + 1
+    return {"version": [str(expected), str(expected + 1)]}
+
+
 def claim(instance, expected_version):
     """Lock the row if it is still at `expected_version`; `StaleEdit` if it is not.
 

@@ -1,14 +1,18 @@
 """Every change to returns. Each is atomic and audited (core.actions.audited)."""
 
+from typing import NamedTuple
+
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 from django.utils.encoding import smart_str
 
 from core.actions import audited, do_archive, save_fields
-from core.audit import log_many
+from core.audit import save_entries, unsaved_entries
 from core.models import working_calendar
 from core.uploads import DISPLAY_NAME_LENGTH, shorten_name, stored_name, uploaded_file_problem
+from core.versioning import bump
 from returns import catalogue, conf, ratings, reports, rules, signal_metrics
 from returns.choices import JUDGEABLE_STATUSES, ReturnStatus, Source, Unit
 from returns.models import (
@@ -119,95 +123,170 @@ def get_or_start_return(*, provider, quarter, acting_user):
     return existing or do_start_return(provider=provider, quarter=quarter, acting_user=acting_user)
 
 
-def do_save_figures(return_obj, *, entries, acting_user, source=Source.WEB, replace=False, checked=False):
+def do_save_figures(
+    return_obj,
+    *,
+    entries,
+    acting_user,
+    source=Source.WEB,
+    replace=False,
+    checked=False,
+    setting=None,
+    working=None,
+):
     """Store figures (a {metric code: rules.Entry}) in the working version. All or nothing: any error
     (unknown metric, non-whole count, numerator above denominator, breakdown not adding up...) stores nothing.
     Warnings are kept and must be explained before submission. With `replace` (the web form and the XLSX
     template, which carry every metric) a metric left out is cleared; otherwise (the API) it is left as it was.
     `checked`: the caller has just validated `entries` with the same rules (the XLSX import, which names cells),
-    so they are not validated twice.
+    so they are not validated twice. `setting` (reports.figures_setting) and `working` (reports.working_figures,
+    read under the return's lock) when the caller has read them already, as the XLSX import has.
 
-    Values, breakdown rows and their audit entries are written in bulk (a handful of statements per save, whatever
-    the number of metrics), then the return's ratings are stored (returns.ratings)."""
+    Each value is rated before it is written (returns.ratings.rate_values, the rules rerate_return applies), so
+    values, breakdown rows and audit entries are each written in one statement whatever the number of metrics,
+    with no UPDATE of ratings after. Only the working version's ratings can change: the return's summary counts
+    come from its submitted versions and judgements, which a save of figures does not touch."""
     if not return_obj.is_editable:
         raise ValidationError(
             {"status": f"This return is {return_obj.get_status_display().lower()}: it cannot be changed."}
         )
-    metrics = {m.code: m for m in Metric.objects.filter(active=True)}
-    applicable = {code for code, m in metrics.items() if m.applies_to_kind(return_obj.provider.kind)}
-    unknown = sorted(set(entries) - applicable)
+    setting = setting or reports.figures_setting(return_obj.provider)
+    unknown = sorted(set(entries) - set(setting.applicable))
     if unknown:
         raise ValidationError({"values": [f"Unknown metric code for this provider: {code}" for code in unknown]})
-    specs = reports.specs_for_provider(return_obj.provider, [metrics[c] for c in applicable])
     if not checked:
         problems = rules.validate(
-            specs, entries, previous=reports.previous_entries(return_obj), rules=reports.rule_settings()
+            setting.specs, entries, previous=reports.previous_entries(return_obj), rules=reports.rule_settings()
         )
         errors = [p for p in problems if p.severity == rules.ERROR]
         if errors:
             raise problems_error(errors)
-    version = reports.working_version(return_obj)
+    working = working or reports.working_figures(return_obj)
+    version = working.version
     version.return_obj = return_obj
     with audited(acting_user):
-        return_obj.touch()  # a new version of the return: a form or template made before is now stale
+        # a new version of the return: a form or template made before is now stale
+        touched = [(return_obj, bump(return_obj))]
         if version.source != source:
+            ReturnVersion.objects.filter(pk=version.pk).update(source=source)
+            touched.append((version, {"source": [smart_str(version.source), smart_str(source)]}))
             version.source = source
-            version.save(update_fields=["source"])
-        existing = {v.metric_id: v for v in version.values.prefetch_related("breakdown")}
-        created, changed, new_rows, changed_rows = [], [], [], []
-        for code, entry in entries.items():
-            metric = metrics[code]
-            fields = {
-                "numerator": _int(entry.numerator),
-                "denominator": _int(entry.denominator) if metric.unit == Unit.PERCENTAGE else None,
-                "date_value": entry.date_value if metric.unit == Unit.DATE else None,
-                "explanation": (entry.explanation or "").strip(),
-            }
-            value = existing.get(metric.pk)
-            if value is None:
-                created.append((MetricValue(version=version, metric=metric, **fields), entry, specs[code]))
-                continue
-            value.metric, value.version = metric, version
-            diff = {k: v for k, v in fields.items() if getattr(value, k) != v}
-            if value.prefilled_from and (diff or _breakdown_changed(value, entry)):
-                diff["prefilled_from"] = ""  # the provider's figure now, not the register's
-            _change(value, diff, changed)
-            rows, edited = _save_breakdown(value, entry, specs[code], current=value.breakdown.all())
-            new_rows += rows
-            changed_rows += edited
-        if replace:
-            by_code = {m.pk: m for m in metrics.values()}
-            for value in existing.values():
-                metric = by_code.get(value.metric_id) or Metric.objects.get(pk=value.metric_id)
-                if metric.code not in entries:
-                    value.metric, value.version = metric, version
-                    empty = {
-                        "numerator": None,
-                        "denominator": None,
-                        "date_value": None,
-                        "explanation": "",
-                        "prefilled_from": "",
-                    }
-                    _change(value, {k: v for k, v in empty.items() if getattr(value, k) != v}, changed)
-                    spec = rules.MetricSpec(metric.code, "", "")
-                    changed_rows += _save_breakdown(value, rules.Entry(), spec, current=value.breakdown.all())[1]
-        MetricValue.objects.bulk_create([value for value, _, _ in created])
-        for value, entry, spec in created:
-            new_rows += _save_breakdown(value, entry, spec, current=())[0]
+        plan = _plan_figures(version, working.values, entries, setting, replace)
+        existing = [value for value in working.values if value.metric.applies_to_kind(return_obj.provider.kind)]
+        before = {id(value): ratings.stored_fields(value) for value in existing}
+        book = reports.SchemeBook([return_obj.provider_id], {v.metric for v in [*working.values, *plan.created]})
+        ratings.rate_values(return_obj, version, [*working.values, *plan.created], book, plan.broken())
+        _insert_values(plan.created)
+        ratings.insert_rows(BreakdownValue, NewRow.COLUMNS, [row.as_columns() for row in plan.new_rows], NewRow.KINDS)
         MetricValue.objects.bulk_update(
-            [value for value, _ in changed],
+            [value for value, _ in plan.changed],
             ["numerator", "denominator", "date_value", "explanation", "prefilled_from"],
         )
-        BreakdownValue.objects.bulk_update(changed_rows, ["numerator", "denominator"])
-        BreakdownValue.objects.bulk_create(new_rows)
-        log_many(
-            [(value, _created_changes(value)) for value, _, _ in created],
-            action=LogEntry.Action.CREATE,
-            actor=acting_user,
+        BreakdownValue.objects.bulk_update(plan.changed_rows, ["numerator", "denominator"])
+        ratings.write_stored([value for value in existing if ratings.stored_fields(value) != before[id(value)]])
+        save_entries(
+            [
+                *unsaved_entries(touched, action=LogEntry.Action.UPDATE, actor=acting_user),
+                *unsaved_entries(
+                    [(value, _created_changes(value)) for value in plan.created],
+                    action=LogEntry.Action.CREATE,
+                    actor=acting_user,
+                ),
+                *unsaved_entries(plan.changed, action=LogEntry.Action.UPDATE, actor=acting_user),
+            ]
         )
-        log_many(changed, action=LogEntry.Action.UPDATE, actor=acting_user)
-        ratings.rerate_return(return_obj)
     return return_obj
+
+
+VALUE_COLUMNS = (
+    ("version_id", "bigint"),
+    ("metric_id", "bigint"),
+    ("numerator", "bigint"),
+    ("denominator", "bigint"),
+    ("date_value", "date"),
+    ("explanation", "text"),
+    ("prefilled_from", "varchar(60)"),
+    *ratings.STORED_COLUMNS,
+)
+
+
+def _insert_values(values):
+    """INSERT new values (rated already) in one statement; each instance gets its id, as bulk_create would."""
+    columns = [column for column, _ in VALUE_COLUMNS]
+    rows = [tuple(getattr(value, column) for column in columns) for value in values]
+    ids = ratings.insert_rows(MetricValue, columns, rows, [kind for _, kind in VALUE_COLUMNS], returning=True)
+    for value, pk in zip(values, ids, strict=True):
+        value.pk = pk
+        value._state.adding, value._state.db = False, DEFAULT_DB_ALIAS
+
+
+class NewRow(NamedTuple):
+    """A breakdown row to insert (not a model instance: a return's hundred rows are written as plain columns)."""
+
+    value: MetricValue
+    dimension: str
+    category: str
+    numerator: int | None
+    denominator: int | None
+
+    COLUMNS = ("value_id", "dimension", "category", "numerator", "denominator")
+    KINDS = ("bigint", "varchar(40)", "varchar(60)", "bigint", "bigint")
+
+    def as_columns(self):
+        return (self.value.pk, self.dimension, self.category, self.numerator, self.denominator)
+
+
+class FiguresPlan:
+    """What a save of figures writes: new values and rows, and (value, {field: [before, after]}) for the changed
+    ones, each applied to the instances already; every value's breakdown rows as they will be stored."""
+
+    def __init__(self):
+        self.created, self.changed, self.new_rows, self.changed_rows = [], [], [], []
+        self.rows = {}  # id(value) -> its breakdown rows after the save
+
+    def broken(self):
+        """{id(value): the dimensions its rows give a figure for} (what a scheme's required breakdown reads)."""
+        return {key: {r.dimension for r in rows if r.numerator is not None} for key, rows in self.rows.items()}
+
+
+def _plan_figures(version, values, entries, setting, replace):
+    plan = FiguresPlan()
+    existing = {value.metric_id: value for value in values}
+    for value in values:
+        value.version = version
+        plan.rows[id(value)] = list(value.breakdown.all())
+    for code, entry in entries.items():
+        metric, spec = setting.metrics[code], setting.specs[code]
+        fields = {
+            "numerator": _int(entry.numerator),
+            "denominator": _int(entry.denominator) if metric.unit == Unit.PERCENTAGE else None,
+            "date_value": entry.date_value if metric.unit == Unit.DATE else None,
+            "explanation": (entry.explanation or "").strip(),
+        }
+        value = existing.get(metric.pk)
+        if value is None:
+            value = MetricValue(version=version, metric=metric, **fields)
+            rows, _ = _save_breakdown(value, entry, spec, current=())
+            plan.created.append(value)
+            plan.new_rows += rows
+            plan.rows[id(value)] = rows
+            continue
+        diff = {k: v for k, v in fields.items() if getattr(value, k) != v}
+        if value.prefilled_from and (diff or _breakdown_changed(value, entry)):
+            diff["prefilled_from"] = ""  # the provider's figure now, not the register's
+        _change(value, diff, plan.changed)
+        rows, edited = _save_breakdown(value, entry, spec, current=value.breakdown.all())
+        plan.new_rows += rows
+        plan.changed_rows += edited
+        plan.rows[id(value)] += rows
+    if replace:
+        empty = {"numerator": None, "denominator": None, "date_value": None, "explanation": "", "prefilled_from": ""}
+        for value in values:
+            if value.metric.code not in entries:
+                _change(value, {k: v for k, v in empty.items() if getattr(value, k) != v}, plan.changed)
+                spec = rules.MetricSpec(value.metric.code, "", "")
+                plan.changed_rows += _save_breakdown(value, rules.Entry(), spec, current=value.breakdown.all())[1]
+    return plan
 
 
 AUDITED_VALUE_FIELDS = ("numerator", "denominator", "date_value", "explanation", "prefilled_from")
@@ -256,11 +335,7 @@ def _save_breakdown(value, entry, spec, *, current):
             row = rows.get((dimension, category))
             if row is None:
                 if num is not None or den is not None:
-                    new.append(
-                        BreakdownValue(
-                            value=value, dimension=dimension, category=category, numerator=num, denominator=den
-                        )
-                    )
+                    new.append(NewRow(value, dimension, category, num, den))
             elif (row.numerator, row.denominator) != (num, den):
                 row.numerator, row.denominator = num, den
                 edited.append(row)

@@ -457,6 +457,39 @@ def _write_rows(model, columns, rows, kinds, *, only_changed=False):
     return total
 
 
+def insert_rows(model, columns, rows, kinds, *, returning=False):
+    """INSERT `rows` (tuples in `columns` order) into `model`'s table: on PostgreSQL in one statement, from one array
+    per column (UNNEST: five parameters for five columns however many rows, where bulk_create's preparation of every
+    field of every instance costs more than the database's work); elsewhere as VALUES lists. `kinds`: each column's
+    SQL type. With `returning`, the new rows' ids in the order of `rows`."""
+    from django.db import connection
+
+    if not rows:
+        return []
+    quote = connection.ops.quote_name
+    # table and column names come from the model, every value is a parameter
+    into = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)})"
+    tail = f" RETURNING {quote('id')}" if returning else ""
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"CAST(%s AS {kind}[])" for kind in kinds)
+        statement = f"{into} SELECT * FROM UNNEST({arrays}){tail}"  # noqa: S608
+        batches = [(statement, [list(column) for column in zip(*rows, strict=True)])]
+    else:
+        size = max(1, (connection.features.max_query_params or 999) // len(columns))
+        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        chunks = [rows[start : start + size] for start in range(0, len(rows), size)]
+        batches = [
+            (f"{into} VALUES {', '.join([row] * len(chunk))}{tail}", [x for r in chunk for x in r]) for chunk in chunks
+        ]
+    ids = []
+    with connection.cursor() as cursor:
+        for sql, params in batches:
+            cursor.execute(sql, params)
+            if returning:
+                ids += [found for (found,) in cursor.fetchall()]
+    return ids
+
+
 def rerate_return(return_obj):
     """Store the ratings of one return (every version) after its figures, status or judgements changed.
 
@@ -486,16 +519,8 @@ def rerate_return(return_obj):
             cell = rated[version.pk].get(metric.code)
             if cell is None or cell.value is None:
                 continue
-            value = cell.value
-            _, override_pk, default_pk = book.scheme_and_source(ret.provider_id, metric.pk, quarter)
-            combined = cell.combined
-            value.numeric_rating, value.rating = cell.numeric_rating, cell.rating
-            value.judged_rating = (combined.judged or "") if combined else ""
-            value.rating_driver = combined.driver if combined else rules.NUMBER
-            value.capped_by_id = cell.judged_by.pk if combined else None
-            value.target_met = cell.target_met
-            value.scheme_default_id, value.scheme_override_id = default_pk, override_pk
-            changed.append(value)
+            _store_on(cell.value, cell, book.scheme_and_source(ret.provider_id, metric.pk, quarter))
+            changed.append(cell.value)
     write_stored(changed)
     reds = ambers = to_rate = 0
     if submitted:
@@ -511,6 +536,43 @@ def rerate_return(return_obj):
         to_rate += cell.to_rate
     Return.objects.filter(pk=ret.pk).update(red_count=reds, amber_count=ambers, to_rate_count=to_rate)
     return {"values": len(changed), "returns": 1}
+
+
+def _store_on(value, cell, scheme_and_source):
+    """Set the stored rating fields of `value` from its rating `cell` (reports.Rated)."""
+    _, override_pk, default_pk = scheme_and_source
+    combined = cell.combined
+    value.numeric_rating, value.rating = cell.numeric_rating, cell.rating
+    value.judged_rating = (combined.judged or "") if combined else ""
+    value.rating_driver = combined.driver if combined else rules.NUMBER
+    value.capped_by_id = cell.judged_by.pk if combined else None
+    value.target_met = cell.target_met
+    value.scheme_default_id, value.scheme_override_id = default_pk, override_pk
+
+
+def rate_values(ret, version, values, book, broken):
+    """Set the stored rating fields of `values` (MetricValue instances of one `version` of `ret`, each with its
+    metric, saved or about to be) as `rerate_return` stores them, with the same rules; `broken`: {id(value):
+    the dimensions its breakdown rows give a figure for}. A save of figures rates its values before it writes
+    them: a new value is inserted with its ratings (no UPDATE after the INSERT)."""
+    from returns import reports
+
+    kind, quarter, cells, sources = ret.provider.kind, ret.quarter, {}, {}
+    for value in values:
+        metric = value.metric
+        if metric.applies_to_kind(kind):
+            sources[metric.code] = book.scheme_and_source(ret.provider_id, metric.pk, quarter)
+            dimensions = frozenset(broken.get(id(value), ()))
+            cells[metric.code] = reports.rate_value(metric, value, sources[metric.code][0], quarter, dimensions)
+    if version.submitted_at and ret.status in JUDGEABLE:  # never for a working version, but rated as everywhere
+        reports.apply_judgements([ret], {ret.pk: cells}, reports.active_judged_metrics(), submitted_ids={ret.pk})
+    for code, cell in cells.items():
+        _store_on(cell.value, cell, sources[code])
+
+
+def stored_fields(value):
+    """The stored rating fields of `value`, to tell whether a re-rating changed them."""
+    return tuple(getattr(value, column) for column, _ in STORED_COLUMNS)
 
 
 STORED_COLUMNS = (  # (column, SQL type) of the stored rating fields, as write_stored sends them

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from core.models import working_calendar, working_calendars  # noqa: F401 - working_calendar: quarterly_report reads it here
@@ -75,28 +76,55 @@ def working_version(return_obj):
     return return_obj.versions.order_by("-number").first()
 
 
-def edit_stamp(return_obj):
+@dataclass
+class WorkingFigures:
+    """A return's working version and its values, each with its metric and breakdown rows (by dimension and
+    category), in metric code order: what `edit_stamp` digests and what a save of figures starts from."""
+
+    version: ReturnVersion | None
+    values: list
+
+
+def working_figures(return_obj):
+    """Three queries (two when the version has no values)."""
+    version = working_version(return_obj)
+    rows = BreakdownValue.objects.order_by("dimension", "category")
+    values = (
+        MetricValue.objects.filter(version=version)
+        .select_related("metric")
+        .prefetch_related(Prefetch("breakdown", queryset=rows))
+        .order_by("metric__code")
+    )
+    return WorkingFigures(version, list(values))
+
+
+def edit_stamp(return_obj, *, working=None):
     """The return's editable state as a short string, written into its XLSX template: an upload whose stamp
     differs from the current one is refused (the return changed since the template was made).
 
     The one place that decides what "changed" means: a digest of the return's record version (every save of
     its figures, evidence or status makes a new one, see core.versioning), its status, the working version's
-    number and every stored figure, read from the database (never from a copy in memory).
+    number and every stored figure, read from the database (never from a copy in memory). `working`: the
+    return's working figures read in this transaction with `return_obj`, under the return's lock (the XLSX
+    import, which saves from them next); otherwise both are read here.
     """
-    version = working_version(return_obj)
-    values = (
-        MetricValue.objects.filter(version=version)
-        .values_list("pk", "metric__code", "numerator", "denominator", "date_value", "explanation", "prefilled_from")
-        .order_by("metric__code")
-    )
-    rows = (
-        BreakdownValue.objects.filter(value__version=version)
-        .values_list("value_id", "dimension", "category", "numerator", "denominator")
-        .order_by("value_id", "dimension", "category")
-    )
-    record_version = Return.objects.filter(pk=return_obj.pk).values_list("version", flat=True).first()
+    if working is None:
+        working = working_figures(return_obj)
+        record_version = Return.objects.filter(pk=return_obj.pk).values_list("version", flat=True).first()
+    else:
+        record_version = return_obj.version
+    version = working.version
+    values = [
+        (v.pk, v.metric.code, v.numerator, v.denominator, v.date_value, v.explanation, v.prefilled_from)
+        for v in working.values
+    ]
+    rows = [
+        (r.value_id, r.dimension, r.category, r.numerator, r.denominator)
+        for v in sorted(working.values, key=lambda v: v.pk)
+        for r in v.breakdown.all()
+    ]
     state = [return_obj.pk, record_version, str(return_obj.status), version.number if version else None]
-    state += [list(values), list(rows)]
+    state += [values, rows]
     return hashlib.sha256(repr(state).encode()).hexdigest()[:20]
 
 
@@ -116,10 +144,15 @@ def latest_submitted_versions(returns, as_at=None):
 
 def previous_entries(return_obj):
     """The figures of the provider's previous quarter (its latest submitted version), for the change rule."""
-    previous = Return.objects.filter(provider_id=return_obj.provider_id, period=return_obj.period - 1).first()
-    if previous is None:
-        return {}
-    version = latest_submitted_versions([previous]).get(previous.pk)
+    version = (
+        ReturnVersion.objects.filter(
+            return_obj__provider_id=return_obj.provider_id,
+            return_obj__period=return_obj.period - 1,
+            submitted_at__isnull=False,
+        )
+        .order_by("-number")
+        .first()
+    )
     return entries_of(version) if version else {}
 
 
@@ -706,6 +739,26 @@ def trend_with_judgements(provider, returns, quarters, metrics, *, user):
         j.code: [(q, judged_by_period.get(q.index, {}).get(j.code)) for q in quarters] for j in judged_metrics
     }
     return metric_trend, judged_trend
+
+
+@dataclass
+class FiguresSetting:
+    """What figures for one provider are read and checked against: the active metrics ({code: Metric}), those
+    that apply to the provider (in catalogue order), its ICB's local authorities and the rules' specs of the
+    applicable metrics. Read once per save; the XLSX import reads it once for its parse, check and save."""
+
+    metrics: dict
+    applicable: dict
+    authorities: list
+    specs: dict
+
+
+def figures_setting(provider):
+    """Two queries."""
+    metrics = {m.code: m for m in Metric.objects.filter(active=True)}
+    applicable = {code: m for code, m in metrics.items() if m.applies_to_kind(provider.kind)}
+    authorities = catalogue.local_authorities_for(provider.icb_id)
+    return FiguresSetting(metrics, applicable, authorities, catalogue.specs_for(applicable.values(), authorities))
 
 
 def specs_for_provider(provider, metrics=None):

@@ -156,21 +156,22 @@ class Upload:
 def read_upload(file, return_obj):
     """Parse an uploaded template for `return_obj` (within the limits of core.imports). Raises
     ValidationError naming sheet, row and column of the first bad cells (nothing is stored)."""
-    upload, problems = _parse_upload(file, return_obj)
+    upload, problems = _parse_upload(file, return_obj, reports.figures_setting(return_obj.provider))
     check_stamp(return_obj, upload.stamp, upload.made_at)
     problems.raise_if_any("file")
     return upload
 
 
-def _parse_upload(file, return_obj):
+def _parse_upload(file, return_obj, setting):
     """The upload's figures and the problems of its cells (not raised yet: the caller checks the stamp first)."""
-    with open_workbook(file, field="file", what="an XLSX return template") as book:
+    # the figures' sheet is read whole before anything else is done: its cells are held to the limits as it is read
+    with open_workbook(file, field="file", what="an XLSX return template", streamed=(SHEET,)) as book:
         if META not in book.sheetnames or SHEET not in book.sheetnames:
             raise _refused("This is not a Vigil return template: download the template for this return.")
         meta = {row[0]: row[1] for _, row in sheet_rows(book[META], width=2, field="file")}
         _check_template_is_for(return_obj, meta)
         problems = Problems()
-        entries, cells = _read_figures(book[SHEET], return_obj, problems)
+        entries, cells = _read_figures(book[SHEET], setting, problems)
     return Upload(entries, cells, meta.get(STAMP), meta.get(MADE_AT)), problems
 
 
@@ -186,13 +187,14 @@ def _check_template_is_for(return_obj, meta):
         raise _refused(f"This template is for {meta.get('quarter') or 'another quarter'}, not {quarter.label}.")
 
 
-def check_stamp(return_obj, stamp, made_at):
-    """Refuse a template made from another state of the return than its current one."""
+def check_stamp(return_obj, stamp, made_at, *, working=None):
+    """Refuse a template made from another state of the return than its current one (`working`: see
+    reports.edit_stamp)."""
     if not stamp:
         raise _refused(
             "This template does not record the state of the return it was made from: download a new template."
         )
-    if stamp != reports.edit_stamp(return_obj):
+    if stamp != reports.edit_stamp(return_obj, working=working):
         raise _refused(
             f"This return changed since the template was downloaded{_on(made_at)}: download a new template "
             "(it holds the current figures), copy your changes into it and upload it again."
@@ -207,10 +209,9 @@ def _on(made_at):
     return f" on {moment.day} {moment:%B %Y} at {moment:%H:%M}"
 
 
-def _read_figures(sheet, return_obj, problems):
-    provider = return_obj.provider
-    metrics = {m.code: m for m in catalogue.metrics_for(provider.kind)}
-    authorities = catalogue.local_authorities_for(provider.icb_id)
+def _read_figures(sheet, setting, problems):
+    metrics = setting.applicable
+    categories = {(code, d): set(codes) for code, spec in setting.specs.items() for d, codes in spec.breakdowns.items()}
     cells, entries = {}, {}
     breakdowns = defaultdict(lambda: defaultdict(dict))
     for n, row in sheet_rows(sheet, width=len(HEADER), first_row=FIRST_ROW, field="file"):
@@ -222,10 +223,7 @@ def _read_figures(sheet, return_obj, problems):
             problems.add(f"unknown metric code {code}", SHEET, n, "A")
             continue
         dimension, category = str(row[3] or "").strip(), str(row[4] or "").strip()
-        if dimension != TOTAL and (
-            dimension not in metric.breakdowns
-            or category not in {c for c, _ in catalogue.categories(dimension, authorities)}
-        ):
+        if dimension != TOTAL and category not in categories.get((metric.code, dimension), ()):
             problems.add(f"{metric.code} has no breakdown {dimension}: {category}", SHEET, n, "D")
             continue
         where = "" if dimension == TOTAL else f"{dimension}: {category}"
@@ -268,24 +266,36 @@ def _read(problems, metric, where, row, column, value, unit):
 def import_upload(return_obj, file, *, acting_user):
     """Read and store an uploaded template; every error names its cell. All or nothing. The return is locked
     while its stamp is checked again and the figures saved, so of two uploads made from one template
-    the second is refused instead of silently replacing the first."""
-    upload, problems = _parse_upload(file, return_obj)  # parsed once, outside the lock
+    the second is refused instead of silently replacing the first.
+
+    Each thing is read once: the metrics and local authorities (before the parse, for the parse, the check and
+    the save), then under the lock the return and its working figures (for the stamp and the save)."""
+    setting = reports.figures_setting(return_obj.provider)
+    upload, problems = _parse_upload(file, return_obj, setting)  # parsed once, outside the lock
     with transaction.atomic():
         locked = Return.objects.select_for_update(of=("self",)).select_related("provider").get(pk=return_obj.pk)
-        check_stamp(locked, upload.stamp, upload.made_at)  # checked once, under the lock, before any cell error
+        working = reports.working_figures(locked)
+        # checked once, under the lock, before any cell error
+        check_stamp(locked, upload.stamp, upload.made_at, working=working)
         problems.raise_if_any("file")
-        _check_figures(locked, upload)
+        _check_figures(locked, upload, setting)
         actions.do_save_figures(
-            locked, entries=upload.entries, acting_user=acting_user, source=Source.XLSX, replace=True, checked=True
-        )  # validated once, by _check_figures (which names the cells)
+            locked,
+            entries=upload.entries,
+            acting_user=acting_user,
+            source=Source.XLSX,
+            replace=True,
+            checked=True,  # validated once, by _check_figures (which names the cells)
+            setting=setting,
+            working=working,
+        )
     return_obj.version = locked.version  # the caller's copy is the return as it now is
     return upload.entries
 
 
-def _check_figures(return_obj, upload):
-    specs = reports.specs_for_provider(return_obj.provider)
+def _check_figures(return_obj, upload, setting):
     found = rules.validate(
-        specs, upload.entries, previous=reports.previous_entries(return_obj), rules=reports.rule_settings()
+        setting.specs, upload.entries, previous=reports.previous_entries(return_obj), rules=reports.rule_settings()
     )
     problems = Problems()
     for p in (p for p in found if p.severity == rules.ERROR):

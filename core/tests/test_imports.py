@@ -223,3 +223,58 @@ class TestSheetsWhereverTheyLie:
                 moved.writestr(name, data)
         assert "xl/elsewhere/sheet1.xml" in zipfile.ZipFile(io.BytesIO(out.getvalue())).namelist()
         assert "at most 20 rows" in refusal(out.getvalue())
+
+
+def read_streamed(content, sheet="Data", width=12, limits=LIMITS):
+    with imports.open_workbook(content, limits=limits, streamed=(sheet,)) as book:
+        return list(imports.sheet_rows(book[sheet], width=width))
+
+
+def streamed_refusal(content, **kwargs):
+    with pytest.raises(ValidationError) as error:
+        read_streamed(content, **kwargs)
+    (message,) = error.value.messages
+    return message
+
+
+class TestStreamedSheets:
+    """A sheet the caller reads whole (`streamed`): its size tag checked before opening, its cells while reading,
+    with the same messages as the scan's."""
+
+    def test_a_streamed_sheet_within_the_limits_reads_as_any_other(self):
+        content = workbooks.workbook({"Data": [["x", n] for n in range(20)]})
+        assert read_streamed(content) == read(content)
+
+    def test_its_size_tag_one_row_over_is_refused_before_reading(self):
+        content = workbooks.workbook({"Data": [["x"]] * 21})
+        assert streamed_refusal(content) == "Sheet 'Data' has 21 rows: at most 20 rows can be imported."
+
+    def test_without_a_size_tag_or_with_one_that_lies_reading_stops_at_the_first_row_past_the_limit(self):
+        base = workbooks.workbook({"Data": []})
+        for dimension in (None, "A1:A1"):
+            content = workbooks.with_sheet_xml(base, workbooks.many_rows(30, width=1), dimension=dimension)
+            expected = "Sheet 'Data' has a value in row 21: at most 20 rows can be imported."
+            assert streamed_refusal(content) == refusal(content) == expected
+
+    def test_a_value_in_a_column_past_the_limit_is_refused_while_reading(self):
+        content = workbooks.with_sheet_xml(
+            workbooks.workbook({"Data": []}), workbooks.rows_xml([(3, {11: "far"})]), dimension="A1:A1"
+        )
+        assert streamed_refusal(content) == refusal(content)
+
+    def test_reading_stops_before_a_damaged_row_past_the_limit(self):
+        damaged = '<row r="22"><c r="A22" t="n"><v>x</v></c></row>'
+        content = workbooks.with_sheet_xml(workbooks.workbook({"Data": []}), workbooks.many_rows(21, width=1) + damaged)
+        assert "a value in row 21" in streamed_refusal(content)
+
+    def test_the_other_sheets_are_still_scanned_before_opening(self):
+        content = workbooks.with_sheet_xml(
+            workbooks.workbook({"Data": [["x"]], "Notes": []}), workbooks.many_rows(30, width=1), sheet=2
+        )
+        assert streamed_refusal(content) == "Sheet 'Notes' has a value in row 21: at most 20 rows can be imported."
+
+    def test_200000_rows_in_a_streamed_sheet_get_a_short_answer(self):
+        base, defaults = workbooks.workbook({"Data": []}), imports.Limits.from_settings()
+        content = workbooks.with_sheet_xml(base, workbooks.many_rows(200_000, width=1), dimension="A1:A1")
+        message = streamed_refusal(content, limits=defaults)
+        assert "at most 2,000 rows can be imported" in message and len(message) < 200

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
-from returns import actions, reports, spreadsheet
+from returns import actions, reports, rules, spreadsheet
 from returns.models import MetricValue
 from returns.tests.factories import Q, entries_for
 
@@ -123,3 +123,31 @@ def test_a_file_that_is_not_a_template_is_refused(world, ret):
     with pytest.raises(ValidationError) as error:
         spreadsheet.import_upload(ret, io.BytesIO(b"not a spreadsheet"), acting_user=None)
     assert "not an XLSX" in str(error.value)
+
+
+def test_an_import_runs_as_many_queries_for_one_figure_as_for_all_and_stores_the_fresh_ratings(world):
+    from core.testing import count_queries
+    from returns import catalogue
+
+    def imported(quarter, entries):
+        ret = actions.do_start_return(provider=world.provider, quarter=quarter, acting_user=None)
+        content = spreadsheet.build_template(world.provider, quarter, entries=entries, stamp=reports.edit_stamp(ret))
+        queries, _ = count_queries(lambda: spreadsheet.import_upload(ret, io.BytesIO(content), acting_user=None))
+        return queries, ret
+
+    everything = entries_for(world.provider, pct=(74, 100))
+    imported(Q.previous(2), everything)  # the first import of a process looks up its content types once
+    one, _ = imported(Q.previous(), {"TRN-CH": everything["TRN-CH"]})
+    all_of_them, ret = imported(Q, everything)
+    assert one == all_of_them <= 25
+    version = reports.working_version(ret)
+    metrics = catalogue.metrics_for(world.provider.kind)
+    fresh = reports.fresh_ratings(ret, version, metrics)
+    stored = reports.stored_ratings([version], metrics, with_schemes=True)[version.pk]
+    assert fresh["TRN-CH"].rating == rules.RED
+    for code, cell in fresh.items():
+        assert (stored[code].rating, stored[code].target_met, stored[code].scheme) == (
+            cell.rating,
+            cell.target_met,
+            cell.scheme,
+        ), code
