@@ -229,7 +229,7 @@ class AssuranceReturnSerializer(serializers.ModelSerializer):
         read_only_fields = [f for f in fields if f not in ("report", "statement")]
 
 
-class ReviewSerializer(serializers.Serializer):
+class ReturnReviewSerializer(serializers.Serializer):
     feedback = serializers.CharField(max_length=20000, allow_blank=True)
 
 
@@ -246,12 +246,12 @@ class AssuranceReturnViewSet(ScopedViewSet):
     def perform_create(self, serializer):
         serializer.instance = actions.do_send_return(acting_user=self.request.user, **serializer.validated_data)
 
-    @extend_schema(request=ReviewSerializer, responses=AssuranceReturnSerializer)
+    @extend_schema(request=ReturnReviewSerializer, responses=AssuranceReturnSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         """The regional lead's review, with written feedback to the ICB."""
         sent = self.get_object()
-        payload = ReviewSerializer(data=request.data)
+        payload = ReturnReviewSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         actions.do_review_return(sent, feedback=payload.validated_data["feedback"], acting_user=request.user)
         return Response(self.get_serializer(sent).data)

@@ -18,6 +18,10 @@ from reporting.choices import FileKind, OrganisationLevel
 from reporting.models import Report, ReportFile, ReportNarrative
 
 BUILD_JOB = "reporting.build"
+WRONG_LEVEL = {
+    OrganisationLevel.REGION: "This report is written for an NHS England region, not an ICB.",
+    OrganisationLevel.ICB: "This report is written by an ICB, not an NHS England region.",
+}
 
 
 def snapshot_bytes(snapshot):
@@ -38,6 +42,9 @@ def do_create_report(*, acting_user, report_type, financial_year, quarter=None, 
     """A new draft report for a period that has ended: of the user's ICB, or (a region's annual report) of the
     regional lead's region."""
     level = report_type.organisation_level
+    role = getattr(acting_user, "role", None)
+    if role in rules.makers(rules.ICB_LEVEL) | rules.makers(rules.REGION_LEVEL) and role not in rules.makers(level):
+        raise ValidationError({"report_type": WRONG_LEVEL[level]})
     _require_role(acting_user, rules.makers(level), "Your role does not start this report.")
     today = today or timezone.localdate()
     if problems := rules.period_problems(report_type.period_kind, financial_year, quarter, today):

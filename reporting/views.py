@@ -22,6 +22,7 @@ from reporting.models import NHS_ENGLAND_READERS, READERS, Report, ReportFile, R
 from reporting.spreadsheets import nhse_assurance_xlsx
 
 LIST_READERS = READERS | NHS_ENGLAND_READERS
+QUARTERLY = "quarterly-assurance"
 
 
 class ReportListView(RoleRequiredMixin, TemplateView):
@@ -136,6 +137,8 @@ class ReportDetailView(ReportObjectMixin, TemplateView):
             can_write=role in rules.writers(level) and report.is_editable,
             can_build=role in makers and report.is_editable,
             can_new_version=role in makers and report.is_frozen and not is_superseded(report),
+            # the ICB's quarterly assurance return to its region (regions/) is the approved quarterly report
+            can_send_to_region=role in rules.TEAM and report.is_frozen and report.report_type.code == QUARTERLY,
             steps=[
                 (name, rules.transition_label(name, level))
                 for name in rules.available_transitions(report.status, role, level)

@@ -54,8 +54,11 @@ class TestWorkflow:
         assert report.files.filter(frozen=True).count() == 4
 
     def test_no_icb_role_starts_or_writes_it(self, world):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(ValidationError) as refused:
             start(world, world.user(Role.DESIGNATED))
+        assert "report_type" in refused.value.message_dict
+        with pytest.raises(PermissionDenied):
+            start(world, world.user(Role.BOARD))
         report = start(world)
         with pytest.raises(PermissionDenied):
             actions.do_save_narrative(
@@ -72,7 +75,7 @@ class TestWorkflow:
         assert other.organisation == world.other_region
 
     def test_the_regional_lead_cannot_start_an_icb_report(self, world):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(ValidationError):
             actions.do_create_report(
                 acting_user=world.user(Role.REGIONAL),
                 report_type=report_type("annual-safeguarding"),
