@@ -10,15 +10,19 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api import ScopedRelatedField, ScopedViewSet
 from core.choices import REGIONAL_ROLES
 from core.permissions import ScopedPermission
 from core.quarters import Quarter
 from organisations.models import Organisation
-from regions import reports
+from regions import actions, reports
+from regions.models import AssuranceReturn
 from regions.scoping import icbs_for, regions_for
 from regions.views import selected_quarter
+from reporting.models import Report
 
 
 class BadQuarter(Exception):
@@ -190,6 +194,70 @@ class IcbRollupViewSet(RollUpViewSet):
         return Response(IcbRollupSerializer(found[0]).data)
 
 
+# --- The ICB's quarterly assurance return to its region [SAAF 5.3] ---------------------------------------------
+
+
+class AssuranceReturnSerializer(serializers.ModelSerializer):
+    icb_name = serializers.CharField(source="icb.name", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    quarter = serializers.CharField(source="quarter_label", read_only=True)
+    report = ScopedRelatedField(Report, help_text="The ICB's approved quarterly assurance report for the quarter.")
+    figures = serializers.JSONField(read_only=True, help_text="The ICB's aggregates for the quarter when sent.")
+
+    class Meta:
+        model = AssuranceReturn
+        fields = [
+            "id",
+            "icb",
+            "icb_name",
+            "region",
+            "region_name",
+            "quarter",
+            "period_start",
+            "period_end",
+            "report",
+            "statement",
+            "figures",
+            "submitted_by",
+            "submitted_at",
+            "status",
+            "feedback",
+            "reviewed_by",
+            "reviewed_at",
+            "version",
+        ]
+        read_only_fields = [f for f in fields if f not in ("report", "statement")]
+
+
+class ReturnReviewSerializer(serializers.Serializer):
+    feedback = serializers.CharField(max_length=20000, allow_blank=True)
+
+
+class AssuranceReturnViewSet(ScopedViewSet):
+    """The ICB's quarterly assurance returns to its region: the ICB's team sends one (POST) and reads its own with
+    the region's feedback; the regional lead reads its region's and reviews one (POST review/); the national team
+    reads every region's. Aggregates only."""
+
+    queryset = AssuranceReturn.objects.select_related("icb", "region")
+    serializer_class = AssuranceReturnSerializer
+    http_method_names = ["get", "post", "head", "options"]
+    open_to_nhs_england = True
+
+    def perform_create(self, serializer):
+        serializer.instance = actions.do_send_return(acting_user=self.request.user, **serializer.validated_data)
+
+    @extend_schema(request=ReturnReviewSerializer, responses=AssuranceReturnSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        """The regional lead's review, with written feedback to the ICB."""
+        sent = self.get_object()
+        payload = ReturnReviewSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        actions.do_review_return(sent, feedback=payload.validated_data["feedback"], acting_user=request.user)
+        return Response(self.get_serializer(sent).data)
+
+
 def register(router):
     router.register("nhse-regions", RegionViewSet, basename="nhse-regions")
     router.register("nhse-icb-rollups", IcbRollupViewSet, basename="nhse-icb-rollups")
+    router.register("regional-assurance-returns", AssuranceReturnViewSet, basename="regional-assurance-returns")

@@ -8,3 +8,10 @@ class RegionsConfig(AppConfig):
     verbose_name = "Regional and national roll-ups"
     serves_nhs_england = True  # its home panels are the ones NHS England's roles see (core.home)
     menu = [("Regions", "regions:index", REGIONAL_ROLES)]
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from regions.models import AssuranceReturn
+
+        auditlog.register(AssuranceReturn)

@@ -50,6 +50,64 @@ def load():
     ensure_user(
         DEMO_USERS[1][0], role=DEMO_USERS[1][1], organisation=nhs_england, first_name="Priya", last_name="Brackenridge"
     )
+    if demo_icb is not None and home.kind == K.REGION:
+        _return_with_feedback(demo_icb)
+        _draft_annual_report(home)
+
+
+def _return_with_feedback(icb):
+    """The demo ICB's approved quarterly report sent to the region, reviewed with feedback (once)."""
+    from core.models import User
+    from regions.actions import do_review_return, do_send_return
+    from regions.models import AssuranceReturn
+    from reporting import demo as reporting_demo
+    from reporting.models import Report
+
+    reporting_demo.load()  # the approved quarterly report (idempotent; the reporting app loads after this one)
+    if AssuranceReturn.objects.filter(icb=icb).exists():
+        return
+    report = Report.objects.filter(organisation=icb, report_type__code="quarterly-assurance", status="approved").first()
+    designated = User.objects.filter(username="designated").first()
+    regional = User.objects.get(username=DEMO_USERS[0][0])
+    if report is None or designated is None:
+        return
+    sent = do_send_return(
+        report=report,
+        statement="Every trust made its return; one care home's training stays red with an agreed action.",
+        acting_user=designated,
+    )
+    do_review_return(
+        sent,
+        feedback="Assured on returns and timeliness. Please send the care home's training trajectory next quarter.",
+        acting_user=regional,
+    )
+
+
+def _draft_annual_report(region):
+    """Last financial year's regional annual report, as a draft with its executive summary (once)."""
+    from django.utils import timezone
+
+    from core.models import User
+    from reporting import actions as reporting_actions
+    from reporting.models import Report, ReportType
+
+    report_type = ReportType.objects.get(code="regional-annual")
+    if Report.objects.filter(organisation=region, report_type=report_type).exists():
+        return
+    regional = User.objects.get(username=DEMO_USERS[0][0])
+    today = timezone.localdate()
+    report = reporting_actions.do_create_report(
+        acting_user=regional,
+        report_type=report_type,
+        financial_year=today.year - 1 if today.month >= 4 else today.year - 2,
+    )
+    reporting_actions.do_save_narrative(
+        report,
+        key="executive-summary",
+        text="A draft for the national safeguarding steering group: the region's ICBs side by side.",
+        acting_user=regional,
+    )
+    reporting_actions.build(report)
 
 
 def _second_icb(region):

@@ -51,3 +51,28 @@ def converted(kind_code, decision_outcome):
 def first_themes(theme_names):
     """The tracker records up to three themes: the first three in the managed list's order."""
     return list(theme_names)[:MAX_THEMES]
+
+
+# --- The ICB's quarterly assurance return to its region [SAAF 5.3] ---------------------------------------------
+
+AWAITING_REVIEW, REVIEWED = "awaiting_review", "reviewed"
+RETURN_REPORT_TYPE = "quarterly-assurance"  # what the ICB sends: its approved quarterly assurance report
+
+
+def submission_problems(*, report_type, report_frozen, has_region, already_sent):
+    """Why the ICB may not send this report to its region as the quarter's return (field: message)."""
+    if report_type != RETURN_REPORT_TYPE:
+        return {"report": "Choose the quarterly assurance report of the quarter."}
+    if not report_frozen:
+        return {"report": "The report must be approved before it goes to the region."}
+    if not has_region:
+        return {"report": "Your ICB is not placed in an NHS England region: ask the administrator to set its region."}
+    if already_sent:
+        return {"report": "This quarter's return has already been sent to the region."}
+    return {}
+
+
+def feedback_problems(feedback):
+    if not (feedback or "").strip():
+        return {"feedback": "Write the region's feedback to the ICB."}
+    return {}

@@ -8,4 +8,8 @@ urlpatterns = [
     path("<int:pk>/", views.RegionDetailView.as_view(), name="region"),
     path("<int:pk>/xlsx/", views.RegionExportView.as_view(), name="region-xlsx"),
     path("icbs/<int:pk>/", views.IcbRollupView.as_view(), name="icb"),
+    path("returns/", views.ReturnListView.as_view(), name="returns"),
+    path("returns/send/", views.SendReturnView.as_view(), name="return-send"),
+    path("returns/<int:pk>/", views.ReturnDetailView.as_view(), name="return"),
+    path("returns/<int:pk>/review/", views.ReturnReviewView.as_view(), name="return-review"),
 ]

@@ -14,8 +14,16 @@ from django.views.generic import TemplateView
 from core.choices import REGIONAL_ROLES
 from core.downloads import xlsx_response
 from core.quarters import Quarter, last_ended_quarter, quarters_up_to
-from regions import reports, spreadsheets
+from core.scoping import CHANGE
+from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
+from regions import actions, reports, rules, spreadsheets
+from regions.forms import ReviewForm, SendReturnForm
+from regions.models import ICB_READERS, ICB_SENDERS, REVIEWERS, AssuranceReturn
 from regions.scoping import icbs_for, regions_for
+from reporting import rules as reporting_rules
+from reporting.models import REGIONAL_TYPE, Report
+
+RETURN_READERS = ICB_READERS | REGIONAL_ROLES
 
 
 def selected_quarter(request):
@@ -54,7 +62,17 @@ class RegionListView(RollUpTemplatePage):
         context = super().get_context_data(**kwargs)
         rollups = reports.rollups(icbs_for(self.request.user), context["quarter"])
         summaries = reports.region_summaries(regions_for(self.request.user), rollups)
-        return {**context, "summaries": summaries}
+        user = self.request.user
+        annual = Report.objects.restrict(user).filter(report_type__code=REGIONAL_TYPE, archived_at__isnull=True)
+        received = AssuranceReturn.objects.restrict(user)
+        return {
+            **context,
+            "summaries": summaries,
+            "annual_reports": annual.select_related("report_type", "organisation")[:10],
+            "can_start_annual": user.role in reporting_rules.REGIONAL,
+            "awaiting_review": received.filter(status=rules.AWAITING_REVIEW).count(),
+            "returns_received": received.count(),
+        }
 
 
 class RegionDetailView(RollUpTemplatePage):
@@ -85,3 +103,101 @@ class RegionExportView(RollUpPage, View):
         rollups = reports.rollups(icbs_for(request.user, region), quarter)
         filename = f"roll-up-{region.ods_code or region.pk}-{quarter.slug}.xlsx"
         return xlsx_response(spreadsheets.region_workbook(region, quarter, rollups), filename)
+
+
+# --- The ICB's quarterly assurance return to its region [SAAF 5.3] ---------------------------------------------
+
+
+class ReturnListView(LoginRequiredMixin, TemplateView):
+    """Received returns for the region (regional lead, national team); the ICB's sent returns for the ICB."""
+
+    open_to_nhs_england = True
+    template_name = "regions/returns.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.role not in RETURN_READERS:
+            raise PermissionDenied("Your role does not read the quarterly assurance returns.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        returns = AssuranceReturn.objects.restrict(user).select_related("icb", "region", "reviewed_by")
+        return super().get_context_data(
+            returns=returns,
+            received=user.role in REGIONAL_ROLES,
+            can_send=user.role in ICB_SENDERS,
+            **kwargs,
+        )
+
+
+class ReturnObjectMixin(ScopedObjectMixin):
+    model = AssuranceReturn
+    select_related = ("icb", "region", "report__report_type", "submitted_by", "reviewed_by")
+
+
+class ReturnDetailView(ReturnObjectMixin, TemplateView):
+    open_to_nhs_england = True
+    template_name = "regions/return.html"
+
+    def get_context_data(self, **kwargs):
+        user, sent = self.request.user, self.object
+        may_review = AssuranceReturn.objects.restrict(user, CHANGE).filter(pk=sent.pk).exists()
+        return super().get_context_data(
+            sent=sent, figures=sent.figures, can_review=user.role in REVIEWERS and may_review, **kwargs
+        )
+
+
+class ReturnReviewView(ReturnObjectMixin, ActionFormView):
+    """The regional lead's feedback: guarded by the return's version, so two reviewers never overwrite each other."""
+
+    open_to_nhs_england = True
+    scope_action = CHANGE
+    form_class = ReviewForm
+    submit_label = "Save the review"
+    success_message = "Review saved: the ICB sees your feedback."
+
+    def get_object(self):
+        sent = super().get_object()
+        if self.request.user.role not in REVIEWERS:
+            raise PermissionDenied("Only the regional lead reviews a return.")
+        return sent
+
+    @property
+    def page_title(self):
+        return f"Review: {self.object}"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "version_of": self.object}
+
+    def get_initial(self):
+        return {"feedback": self.object.feedback}
+
+    def perform(self, form):
+        return actions.do_review_return(
+            self.object, feedback=form.cleaned_data["feedback"], acting_user=self.request.user
+        )
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class SendReturnView(RoleRequiredMixin, ActionFormView):
+    allowed_roles = ICB_SENDERS
+    form_class = SendReturnForm
+    page_title = "Send the quarterly assurance return to the region"
+    submit_label = "Send to the region"
+    success_message = "Sent to the region: {result}."
+
+    def get_form_kwargs(self):
+        reports = (
+            Report.objects.restrict(self.request.user)
+            .filter(report_type__code=rules.RETURN_REPORT_TYPE, status__in=reporting_rules.FROZEN)
+            .select_related("report_type")
+        )
+        return {**super().get_form_kwargs(), "reports": reports}
+
+    def perform(self, form):
+        return actions.do_send_return(acting_user=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return self.result.get_absolute_url()

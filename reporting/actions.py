@@ -12,11 +12,16 @@ from django.utils import timezone
 
 from core import jobs
 from core.actions import audited, save_fields
+from organisations.choices import OrganisationKind
 from reporting import rules
 from reporting.choices import FileKind, OrganisationLevel
 from reporting.models import Report, ReportFile, ReportNarrative
 
 BUILD_JOB = "reporting.build"
+WRONG_LEVEL = {
+    OrganisationLevel.REGION: "This report is written for an NHS England region, not an ICB.",
+    OrganisationLevel.ICB: "This report is written by an ICB, not an NHS England region.",
+}
 
 
 def snapshot_bytes(snapshot):
@@ -34,31 +39,43 @@ def _require_role(acting_user, roles, message="Your role cannot do this."):
 
 
 def do_create_report(*, acting_user, report_type, financial_year, quarter=None, today=None):
-    """A new draft report of the user's ICB for a period that has ended."""
-    _require_role(acting_user, rules.TEAM, "Only the safeguarding team starts a report.")
-    if report_type.organisation_level != OrganisationLevel.ICB:
-        raise ValidationError({"report_type": "This report is written for an NHS England region, not an ICB."})
+    """A new draft report for a period that has ended: of the user's ICB, or (a region's annual report) of the
+    regional lead's region."""
+    level = report_type.organisation_level
+    role = getattr(acting_user, "role", None)
+    if role in rules.makers(rules.ICB_LEVEL) | rules.makers(rules.REGION_LEVEL) and role not in rules.makers(level):
+        raise ValidationError({"report_type": WRONG_LEVEL[level]})
+    _require_role(acting_user, rules.makers(level), "Your role does not start this report.")
     today = today or timezone.localdate()
     if problems := rules.period_problems(report_type.period_kind, financial_year, quarter, today):
         raise ValidationError(problems)
     start, end = rules.period_of(report_type.period_kind, financial_year, quarter)
-    icb = acting_user.organisation.icb
+    organisation = _organisation_reported_on(acting_user, level)
     existing = Report.objects.filter(
-        organisation=icb, report_type=report_type, period_start=start, superseded_by__isnull=True
+        organisation=organisation, report_type=report_type, period_start=start, superseded_by__isnull=True
     ).first()
     if existing is not None:
         message = f"There is already a {report_type.title.lower()} for this period ({existing.status_label})."
         raise ValidationError({"report_type": message})
     with audited(acting_user):
-        report = Report(organisation=icb, report_type=report_type, period_start=start, period_end=end)
+        report = Report(organisation=organisation, report_type=report_type, period_start=start, period_end=end)
         report.created_by = acting_user
         report.full_clean()
         report.save()
     return report
 
 
+def _organisation_reported_on(acting_user, level):
+    organisation = acting_user.organisation
+    if level == OrganisationLevel.REGION:
+        if organisation.kind != OrganisationKind.REGION:
+            raise ValidationError({"report_type": "Your organisation is not an NHS England region."})
+        return organisation
+    return organisation.icb
+
+
 def do_save_narrative(report, *, key, text, acting_user):
-    _require_role(acting_user, rules.NARRATIVE_WRITERS, "Only the designated professional writes the narrative.")
+    _require_role(acting_user, rules.writers(report.level), "Your role does not write this report's narrative.")
     if not report.is_editable:
         raise ValidationError({"text": "This report is no longer a draft: make a new version to change it."})
     if key not in {section["key"] for section in report.report_type.narrative_sections}:
@@ -75,7 +92,7 @@ def do_save_narrative(report, *, key, text, acting_user):
 
 def do_request_build(report, *, acting_user):
     """Queue the build (a stored job run by the worker): never inside the request."""
-    _require_role(acting_user, rules.TEAM, "Only the safeguarding team builds a report.")
+    _require_role(acting_user, rules.makers(report.level), "Your role does not build this report.")
     if not report.is_editable:
         raise ValidationError({"__all__": "An approved report is frozen: it is never built again."})
     with audited(acting_user):
@@ -142,7 +159,7 @@ def _freeze(report):
 
 
 def _check_step(report, transition, acting_user):
-    problem = rules.transition_problem(transition, report.status, getattr(acting_user, "role", None))
+    problem = rules.transition_problem(transition, report.status, getattr(acting_user, "role", None), report.level)
     if problem == rules.ROLE_REFUSED:
         raise PermissionDenied(problem)
     if problem:
@@ -228,7 +245,7 @@ TRANSITION_ACTIONS = {
 def do_new_version(report, *, acting_user):
     """A new draft version of an approved report: it supersedes the approved one, which stays readable. The
     narrative is carried over to be revised."""
-    _require_role(acting_user, rules.TEAM, "Only the safeguarding team starts a new version.")
+    _require_role(acting_user, rules.makers(report.level), "Your role does not start a new version of this report.")
     if not report.is_frozen:
         raise ValidationError({"__all__": "Only an approved report gets a new version: change this draft instead."})
     if Report.objects.filter(supersedes=report).exists():

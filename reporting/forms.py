@@ -33,8 +33,11 @@ class NewReportForm(NHSFormMixin, forms.Form):
         help_text="Only for the quarterly and exception reports; an annual report covers the financial year.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, level=OrganisationLevel.ICB, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["report_type"].queryset = ReportType.objects.filter(organisation_level=level)
+        if level == OrganisationLevel.REGION:
+            self.fields["quarter"].widget = forms.HiddenInput()
         today = timezone.localdate()
         self.fields["financial_year"].initial = today.year if today.month >= 4 else today.year - 1
 

@@ -10,8 +10,9 @@ Glossary:
 
 Who reads what (Access plus ReportQuerySet): the safeguarding team (designated, administrator) and the executive
 lead read every report of their ICB; the Board and the auditor read approved, presented and published reports
-only; providers, contracts and HR none; NHS England's regional lead reads the frozen regional annual report of
-its own region, the national team every region's (docs/reporting.md).
+only; providers, contracts and HR none. A region's annual report (type regional-annual) is NHS England's: the
+regional lead reads and changes its own region's (drafts included), the national team reads and changes every
+region's once submitted; no ICB role reads it (docs/reporting.md).
 """
 
 from django.db import models
@@ -19,7 +20,7 @@ from django.urls import reverse
 
 from core.choices import Role
 from core.models import Job, User
-from core.scoping import VIEW, Access, AuditScopeMixin, ScopedQuerySet, restrict
+from core.scoping import CHANGE, VIEW, Access, AuditScopeMixin, ScopedQuerySet, restrict
 from core.versioning import Versioned
 from organisations.models import Organisation
 from reporting import rules
@@ -59,19 +60,30 @@ class ReportType(models.Model):
         return {"code": self.code, "title": self.title, "audience": self.audience, "sections": self.sections}
 
 
+def regional_reports(queryset, user):
+    """NHS England's reports (regional annual) `user` may read and change: the regional lead its own region's,
+    drafts included; the national team every region's once the region has submitted it (never the region's
+    working draft). Which step each may take is rules.transition_roles."""
+    model = queryset.model
+    if not (user.is_authenticated and user.is_active and user.organisation_id):
+        return queryset.none()
+    regional = queryset.filter(**{model.type_lookup: REGIONAL_TYPE})
+    if user.role == Role.REGIONAL:
+        return regional.filter(**{model.access.org_lookup("id"): user.organisation_id})
+    return regional.exclude(**{model.status_lookup: rules.DRAFT})
+
+
 class ReportQuerySet(ScopedQuerySet):
-    """Board members and auditors read frozen reports only; NHS England reads frozen regional annual reports."""
+    """Board members and auditors read frozen reports only; NHS England reads and changes regional annual reports
+    (`regional_reports`), and no ICB role reads those."""
 
     status_lookup = "status"
 
     def restrict(self, user, action=VIEW):
         role = getattr(user, "role", None)
         lookup = self.model.status_lookup
-        if role in NHS_ENGLAND_READERS and action == VIEW and user.is_authenticated and user.is_active:
-            regional = self.filter(**{f"{lookup}__in": rules.FROZEN, self.model.type_lookup: REGIONAL_TYPE})
-            if role == Role.REGIONAL:
-                regional = regional.filter(**{self.model.access.org_lookup("id"): user.organisation_id})
-            return regional
+        if role in NHS_ENGLAND_READERS:
+            return regional_reports(self, user)
         queryset = restrict(self, user, action)
         if role in FROZEN_READERS:
             queryset = queryset.filter(**{f"{lookup}__in": rules.FROZEN})
@@ -130,6 +142,11 @@ class Report(AuditScopeMixin, Versioned):
         return rules.period_label(self.report_type.period_kind, self.period_start)
 
     @property
+    def level(self):
+        """The organisation level of its type (rules.ICB_LEVEL or rules.REGION_LEVEL): who takes each step."""
+        return self.report_type.organisation_level
+
+    @property
     def is_frozen(self):
         return rules.is_frozen(self.status)
 
@@ -140,6 +157,18 @@ class Report(AuditScopeMixin, Versioned):
     @property
     def status_label(self):
         return rules.status_label(self.status, self.number)
+
+
+class ReportNarrativeQuerySet(ScopedQuerySet):
+    """A region's annual report's narrative: read with the report, written by the regional lead only."""
+
+    def restrict(self, user, action=VIEW):
+        role = getattr(user, "role", None)
+        if role not in NHS_ENGLAND_READERS:
+            return restrict(self, user, action)
+        if action == CHANGE and role not in rules.writers(rules.REGION_LEVEL):
+            return self.none()
+        return self.filter(report__in=Report.objects.restrict(user, action).values("pk"))
 
 
 class ReportNarrative(AuditScopeMixin, Versioned):
@@ -153,7 +182,7 @@ class ReportNarrative(AuditScopeMixin, Versioned):
     updated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ReportNarrativeQuerySet.as_manager()
 
     class Meta:
         ordering = ["report", "key"]
@@ -164,11 +193,12 @@ class ReportNarrative(AuditScopeMixin, Versioned):
 
 
 class ReportFileQuerySet(ReportQuerySet):
-    """A file follows its report's visibility; the Board, the auditor and NHS England read frozen files only."""
+    """A file follows its report's visibility; the Board and the auditor read frozen files only (NHS England reads
+    a regional report's draft files, as an ICB's executive lead reads the draft it is asked to approve)."""
 
     def restrict(self, user, action=VIEW):
         queryset = super().restrict(user, action)
-        if getattr(user, "role", None) in FROZEN_READERS | NHS_ENGLAND_READERS:
+        if getattr(user, "role", None) in FROZEN_READERS:
             queryset = queryset.filter(frozen=True)
         return queryset
 

@@ -4,6 +4,12 @@ what approval and presentation need, and which statuses are frozen.
 draft -> submitted (to the executive lead) -> approved | returned (with comments); returned -> submitted again;
 approved -> presented (committee meeting date and minute reference) -> published. An approved report is frozen:
 its files are stored once and never regenerated; a change needs a new version that supersedes it.
+
+A region's annual report (organisation level "region") takes the same steps with other roles [SAAF App. 1]: the
+region provides its annual safeguarding assurance report to the national steering group (NSSG), which the national
+team co-ordinates, so the regional lead writes, builds and submits it and the national team approves or returns it,
+records its presentation to the NSSG and publishes it. The regional lead does not approve its own report: the
+report is the region's account to the national team, and approval is the national team's acceptance of it.
 """
 
 import datetime as dt
@@ -26,6 +32,9 @@ QUARTER, FINANCIAL_YEAR = "quarter", "financial_year"
 TEAM = frozenset({Role.DESIGNATED, Role.ADMINISTRATOR})
 NARRATIVE_WRITERS = frozenset({Role.DESIGNATED})
 EXECUTIVE = frozenset({Role.EXECUTIVE})
+REGIONAL = frozenset({Role.REGIONAL})
+NATIONAL = frozenset({Role.NATIONAL})
+ICB_LEVEL, REGION_LEVEL = "icb", "region"
 
 # transition -> (from statuses, to status, roles that may take it)
 TRANSITIONS = {
@@ -44,6 +53,36 @@ TRANSITION_LABELS = {
     PRESENT: "Record the presentation",
     PUBLISH: "Publish",
 }
+# A region's annual report: the regional lead writes and submits, the national team decides [SAAF App. 1].
+REGION_TRANSITION_ROLES = {SUBMIT: REGIONAL, APPROVE: NATIONAL, RETURN: NATIONAL, PRESENT: NATIONAL, PUBLISH: NATIONAL}
+REGION_LABELS = {SUBMIT: "Submit to the national team", PRESENT: "Record the presentation to the NSSG"}
+
+
+def transition_roles(transition, level=ICB_LEVEL):
+    if level == REGION_LEVEL:
+        return REGION_TRANSITION_ROLES[transition]
+    return TRANSITIONS[transition][2]
+
+
+def transition_label(transition, level=ICB_LEVEL):
+    if level == REGION_LEVEL and transition in REGION_LABELS:
+        return REGION_LABELS[transition]
+    return TRANSITION_LABELS[transition]
+
+
+def makers(level=ICB_LEVEL):
+    """Who starts, builds and makes new versions of a report of this level."""
+    return REGIONAL if level == REGION_LEVEL else TEAM
+
+
+def writers(level=ICB_LEVEL):
+    """Who writes the narrative of a report of this level."""
+    return REGIONAL if level == REGION_LEVEL else NARRATIVE_WRITERS
+
+
+def narrative_readers(level=ICB_LEVEL):
+    """Who reads the narrative drafts on the report page."""
+    return REGIONAL | NATIONAL if level == REGION_LEVEL else TEAM | EXECUTIVE
 
 
 def is_frozen(status):
@@ -58,12 +97,12 @@ def is_editable(status):
 ROLE_REFUSED = "Your role cannot take this step."
 
 
-def transition_problem(transition, status, role):
-    """Why `role` may not take `transition` from `status` (None when it may)."""
+def transition_problem(transition, status, role, level=ICB_LEVEL):
+    """Why `role` may not take `transition` from `status` on a report of `level` (None when it may)."""
     if transition not in TRANSITIONS:
         return f"'{transition}' is not a step of the approval workflow."
-    sources, _, roles = TRANSITIONS[transition]
-    if role not in roles:
+    sources = TRANSITIONS[transition][0]
+    if role not in transition_roles(transition, level):
         return ROLE_REFUSED
     if status not in sources:
         return f"A report that is {status} cannot take the step '{TRANSITION_LABELS[transition].lower()}'."
@@ -74,8 +113,8 @@ def target_of(transition):
     return TRANSITIONS[transition][1]
 
 
-def available_transitions(status, role):
-    return [name for name in TRANSITIONS if transition_problem(name, status, role) is None]
+def available_transitions(status, role, level=ICB_LEVEL):
+    return [name for name in TRANSITIONS if transition_problem(name, status, role, level) is None]
 
 
 def period_of(kind, financial_year, quarter=None):

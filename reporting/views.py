@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 from core.audit import log_access
 from core.downloads import file_attachment
 from core.quarters import Quarter, last_ended_quarter
-from core.scoping import CHANGE, can
+from core.scoping import CHANGE
 from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
 from governance.models import Meeting
 from reporting import actions, rules
@@ -22,6 +22,7 @@ from reporting.models import NHS_ENGLAND_READERS, READERS, Report, ReportFile, R
 from reporting.spreadsheets import nhse_assurance_xlsx
 
 LIST_READERS = READERS | NHS_ENGLAND_READERS
+QUARTERLY = "quarterly-assurance"
 
 
 class ReportListView(RoleRequiredMixin, TemplateView):
@@ -37,7 +38,7 @@ class ReportListView(RoleRequiredMixin, TemplateView):
         return super().get_context_data(
             filter=filterset,
             reports=shown.select_related("report_type", "organisation"),
-            can_add=user.role in rules.TEAM,
+            can_add=user.role in rules.TEAM | rules.REGIONAL,
             nhs_england_quarters=nhs_england_quarters() if user.role in NHS_ENGLAND_RETURN_MAKERS else [],
             **kwargs,
         )
@@ -79,11 +80,18 @@ class NhsEnglandAssuranceView(RoleRequiredMixin, View):
 
 
 class NewReportView(RoleRequiredMixin, ActionFormView):
-    allowed_roles = rules.TEAM
+    """An ICB's report for the safeguarding team; the region's annual report for the regional lead."""
+
+    allowed_roles = rules.TEAM | rules.REGIONAL
+    open_to_nhs_england = True
     form_class = NewReportForm
     page_title = "Start a report"
     submit_label = "Start report"
     success_message = "Report started: {result}. Write the narrative, then build it."
+
+    def get_form_kwargs(self):
+        level = rules.REGION_LEVEL if self.request.user.role in rules.REGIONAL else rules.ICB_LEVEL
+        return {**super().get_form_kwargs(), "level": level}
 
     def perform(self, form):
         return actions.do_create_report(acting_user=self.request.user, **form.cleaned_data)
@@ -120,15 +128,22 @@ class ReportDetailView(ReportObjectMixin, TemplateView):
         )
         job = report.build_job
         building = job is not None and job.status in ("queued", "running")
-        role = user.role
+        role, level = user.role, report.level
+        may_change = Report.objects.restrict(user, CHANGE).filter(pk=report.pk).exists()
+        makers = rules.makers(level)
         return super().get_context_data(
             report=report,
-            narrative_sections=sections if role in rules.TEAM | rules.EXECUTIVE else [],
-            can_write=role in rules.NARRATIVE_WRITERS and report.is_editable,
-            can_build=role in rules.TEAM and report.is_editable,
-            can_new_version=role in rules.TEAM and report.is_frozen and not is_superseded(report),
-            steps=[(name, rules.TRANSITION_LABELS[name]) for name in rules.available_transitions(report.status, role)]
-            if can(user, Report, CHANGE)
+            narrative_sections=sections if role in rules.narrative_readers(level) else [],
+            can_write=role in rules.writers(level) and report.is_editable,
+            can_build=role in makers and report.is_editable,
+            can_new_version=role in makers and report.is_frozen and not is_superseded(report),
+            # the ICB's quarterly assurance return to its region (regions/) is the approved quarterly report
+            can_send_to_region=role in rules.TEAM and report.is_frozen and report.report_type.code == QUARTERLY,
+            steps=[
+                (name, rules.transition_label(name, level))
+                for name in rules.available_transitions(report.status, role, level)
+            ]
+            if may_change
             else [],
             files=frozen if report.is_frozen else draft_files,
             frozen_files=frozen,
@@ -148,13 +163,13 @@ class NarrativeView(ReportObjectMixin, ActionFormView):
     scope_action = CHANGE
     form_class = NarrativeForm
     submit_label = "Save draft"
+    open_to_nhs_england = True  # a region's annual report: the regional lead writes it
 
-    def dispatch(self, request, *args, **kwargs):
-        response_user = request.user
-        if response_user.is_authenticated and response_user.role not in rules.NARRATIVE_WRITERS:
-            self.object = self.get_object()  # 404 before 403 for a record out of scope
-            raise PermissionDenied("Only the designated professional writes the narrative.")
-        return super().dispatch(request, *args, **kwargs)
+    def get_object(self):
+        report = ReportObjectMixin.get_object(self)  # 404 before 403 for a record out of scope
+        if self.request.user.role not in rules.writers(report.level):
+            raise PermissionDenied("Your role does not write this report's narrative.")
+        return report
 
     def section(self):
         for section in self.object.report_type.narrative_sections:
@@ -195,6 +210,7 @@ class StepView(ReportObjectMixin, ActionFormView):
     form_class = ConfirmForm
     step = ""
     template_name = "reporting/step.html"
+    open_to_nhs_england = True  # a region's annual report: the regional lead and the national team take steps
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -204,15 +220,15 @@ class StepView(ReportObjectMixin, ActionFormView):
         return super(ScopedObjectMixin, self).dispatch(request, *args, **kwargs)
 
     def roles(self):
-        return rules.TRANSITIONS[self.step][2]
+        return rules.transition_roles(self.step, self.object.level)
 
     @property
     def page_title(self):
-        return f"{rules.TRANSITION_LABELS[self.step]}: {self.object}"
+        return f"{self.submit_label}: {self.object}"
 
     @property
     def submit_label(self):
-        return rules.TRANSITION_LABELS[self.step]
+        return rules.transition_label(self.step, self.object.level)
 
     def perform(self, form):
         return actions.TRANSITION_ACTIONS[self.step](self.object, acting_user=self.request.user, **form.cleaned_data)
@@ -244,7 +260,7 @@ class BuildView(StepView):
     page_title = "Build the report"
 
     def roles(self):
-        return rules.TEAM
+        return rules.makers(self.object.level)
 
     def perform(self, form):
         return actions.do_request_build(self.object, acting_user=self.request.user)

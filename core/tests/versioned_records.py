@@ -101,6 +101,7 @@ def build(world):
             report, key="executive-summary", text="A quiet quarter.", acting_user=designated
         )
     )
+    keep(_assurance_return(world, designated))
     partnership = make_organisation("scp", parent=world.icb, name="Test SCP partnership")
     review = keep(
         review_actions.do_open_review(
@@ -265,3 +266,15 @@ def _signals(world, keep):
     import_attendances(world.provider, provider_user, rows, name="versions.csv")
     signals_actions.do_evaluate(world.provider, acting_user=provider_user)
     keep(ReviewTask.objects.get(organisation=world.provider, signal="S1"))
+
+
+def _assurance_return(world, designated):
+    """The ICB's quarterly return to its region (regions/): sent from an approved quarterly report."""
+    from regions.actions import do_send_return
+    from reporting.tests.conftest import approved, new_report
+
+    earlier = Q.previous(1)
+    report = approved(
+        world, new_report(world, code="quarterly-assurance", financial_year=earlier.fy, quarter=earlier.q)
+    )
+    return do_send_return(report=report, statement="Sent for the test.", acting_user=designated)

@@ -2,8 +2,9 @@
 
 The safeguarding team and the executive lead read drafts; the Board and the auditor read approved reports only (a
 draft is a 404 to them); providers, contracts and HR read nothing (404 on a report, 403 on the list); NHS England's
-regional lead reads the frozen regional annual report of its own region, the national team every region's, and
-nothing else."""
+regional lead reads, writes, builds and submits the regional annual report of its own region (another region's is a
+404), the national team reads every region's once submitted and approves or returns it, and neither reads any ICB's
+report (404; the pages they cannot use at all are refused by the gate, 403)."""
 
 import pytest
 from django.utils import timezone
@@ -33,6 +34,21 @@ def regional_report(region):
     return report
 
 
+def regional_draft(world, region, submitted=False):
+    regional = world.user(Role.REGIONAL) if region == world.region else None
+    report = Report.objects.create(
+        organisation=region,
+        report_type=report_type("regional-annual"),
+        period_start=timezone.datetime(2024, 4, 1).date(),
+        period_end=timezone.datetime(2025, 3, 31).date(),
+    )
+    if submitted:
+        actions.build(report)
+        report.refresh_from_db()
+        actions.do_submit(report, acting_user=regional)
+    return report
+
+
 @pytest.fixture
 def records(world):
     designated = world.user(Role.DESIGNATED)
@@ -43,6 +59,8 @@ def records(world):
         "approved": frozen.pk,
         "regional": regional_report(world.region).pk,
         "other_regional": regional_report(world.other_region).pk,
+        "regional_draft": regional_draft(world, world.region).pk,
+        "regional_submitted": regional_draft(world, world.region, submitted=True).pk,
     }
 
 
@@ -71,7 +89,7 @@ def expect(ok, forbidden=frozenset(), otherwise=404, gate=403):
 
 PAGES = [
     ("/reporting/", expect(READERS | NHSE, otherwise=403)),
-    ("/reporting/new/", expect(TEAM, otherwise=403)),
+    ("/reporting/new/", expect(TEAM | {Role.REGIONAL}, otherwise=403)),
     ("/reporting/nhs-england/2025-26-Q4.xlsx", expect(TEAM | EXEC, otherwise=403)),
     ("/reporting/{draft}/", expect(DRAFT_READERS, gate=404)),
     ("/reporting/{approved}/", expect(READERS, gate=404)),
@@ -79,15 +97,28 @@ PAGES = [
     ("/reporting/{other_regional}/", expect({Role.NATIONAL}, gate=404)),
     (
         "/reporting/{draft}/narrative/executive-summary/",
-        expect({Role.DESIGNATED}, {Role.ADMINISTRATOR, Role.EXECUTIVE}),
+        expect({Role.DESIGNATED}, {Role.ADMINISTRATOR, Role.EXECUTIVE}, gate=404),
     ),
-    ("/reporting/{draft}/build/", expect(TEAM, EXEC)),
-    ("/reporting/{draft}/submit/", expect(TEAM, EXEC)),
-    ("/reporting/{draft}/approve/", expect(EXEC, TEAM)),
-    ("/reporting/{draft}/return/", expect(EXEC, TEAM)),
-    ("/reporting/{approved}/present/", expect(TEAM | EXEC, {Role.BOARD, Role.AUDITOR})),
-    ("/reporting/{approved}/publish/", expect(TEAM | EXEC, {Role.BOARD, Role.AUDITOR})),
-    ("/reporting/{approved}/new-version/", expect(TEAM, EXEC | {Role.BOARD, Role.AUDITOR})),
+    ("/reporting/{draft}/build/", expect(TEAM, EXEC, gate=404)),
+    ("/reporting/{draft}/submit/", expect(TEAM, EXEC, gate=404)),
+    ("/reporting/{draft}/approve/", expect(EXEC, TEAM, gate=404)),
+    ("/reporting/{draft}/return/", expect(EXEC, TEAM, gate=404)),
+    ("/reporting/{approved}/present/", expect(TEAM | EXEC, {Role.BOARD, Role.AUDITOR}, gate=404)),
+    ("/reporting/{approved}/publish/", expect(TEAM | EXEC, {Role.BOARD, Role.AUDITOR}, gate=404)),
+    ("/reporting/{approved}/new-version/", expect(TEAM, EXEC | {Role.BOARD, Role.AUDITOR}, gate=404)),
+    # a region's annual report: the regional lead drafts and submits, the national team decides [SAAF App. 1]
+    ("/reporting/{regional_draft}/", expect({Role.REGIONAL}, gate=404)),
+    ("/reporting/{regional_draft}/narrative/executive-summary/", expect({Role.REGIONAL}, gate=404)),
+    ("/reporting/{regional_draft}/build/", expect({Role.REGIONAL}, gate=404)),
+    ("/reporting/{regional_draft}/submit/", expect({Role.REGIONAL}, gate=404)),
+    ("/reporting/{regional_submitted}/", expect(NHSE)),
+    ("/reporting/{regional_submitted}/approve/", expect({Role.NATIONAL}, {Role.REGIONAL})),
+    ("/reporting/{regional_submitted}/return/", expect({Role.NATIONAL}, {Role.REGIONAL})),
+    ("/reporting/{regional_submitted}/report.pdf", expect(NHSE)),
+    ("/reporting/{regional}/present/", expect({Role.NATIONAL}, {Role.REGIONAL})),
+    ("/reporting/{regional}/publish/", expect({Role.NATIONAL}, {Role.REGIONAL})),
+    ("/reporting/{regional}/new-version/", expect({Role.REGIONAL}, {Role.NATIONAL})),
+    ("/reporting/{other_regional}/new-version/", expect(set(), {Role.NATIONAL}, gate=404)),
     ("/reporting/{draft}/report.pdf", expect(DRAFT_READERS, gate=404)),
     ("/reporting/{draft}/appendix.xlsx", expect(DRAFT_READERS, gate=404)),
     ("/reporting/{approved}/report.pdf", expect(READERS, gate=404)),
@@ -136,7 +167,11 @@ def test_the_list_shows_the_board_approved_reports_only(world, records, client_f
     listed = [r["id"] for r in world.api(Role.BOARD).get("/api/v1/reports/").json()["results"]]
     assert listed == [records["approved"]]
     regional = client_for(world.user(Role.REGIONAL)).get("/reporting/")
-    assert [r.pk for r in regional.context["reports"]] == [records["regional"]]
+    own = {records[key] for key in ("regional", "regional_draft", "regional_submitted")}
+    assert {r.pk for r in regional.context["reports"]} == own
+    national = client_for(world.user(Role.NATIONAL)).get("/reporting/")
+    expected = {records[key] for key in ("regional", "other_regional", "regional_submitted")}
+    assert {r.pk for r in national.context["reports"]} == expected  # never a region's working draft
 
 
 def test_another_icbs_reports_are_not_found(world, records, client_for):

@@ -1,0 +1,31 @@
+from django import forms
+
+from core.forms import NHSFormMixin
+from regions import rules
+
+
+class SendReturnForm(NHSFormMixin, forms.Form):
+    report = forms.ModelChoiceField(
+        label="Approved quarterly assurance report",
+        queryset=None,
+        help_text="The quarter's approved report: the region receives its aggregates, never a casework register.",
+        error_messages={"required": "Choose the approved quarterly assurance report to send."},
+    )
+    statement = forms.CharField(
+        label="Covering statement (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What the region should know about the quarter: assurance, concerns, support asked for.",
+    )
+
+    def __init__(self, *args, reports, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report"].queryset = reports
+
+
+class ReviewForm(NHSFormMixin, forms.Form):
+    feedback = forms.CharField(
+        label="Feedback to the ICB",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": rules.feedback_problems("")["feedback"]},
+    )

@@ -1,0 +1,111 @@
+"""A region's annual safeguarding assurance report [SAAF App. 1]: the regional lead starts it, writes its narrative,
+builds and submits it; the national team approves it or returns it with comments; no ICB role takes any step."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from core.choices import Role
+from core.testing import make_user
+from reporting import actions, rules
+from reporting.models import Report
+from reporting.tests.conftest import built, report_type
+
+
+def start(world, user=None):
+    return actions.do_create_report(
+        acting_user=user or world.user(Role.REGIONAL), report_type=report_type("regional-annual"), financial_year=2025
+    )
+
+
+class TestRules:
+    def test_the_region_submits_and_the_national_team_decides(self):
+        region = rules.REGION_LEVEL
+        assert rules.available_transitions(rules.DRAFT, Role.REGIONAL, region) == [rules.SUBMIT]
+        assert rules.available_transitions(rules.SUBMITTED, Role.REGIONAL, region) == []
+        assert rules.available_transitions(rules.SUBMITTED, Role.NATIONAL, region) == [rules.APPROVE, rules.RETURN]
+        assert rules.available_transitions(rules.APPROVED, Role.NATIONAL, region) == [rules.PRESENT]
+        assert rules.available_transitions(rules.SUBMITTED, Role.EXECUTIVE, region) == []
+        assert rules.transition_problem(rules.SUBMIT, rules.DRAFT, Role.DESIGNATED, region) == rules.ROLE_REFUSED
+        assert rules.transition_label(rules.SUBMIT, region) == "Submit to the national team"
+
+    def test_an_icbs_report_keeps_its_roles(self):
+        assert rules.available_transitions(rules.SUBMITTED, Role.EXECUTIVE) == [rules.APPROVE, rules.RETURN]
+        assert rules.available_transitions(rules.SUBMITTED, Role.NATIONAL) == []
+
+
+class TestWorkflow:
+    def test_written_by_the_region_approved_by_the_national_team(self, world):
+        regional, national = world.user(Role.REGIONAL), world.user(Role.NATIONAL)
+        report = start(world)
+        assert report.organisation == world.region
+        actions.do_save_narrative(report, key="executive-summary", text="Assured overall.", acting_user=regional)
+        built(report, regional)
+        assert report.snapshot["sections"][1]["key"] == "regions"
+        assert world.icb.name in str(report.snapshot["sections"][1]["blocks"])  # the roll-up of regions.reports
+        actions.do_submit(report, acting_user=regional)
+        with pytest.raises(PermissionDenied):
+            actions.do_approve(report, acting_user=regional)  # the region does not approve its own report
+        actions.do_return(report, comments="Add the themes.", acting_user=national)
+        built(report, regional)
+        actions.do_submit(report, acting_user=regional)
+        actions.do_approve(report, acting_user=national)
+        report.refresh_from_db()
+        assert report.status == rules.APPROVED and report.approved_by == national
+        assert report.files.filter(frozen=True).count() == 4
+
+    def test_no_icb_role_starts_or_writes_it(self, world):
+        with pytest.raises(ValidationError) as refused:
+            start(world, world.user(Role.DESIGNATED))
+        assert "report_type" in refused.value.message_dict
+        with pytest.raises(PermissionDenied):
+            start(world, world.user(Role.BOARD))
+        report = start(world)
+        with pytest.raises(PermissionDenied):
+            actions.do_save_narrative(
+                report, key="executive-summary", text="x", acting_user=world.user(Role.DESIGNATED)
+            )
+        with pytest.raises(PermissionDenied):
+            actions.do_request_build(report, acting_user=world.user(Role.NATIONAL))
+
+    def test_one_report_a_year_for_the_region(self, world):
+        start(world)
+        with pytest.raises(ValidationError):
+            start(world)
+        other = start(world, make_user(Role.REGIONAL, world.other_region))
+        assert other.organisation == world.other_region
+
+    def test_the_regional_lead_cannot_start_an_icb_report(self, world):
+        with pytest.raises(ValidationError):
+            actions.do_create_report(
+                acting_user=world.user(Role.REGIONAL),
+                report_type=report_type("annual-safeguarding"),
+                financial_year=2025,
+            )
+
+
+class TestPages:
+    def test_the_regional_lead_starts_writes_and_submits_on_the_pages(self, world, client_for):
+        client = client_for(world.user(Role.REGIONAL))
+        form = client.get("/reporting/new/").context["form"]
+        assert [t.code for t in form.fields["report_type"].queryset] == ["regional-annual"]
+        created = client.post(
+            "/reporting/new/", {"report_type": report_type("regional-annual").pk, "financial_year": 2025}
+        )
+        assert created.status_code == 302
+        report = Report.objects.get(organisation=world.region)
+        page = client.get(f"/reporting/{report.pk}/").content.decode()
+        assert "Write" in page and "Build the report" in page and "the national team" in page
+        saved = client.post(f"/reporting/{report.pk}/narrative/executive-summary/", {"text": "Assured."})
+        assert saved.status_code == 302
+        report.refresh_from_db()
+        built(report, world.user(Role.REGIONAL))
+        assert "Submit to the national team" in client.get(f"/reporting/{report.pk}/").content.decode()
+        assert client.post(f"/reporting/{report.pk}/submit/", {}).status_code == 302
+        national = client_for(world.user(Role.NATIONAL)).get(f"/reporting/{report.pk}/").content.decode()
+        assert "Approve" in national and "Return with comments" in national
+
+    def test_the_regions_index_links_the_annual_reports_and_the_returns(self, world, client_for):
+        start(world)
+        page = client_for(world.user(Role.REGIONAL)).get("/regions/").content.decode()
+        assert "Start the region&#x27;s annual report" in page or "Start the region's annual report" in page
+        assert "/regions/returns/" in page and "Regional annual safeguarding assurance report" in page
