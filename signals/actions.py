@@ -7,11 +7,13 @@ organisation run one after the other (PostgreSQL; SQLite has one writer at a tim
 backs the rule that a task is never opened twice for the same evidence.
 """
 
+import datetime as dt
 from collections import defaultdict
 
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from casework import actions as casework_actions
@@ -179,47 +181,106 @@ class Context:
         return moment.astimezone(self.tz).date()
 
 
-def _held_tasks(rule, subject):
-    """({subject id: [TaskWindow]}, {dedup keys}) of the rule's tasks: two queries."""
+def _held_tasks(rule, subject, evidence_field, subject_ids):
+    """{subject id: [TaskWindow]} of the rule's tasks about `subject_ids`: two queries."""
     tasks = list(
-        ReviewTask.objects.filter(organisation=rule.organisation_id, signal=rule.signal).values_list(
-            "pk", subject, "window_start", "window_end", "status", "dedup_key"
-        )
+        ReviewTask.objects.filter(
+            organisation=rule.organisation_id, signal=rule.signal, **{f"{subject}_id__in": subject_ids}
+        ).values_list("pk", f"{subject}_id", "window_start", "window_end", "status")
     )
     evidence = defaultdict(set)
-    field = {"child": "attendance", "household": "notification"}.get(subject, "attendance")
-    if rule.signal == Signal.S6:
-        field = "missed_appointment"
     for task_id, record_id in TaskEvidence.objects.filter(
-        task__organisation=rule.organisation_id, task__signal=rule.signal
-    ).values_list("task_id", field):
+        task__organisation=rule.organisation_id, task__signal=rule.signal, **{f"task__{subject}_id__in": subject_ids}
+    ).values_list("task_id", f"{evidence_field}_id"):
         if record_id is not None:
             evidence[task_id].add(record_id)
-    windows, keys = defaultdict(list), set()
-    for pk, subject_id, start, end, status, key in tasks:
-        keys.add(key)
+    windows = defaultdict(list)
+    for pk, subject_id, start, end, status in tasks:
         if start is not None and end is not None:
             windows[subject_id].append(
                 rules.TaskWindow(pk, start, end, frozenset(evidence[pk]), open=status == TaskStatus.OPEN)
             )
-    return windows, keys
+    return windows
 
 
-def _evaluate_window(rule, context, *, events_by_subject, subject, evidence_field):
-    """A rolling-window rule (S1, S3, S6) over {subject id: [Event]}."""
-    windows, _keys = _held_tasks(rule, subject)
-    opens, additions, fired = [], [], {}
-    for subject_id, events in events_by_subject.items():
-        days = {event.id: event.day for event in events}
-        plan = rules.plan_window_rule(
-            events, at_least=rule.threshold, months=rule.window_months, tasks=windows.get(subject_id, ())
+# A window rule's source: the records, the subject they belong to, the column that dates them, the evidence field.
+WINDOW_SOURCES = {
+    Signal.S1: (Attendance, "child", "arrived_at", "attendance"),
+    Signal.S3: (DomesticAbuseNotification, "household", "notified_on", "notification"),
+    Signal.S6: (MissedAppointment, "child", "appointment_on", "missed_appointment"),
+}
+SLACK_DAYS = 2  # a local day is a UTC day give or take one: the database's window is a little wider, never narrower
+
+
+def _candidates(rule, context, model, subject, dated_by, evidence_field):
+    """Ids of the subjects whose plan can change, by one SQL window query: a subject with a record that is not yet
+    evidence of the rule's tasks and either has at least `threshold` records in the window ending on that record
+    (the window widened to months of 31 days plus slack, so no subject the exact rule fires on is missed) or has an
+    open task of the rule (the record may join it). The exact rule (rules.plan_window_rule) then runs over these
+    subjects only; a re-evaluation with nothing new finds none."""
+    quote = connection.ops.quote_name
+    events = quote(model._meta.db_table)
+    subjects = quote(model._meta.get_field(subject).related_model._meta.db_table)
+    tasks, evidence = quote(ReviewTask._meta.db_table), quote(TaskEvidence._meta.db_table)
+    column, months = quote(f"{subject}_id"), int(rule.window_months)
+    if connection.vendor == "postgresql":
+        order = f"e.{quote(dated_by)}"
+        frame = f"RANGE BETWEEN INTERVAL '{months} months {SLACK_DAYS} days' PRECEDING AND CURRENT ROW"
+    else:  # SQLite: a numeric range over the julian day
+        order = f"julianday(e.{quote(dated_by)})"
+        frame = f"RANGE BETWEEN {months * 31 + SLACK_DAYS} PRECEDING AND CURRENT ROW"
+    # Only quoted table and column names and the rule's whole number of months are formatted in; values are params.
+    sql = f"""
+        WITH unused AS (
+            SELECT e.id, e.{column} AS subject FROM {events} e JOIN {subjects} s ON s.id = e.{column}
+            WHERE e.organisation_id = %s AND s.archived_at IS NULL AND NOT EXISTS (
+                SELECT 1 FROM {evidence} v JOIN {tasks} t ON t.id = v.task_id
+                WHERE v.{quote(evidence_field + "_id")} = e.id AND t.organisation_id = %s AND t.signal = %s)
+        ),
+        counted AS (
+            SELECT e.id, COUNT(*) OVER (PARTITION BY e.{column} ORDER BY {order} {frame}) AS n
+            FROM {events} e WHERE e.organisation_id = %s AND e.{column} IN (SELECT subject FROM unused)
         )
-        for new in plan.opens:
-            key = rules.dedup_key(rule.signal, subject, subject_id, evidence_field, new.trigger)
-            opens.append((subject_id, key, new.start, new.end, [{evidence_field: i} for i in new.evidence], None))
-            fired[key] = days[new.trigger]
-        for task_id, ids in plan.additions.items():
-            additions.extend((task_id, {evidence_field: i}) for i in ids)
+        SELECT u.subject FROM unused u JOIN counted c ON c.id = u.id WHERE c.n >= %s
+        UNION
+        SELECT u.subject FROM unused u WHERE EXISTS (
+            SELECT 1 FROM {tasks} t WHERE t.{column} = u.subject AND t.organisation_id = %s AND t.signal = %s
+            AND t.status = %s)
+    """  # noqa: S608
+    org, signal = context.organisation.pk, rule.signal
+    params = [org, org, signal, org, rule.threshold, org, signal, TaskStatus.OPEN]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _evaluate_window(rule, context):
+    """A rolling-window rule (S1, S3, S6): the candidates from the database, then the exact rule over each one's
+    records and tasks (four queries per 2,000 candidates)."""
+    if rule.threshold is None or not rule.window_months:  # no sourced number: not evaluated until set
+        return {"opened": 0, "added": 0}
+    model, subject, dated_by, evidence_field = WINDOW_SOURCES[rule.signal]
+    opens, additions, fired = [], [], {}
+    for subject_ids in chunks(_candidates(rule, context, model, subject, dated_by, evidence_field)):
+        events = defaultdict(list)
+        for pk, subject_id, moment in model.objects.filter(**{f"{subject}_id__in": subject_ids}).values_list(
+            "pk", f"{subject}_id", dated_by
+        ):
+            day = context.local_day(moment) if isinstance(moment, dt.datetime) else moment
+            events[subject_id].append(rules.Event(pk, day))
+        windows = _held_tasks(rule, subject, evidence_field, subject_ids)
+        for subject_id, held in events.items():
+            days = {event.id: event.day for event in held}
+            plan = rules.plan_window_rule(
+                held, at_least=rule.threshold, months=rule.window_months, tasks=windows.get(subject_id, ())
+            )
+            for new in plan.opens:
+                key = rules.dedup_key(rule.signal, subject, subject_id, evidence_field, new.trigger)
+                evidence = [{evidence_field: i} for i in new.evidence]
+                opens.append((subject_id, key, new.start, new.end, evidence, None))
+                fired[key] = days[new.trigger]
+            for task_id, ids in plan.additions.items():
+                additions.extend((task_id, {evidence_field: i}) for i in ids)
     return _write(rule, context, subject, opens, additions, fired=fired)
 
 
@@ -290,110 +351,91 @@ def _describe(item):
     return "evidence"
 
 
-def _evaluate_s1(rule, context):
-    events = defaultdict(list)
-    for pk, child_id, arrived_at in Attendance.objects.filter(
-        organisation=context.organisation, child__archived_at__isnull=True
-    ).values_list("pk", "child_id", "arrived_at"):
-        events[child_id].append(rules.Event(pk, context.local_day(arrived_at)))
-    return _evaluate_window(rule, context, events_by_subject=events, subject="child", evidence_field="attendance")
+def _held_keys(rule, keys):
+    """The dedup keys among `keys` the rule's tasks already hold: one query per 2,000 keys, none when there are none."""
+    return {
+        key
+        for chunk in chunks(sorted(keys))
+        for key in ReviewTask.objects.filter(
+            organisation=rule.organisation_id, signal=rule.signal, dedup_key__in=chunk
+        ).values_list("dedup_key", flat=True)
+    }
 
 
-def _evaluate_s3(rule, context):
-    events = defaultdict(list)
-    for pk, household_id, day in DomesticAbuseNotification.objects.filter(
-        organisation=context.organisation, household__archived_at__isnull=True
-    ).values_list("pk", "household_id", "notified_on"):
-        events[household_id].append(rules.Event(pk, day))
-    return _evaluate_window(rule, context, events_by_subject=events, subject="household", evidence_field="notification")
-
-
-def _evaluate_s6(rule, context):
-    if rule.threshold is None or not rule.window_months:  # no sourced number: not evaluated until set
-        return {"opened": 0, "added": 0}
-    events = defaultdict(list)
-    for pk, child_id, day in MissedAppointment.objects.filter(
-        organisation=context.organisation, child__archived_at__isnull=True
-    ).values_list("pk", "child_id", "appointment_on"):
-        events[child_id].append(rules.Event(pk, day))
-    return _evaluate_window(
-        rule, context, events_by_subject=events, subject="child", evidence_field="missed_appointment"
-    )
-
-
-def _keys_of(rule):
-    return set(
-        ReviewTask.objects.filter(organisation=rule.organisation_id, signal=rule.signal).values_list(
-            "dedup_key", flat=True
-        )
-    )
+def _not_evidence_of(rule, **match):
+    """The records (matched to OuterRef by `match`) that are not yet evidence of the rule's tasks."""
+    held = TaskEvidence.objects.filter(task__organisation=rule.organisation_id, task__signal=rule.signal, **match)
+    return ~Exists(held)
 
 
 def _evaluate_s2(rule, context):
     """One routed task per child named in a notification, owners by the child's age on the notification date
     (from the date of birth when known, else the age the police gave) [DUDLEY 21.2]."""
-    keys = _keys_of(rule)
     bands = (rule.parameters or {}).get("age_bands") or rules.DEFAULT_AGE_BANDS
-    opens, fired = [], {}
     links = NotificationChild.objects.filter(
-        notification__organisation=context.organisation, child__archived_at__isnull=True
+        _not_evidence_of(rule, task__child=OuterRef("child_id"), notification=OuterRef("notification_id")),
+        notification__organisation=context.organisation,
+        child__archived_at__isnull=True,
     ).values_list(
         "notification_id", "child_id", "age_at_notification", "notification__notified_on", "child__date_of_birth"
     )
+    planned = {}
     for notification_id, child_id, age, day, born in links:
         key = rules.dedup_key(rule.signal, "child", child_id, "notification", notification_id)
-        if key in keys:
-            continue
         owners = rules.route_by_age(rules.age_on(born, day) if born else age, bands)
         if owners:
-            opens.append((child_id, key, None, None, [{"notification": notification_id}], owners))
-            fired[key] = day
-    return _write(rule, context, "child", opens, [], fired=fired)
+            planned[key] = ((child_id, key, None, None, [{"notification": notification_id}], owners), day)
+    return _write_new(rule, context, planned)
+
+
+def _write_new(rule, context, planned, *, due_from=None):
+    """Write the planned tasks ({dedup key: (open, fired on)}) whose key the rule does not hold yet."""
+    held = _held_keys(rule, planned)
+    fresh = {key: value for key, value in planned.items() if key not in held}
+    opens = [value[0] for value in fresh.values()]
+    fired = None if due_from is not None else {key: value[1] for key, value in fresh.items()}
+    return _write(rule, context, "child", opens, [], due_from=due_from, fired=fired)
 
 
 def _evaluate_s5(rule, context):
     """An attendance of a child with an active CP-IS flag on the day: the local authority is told [SAAF 3.5.3]."""
-    keys = _keys_of(rule)
     flags = defaultdict(list)
     for pk, child_id, starts, ends in CpisFlag.objects.filter(organisation=context.organisation).values_list(
         "pk", "child_id", "starts_on", "ends_on"
     ):
         flags[child_id].append((pk, starts, ends))
-    opens, fired = [], {}
     flagged = CpisFlag.objects.filter(organisation=context.organisation).values("child_id")
-    attendances = Attendance.objects.filter(organisation=context.organisation, child_id__in=flagged).values_list(
-        "pk", "child_id", "arrived_at"
-    )
+    attendances = Attendance.objects.filter(
+        _not_evidence_of(rule, attendance=OuterRef("pk")), organisation=context.organisation, child_id__in=flagged
+    ).values_list("pk", "child_id", "arrived_at")
+    planned = {}
     for pk, child_id, arrived_at in attendances:
         day = context.local_day(arrived_at)
         active = [f for f in flags[child_id] if rules.flag_active(f[1], f[2], day)]
-        key = rules.dedup_key(rule.signal, "child", child_id, "attendance", pk)
-        if active and key not in keys:
-            opens.append((child_id, key, None, None, [{"attendance": pk}, *({"flag": f[0]} for f in active)], None))
-            fired[key] = day
-    return _write(rule, context, "child", opens, [], fired=fired)
+        if active:
+            key = rules.dedup_key(rule.signal, "child", child_id, "attendance", pk)
+            evidence = [{"attendance": pk}, *({"flag": f[0]} for f in active)]
+            planned[key] = ((child_id, key, None, None, evidence, None), day)
+    return _write_new(rule, context, planned)
 
 
 def _evaluate_s13(rule, context):
     """A child coming into care: the initial health assessment is due 20 working days after the flag starts [E39]."""
-    keys = _keys_of(rule)
-    opens, due_from = [], {}
+    planned = {}
     for pk, child_id, starts in CpisFlag.objects.filter(
-        organisation=context.organisation, kind=FlagKind.CHILD_IN_CARE
+        _not_evidence_of(rule, flag=OuterRef("pk")), organisation=context.organisation, kind=FlagKind.CHILD_IN_CARE
     ).values_list("pk", "child_id", "starts_on"):
         key = rules.dedup_key(rule.signal, "child", child_id, "flag", pk)
-        if key not in keys:
-            opens.append((child_id, key, None, None, [{"flag": pk}], None))
-            due_from[key] = starts
-    return _write(rule, context, "child", opens, [], due_from=due_from)
+        planned[key] = ((child_id, key, None, None, [{"flag": pk}], None), starts)
+    return _write_new(rule, context, planned, due_from={key: value[1] for key, value in planned.items()})
 
 
 EVALUATORS = {
-    Signal.S1: _evaluate_s1,
+    Signal.S1: _evaluate_window,
     Signal.S2: _evaluate_s2,
-    Signal.S3: _evaluate_s3,
+    Signal.S3: _evaluate_window,
     Signal.S5: _evaluate_s5,
-    Signal.S6: _evaluate_s6,
+    Signal.S6: _evaluate_window,
     Signal.S13: _evaluate_s13,
 }
 
