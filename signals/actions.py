@@ -212,56 +212,60 @@ WINDOW_SOURCES = {
 SLACK_DAYS = 2  # a local day is a UTC day give or take one: the database's window is a little wider, never narrower
 
 
-def _candidates(rule, context, model, subject, dated_by, evidence_field):
-    """Ids of the subjects whose plan can change, by one SQL window query: a subject with a record that is not yet
-    evidence of the rule's tasks and either has at least `threshold` records in the window ending on that record
-    (the window widened to months of 31 days plus slack, so no subject the exact rule fires on is missed) or has an
-    open task of the rule (the record may join it). The exact rule (rules.plan_window_rule) then runs over these
-    subjects only; a re-evaluation with nothing new finds none."""
+def _fresh_subjects(rule, context, model, subject, evidence_field):
+    """Ids of the subjects (not archived) with a record that is not yet evidence of the rule's tasks: one query.
+    A re-evaluation with nothing new finds none and stops here."""
+    held = TaskEvidence.objects.filter(
+        task__organisation=context.organisation, task__signal=rule.signal, **{evidence_field: OuterRef("pk")}
+    )
+    return sorted(
+        model.objects.filter(~Exists(held), organisation=context.organisation, **{f"{subject}__archived_at": None})
+        .values_list(f"{subject}_id", flat=True)
+        .distinct()
+    )
+
+
+def _candidates(rule, context, model, subject, dated_by, subject_ids):
+    """Those of `subject_ids` whose plan can change, by one SQL window query: at least `threshold` records in the
+    window ending on one of them (the window widened to months of 31 days plus slack, so no subject the exact rule
+    fires on is missed), or an open task of the rule (a new record may join it)."""
     quote = connection.ops.quote_name
-    events = quote(model._meta.db_table)
-    subjects = quote(model._meta.get_field(subject).related_model._meta.db_table)
-    tasks, evidence = quote(ReviewTask._meta.db_table), quote(TaskEvidence._meta.db_table)
-    column, months = quote(f"{subject}_id"), int(rule.window_months)
+    events, tasks = quote(model._meta.db_table), quote(ReviewTask._meta.db_table)
+    column, months, marks = quote(f"{subject}_id"), int(rule.window_months), ", ".join(["%s"] * len(subject_ids))
     if connection.vendor == "postgresql":
-        order = f"e.{quote(dated_by)}"
+        order = quote(dated_by)
         frame = f"RANGE BETWEEN INTERVAL '{months} months {SLACK_DAYS} days' PRECEDING AND CURRENT ROW"
     else:  # SQLite: a numeric range over the julian day
-        order = f"julianday(e.{quote(dated_by)})"
+        order = f"julianday({quote(dated_by)})"
         frame = f"RANGE BETWEEN {months * 31 + SLACK_DAYS} PRECEDING AND CURRENT ROW"
     # Only quoted table and column names and the rule's whole number of months are formatted in; values are params.
     sql = f"""
-        WITH unused AS (
-            SELECT e.id, e.{column} AS subject FROM {events} e JOIN {subjects} s ON s.id = e.{column}
-            WHERE e.organisation_id = %s AND s.archived_at IS NULL AND NOT EXISTS (
-                SELECT 1 FROM {evidence} v JOIN {tasks} t ON t.id = v.task_id
-                WHERE v.{quote(evidence_field + "_id")} = e.id AND t.organisation_id = %s AND t.signal = %s)
-        ),
-        counted AS (
-            SELECT e.id, COUNT(*) OVER (PARTITION BY e.{column} ORDER BY {order} {frame}) AS n
-            FROM {events} e WHERE e.organisation_id = %s AND e.{column} IN (SELECT subject FROM unused)
-        )
-        SELECT u.subject FROM unused u JOIN counted c ON c.id = u.id WHERE c.n >= %s
+        SELECT subject FROM (
+            SELECT {column} AS subject, COUNT(*) OVER (PARTITION BY {column} ORDER BY {order} {frame}) AS n
+            FROM {events} WHERE {column} IN ({marks})
+        ) counted WHERE n >= %s
         UNION
-        SELECT u.subject FROM unused u WHERE EXISTS (
-            SELECT 1 FROM {tasks} t WHERE t.{column} = u.subject AND t.organisation_id = %s AND t.signal = %s
-            AND t.status = %s)
+        SELECT {column} FROM {tasks} WHERE {column} IN ({marks}) AND organisation_id = %s AND signal = %s
+            AND status = %s
     """  # noqa: S608
-    org, signal = context.organisation.pk, rule.signal
-    params = [org, org, signal, org, rule.threshold, org, signal, TaskStatus.OPEN]
+    params = [*subject_ids, rule.threshold, *subject_ids, context.organisation.pk, rule.signal, TaskStatus.OPEN]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return sorted(row[0] for row in cursor.fetchall())
 
 
 def _evaluate_window(rule, context):
-    """A rolling-window rule (S1, S3, S6): the candidates from the database, then the exact rule over each one's
-    records and tasks (four queries per 2,000 candidates)."""
+    """A rolling-window rule (S1, S3, S6): the subjects with a new record, the candidates among them from the
+    database, then the exact rule over each candidate's records and tasks (one query, then four per 2,000 subjects
+    with a new record)."""
     if rule.threshold is None or not rule.window_months:  # no sourced number: not evaluated until set
         return {"opened": 0, "added": 0}
     model, subject, dated_by, evidence_field = WINDOW_SOURCES[rule.signal]
     opens, additions, fired = [], [], {}
-    for subject_ids in chunks(_candidates(rule, context, model, subject, dated_by, evidence_field)):
+    for fresh in chunks(_fresh_subjects(rule, context, model, subject, evidence_field), CHUNK // 2):
+        subject_ids = _candidates(rule, context, model, subject, dated_by, fresh)
+        if not subject_ids:
+            continue
         events = defaultdict(list)
         for pk, subject_id, moment in model.objects.filter(**{f"{subject}_id__in": subject_ids}).values_list(
             "pk", f"{subject}_id", dated_by
