@@ -218,11 +218,8 @@ def _fresh_subjects(rule, context, model, subject, evidence_field):
     held = TaskEvidence.objects.filter(
         task__organisation=context.organisation, task__signal=rule.signal, **{evidence_field: OuterRef("pk")}
     )
-    return sorted(
-        model.objects.filter(~Exists(held), organisation=context.organisation, **{f"{subject}__archived_at": None})
-        .values_list(f"{subject}_id", flat=True)
-        .distinct()
-    )
+    fresh = model.objects.filter(~Exists(held), organisation=context.organisation, **{f"{subject}__archived_at": None})
+    return sorted(set(fresh.order_by().values_list(f"{subject}_id", flat=True).distinct()))
 
 
 def _candidates(rule, context, model, subject, dated_by, subject_ids):
