@@ -1,10 +1,13 @@
 """Every change of signals state: atomic, audited, `do_…(…, *, acting_user)`.
 
-Evaluation (`do_evaluate`) reads each rule's rows in bulk (a constant number of queries per rule, whatever the
-number of children), plans in Python with the pure rules (signals.rules) and writes tasks and evidence in bulk,
-one audit entry per record (core.audit.log_many). The organisation's row is locked first, so two evaluations of one
-organisation run one after the other (PostgreSQL; SQLite has one writer at a time), and the unique `dedup_key`
-backs the rule that a task is never opened twice for the same evidence.
+Evaluation (`do_evaluate`) reads only what can change: the records not yet evidence of the rule's tasks (found in
+SQL, so a re-evaluation with nothing new reads no record), and for a rolling-window rule only the subjects an SQL
+window query names as candidates (a widened window: never fewer than the exact rule). It plans in Python with the
+pure rules (signals.rules, which keep the calendar-month boundaries) and writes tasks and evidence in bulk, one
+audit entry per record (core.audit.log_many). Queries: a few per rule, plus four per 1,000 subjects with a new
+record (IN lists stay under SQLite's limit on parameters). The organisation's row is locked first, so two
+evaluations of one organisation run one after the other (PostgreSQL; SQLite has one writer at a time), and the
+unique `dedup_key` backs the rule that a task is never opened twice for the same evidence.
 """
 
 import datetime as dt
