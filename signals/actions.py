@@ -1,8 +1,10 @@
 """Every change of signals state: atomic, audited, `do_…(…, *, acting_user)`.
 
 Evaluation (`do_evaluate`) reads only what can change: the records not yet evidence of the rule's tasks (found in
-SQL, so a re-evaluation with nothing new reads no record), and for a rolling-window rule only the subjects an SQL
-window query names as candidates (a widened window: never fewer than the exact rule). It plans in Python with the
+SQL), and for a rolling-window rule only the records of the subjects an SQL window query names as candidates among
+theirs (a widened window: never fewer than the exact rule). A child under the threshold keeps records that are
+evidence of nothing, so a re-evaluation still runs the window query over such children (in the database, no record
+fetched); a watermark of what was evaluated would make it constant (not done). It plans in Python with the
 pure rules (signals.rules, which keep the calendar-month boundaries) and writes tasks and evidence in bulk, one
 audit entry per record (core.audit.log_many). Queries: a few per rule, plus four per 1,000 subjects with a new
 record (IN lists stay under SQLite's limit on parameters). The organisation's row is locked first, so two
@@ -217,7 +219,7 @@ SLACK_DAYS = 2  # a local day is a UTC day give or take one: the database's wind
 
 def _fresh_subjects(rule, context, model, subject, evidence_field):
     """Ids of the subjects (not archived) with a record that is not yet evidence of the rule's tasks: one query.
-    A re-evaluation with nothing new finds none and stops here."""
+    Those under the threshold stay here (their records are evidence of nothing): `_candidates` drops them."""
     held = TaskEvidence.objects.filter(
         task__organisation=context.organisation, task__signal=rule.signal, **{evidence_field: OuterRef("pk")}
     )
