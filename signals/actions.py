@@ -6,11 +6,10 @@ theirs (a widened window: never fewer than the exact rule). A child under the th
 evidence of nothing, so a re-evaluation still runs the window query over such children (in the database, no record
 fetched); a watermark of what was evaluated would make it constant (not done). It plans in Python with the
 pure rules (signals.rules, which keep the calendar-month boundaries) and writes tasks and evidence in bulk, one
-audit entry per record (core.audit.log_many). Queries: a few per rule, plus three per 2,000 candidates (IN lists
-stay under SQLite's limit on parameters; SQLite also runs the window query once per 1,000 subjects). The
-organisation's row is locked first, so two evaluations of one organisation run one after the other (PostgreSQL;
-SQLite has one writer at a time), and the unique `dedup_key` backs the rule that a task is never opened twice for
-the same evidence.
+audit entry per record (core.audit.log_many). Queries: a few per rule, plus four per 1,000 subjects with a new
+record (IN lists stay under SQLite's limit on parameters). The organisation's row is locked first, so two
+evaluations of one organisation run one after the other (PostgreSQL; SQLite has one writer at a time), and the
+unique `dedup_key` backs the rule that a task is never opened twice for the same evidence.
 """
 
 import datetime as dt
@@ -229,28 +228,17 @@ def _fresh_subjects(rule, context, model, subject, evidence_field):
 
 
 def _candidates(rule, context, model, subject, dated_by, subject_ids):
-    """Those of `subject_ids` whose plan can change, by an SQL window query (PostgreSQL: one, the ids as one array;
-    SQLite: one per 1,000 ids): at least `threshold` records in the window ending on one of them (the window widened
-    to months of 31 days plus slack, so no subject the exact rule fires on is missed), or an open task of the rule
-    (a new record may join it)."""
-    if connection.vendor == "postgresql":
-        return _candidates_among(rule, context, model, subject, dated_by, subject_ids)
-    return [
-        found
-        for chunk in chunks(subject_ids, CHUNK // 2)
-        for found in _candidates_among(rule, context, model, subject, dated_by, chunk)
-    ]
-
-
-def _candidates_among(rule, context, model, subject, dated_by, subject_ids):
+    """Those of `subject_ids` whose plan can change, by one SQL window query: at least `threshold` records in the
+    window ending on one of them (the window widened to months of 31 days plus slack, so no subject the exact rule
+    fires on is missed), or an open task of the rule (a new record may join it)."""
     quote = connection.ops.quote_name
     events, tasks = quote(model._meta.db_table), quote(ReviewTask._meta.db_table)
-    column, months = quote(f"{subject}_id"), int(rule.window_months)
+    column, months, marks = quote(f"{subject}_id"), int(rule.window_months), ", ".join(["%s"] * len(subject_ids))
     if connection.vendor == "postgresql":
-        order, marks, ids = quote(dated_by), "SELECT unnest(%s::bigint[])", [list(subject_ids)]
+        order = quote(dated_by)
         frame = f"RANGE BETWEEN INTERVAL '{months} months {SLACK_DAYS} days' PRECEDING AND CURRENT ROW"
     else:  # SQLite: a numeric range over the julian day
-        order, marks, ids = f"julianday({quote(dated_by)})", ", ".join(["%s"] * len(subject_ids)), list(subject_ids)
+        order = f"julianday({quote(dated_by)})"
         frame = f"RANGE BETWEEN {months * 31 + SLACK_DAYS} PRECEDING AND CURRENT ROW"
     # Only quoted table and column names and the rule's whole number of months are formatted in; values are params.
     sql = f"""
@@ -262,7 +250,7 @@ def _candidates_among(rule, context, model, subject, dated_by, subject_ids):
         SELECT {column} FROM {tasks} WHERE {column} IN ({marks}) AND organisation_id = %s AND signal = %s
             AND status = %s
     """  # noqa: S608
-    params = [*ids, rule.threshold, *ids, context.organisation.pk, rule.signal, TaskStatus.OPEN]
+    params = [*subject_ids, rule.threshold, *subject_ids, context.organisation.pk, rule.signal, TaskStatus.OPEN]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return sorted(row[0] for row in cursor.fetchall())
@@ -270,13 +258,16 @@ def _candidates_among(rule, context, model, subject, dated_by, subject_ids):
 
 def _evaluate_window(rule, context):
     """A rolling-window rule (S1, S3, S6): the subjects with a new record, the candidates among them from the
-    database, then the exact rule over each candidate's records and tasks (three queries per 2,000 candidates)."""
+    database, then the exact rule over each candidate's records and tasks (one query, then four per 2,000 subjects
+    with a new record)."""
     if rule.threshold is None or not rule.window_months:  # no sourced number: not evaluated until set
         return {"opened": 0, "added": 0}
     model, subject, dated_by, evidence_field = WINDOW_SOURCES[rule.signal]
     opens, additions, fired = [], [], {}
-    fresh = _fresh_subjects(rule, context, model, subject, evidence_field)
-    for subject_ids in chunks(_candidates(rule, context, model, subject, dated_by, fresh) if fresh else []):
+    for fresh in chunks(_fresh_subjects(rule, context, model, subject, evidence_field), CHUNK // 2):
+        subject_ids = _candidates(rule, context, model, subject, dated_by, fresh)
+        if not subject_ids:
+            continue
         events = defaultdict(list)
         for pk, subject_id, moment in model.objects.filter(**{f"{subject}_id__in": subject_ids}).values_list(
             "pk", f"{subject}_id", dated_by
