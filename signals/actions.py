@@ -1,17 +1,24 @@
 """Every change of signals state: atomic, audited, `do_…(…, *, acting_user)`.
 
-Evaluation (`do_evaluate`) reads each rule's rows in bulk (a constant number of queries per rule, whatever the
-number of children), plans in Python with the pure rules (signals.rules) and writes tasks and evidence in bulk,
-one audit entry per record (core.audit.log_many). The organisation's row is locked first, so two evaluations of one
-organisation run one after the other (PostgreSQL; SQLite has one writer at a time), and the unique `dedup_key`
-backs the rule that a task is never opened twice for the same evidence.
+Evaluation (`do_evaluate`) reads only what can change: the records not yet evidence of the rule's tasks (found in
+SQL), and for a rolling-window rule only the records of the subjects an SQL window query names as candidates among
+theirs (a widened window: never fewer than the exact rule). A child under the threshold keeps records that are
+evidence of nothing, so a re-evaluation still runs the window query over such children (in the database, no record
+fetched); a watermark of what was evaluated would make it constant (not done). It plans in Python with the
+pure rules (signals.rules, which keep the calendar-month boundaries) and writes tasks and evidence in bulk, one
+audit entry per record (core.audit.log_many). Queries: a few per rule, plus four per 1,000 subjects with a new
+record (IN lists stay under SQLite's limit on parameters). The organisation's row is locked first, so two
+evaluations of one organisation run one after the other (PostgreSQL; SQLite has one writer at a time), and the
+unique `dedup_key` backs the rule that a task is never opened twice for the same evidence.
 """
 
+import datetime as dt
 from collections import defaultdict
 
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from casework import actions as casework_actions
@@ -194,47 +201,107 @@ class Context:
         return moment.astimezone(self.tz).date()
 
 
-def _held_tasks(rule, subject):
-    """({subject id: [TaskWindow]}, {dedup keys}) of the rule's tasks: two queries."""
+def _held_tasks(rule, subject, evidence_field, subject_ids):
+    """{subject id: [TaskWindow]} of the rule's tasks about `subject_ids`: two queries."""
     tasks = list(
-        ReviewTask.objects.filter(organisation=rule.organisation_id, signal=rule.signal).values_list(
-            "pk", subject, "window_start", "window_end", "status", "dedup_key"
-        )
+        ReviewTask.objects.filter(
+            organisation=rule.organisation_id, signal=rule.signal, **{f"{subject}_id__in": subject_ids}
+        ).values_list("pk", f"{subject}_id", "window_start", "window_end", "status")
     )
     evidence = defaultdict(set)
-    field = {"child": "attendance", "household": "notification"}.get(subject, "attendance")
-    if rule.signal == Signal.S6:
-        field = "missed_appointment"
     for task_id, record_id in TaskEvidence.objects.filter(
-        task__organisation=rule.organisation_id, task__signal=rule.signal
-    ).values_list("task_id", field):
+        task__organisation=rule.organisation_id, task__signal=rule.signal, **{f"task__{subject}_id__in": subject_ids}
+    ).values_list("task_id", f"{evidence_field}_id"):
         if record_id is not None:
             evidence[task_id].add(record_id)
-    windows, keys = defaultdict(list), set()
-    for pk, subject_id, start, end, status, key in tasks:
-        keys.add(key)
+    windows = defaultdict(list)
+    for pk, subject_id, start, end, status in tasks:
         if start is not None and end is not None:
             windows[subject_id].append(
                 rules.TaskWindow(pk, start, end, frozenset(evidence[pk]), open=status == TaskStatus.OPEN)
             )
-    return windows, keys
+    return windows
 
 
-def _evaluate_window(rule, context, *, events_by_subject, subject, evidence_field):
-    """A rolling-window rule (S1, S3, S6) over {subject id: [Event]}."""
-    windows, _keys = _held_tasks(rule, subject)
+# A window rule's source: the records, the subject they belong to, the column that dates them, the evidence field.
+WINDOW_SOURCES = {
+    Signal.S1: (Attendance, "child", "arrived_at", "attendance"),
+    Signal.S3: (DomesticAbuseNotification, "household", "notified_on", "notification"),
+    Signal.S6: (MissedAppointment, "child", "appointment_on", "missed_appointment"),
+}
+SLACK_DAYS = 2  # a local day is a UTC day give or take one: the database's window is a little wider, never narrower
+
+
+def _fresh_subjects(rule, context, model, subject, evidence_field):
+    """Ids of the subjects (not archived) with a record that is not yet evidence of the rule's tasks: one query.
+    Those under the threshold stay here (their records are evidence of nothing): `_candidates` drops them."""
+    held = TaskEvidence.objects.filter(
+        task__organisation=context.organisation, task__signal=rule.signal, **{evidence_field: OuterRef("pk")}
+    )
+    fresh = model.objects.filter(~Exists(held), organisation=context.organisation, **{f"{subject}__archived_at": None})
+    return sorted(set(fresh.order_by().values_list(f"{subject}_id", flat=True).distinct()))
+
+
+def _candidates(rule, context, model, subject, dated_by, subject_ids):
+    """Those of `subject_ids` whose plan can change, by one SQL window query: at least `threshold` records in the
+    window ending on one of them (the window widened to months of 31 days plus slack, so no subject the exact rule
+    fires on is missed), or an open task of the rule (a new record may join it)."""
+    quote = connection.ops.quote_name
+    events, tasks = quote(model._meta.db_table), quote(ReviewTask._meta.db_table)
+    column, months, marks = quote(f"{subject}_id"), int(rule.window_months), ", ".join(["%s"] * len(subject_ids))
+    if connection.vendor == "postgresql":
+        order = quote(dated_by)
+        frame = f"RANGE BETWEEN INTERVAL '{months} months {SLACK_DAYS} days' PRECEDING AND CURRENT ROW"
+    else:  # SQLite: a numeric range over the julian day
+        order = f"julianday({quote(dated_by)})"
+        frame = f"RANGE BETWEEN {months * 31 + SLACK_DAYS} PRECEDING AND CURRENT ROW"
+    # Only quoted table and column names and the rule's whole number of months are formatted in; values are params.
+    sql = f"""
+        SELECT subject FROM (
+            SELECT {column} AS subject, COUNT(*) OVER (PARTITION BY {column} ORDER BY {order} {frame}) AS n
+            FROM {events} WHERE {column} IN ({marks})
+        ) counted WHERE n >= %s
+        UNION
+        SELECT {column} FROM {tasks} WHERE {column} IN ({marks}) AND organisation_id = %s AND signal = %s
+            AND status = %s
+    """  # noqa: S608
+    params = [*subject_ids, rule.threshold, *subject_ids, context.organisation.pk, rule.signal, TaskStatus.OPEN]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _evaluate_window(rule, context):
+    """A rolling-window rule (S1, S3, S6): the subjects with a new record, the candidates among them from the
+    database, then the exact rule over each candidate's records and tasks (one query, then four per 2,000 subjects
+    with a new record)."""
+    if rule.threshold is None or not rule.window_months:  # no sourced number: not evaluated until set
+        return {"opened": 0, "added": 0}
+    model, subject, dated_by, evidence_field = WINDOW_SOURCES[rule.signal]
     opens, additions, fired = [], [], {}
-    for subject_id, events in events_by_subject.items():
-        days = {event.id: event.day for event in events}
-        plan = rules.plan_window_rule(
-            events, at_least=rule.threshold, months=rule.window_months, tasks=windows.get(subject_id, ())
-        )
-        for new in plan.opens:
-            key = rules.dedup_key(rule.signal, subject, subject_id, evidence_field, new.trigger)
-            opens.append((subject_id, key, new.start, new.end, [{evidence_field: i} for i in new.evidence], None))
-            fired[key] = days[new.trigger]
-        for task_id, ids in plan.additions.items():
-            additions.extend((task_id, {evidence_field: i}) for i in ids)
+    for fresh in chunks(_fresh_subjects(rule, context, model, subject, evidence_field), CHUNK // 2):
+        subject_ids = _candidates(rule, context, model, subject, dated_by, fresh)
+        if not subject_ids:
+            continue
+        events = defaultdict(list)
+        for pk, subject_id, moment in model.objects.filter(**{f"{subject}_id__in": subject_ids}).values_list(
+            "pk", f"{subject}_id", dated_by
+        ):
+            day = context.local_day(moment) if isinstance(moment, dt.datetime) else moment
+            events[subject_id].append(rules.Event(pk, day))
+        windows = _held_tasks(rule, subject, evidence_field, subject_ids)
+        for subject_id, held in events.items():
+            days = {event.id: event.day for event in held}
+            plan = rules.plan_window_rule(
+                held, at_least=rule.threshold, months=rule.window_months, tasks=windows.get(subject_id, ())
+            )
+            for new in plan.opens:
+                key = rules.dedup_key(rule.signal, subject, subject_id, evidence_field, new.trigger)
+                evidence = [{evidence_field: i} for i in new.evidence]
+                opens.append((subject_id, key, new.start, new.end, evidence, None))
+                fired[key] = days[new.trigger]
+            for task_id, ids in plan.additions.items():
+                additions.extend((task_id, {evidence_field: i}) for i in ids)
     return _write(rule, context, subject, opens, additions, fired=fired)
 
 
@@ -262,18 +329,18 @@ def _write(rule, context, subject, opens, additions, due_from=None, fired=None):
             )
         )
     ReviewTask.objects.bulk_create(tasks, batch_size=2000)
-    evidence = []
-    for task, (_s, _k, _a, _b, items, _o) in zip(tasks, opens, strict=True):
-        evidence.extend(TaskEvidence(task=task, **{f"{k}_id": v for k, v in item.items()}) for item in items)
-    evidence.extend(
-        TaskEvidence(task_id=task_id, added_later=True, **{f"{k}_id": v for k, v in item.items()})
-        for task_id, item in additions
-    )
-    TaskEvidence.objects.bulk_create(evidence, batch_size=2000)
+    evidence = [
+        (task.pk, name, record_id, False)
+        for task, (_s, _k, _a, _b, items, _o) in zip(tasks, opens, strict=True)
+        for item in items
+        for name, record_id in item.items()
+    ]
+    evidence.extend((task_id, name, record_id, True) for task_id, item in additions for name, record_id in item.items())
+    _insert_evidence(evidence)
     # One audit entry per task: its creation names its evidence; an addition to a held task is an update of it.
     described = defaultdict(list)
-    for item in evidence:
-        described[item.task_id].append(_describe(item))
+    for task_id, name, record_id, _later in evidence:
+        described[task_id].append(f"{name.replace('_', ' ')} {record_id}")
     for task in tasks:
         task.organisation = context.organisation
     how = {"how": f"evaluation of {rule.signal}"}
@@ -298,117 +365,122 @@ def _write(rule, context, subject, opens, additions, due_from=None, fired=None):
     return {"opened": len(tasks), "added": len(additions)}
 
 
-def _describe(item):
-    for name in ("attendance", "notification", "missed_appointment", "flag"):
-        if getattr(item, f"{name}_id"):
-            return f"{name.replace('_', ' ')} {getattr(item, f'{name}_id')}"
-    return "evidence"
+EVIDENCE_COLUMNS = ("attendance", "notification", "missed_appointment", "flag")
 
 
-def _evaluate_s1(rule, context):
-    events = defaultdict(list)
-    for pk, child_id, arrived_at in Attendance.objects.filter(
-        organisation=context.organisation, child__archived_at__isnull=True
-    ).values_list("pk", "child_id", "arrived_at"):
-        events[child_id].append(rules.Event(pk, context.local_day(arrived_at)))
-    return _evaluate_window(rule, context, events_by_subject=events, subject="child", evidence_field="attendance")
+def _insert_evidence(rows):
+    """Insert evidence rows (task id, evidence field, record id, added later) without building a model instance
+    each (the ORM's share of writing 100,000 of them was most of an evaluation's Python time): PostgreSQL takes them
+    as arrays in one INSERT ... SELECT FROM unnest per 10,000, SQLite as one executemany."""
+    if not rows:
+        return
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    table = connection.ops.quote_name(TaskEvidence._meta.db_table)
+    columns = ", ".join(["task_id", *(f"{name}_id" for name in EVIDENCE_COLUMNS), "added_at", "added_later"])
+    values = [
+        (task_id, *(record_id if name == column else None for column in EVIDENCE_COLUMNS), later)
+        for task_id, name, record_id, later in rows
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(["%s::bigint[]"] * (1 + len(EVIDENCE_COLUMNS)))
+            sql = (
+                f"INSERT INTO {table} ({columns}) SELECT t, a, n, m, f, %s, l "  # noqa: S608
+                f"FROM unnest({arrays}, %s::boolean[]) AS u(t, a, n, m, f, l)"
+            )
+            for chunk in chunks(values, 10_000):
+                cursor.execute(sql, [now, *(list(column) for column in zip(*chunk, strict=True))])
+        else:
+            marks = ", ".join(["%s"] * (3 + len(EVIDENCE_COLUMNS)))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+            cursor.executemany(sql, [(*row[:-1], now, row[-1]) for row in values])
 
 
-def _evaluate_s3(rule, context):
-    events = defaultdict(list)
-    for pk, household_id, day in DomesticAbuseNotification.objects.filter(
-        organisation=context.organisation, household__archived_at__isnull=True
-    ).values_list("pk", "household_id", "notified_on"):
-        events[household_id].append(rules.Event(pk, day))
-    return _evaluate_window(rule, context, events_by_subject=events, subject="household", evidence_field="notification")
+def _held_keys(rule, keys):
+    """The dedup keys among `keys` the rule's tasks already hold: one query per 2,000 keys, none when there are none."""
+    return {
+        key
+        for chunk in chunks(sorted(keys))
+        for key in ReviewTask.objects.filter(
+            organisation=rule.organisation_id, signal=rule.signal, dedup_key__in=chunk
+        ).values_list("dedup_key", flat=True)
+    }
 
 
-def _evaluate_s6(rule, context):
-    if rule.threshold is None or not rule.window_months:  # no sourced number: not evaluated until set
-        return {"opened": 0, "added": 0}
-    events = defaultdict(list)
-    for pk, child_id, day in MissedAppointment.objects.filter(
-        organisation=context.organisation, child__archived_at__isnull=True
-    ).values_list("pk", "child_id", "appointment_on"):
-        events[child_id].append(rules.Event(pk, day))
-    return _evaluate_window(
-        rule, context, events_by_subject=events, subject="child", evidence_field="missed_appointment"
-    )
-
-
-def _keys_of(rule):
-    return set(
-        ReviewTask.objects.filter(organisation=rule.organisation_id, signal=rule.signal).values_list(
-            "dedup_key", flat=True
-        )
-    )
+def _not_evidence_of(rule, **match):
+    """The records (matched to OuterRef by `match`) that are not yet evidence of the rule's tasks."""
+    held = TaskEvidence.objects.filter(task__organisation=rule.organisation_id, task__signal=rule.signal, **match)
+    return ~Exists(held)
 
 
 def _evaluate_s2(rule, context):
     """One routed task per child named in a notification, owners by the child's age on the notification date
     (from the date of birth when known, else the age the police gave) [DUDLEY 21.2]."""
-    keys = _keys_of(rule)
     bands = (rule.parameters or {}).get("age_bands") or rules.DEFAULT_AGE_BANDS
-    opens, fired = [], {}
     links = NotificationChild.objects.filter(
-        notification__organisation=context.organisation, child__archived_at__isnull=True
+        _not_evidence_of(rule, task__child=OuterRef("child_id"), notification=OuterRef("notification_id")),
+        notification__organisation=context.organisation,
+        child__archived_at__isnull=True,
     ).values_list(
         "notification_id", "child_id", "age_at_notification", "notification__notified_on", "child__date_of_birth"
     )
+    planned = {}
     for notification_id, child_id, age, day, born in links:
         key = rules.dedup_key(rule.signal, "child", child_id, "notification", notification_id)
-        if key in keys:
-            continue
         owners = rules.route_by_age(rules.age_on(born, day) if born else age, bands)
         if owners:
-            opens.append((child_id, key, None, None, [{"notification": notification_id}], owners))
-            fired[key] = day
-    return _write(rule, context, "child", opens, [], fired=fired)
+            planned[key] = ((child_id, key, None, None, [{"notification": notification_id}], owners), day)
+    return _write_new(rule, context, planned)
+
+
+def _write_new(rule, context, planned, *, due_from=None):
+    """Write the planned tasks ({dedup key: (open, fired on)}) whose key the rule does not hold yet."""
+    held = _held_keys(rule, planned)
+    fresh = {key: value for key, value in planned.items() if key not in held}
+    opens = [value[0] for value in fresh.values()]
+    fired = None if due_from is not None else {key: value[1] for key, value in fresh.items()}
+    return _write(rule, context, "child", opens, [], due_from=due_from, fired=fired)
 
 
 def _evaluate_s5(rule, context):
     """An attendance of a child with an active CP-IS flag on the day: the local authority is told [SAAF 3.5.3]."""
-    keys = _keys_of(rule)
     flags = defaultdict(list)
     for pk, child_id, starts, ends in CpisFlag.objects.filter(organisation=context.organisation).values_list(
         "pk", "child_id", "starts_on", "ends_on"
     ):
         flags[child_id].append((pk, starts, ends))
-    opens, fired = [], {}
     flagged = CpisFlag.objects.filter(organisation=context.organisation).values("child_id")
-    attendances = Attendance.objects.filter(organisation=context.organisation, child_id__in=flagged).values_list(
-        "pk", "child_id", "arrived_at"
-    )
+    attendances = Attendance.objects.filter(
+        _not_evidence_of(rule, attendance=OuterRef("pk")), organisation=context.organisation, child_id__in=flagged
+    ).values_list("pk", "child_id", "arrived_at")
+    planned = {}
     for pk, child_id, arrived_at in attendances:
         day = context.local_day(arrived_at)
         active = [f for f in flags[child_id] if rules.flag_active(f[1], f[2], day)]
-        key = rules.dedup_key(rule.signal, "child", child_id, "attendance", pk)
-        if active and key not in keys:
-            opens.append((child_id, key, None, None, [{"attendance": pk}, *({"flag": f[0]} for f in active)], None))
-            fired[key] = day
-    return _write(rule, context, "child", opens, [], fired=fired)
+        if active:
+            key = rules.dedup_key(rule.signal, "child", child_id, "attendance", pk)
+            evidence = [{"attendance": pk}, *({"flag": f[0]} for f in active)]
+            planned[key] = ((child_id, key, None, None, evidence, None), day)
+    return _write_new(rule, context, planned)
 
 
 def _evaluate_s13(rule, context):
     """A child coming into care: the initial health assessment is due 20 working days after the flag starts [E39]."""
-    keys = _keys_of(rule)
-    opens, due_from = [], {}
+    planned = {}
     for pk, child_id, starts in CpisFlag.objects.filter(
-        organisation=context.organisation, kind=FlagKind.CHILD_IN_CARE
+        _not_evidence_of(rule, flag=OuterRef("pk")), organisation=context.organisation, kind=FlagKind.CHILD_IN_CARE
     ).values_list("pk", "child_id", "starts_on"):
         key = rules.dedup_key(rule.signal, "child", child_id, "flag", pk)
-        if key not in keys:
-            opens.append((child_id, key, None, None, [{"flag": pk}], None))
-            due_from[key] = starts
-    return _write(rule, context, "child", opens, [], due_from=due_from)
+        planned[key] = ((child_id, key, None, None, [{"flag": pk}], None), starts)
+    return _write_new(rule, context, planned, due_from={key: value[1] for key, value in planned.items()})
 
 
 EVALUATORS = {
-    Signal.S1: _evaluate_s1,
+    Signal.S1: _evaluate_window,
     Signal.S2: _evaluate_s2,
-    Signal.S3: _evaluate_s3,
+    Signal.S3: _evaluate_window,
     Signal.S5: _evaluate_s5,
-    Signal.S6: _evaluate_s6,
+    Signal.S6: _evaluate_window,
     Signal.S13: _evaluate_s13,
 }
 

@@ -356,31 +356,55 @@ class ReviewTask(PersonLevel, Versioned):
         return f"Review task {self.pk} ({self.signal})"
 
 
+EVIDENCE_KINDS = (
+    ("attendance", "attendance"),
+    ("notification", "notification"),
+    ("missed_appointment", "missed"),
+    ("flag", "flag"),
+)
+
+
 class TaskEvidence(PersonLevel):
     """One record that fired (or was added to) a task: an attendance, a notification, a missed appointment or a
-    CP-IS flag."""
+    CP-IS flag. Each row names one record of the four, so its indexes are partial (a row enters two of them, not
+    ten): evaluation writes tens of thousands of these at once."""
 
     access = Access(scope="task__organisation", view=SAFEGUARDING_USERS, change=SAFEGUARDING_USERS)
 
-    task = models.ForeignKey(ReviewTask, on_delete=models.CASCADE, related_name="evidence")
-    attendance = models.ForeignKey(Attendance, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    task = models.ForeignKey(ReviewTask, on_delete=models.CASCADE, related_name="evidence", db_index=False)
+    attendance = models.ForeignKey(
+        Attendance, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     notification = models.ForeignKey(
-        DomesticAbuseNotification, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        DomesticAbuseNotification, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     missed_appointment = models.ForeignKey(
-        MissedAppointment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        MissedAppointment, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
-    flag = models.ForeignKey(CpisFlag, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    flag = models.ForeignKey(
+        CpisFlag, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     added_at = models.DateTimeField(auto_now_add=True)
     added_later = models.BooleanField(default=False, help_text="Added to the open task after it was opened.")
 
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["task", "attendance"], name="signals_evidence_attendance_once"),
-            models.UniqueConstraint(fields=["task", "notification"], name="signals_evidence_notification_once"),
-            models.UniqueConstraint(fields=["task", "missed_appointment"], name="signals_evidence_missed_once"),
-            models.UniqueConstraint(fields=["task", "flag"], name="signals_evidence_flag_once"),
+            models.UniqueConstraint(
+                fields=["task", name],
+                condition=models.Q(**{f"{name}__isnull": False}),
+                name=f"signals_evidence_{short}_once",
+            )
+            for name, short in EVIDENCE_KINDS
+        ]
+        indexes = [
+            models.Index(fields=["task"], name="signals_evidence_task"),
+            *(
+                models.Index(
+                    fields=[name], condition=models.Q(**{f"{name}__isnull": False}), name=f"signals_evidence_{short}"
+                )
+                for name, short in EVIDENCE_KINDS
+            ),
         ]
 
     def __str__(self):

@@ -13,7 +13,7 @@ from casework.tests.factories import local_authority
 from core.calendar import WorkingCalendar
 from core.choices import Role
 from core.testing import count_queries
-from signals import actions, imports
+from signals import actions, imports, rules
 from signals.models import ReviewTask, SignalRule, TaskEvidence
 from signals.tests.factories import (
     attendance_rows,
@@ -88,6 +88,28 @@ class TestUnscheduledCare:
         large, result = count_queries(lambda: evaluate(world, user))
         assert result["S1"]["opened"] == 11
         assert large <= small  # the first also looks up content types once
+
+    def test_the_window_holds_its_first_day_in_the_database_as_in_the_rule(self, world, user):
+        inside, outside = nhs_numbers(2)
+        today = timezone.localdate()
+        first = rules.window_start(today, 12)  # 12 calendar months before today, clamped
+        import_attendances(world.provider, user, attendance_rows(inside, BORN, [first, *days_before_today(100, 0)]))
+        late = [first - dt.timedelta(days=1), *days_before_today(100, 0)]
+        import_attendances(world.provider, user, attendance_rows(outside, BORN, late))
+        assert evaluate(world, user)["S1"] == {"opened": 1, "added": 0}
+        assert ReviewTask.objects.get(signal="S1").child.nhs_number == inside
+
+    def test_children_over_many_chunks_open_one_task_each_and_a_second_run_reads_no_record(
+        self, world, user, monkeypatch
+    ):
+        monkeypatch.setattr(actions, "CHUNK", 4)  # two subjects a chunk
+        numbers = nhs_numbers(7)
+        rows = [r for n in numbers for r in attendance_rows(n, BORN, days_before_today(30, 20, 10))]
+        import_attendances(world.provider, user, rows)
+        assert evaluate(world, user)["S1"] == {"opened": 7, "added": 0}
+        queries, result = count_queries(lambda: evaluate(world, user))
+        assert result["S1"] == {"opened": 0, "added": 0} and ReviewTask.objects.filter(signal="S1").count() == 7
+        assert queries <= 12  # a lock, the rules, one query per rule: no record is read again
 
 
 class TestDomesticAbuse:
