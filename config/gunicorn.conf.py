@@ -41,7 +41,7 @@ def when_ready(server):
         from pathlib import Path
 
         manage = Path(__file__).resolve().parent.parent / "manage.py"
-        server.job_worker = subprocess.Popen([sys.executable, str(manage), "run_worker"])
+        server.job_worker = subprocess.Popen([sys.executable, str(manage), "run_worker"])  # noqa: S603 - fixed argv
         server.log.info("Stored-job worker started (pid %s).", server.job_worker.pid)
 
 
