@@ -1,8 +1,9 @@
 import django_filters
 
 from core.filters import ScopedChoicesFilterSet
+from reporting import rules
 from reporting.choices import ReportStatus
-from reporting.models import Report, ReportType
+from reporting.models import NHS_ENGLAND_READERS, Report, ReportType
 
 
 class ReportFilter(ScopedChoicesFilterSet):
@@ -16,3 +17,11 @@ class ReportFilter(ScopedChoicesFilterSet):
     class Meta:
         model = Report
         fields = ["report_type", "status"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if getattr(getattr(request, "user", None), "role", None) in NHS_ENGLAND_READERS:
+            # NHS England reads regions' reports only: a submitted one went to the national team
+            names = dict(ReportStatus.choices)
+            choices = [(value, rules.status_name(value, rules.REGION_LEVEL, names)) for value in ReportStatus.values]
+            self.filters["status"].extra["choices"] = choices

@@ -158,6 +158,12 @@ class Report(AuditScopeMixin, Versioned):
     def status_label(self):
         return rules.status_label(self.status, self.number)
 
+    @property
+    def status_name(self):
+        """The status in words for this report's level: "Submitted to the executive lead" for an ICB's report,
+        "Submitted to the national team" for a region's (rules.status_name)."""
+        return rules.status_name(self.status, self.level, dict(ReportStatus.choices))
+
 
 class ReportNarrativeQuerySet(ScopedQuerySet):
     """A region's annual report's narrative: read with the report, written by the regional lead only."""

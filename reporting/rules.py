@@ -56,6 +56,8 @@ TRANSITION_LABELS = {
 # A region's annual report: the regional lead writes and submits, the national team decides [SAAF App. 1].
 REGION_TRANSITION_ROLES = {SUBMIT: REGIONAL, APPROVE: NATIONAL, RETURN: NATIONAL, PRESENT: NATIONAL, PUBLISH: NATIONAL}
 REGION_LABELS = {SUBMIT: "Submit to the national team", PRESENT: "Record the presentation to the NSSG"}
+# A status says who holds the report: an ICB's goes to its executive lead, a region's to the national team.
+REGION_STATUS_NAMES = {SUBMITTED: "Submitted to the national team", PRESENTED: "Presented to the NSSG"}
 
 
 def transition_roles(transition, level=ICB_LEVEL):
@@ -68,6 +70,14 @@ def transition_label(transition, level=ICB_LEVEL):
     if level == REGION_LEVEL and transition in REGION_LABELS:
         return REGION_LABELS[transition]
     return TRANSITION_LABELS[transition]
+
+
+def status_name(status, level=ICB_LEVEL, icb_names=None):
+    """The status as a person reads it for a report of `level`; `icb_names` are the ICB's own (the model's
+    choices, reporting.choices.ReportStatus), passed in so this module stays free of Django."""
+    if level == REGION_LEVEL and status in REGION_STATUS_NAMES:
+        return REGION_STATUS_NAMES[status]
+    return (icb_names or {}).get(status, status)
 
 
 def makers(level=ICB_LEVEL):

@@ -39,6 +39,7 @@ class ReportListView(RoleRequiredMixin, TemplateView):
             filter=filterset,
             reports=shown.select_related("report_type", "organisation"),
             can_add=user.role in rules.TEAM | rules.REGIONAL,
+            nhs_england=user.role in NHS_ENGLAND_READERS,
             nhs_england_quarters=nhs_england_quarters() if user.role in NHS_ENGLAND_RETURN_MAKERS else [],
             **kwargs,
         )
@@ -123,8 +124,10 @@ class ReportDetailView(ReportObjectMixin, TemplateView):
         for record in files:
             if not record.frozen and record.kind not in draft_files:
                 draft_files[record.kind] = record
-        versions = Report.objects.restrict(user).filter(
-            organisation=report.organisation, report_type=report.report_type, period_start=report.period_start
+        versions = (
+            Report.objects.restrict(user)
+            .filter(organisation=report.organisation, report_type=report.report_type, period_start=report.period_start)
+            .select_related("report_type")  # each version's status is named for its level
         )
         job = report.build_job
         building = job is not None and job.status in ("queued", "running")
@@ -234,7 +237,7 @@ class StepView(ReportObjectMixin, ActionFormView):
         return actions.TRANSITION_ACTIONS[self.step](self.object, acting_user=self.request.user, **form.cleaned_data)
 
     def get_success_message(self):
-        return f"{self.object}: {self.object.get_status_display().lower()}."
+        return f"{self.object}: {self.object.status_name.lower()}."
 
     def get_success_url(self):
         return self.object.get_absolute_url()

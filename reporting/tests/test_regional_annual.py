@@ -28,6 +28,11 @@ class TestRules:
         assert rules.transition_problem(rules.SUBMIT, rules.DRAFT, Role.DESIGNATED, region) == rules.ROLE_REFUSED
         assert rules.transition_label(rules.SUBMIT, region) == "Submit to the national team"
 
+    def test_a_submitted_report_names_who_holds_it_by_level(self):
+        names = {rules.SUBMITTED: "Submitted to the executive lead"}
+        assert rules.status_name(rules.SUBMITTED, rules.ICB_LEVEL, names) == "Submitted to the executive lead"
+        assert rules.status_name(rules.SUBMITTED, rules.REGION_LEVEL, names) == "Submitted to the national team"
+
     def test_an_icbs_report_keeps_its_roles(self):
         assert rules.available_transitions(rules.SUBMITTED, Role.EXECUTIVE) == [rules.APPROVE, rules.RETURN]
         assert rules.available_transitions(rules.SUBMITTED, Role.NATIONAL) == []
@@ -109,3 +114,33 @@ class TestPages:
         page = client_for(world.user(Role.REGIONAL)).get("/regions/").content.decode()
         assert "Start the region&#x27;s annual report" in page or "Start the region's annual report" in page
         assert "/regions/returns/" in page and "Regional annual safeguarding assurance report" in page
+
+    def test_a_submitted_region_report_reads_submitted_to_the_national_team(self, world, client_for):
+        regional = world.user(Role.REGIONAL)
+        report = built(start(world), regional)
+        client = client_for(regional)
+        submitted = client.post(f"/reporting/{report.pk}/submit/", {}, follow=True).content.decode()
+        assert "submitted to the national team" in submitted
+        report.refresh_from_db()
+        assert report.status_name == "Submitted to the national team"
+        actions.do_approve(report, acting_user=world.user(Role.NATIONAL))
+        second = built(actions.do_new_version(report, acting_user=regional), regional)
+        actions.do_submit(second, acting_user=regional)
+        versions = client.get(f"/reporting/{report.pk}/").content.decode()  # lists version 2, submitted
+        assert "Version 2</a>: Submitted to the national team" in versions
+        for page in (submitted, versions):
+            assert "Submitted to the executive lead" not in page and "submitted to the executive lead" not in page
+        listed = client.get("/reporting/").context["filter"].form.fields["status"].choices
+        assert (rules.SUBMITTED, "Submitted to the national team") in listed
+
+    def test_an_icbs_submitted_report_still_reads_submitted_to_the_executive_lead(self, world, client_for):
+        from reporting.tests.conftest import new_report
+
+        designated = world.user(Role.DESIGNATED)
+        report = built(new_report(world), designated)
+        page = client_for(designated).post(f"/reporting/{report.pk}/submit/", {}, follow=True).content.decode()
+        assert "submitted to the executive lead" in page
+        report.refresh_from_db()
+        assert report.status_name == "Submitted to the executive lead"
+        listed = client_for(designated).get("/reporting/").context["filter"].form.fields["status"].choices
+        assert (rules.SUBMITTED, "Submitted to the executive lead") in listed
