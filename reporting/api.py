@@ -1,23 +1,28 @@
 """/api/v1/ reporting endpoints: report-types (read), reports (list, read, create; the workflow steps build, submit,
 approve, return, present, publish and new-version; the narrative; downloads of the built or frozen files). Every
-query goes through `restrict`, every write through reporting.actions; nothing is deleted."""
+query goes through `restrict`, every write through reporting.actions; nothing is deleted.
+
+NHS England's regional lead and national team use them for the regions' annual reports with exactly the pages'
+scope (reporting.models.regional_reports): the regional lead its own region's, drafts included; the national team
+every region's once submitted; any other report, an ICB's included, is a 404 to them."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from core.api import CodeField, StrictSerializer
 from core.api_versioning import VersionedAutoSchema, VersionedViewSetMixin
 from core.audit import log_access
 from core.downloads import file_attachment
+from core.permissions import ScopedPermission
 from governance.models import Meeting
 from reporting import actions, rules
 from reporting.choices import FileKind
 from reporting.filters import ReportFilter
-from reporting.models import Report, ReportFile, ReportType
+from reporting.models import NHS_ENGLAND_READERS, Report, ReportFile, ReportType
 
 BINARY = {(200, "application/octet-stream"): OpenApiTypes.BINARY}
 
@@ -29,7 +34,9 @@ class ReportTypeSerializer(serializers.ModelSerializer):
 
 
 class ReportTypeViewSet(viewsets.ReadOnlyModelViewSet):
-    """Reference data shared by every ICB."""
+    """Reference data shared by every ICB and region."""
+
+    open_to_nhs_england = True  # the regional lead starts its region's annual report by this list's code
 
     queryset = ReportType.objects.all()
     serializer_class = ReportTypeSerializer
@@ -122,6 +129,18 @@ class ReportNarrativeSerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True, max_length=100_000, trim_whitespace=False)
 
 
+class ReportPermission(ScopedPermission):
+    """Report.access names the ICB's roles; NHS England's may call too. Which reports they reach is
+    ReportQuerySet's (the regional annual reports in their scope, as on the pages), and which step each role takes
+    on a region's report is reporting.rules.transition_roles, checked by the actions."""
+
+    def has_permission(self, request, view):
+        if super().has_permission(request, view):
+            return True
+        user = request.user
+        return bool(user and user.is_authenticated and getattr(user, "role", "") in NHS_ENGLAND_READERS)
+
+
 class ReportViewSet(
     VersionedViewSetMixin,
     mixins.CreateModelMixin,
@@ -133,6 +152,8 @@ class ReportViewSet(
 
     schema = VersionedAutoSchema()
     http_method_names = ["get", "post", "head", "options"]
+    permission_classes = [ReportPermission]
+    open_to_nhs_england = True  # core.permissions: a region's annual report, in the scope of ReportQuerySet
     queryset = Report.objects.select_related("report_type", "organisation", "build_job").filter(
         archived_at__isnull=True
     )
@@ -155,9 +176,17 @@ class ReportViewSet(
         return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data)
 
     def _step(self, request, transition, report=None, **fields):
-        report = report or self.get_object()  # the If-Match precondition is checked before the body
+        report = report or self._report_for(transition)
         actions.TRANSITION_ACTIONS[transition](report, acting_user=request.user, **fields)
         return self._answer(report)
+
+    def _report_for(self, transition):
+        """The report, for a role that may take `transition` on a report of its level (a 403 before the body is
+        read, as on the pages). The If-Match precondition is checked before the body too."""
+        report = self.get_object()
+        if self.request.user.role not in rules.transition_roles(transition, report.level):
+            raise PermissionDenied(rules.ROLE_REFUSED)
+        return report
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
@@ -189,7 +218,7 @@ class ReportViewSet(
     @extend_schema(request=ReportReturnSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_with_comments(self, request, pk=None):
-        report = self.get_object()
+        report = self._report_for(rules.RETURN)
         payload = ReportReturnSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         return self._step(request, rules.RETURN, report, **payload.validated_data)
@@ -197,7 +226,7 @@ class ReportViewSet(
     @extend_schema(request=ReportPresentSerializer)
     @action(detail=True, methods=["post"])
     def present(self, request, pk=None):
-        report = self.get_object()
+        report = self._report_for(rules.PRESENT)
         payload = ReportPresentSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)

@@ -125,14 +125,32 @@ PAGES = [
     ("/reporting/{approved}/report.html", expect(READERS, gate=404)),
     ("/reporting/{approved}/snapshot.json", expect(READERS, gate=404)),
     ("/reporting/{regional}/report.pdf", expect({Role.REGIONAL, Role.NATIONAL})),
-    # the API: a role the model does not name is refused (403); a record out of reach is a 404
-    ("/api/v1/report-types/", expect(set(Role.values) - NHSE)),
-    ("/api/v1/reports/", expect(READERS, otherwise=403)),
-    ("/api/v1/reports/{draft}/", expect(DRAFT_READERS, otherwise=403) | {Role.BOARD: 404, Role.AUDITOR: 404}),
-    ("/api/v1/reports/{approved}/", expect(READERS, otherwise=403)),
-    ("/api/v1/reports/{approved}/pdf/", expect(READERS, otherwise=403)),
-    ("/api/v1/reports/{approved}/snapshot/", expect(READERS, otherwise=403)),
-    ("/api/v1/reports/{draft}/xlsx/", expect(DRAFT_READERS, otherwise=403) | {Role.BOARD: 404, Role.AUDITOR: 404}),
+    # the API: a role the model does not name is refused (403); a record out of reach is a 404. NHS England's roles
+    # reach the regions' annual reports with the pages' scope, and an ICB's report is a 404 to them.
+    ("/api/v1/report-types/", expect(set(Role.values))),
+    ("/api/v1/reports/", expect(READERS | NHSE, otherwise=403)),
+    ("/api/v1/reports/{draft}/", expect(DRAFT_READERS, otherwise=403, gate=404) | {Role.BOARD: 404, Role.AUDITOR: 404}),
+    ("/api/v1/reports/{approved}/", expect(READERS, otherwise=403, gate=404)),
+    ("/api/v1/reports/{approved}/pdf/", expect(READERS, otherwise=403, gate=404)),
+    ("/api/v1/reports/{approved}/snapshot/", expect(READERS, otherwise=403, gate=404)),
+    (
+        "/api/v1/reports/{draft}/xlsx/",
+        expect(DRAFT_READERS, otherwise=403, gate=404) | {Role.BOARD: 404, Role.AUDITOR: 404},
+    ),
+    ("/api/v1/reports/{regional}/", expect(NHSE, otherwise=403) | dict.fromkeys(READERS, 404)),
+    ("/api/v1/reports/{regional}/pdf/", expect(NHSE, otherwise=403) | dict.fromkeys(READERS, 404)),
+    ("/api/v1/reports/{regional}/snapshot/", expect(NHSE, otherwise=403) | dict.fromkeys(READERS, 404)),
+    (
+        "/api/v1/reports/{other_regional}/",
+        expect({Role.NATIONAL}, otherwise=403, gate=404) | dict.fromkeys(READERS, 404),
+    ),
+    (
+        "/api/v1/reports/{regional_draft}/",
+        expect({Role.REGIONAL}, otherwise=403, gate=404) | dict.fromkeys(READERS, 404),
+    ),
+    ("/api/v1/reports/{regional_draft}/xlsx/", expect(set(), otherwise=403, gate=404) | dict.fromkeys(READERS, 404)),
+    ("/api/v1/reports/{regional_submitted}/", expect(NHSE, otherwise=403) | dict.fromkeys(READERS, 404)),
+    ("/api/v1/reports/{regional_submitted}/xlsx/", expect(NHSE, otherwise=403) | dict.fromkeys(READERS, 404)),
 ]
 
 
@@ -149,6 +167,12 @@ OPERATIONS = [
     ("/api/v1/reports/{draft}/approve/", EXEC),
     ("/api/v1/reports/{approved}/publish/", TEAM | EXEC),
     ("/api/v1/reports/{approved}/new-version/", TEAM),
+    ("/api/v1/reports/{regional_draft}/build/", {Role.REGIONAL}),
+    ("/api/v1/reports/{regional_draft}/submit/", {Role.REGIONAL}),
+    ("/api/v1/reports/{regional_submitted}/approve/", {Role.NATIONAL}),
+    ("/api/v1/reports/{regional_submitted}/return/", {Role.NATIONAL}),
+    ("/api/v1/reports/{regional}/present/", {Role.NATIONAL}),
+    ("/api/v1/reports/{regional}/new-version/", {Role.REGIONAL}),
 ]
 
 
@@ -159,6 +183,27 @@ def test_operation_matrix(world, records, url, allowed):
         role: world.api(role).post(target, {}, format="json").status_code for role in ROLES if role not in allowed
     }
     assert set(refused.values()) <= {403, 404}, refused
+
+
+# NHS England's roles on the API, exactly: (url, {role: status}) for a POST with an empty body.
+NHSE_OPERATIONS = [
+    ("/api/v1/reports/{draft}/submit/", {Role.REGIONAL: 404, Role.NATIONAL: 404}),
+    ("/api/v1/reports/{approved}/new-version/", {Role.REGIONAL: 404, Role.NATIONAL: 404}),
+    ("/api/v1/reports/{regional_draft}/submit/", {Role.REGIONAL: 200, Role.NATIONAL: 404}),
+    ("/api/v1/reports/{regional_submitted}/approve/", {Role.REGIONAL: 403, Role.NATIONAL: 200}),
+    ("/api/v1/reports/{regional}/new-version/", {Role.REGIONAL: 200, Role.NATIONAL: 403}),
+    ("/api/v1/reports/{other_regional}/new-version/", {Role.REGIONAL: 404, Role.NATIONAL: 403}),
+]
+
+
+@pytest.mark.parametrize(("url", "expected"), NHSE_OPERATIONS, ids=[url for url, _ in NHSE_OPERATIONS])
+@pytest.mark.parametrize("role", sorted(NHSE))
+def test_nhs_england_operation_matrix(world, records, url, expected, role):
+    target = url.format(**records)
+    if "regional_draft" in url:
+        built(Report.objects.get(pk=records["regional_draft"]), world.user(Role.REGIONAL))
+    response = world.api(role).post(target, {}, format="json")
+    assert response.status_code == expected[role], response.content
 
 
 def test_the_list_shows_the_board_approved_reports_only(world, records, client_for):
@@ -172,6 +217,8 @@ def test_the_list_shows_the_board_approved_reports_only(world, records, client_f
     national = client_for(world.user(Role.NATIONAL)).get("/reporting/")
     expected = {records[key] for key in ("regional", "other_regional", "regional_submitted")}
     assert {r.pk for r in national.context["reports"]} == expected  # never a region's working draft
+    by_api = {role: {r["id"] for r in world.api(role).get("/api/v1/reports/").json()["results"]} for role in NHSE}
+    assert by_api == {Role.REGIONAL: own, Role.NATIONAL: expected}  # the API's scope is the pages'
 
 
 def test_another_icbs_reports_are_not_found(world, records, client_for):

@@ -4,6 +4,7 @@ builds and submits it; the national team approves it or returns it with comments
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core import jobs
 from core.choices import Role
 from core.testing import make_user
 from reporting import actions, rules
@@ -144,3 +145,40 @@ class TestPages:
         assert report.status_name == "Submitted to the executive lead"
         listed = client_for(designated).get("/reporting/").context["filter"].form.fields["status"].choices
         assert (rules.SUBMITTED, "Submitted to the executive lead") in listed
+
+
+class TestApi:
+    def test_the_region_writes_and_submits_and_the_national_team_decides_through_the_api(self, world):
+        regional, national = world.api(Role.REGIONAL), world.api(Role.NATIONAL)
+        created = regional.post("/api/v1/reports/", {"report_type": "regional-annual", "financial_year": 2025})
+        assert created.status_code == 201, created.json()
+        url = f"/api/v1/reports/{created.json()['id']}/"
+        assert national.get(url).status_code == 404  # a region's working draft is the region's
+        wrote = regional.post(f"{url}narrative/", {"key": "executive-summary", "text": "Assured."}, format="json")
+        assert wrote.status_code == 200, wrote.json()
+        assert regional.post(f"{url}build/").json()["build_status"] == "queued"
+        jobs.run_pending()
+        submitted = regional.post(f"{url}submit/")
+        assert submitted.status_code == 200 and submitted.json()["status"] == rules.SUBMITTED
+        assert regional.post(f"{url}approve/").status_code == 403  # the region does not approve its own report
+        empty = national.post(f"{url}return/", {"comments": " "}, format="json")
+        assert empty.status_code == 400 and "comments" in empty.json()
+        approved = national.post(f"{url}approve/")
+        assert approved.status_code == 200 and approved.json()["status"] == rules.APPROVED
+        assert national.get(f"{url}pdf/").status_code == 200
+        for outsider in (world.api(Role.DESIGNATED), world.api(make_user(Role.REGIONAL, world.other_region))):
+            assert outsider.get(url).status_code == 404
+
+    def test_the_national_team_does_not_start_one_and_an_icb_type_is_a_field_error(self, world):
+        refused = world.api(Role.NATIONAL).post(
+            "/api/v1/reports/", {"report_type": "regional-annual", "financial_year": 2025}
+        )
+        assert refused.status_code == 403
+        wrong = world.api(Role.REGIONAL).post(
+            "/api/v1/reports/", {"report_type": "annual-safeguarding", "financial_year": 2025}
+        )
+        assert wrong.status_code == 400 and "report_type" in wrong.json()
+        future = world.api(Role.REGIONAL).post(
+            "/api/v1/reports/", {"report_type": "regional-annual", "financial_year": 2099}
+        )
+        assert future.status_code == 400 and "financial_year" in future.json()
