@@ -71,8 +71,13 @@ def refuse_stale(form, stale):
 
 
 def _record_fields(form, record):
+    """The submitted values of the record's own fields (not those a form names `not_the_records`: a form that
+    starts a new record from this one, such as a corrected return, shares names with it but changes none)."""
     submitted = {}
+    skipped = set(getattr(form, "not_the_records", ()))
     for name, value in getattr(form, "cleaned_data", {}).items():
+        if name in skipped:
+            continue
         try:
             record._meta.get_field(name)
         except FieldDoesNotExist:

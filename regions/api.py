@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.api import ScopedRelatedField, ScopedViewSet
@@ -19,7 +20,7 @@ from core.permissions import ScopedPermission
 from core.quarters import Quarter
 from organisations.models import Organisation
 from regions import actions, reports
-from regions.models import AssuranceReturn
+from regions.models import ICB_SENDERS, AssuranceReturn
 from regions.scoping import icbs_for, regions_for
 from regions.views import selected_quarter
 from reporting.models import Report
@@ -224,6 +225,12 @@ class AssuranceReturnSerializer(serializers.ModelSerializer):
             "feedback",
             "reviewed_by",
             "reviewed_at",
+            "withdrawn_reason",
+            "withdrawn_by",
+            "withdrawn_at",
+            "number",
+            "supersedes",
+            "replaced_at",
             "version",
         ]
         read_only_fields = [f for f in fields if f not in ("report", "statement")]
@@ -233,10 +240,21 @@ class ReturnReviewSerializer(serializers.Serializer):
     feedback = serializers.CharField(max_length=20000, allow_blank=True)
 
 
+class ReturnWithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=20000, allow_blank=True, help_text="Why the return is withdrawn.")
+
+
+class ReturnResendSerializer(serializers.Serializer):
+    report = ScopedRelatedField(Report, help_text="The ICB's approved quarterly assurance report of the same quarter.")
+    statement = serializers.CharField(max_length=20000, allow_blank=True, required=False, default="")
+
+
 class AssuranceReturnViewSet(ScopedViewSet):
-    """The ICB's quarterly assurance returns to its region: the ICB's team sends one (POST) and reads its own with
-    the region's feedback; the regional lead reads its region's and reviews one (POST review/); the national team
-    reads every region's. Aggregates only."""
+    """The ICB's quarterly assurance returns to its region: the ICB's team sends one (POST), withdraws it before the
+    region reviews it (POST withdraw/), sends a corrected one in place of a withdrawn or reviewed one (POST
+    resend/: a new return, version + 1; the old one is kept with `replaced_at`) and reads its own with the region's
+    feedback; the regional lead reads its region's and reviews one (POST review/); the national team reads every
+    region's. Every version is listed. Aggregates only."""
 
     queryset = AssuranceReturn.objects.select_related("icb", "region")
     serializer_class = AssuranceReturnSerializer
@@ -255,6 +273,40 @@ class AssuranceReturnViewSet(ScopedViewSet):
         payload.is_valid(raise_exception=True)
         actions.do_review_return(sent, feedback=payload.validated_data["feedback"], acting_user=request.user)
         return Response(self.get_serializer(sent).data)
+
+    def _current_version(self, response):
+        """A correction answers the new return: its ETag is the new return's version, not the replaced one's."""
+        if getattr(self, "action", None) == "resend" and isinstance(response.data, dict):
+            found = AssuranceReturn._base_manager.filter(pk=response.data.get("id"))
+            return found.values_list("version", flat=True).first()
+        return super()._current_version(response)
+
+    def _icb_return(self):
+        """The return, for the ICB's team only (a 403 before the body is read); If-Match is checked here too."""
+        sent = self.get_object()
+        if self.request.user.role not in ICB_SENDERS:
+            raise PermissionDenied("Only the ICB's safeguarding team withdraws or corrects its return.")
+        return sent
+
+    @extend_schema(request=ReturnWithdrawSerializer, responses=AssuranceReturnSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """The ICB withdraws a return the region has not reviewed yet, with the reason the region reads."""
+        sent = self._icb_return()
+        payload = ReturnWithdrawSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        actions.do_withdraw_return(sent, reason=payload.validated_data["reason"], acting_user=request.user)
+        return Response(self.get_serializer(sent).data)
+
+    @extend_schema(request=ReturnResendSerializer, responses={201: AssuranceReturnSerializer})
+    @action(detail=True, methods=["post"])
+    def resend(self, request, pk=None):
+        """A corrected return for the same quarter in place of a withdrawn or reviewed one: answers the new return."""
+        sent = self._icb_return()
+        payload = ReturnResendSerializer(data=request.data, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        corrected = actions.do_resend_return(sent, acting_user=request.user, **payload.validated_data)
+        return Response(self.get_serializer(corrected).data, status=201)
 
 
 def register(router):

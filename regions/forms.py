@@ -29,3 +29,22 @@ class ReviewForm(NHSFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": rules.feedback_problems("")["feedback"]},
     )
+
+
+class WithdrawForm(NHSFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why is the return withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="The region reads it, for example: the figures for the quarter were incomplete.",
+        error_messages={
+            "required": rules.withdrawal_problems(status=rules.AWAITING_REVIEW, replaced=False, reason="")["reason"]
+        },
+    )
+
+
+class ResendForm(SendReturnForm):
+    """A corrected return in place of a withdrawn or reviewed one: the same quarter's approved report (a new
+    version of it when the report itself was corrected) and the covering statement. They go to the new return: a
+    stale form is refused without comparing them to the replaced return's."""
+
+    not_the_records = ("report", "statement")

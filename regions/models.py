@@ -7,6 +7,11 @@ or a person. The regional lead reviews it and writes feedback, which the ICB rea
 Who (Access plus AssuranceReturnQuerySet): the ICB's safeguarding team sends and reads its own returns, the
 executive lead reads them; the regional lead reads and reviews the returns its region received; the national team
 reads every region's; no other role reads any.
+
+Corrections keep history: while the region has not reviewed it, the ICB's team may withdraw a return (with a
+reason); a withdrawn or reviewed return may be replaced by a corrected one for the same quarter, a new return
+(`number` + 1, `supersedes` the old one) awaiting a new review. Nothing is deleted: the replaced return keeps its
+figures, feedback or withdrawal reason, marked `replaced_at`, and both ICB and region read every version.
 """
 
 from django.db import models
@@ -27,9 +32,14 @@ NHS_ENGLAND = frozenset({Role.REGIONAL, Role.NATIONAL})
 class ReturnStatus(models.TextChoices):
     AWAITING_REVIEW = rules.AWAITING_REVIEW, "Awaiting review"
     REVIEWED = rules.REVIEWED, "Reviewed"
+    WITHDRAWN = rules.WITHDRAWN, "Withdrawn by the ICB"
 
 
 class AssuranceReturnQuerySet(ScopedQuerySet):
+    def current(self):
+        """The latest return of each ICB and quarter (not replaced by a corrected one)."""
+        return self.filter(replaced_at__isnull=True)
+
     def restrict(self, user, action=VIEW):
         role = getattr(user, "role", None)
         if role not in NHS_ENGLAND:
@@ -66,15 +76,47 @@ class AssuranceReturn(AuditScopeMixin, Versioned):
     feedback = models.TextField(blank=True)
     reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_reason = models.TextField("reason for withdrawing", blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    number = models.PositiveSmallIntegerField(
+        "version", default=1, editable=False, help_text="1 for the quarter's first return, + 1 for each correction."
+    )
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        editable=False,
+        help_text="The withdrawn or reviewed return this corrected one replaces.",
+    )
+    replaced_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a corrected return replaced this one (kept, never deleted).",
+    )
 
     objects = AssuranceReturnQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period_start", "icb__name"]
-        constraints = [models.UniqueConstraint(fields=["icb", "period_start"], name="one_assurance_return_a_quarter")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["icb", "period_start"],
+                condition=models.Q(replaced_at__isnull=True),
+                name="one_current_assurance_return_a_quarter",
+            )
+        ]
 
     def __str__(self):
-        return f"Quarterly assurance return of {self.icb.name}, {self.quarter_label}"
+        version = f" (version {self.number})" if self.number > 1 else ""
+        return f"Quarterly assurance return of {self.icb.name}, {self.quarter_label}{version}"
+
+    @property
+    def is_replaced(self):
+        return self.replaced_at is not None
 
     @property
     def quarter_label(self):

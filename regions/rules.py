@@ -55,8 +55,15 @@ def first_themes(theme_names):
 
 # --- The ICB's quarterly assurance return to its region [SAAF 5.3] ---------------------------------------------
 
-AWAITING_REVIEW, REVIEWED = "awaiting_review", "reviewed"
+AWAITING_REVIEW, REVIEWED, WITHDRAWN = "awaiting_review", "reviewed", "withdrawn"
 RETURN_REPORT_TYPE = "quarterly-assurance"  # what the ICB sends: its approved quarterly assurance report
+
+# A return's life: sent (awaiting review) -> reviewed, or -> withdrawn by the ICB while the region has not reviewed
+# it. A withdrawn or reviewed return may be replaced by a corrected one for the same quarter (a new return, version
+# + 1, awaiting a new review); the one it replaces is kept, marked replaced, with its feedback or withdrawal reason.
+WITHDRAWABLE = frozenset({AWAITING_REVIEW})
+RESENDABLE = frozenset({WITHDRAWN, REVIEWED})
+REVIEWABLE = frozenset({AWAITING_REVIEW, REVIEWED})  # a review may be written again until the return is replaced
 
 
 def submission_problems(*, report_type, report_frozen, has_region, already_sent):
@@ -68,8 +75,51 @@ def submission_problems(*, report_type, report_frozen, has_region, already_sent)
     if not has_region:
         return {"report": "Your ICB is not placed in an NHS England region: ask the administrator to set its region."}
     if already_sent:
-        return {"report": "This quarter's return has already been sent to the region."}
+        return {
+            "report": "This quarter's return has already been sent to the region: to correct it, withdraw it (before "
+            "the region reviews it) or send a corrected return from its page."
+        }
     return {}
+
+
+def withdrawal_problems(*, status, replaced, reason):
+    """Why the ICB may not withdraw this return (field: message): only while the region has not reviewed it."""
+    if replaced:
+        return {"__all__": "A corrected return has replaced this one: withdraw the current return instead."}
+    if status == REVIEWED:
+        return {
+            "__all__": "The region has reviewed this return, so it can no longer be withdrawn: send a corrected "
+            "return instead, and the region reviews it again."
+        }
+    if status not in WITHDRAWABLE:
+        return {"__all__": "This return has already been withdrawn."}
+    if not (reason or "").strip():
+        return {"reason": "Say why the return is withdrawn: the region reads it."}
+    return {}
+
+
+def resend_problems(*, status, replaced, report_type, report_frozen, same_quarter, has_region):
+    """Why the ICB may not send a corrected return in place of this one (field: message)."""
+    if replaced:
+        return {"__all__": "A corrected return has already replaced this one: correct the current return instead."}
+    if status not in RESENDABLE:
+        return {
+            "__all__": "The region has not reviewed this return yet: withdraw it first, then send the corrected return."
+        }
+    if not same_quarter:
+        return {"report": "Choose the quarterly assurance report of the same quarter."}
+    return submission_problems(
+        report_type=report_type, report_frozen=report_frozen, has_region=has_region, already_sent=False
+    )
+
+
+def review_problems(*, status, replaced, feedback):
+    """Why the regional lead may not review this return now (field: message)."""
+    if replaced:
+        return {"__all__": "The ICB has sent a corrected return in place of this one: review the corrected return."}
+    if status not in REVIEWABLE:
+        return {"__all__": "The ICB has withdrawn this return: there is nothing to review until it sends it again."}
+    return feedback_problems(feedback)
 
 
 def feedback_problems(feedback):

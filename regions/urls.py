@@ -12,4 +12,6 @@ urlpatterns = [
     path("returns/send/", views.SendReturnView.as_view(), name="return-send"),
     path("returns/<int:pk>/", views.ReturnDetailView.as_view(), name="return"),
     path("returns/<int:pk>/review/", views.ReturnReviewView.as_view(), name="return-review"),
+    path("returns/<int:pk>/withdraw/", views.ReturnWithdrawView.as_view(), name="return-withdraw"),
+    path("returns/<int:pk>/resend/", views.ReturnResendView.as_view(), name="return-resend"),
 ]

@@ -17,7 +17,7 @@ from core.quarters import Quarter, last_ended_quarter, quarters_up_to
 from core.scoping import CHANGE
 from core.views import ActionFormView, RoleRequiredMixin, ScopedObjectMixin
 from regions import actions, reports, rules, spreadsheets
-from regions.forms import ReviewForm, SendReturnForm
+from regions.forms import ResendForm, ReviewForm, SendReturnForm, WithdrawForm
 from regions.models import ICB_READERS, ICB_SENDERS, REVIEWERS, AssuranceReturn
 from regions.scoping import icbs_for, regions_for
 from reporting import rules as reporting_rules
@@ -71,7 +71,7 @@ class RegionListView(RollUpTemplatePage):
             "annual_reports": annual.select_related("report_type", "organisation")[:10],
             "can_start_annual": user.role in reporting_rules.REGIONAL,
             "awaiting_review": received.filter(status=rules.AWAITING_REVIEW).count(),
-            "returns_received": received.count(),
+            "returns_received": received.current().count(),
         }
 
 
@@ -121,7 +121,7 @@ class ReturnListView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        returns = AssuranceReturn.objects.restrict(user).select_related("icb", "region", "reviewed_by")
+        returns = AssuranceReturn.objects.restrict(user).current().select_related("icb", "region", "reviewed_by")
         return super().get_context_data(
             returns=returns,
             received=user.role in REGIONAL_ROLES,
@@ -138,12 +138,26 @@ class ReturnObjectMixin(ScopedObjectMixin):
 class ReturnDetailView(ReturnObjectMixin, TemplateView):
     open_to_nhs_england = True
     template_name = "regions/return.html"
+    select_related = (*ReturnObjectMixin.select_related, "withdrawn_by")
 
     def get_context_data(self, **kwargs):
         user, sent = self.request.user, self.object
-        may_review = AssuranceReturn.objects.restrict(user, CHANGE).filter(pk=sent.pk).exists()
+        may_change = AssuranceReturn.objects.restrict(user, CHANGE).filter(pk=sent.pk).exists()
+        current = not sent.is_replaced
+        history = (
+            AssuranceReturn.objects.restrict(user)
+            .filter(icb=sent.icb_id, period_start=sent.period_start)
+            .order_by("-number")
+            .select_related("submitted_by")
+        )
         return super().get_context_data(
-            sent=sent, figures=sent.figures, can_review=user.role in REVIEWERS and may_review, **kwargs
+            sent=sent,
+            figures=sent.figures,
+            history=history,
+            can_review=user.role in REVIEWERS and may_change and current and sent.status in rules.REVIEWABLE,
+            can_withdraw=user.role in ICB_SENDERS and may_change and current and sent.status in rules.WITHDRAWABLE,
+            can_resend=user.role in ICB_SENDERS and may_change and current and sent.status in rules.RESENDABLE,
+            **kwargs,
         )
 
 
@@ -179,6 +193,73 @@ class ReturnReviewView(ReturnObjectMixin, ActionFormView):
 
     def get_success_url(self):
         return self.object.get_absolute_url()
+
+
+class IcbReturnChangeView(ReturnObjectMixin, ActionFormView):
+    """A change the ICB's team makes to its own return (withdraw, correct): another ICB's is a 404, a role that reads
+    it but may not change it a 403; guarded by the return's version, so a review saved meanwhile is not crossed."""
+
+    open_to_nhs_england = True  # reached by the regional lead only to be refused (403), as the review page is
+    scope_action = CHANGE
+
+    def get_object(self):
+        sent = super().get_object()
+        if self.request.user.role not in ICB_SENDERS:
+            raise PermissionDenied("Only the ICB's safeguarding team withdraws or corrects its return.")
+        return sent
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "version_of": self.object}
+
+    def get_success_url(self):
+        return self.result.get_absolute_url()
+
+
+class ReturnWithdrawView(IcbReturnChangeView):
+    form_class = WithdrawForm
+    submit_label = "Withdraw the return"
+    success_message = "Withdrawn: the region sees the return as withdrawn, with your reason."
+
+    @property
+    def page_title(self):
+        return f"Withdraw: {self.object}"
+
+    def perform(self, form):
+        return actions.do_withdraw_return(
+            self.object, reason=form.cleaned_data["reason"], acting_user=self.request.user
+        )
+
+
+class ReturnResendView(IcbReturnChangeView):
+    form_class = ResendForm
+    submit_label = "Send the corrected return"
+    success_message = "Sent to the region: {result}. It awaits the region's review."
+
+    @property
+    def page_title(self):
+        return f"Send a corrected return: {self.object}"
+
+    def quarter_reports(self):
+        """The ICB's approved quarterly assurance reports of the return's quarter (every approved version)."""
+        return (
+            Report.objects.restrict(self.request.user)
+            .filter(
+                report_type__code=rules.RETURN_REPORT_TYPE,
+                status__in=reporting_rules.FROZEN,
+                period_start=self.object.period_start,
+            )
+            .select_related("report_type")
+        )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "reports": self.quarter_reports()}
+
+    def get_initial(self):
+        latest = self.quarter_reports().order_by("-number").first()
+        return {"report": latest, "statement": self.object.statement}
+
+    def perform(self, form):
+        return actions.do_resend_return(self.object, acting_user=self.request.user, **form.cleaned_data)
 
 
 class SendReturnView(RoleRequiredMixin, ActionFormView):
