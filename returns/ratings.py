@@ -462,13 +462,14 @@ def _summarise(m, returns, scoped):
         f"WHERE submitted_at IS NOT NULL AND {in_scope('return_obj_id')} GROUP BY return_obj_id)"
     )
     params.extend([rules.RED, rules.AMBER, rules.RED, rules.AMBER])
+    # counted per submitted version, then joined to the latest: a hash join over the red and amber values, where
+    # joining the latest versions first made PostgreSQL probe the values' index once per return
     ctes.append(
-        "x_cells AS (SELECT v.return_obj_id AS rid, SUM(CASE WHEN mv.rating = %s THEN 1 ELSE 0 END) AS red, "  # noqa: S608
-        f"SUM(CASE WHEN mv.rating = %s THEN 1 ELSE 0 END) AS amber FROM {mv} mv "
-        f"INNER JOIN {version} v ON v.id = mv.version_id "
-        "INNER JOIN x_lv ON x_lv.rid = v.return_obj_id AND x_lv.number = v.number "
+        "x_cells AS (SELECT v.return_obj_id AS rid, v.number, "  # noqa: S608
+        "SUM(CASE WHEN mv.rating = %s THEN 1 ELSE 0 END) AS red, SUM(CASE WHEN mv.rating = %s THEN 1 ELSE 0 END) "
+        f"AS amber FROM {mv} mv INNER JOIN {version} v ON v.id = mv.version_id "
         f"INNER JOIN {metric} mt ON mt.id = mv.metric_id WHERE mt.active AND mv.rating IN (%s, %s) "
-        "GROUP BY v.return_obj_id)"
+        f"AND v.submitted_at IS NOT NULL AND {in_scope('v.return_obj_id')} GROUP BY v.return_obj_id, v.number)"
     )
     active = list(m["JudgedMetric"].objects.filter(active=True))
     applies = [(judged_metric.pk, kind) for judged_metric in active for kind in judged_metric.applies_to]
@@ -507,7 +508,8 @@ def _summarise(m, returns, scoped):
         f"SELECT r.id, COALESCE(x_cells.red, 0) + {red} AS red_count, "  # noqa: S608
         f"COALESCE(x_cells.amber, 0) + {amber} AS amber_count, {to_rate} AS to_rate_count "
         f"FROM {ret} r INNER JOIN {org} o ON o.id = r.provider_id LEFT JOIN x_lv ON x_lv.rid = r.id "
-        f"LEFT JOIN x_cells ON x_cells.rid = r.id {' '.join(joins)} WHERE {in_scope('r.id')}"
+        f"LEFT JOIN x_cells ON x_cells.rid = x_lv.rid AND x_cells.number = x_lv.number {' '.join(joins)} "
+        f"WHERE {in_scope('r.id')}"
     )
     columns = ("red_count", "amber_count", "to_rate_count")
     sets = ", ".join(f"{quote(c)} = t.{c}" for c in columns)
