@@ -4,10 +4,11 @@ A value's rating is computed when it changes (figures saved, a return submitted,
 made) and, when a scheme or a contract's override changes, by the stored job `returns.rerate` for the affected returns
 only. Reads (matrix, home, trend, report, API) only read what is stored here: they never re-rate.
 
-The re-rating runs in the database: one UPDATE per group of values sharing a scheme (and a quarter range), with the
-bands written as integer comparisons (`100 * numerator * q > p * denominator` for a threshold p/q %), so exact
-boundaries hold as in `returns.rules` (74.99 % red, exactly 75 % amber). Whatever the number of values, the number of
-statements depends only on the number of distinct schemes, quarters and overrides in scope.
+The re-rating runs in the database: one UPDATE for every value in scope, each value joined to small tables that say
+which scheme rates it (one branch per distinct scheme), with the bands written as integer comparisons (`100 *
+numerator * q > p * denominator` for a threshold p/q %), so exact boundaries hold as in `returns.rules` (74.99 % red,
+exactly 75 % amber); then one UPDATE of the returns' summary counts. Whatever the number of values, the number of
+statements is the same.
 
 Every function takes `get_model` (default: the installed models) so that a data migration can pass its historical
 models (`apps.get_model`), as `catalogue.sync_catalogue` does.
