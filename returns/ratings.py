@@ -43,7 +43,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast
-from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
+from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual
 
 from core.quarters import Quarter
 from returns import conf, rules
@@ -217,15 +217,23 @@ NO_PERCENTAGE = Q(numerator__isnull=True) | Q(denominator__isnull=True) | Q(deno
 def _numeric_expression(m, scheme, unit):
     text = CharField()
     if scheme.kind == "bands" and unit == "percentage":
+        bands = Case(
+            *[
+                When(_compare(op, threshold), then=Value(scheme._resolve(rating)))
+                for op, threshold, rating in scheme.bands
+            ],
+            default=Value(scheme._resolve(scheme.otherwise)),
+            output_field=text,
+        )
         whens = [When(NO_PERCENTAGE, then=Value(rules.NONE))]
+        if scheme.require_breakdown:  # a breakdown missing makes it red: probed only when the figures are not red
+            whens.append(When(Exact(bands, Value(rules.RED)), then=Value(rules.RED)))
         for dimension in scheme.require_breakdown:
             given = m["BreakdownValue"].objects.filter(
                 value_id=OuterRef("pk"), dimension=dimension, numerator__isnull=False
             )
             whens.append(When(~Exists(given), then=Value(rules.RED)))
-        for op, threshold, rating in scheme.bands:
-            whens.append(When(_compare(op, threshold), then=Value(scheme._resolve(rating))))
-        return Case(*whens, default=Value(scheme._resolve(scheme.otherwise)), output_field=text)
+        return Case(*whens, default=bands, output_field=text)
     if scheme.kind == "yes_no":
         return Case(
             When(numerator__isnull=True, then=Value(rules.NONE)),
