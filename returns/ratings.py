@@ -158,7 +158,7 @@ def _default_rows(m, branches, metrics, periods, gap):
             in_range = [p for p in periods if p >= start and (end is None or p < end)]
             if not in_range:
                 continue
-            if scheme.get("kind") == "deadline":
+            if (scheme or {}).get("kind") == "deadline":  # as rules.Scheme.from_dict reads it
                 for period in in_range:
                     number = branches.number(scheme, metric.unit, gap, period)
                     branches.defaults.append((metric.pk, period, period + 1, number, scheme_pk))
