@@ -133,6 +133,7 @@ def do_save_figures(
     checked=False,
     setting=None,
     working=None,
+    savepoint=True,
 ):
     """Store figures (a {metric code: rules.Entry}) in the working version. All or nothing: any error
     (unknown metric, non-whole count, numerator above denominator, breakdown not adding up...) stores nothing.
@@ -140,7 +141,8 @@ def do_save_figures(
     template, which carry every metric) a metric left out is cleared; otherwise (the API) it is left as it was.
     `checked`: the caller has just validated `entries` with the same rules (the XLSX import, which names cells),
     so they are not validated twice. `setting` (reports.figures_setting) and `working` (reports.working_figures,
-    read under the return's lock) when the caller has read them already, as the XLSX import has.
+    read under the return's lock) when the caller has read them already, as the XLSX import has; `savepoint=False`
+    when the caller's own transaction is open and every error leaves it (core.actions.audited).
 
     Each value is rated before it is written (returns.ratings.rate_values, the rules rerate_return applies), so
     values, breakdown rows and audit entries are each written in one statement whatever the number of metrics,
@@ -164,7 +166,7 @@ def do_save_figures(
     working = working or reports.working_figures(return_obj)
     version = working.version
     version.return_obj = return_obj
-    with audited(acting_user):
+    with audited(acting_user, savepoint=savepoint):
         # a new version of the return: a form or template made before is now stale
         touched = [(return_obj, bump(return_obj))]
         if version.source != source:

@@ -4,10 +4,11 @@ A value's rating is computed when it changes (figures saved, a return submitted,
 made) and, when a scheme or a contract's override changes, by the stored job `returns.rerate` for the affected returns
 only. Reads (matrix, home, trend, report, API) only read what is stored here: they never re-rate.
 
-The re-rating runs in the database: one UPDATE per group of values sharing a scheme (and a quarter range), with the
-bands written as integer comparisons (`100 * numerator * q > p * denominator` for a threshold p/q %), so exact
-boundaries hold as in `returns.rules` (74.99 % red, exactly 75 % amber). Whatever the number of values, the number of
-statements depends only on the number of distinct schemes, quarters and overrides in scope.
+The re-rating runs in the database: one UPDATE for every value in scope, each value joined to small tables that say
+which scheme rates it (one branch per distinct scheme), with the bands written as integer comparisons (`100 *
+numerator * q > p * denominator` for a threshold p/q %), so exact boundaries hold as in `returns.rules` (74.99 % red,
+exactly 75 % amber); then one UPDATE of the returns' summary counts. Whatever the number of values, the number of
+statements is the same.
 
 Every function takes `get_model` (default: the installed models) so that a data migration can pass its historical
 models (`apps.get_model`), as `catalogue.sync_catalogue` does.
@@ -30,22 +31,19 @@ from fractions import Fraction
 
 from django.apps import apps as installed_apps
 from django.db.models import (
-    BigIntegerField,
     BooleanField,
     Case,
     CharField,
-    Count,
     DecimalField,
     Exists,
     F,
     OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
-from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
+from django.db.models.functions import Cast
+from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual
 
 from core.quarters import Quarter
 from returns import conf, rules
@@ -76,6 +74,7 @@ def rerate(*, return_ids=None, provider_ids=None, metric_ids=None, from_period=N
         returns = returns.filter(provider_id__in=list(provider_ids))
     if from_period is not None:
         returns = returns.filter(period__gte=from_period)
+    scoped = not (return_ids is None and provider_ids is None and from_period is None)
     values = m["MetricValue"].objects.filter(version__return_obj__in=returns.values("pk"))
     if metric_ids is not None:
         values = values.filter(metric_id__in=list(metric_ids))
@@ -84,39 +83,64 @@ def rerate(*, return_ids=None, provider_ids=None, metric_ids=None, from_period=N
         return {"values": 0, "changed": 0, "returns": 0}
     metrics = list(m["Metric"].objects.all() if metric_ids is None else m["Metric"].objects.filter(pk__in=metric_ids))
     gap = conf.multi_agency_gap_rating()
-    cases = Cases()
-    _override_cases(m, cases, returns, metrics, gap)  # first: a contract's thresholds win over the catalogue
-    _default_cases(m, cases, metrics, periods, gap)
-    changed = _write_ratings(m, values, cases, metrics)
-    count = _summarise(m, returns)
-    return {"values": values.count(), "changed": changed, "returns": count}
+    branches = Branches(m)
+    _override_rows(m, branches, returns, metrics, gap)  # a contract's thresholds win over the catalogue
+    _default_rows(m, branches, metrics, periods, gap)
+    # counted before the rating statement, not after: this scan prunes the pages' dead row versions (those of the
+    # last re-rating), so that the statement's new versions fit on the same pages (HOT: no index entries written)
+    total = values.count()
+    changed = _write_ratings(m, returns if scoped else None, metric_ids, branches, metrics)
+    count = _summarise(m, returns, scoped)
+    return {"values": total, "changed": changed, "returns": count}
 
 
-class Cases:
-    """The WHEN branches of the one statement that rates every value in scope, field by field: (condition, numeric
-    rating, target met, default scheme id, override scheme id). The first branch that matches a value wins."""
+class Branches:
+    """What the one rating statement needs to rate a value, as small tables it joins each value to:
+    - `expressions`: the distinct ways of rating (numeric rating, target met), one per scheme and unit (and quarter,
+      for a deadline scheme), as SQL over the value's own columns; a value is rated by the branch its row names;
+    - `defaults`: (metric id, first quarter, end quarter or None, branch, MetricScheme id or None): the catalogue's
+      dated schemes;
+    - `overrides`: (return id, metric id, branch, ThresholdOverride id): a contract's override in force, which wins."""
 
-    def __init__(self):
-        self.branches = []
+    def __init__(self, m):
+        self.m = m
+        self.expressions, self.numbers = [], {}
+        self.defaults, self.overrides = [], []
 
-    def add(self, condition, rating, target, default_pk, override_pk):
-        self.branches.append((condition, rating, target, default_pk, override_pk))
+    def number(self, scheme_dict, unit, gap, period):
+        """The branch rating by `scheme_dict` (of a metric in `unit`) in quarter `period`."""
+        scheme = rules.Scheme.from_dict(scheme_dict, gap_rating=gap)
+        key = (json.dumps(scheme_dict, sort_keys=True), unit, period if scheme.kind == "deadline" else None)
+        if key not in self.numbers:
+            if scheme.kind == "deadline":  # the deadline is a date of the quarter's year
+                numeric, target = _deadline_expression(scheme, Quarter.from_index(period)), None
+            else:
+                numeric, target = _numeric_expression(self.m, scheme, unit), _target_expression(scheme)
+            self.numbers[key] = len(self.expressions)
+            self.expressions.append((_compiled(self.m, numeric), target and _compiled(self.m, target)))
+        return self.numbers[key]
 
-    def case(self, index, default, output_field):
-        whens = [When(branch[0], then=branch[index]) for branch in self.branches]
-        return Case(*whens, default=default, output_field=output_field)
+
+def _compiled(m, expression):
+    """(sql, params) of an expression over a metric value's columns, which name the table itself
+    ("returns_metricvalue"."numerator"), as the rating statement's FROM does."""
+    from django.db import connection
+
+    query = m["MetricValue"].objects.all().query
+    query.get_initial_alias()
+    resolved = expression.resolve_expression(query, allow_joins=False)
+    return query.get_compiler(connection=connection).compile(resolved)
 
 
 # ------------------------------------------------------------------------------------------ numeric ratings
 
 
-def _default_cases(m, cases, metrics, periods, gap):
-    """The catalogue's dated default schemes: one branch per group of metrics with the same scheme over the same range
-    of quarters (and per quarter for a deadline scheme, whose deadline depends on the year)."""
+def _default_rows(m, branches, metrics, periods, gap):
+    """The catalogue's dated default schemes: one row per metric and range of quarters with the same scheme (per
+    quarter for a deadline scheme, whose deadline depends on the year)."""
     history = defaultdict(list)
     for dated in m["MetricScheme"].objects.filter(metric__in=metrics).order_by("effective_from", "pk"):
         history[dated.metric_id].append(dated)
-    groups = defaultdict(list)  # (scheme json, unit, start, end) -> [(metric id, MetricScheme id or None)]
     for metric in metrics:
         dated = history.get(metric.pk, [])
         # (start, end, scheme dict, MetricScheme pk); the later entered wins within one quarter (rules.scheme_in_force)
@@ -131,29 +155,22 @@ def _default_cases(m, cases, metrics, periods, gap):
             end = ordered[i + 1] if i + 1 < len(ordered) else None
             spans.append((start, end, starts[start].scheme, starts[start].pk))
         for start, end, scheme, scheme_pk in spans:
-            if not any(p >= start and (end is None or p < end) for p in periods):
+            in_range = [p for p in periods if p >= start and (end is None or p < end)]
+            if not in_range:
                 continue
-            key = (json.dumps(scheme, sort_keys=True), metric.unit, start, end)
-            groups[key].append((metric.pk, scheme_pk))
-    for (scheme_json, unit, start, end), members in groups.items():
-        scheme = rules.Scheme.from_dict(json.loads(scheme_json), gap_rating=gap)
-        where = Q(metric_id__in=[pk for pk, _ in members], version__return_obj__period__gte=start)
-        if end is not None:
-            where &= Q(version__return_obj__period__lt=end)
-        pks = {pk for _, pk in members}
-        default = (
-            Value(next(iter(pks)))
-            if len(pks) == 1
-            else Case(*[When(metric_id=metric_id, then=Value(pk)) for metric_id, pk in members], default=Value(None))
-        )
-        in_range = [p for p in periods if p >= start and (end is None or p < end)]
-        _add_scheme(m, cases, where, scheme, unit, default, Value(None), in_range)
+            if (scheme or {}).get("kind") == "deadline":  # as rules.Scheme.from_dict reads it
+                for period in in_range:
+                    number = branches.number(scheme, metric.unit, gap, period)
+                    branches.defaults.append((metric.pk, period, period + 1, number, scheme_pk))
+            else:
+                number = branches.number(scheme, metric.unit, gap, None)
+                branches.defaults.append((metric.pk, start, end, number, scheme_pk))
 
 
-def _override_cases(m, cases, returns, metrics, gap):
+def _override_rows(m, branches, returns, metrics, gap):
     """Contract overrides win over the catalogue: for every (provider, metric) with an active override, the scheme
-    in force for each return's quarter (rules.scheme_in_force, contracts overlapping the quarter), then one branch per
-    override in force."""
+    in force for each return's quarter (rules.scheme_in_force, contracts overlapping the quarter): one row per return
+    and metric."""
     overrides = (
         m["ThresholdOverride"]
         .objects.filter(
@@ -169,7 +186,6 @@ def _override_cases(m, cases, returns, metrics, gap):
     if not by_pair:
         return
     in_scope = returns.filter(provider_id__in={p for p, _ in by_pair}).values_list("pk", "provider_id", "period")
-    chosen = defaultdict(list)  # override pk -> [return ids]
     for return_id, provider_id, period in in_scope:
         quarter = Quarter.from_index(period)
         for metric_pk in {mm for p, mm in by_pair if p == provider_id}:
@@ -180,29 +196,8 @@ def _override_cases(m, cases, returns, metrics, gap):
             ]
             found = rules.scheme_in_force(None, candidates, period)
             if found is not None:
-                chosen[found.pk].append((return_id, period))
-    by_pk = {o.pk: o for pair in by_pair.values() for o in pair}
-    for override_pk, rows in chosen.items():
-        override = by_pk[override_pk]
-        scheme = rules.Scheme.from_dict(override.scheme, gap_rating=gap)
-        where = Q(metric_id=override.metric_id, version__return_obj__in=[r for r, _ in rows])
-        periods = sorted({p for _, p in rows})
-        _add_scheme(m, cases, where, scheme, override.metric.unit, Value(None), Value(override_pk), periods)
-
-
-def _add_scheme(m, cases, where, scheme, unit, default_pk, override_pk, periods):
-    if scheme.kind == "deadline":  # the deadline is a date of the quarter's year: one branch per quarter
-        for period in periods:
-            quarter = Quarter.from_index(period)
-            cases.add(
-                where & Q(version__return_obj__period=period),
-                _deadline_expression(scheme, quarter),
-                Value(None, BooleanField()),
-                default_pk,
-                override_pk,
-            )
-        return
-    cases.add(where, _numeric_expression(m, scheme, unit), _target_expression(scheme), default_pk, override_pk)
+                number = branches.number(found.scheme, found.metric.unit, gap, period)
+                branches.overrides.append((return_id, found.metric_id, number, found.pk))
 
 
 def _scaled(field, factor):
@@ -222,15 +217,23 @@ NO_PERCENTAGE = Q(numerator__isnull=True) | Q(denominator__isnull=True) | Q(deno
 def _numeric_expression(m, scheme, unit):
     text = CharField()
     if scheme.kind == "bands" and unit == "percentage":
+        bands = Case(
+            *[
+                When(_compare(op, threshold), then=Value(scheme._resolve(rating)))
+                for op, threshold, rating in scheme.bands
+            ],
+            default=Value(scheme._resolve(scheme.otherwise)),
+            output_field=text,
+        )
         whens = [When(NO_PERCENTAGE, then=Value(rules.NONE))]
+        if scheme.require_breakdown:  # a breakdown missing makes it red: probed only when the figures are not red
+            whens.append(When(Exact(bands, Value(rules.RED)), then=Value(rules.RED)))
         for dimension in scheme.require_breakdown:
             given = m["BreakdownValue"].objects.filter(
                 value_id=OuterRef("pk"), dimension=dimension, numerator__isnull=False
             )
             whens.append(When(~Exists(given), then=Value(rules.RED)))
-        for op, threshold, rating in scheme.bands:
-            whens.append(When(_compare(op, threshold), then=Value(scheme._resolve(rating))))
-        return Case(*whens, default=Value(scheme._resolve(scheme.otherwise)), output_field=text)
+        return Case(*whens, default=bands, output_field=text)
     if scheme.kind == "yes_no":
         return Case(
             When(numerator__isnull=True, then=Value(rules.NONE)),
@@ -254,7 +257,7 @@ def _deadline_expression(scheme, quarter):
 
 def _target_expression(scheme):
     if scheme.target is None:
-        return Value(None, BooleanField())
+        return None
     return Case(
         When(NO_PERCENTAGE, then=Value(None)),
         When(_compare("ge", scheme.target), then=Value(True)),
@@ -279,10 +282,10 @@ STATEMENT_ALIASES = {
 }
 
 
-def _write_ratings(m, values, cases, metrics):
+def _write_ratings(m, returns, metric_ids, branches, metrics):
     from django.db import connection, transaction
 
-    statement, params = _ratings_statement(m, values, cases, metrics)
+    statement, params = _ratings_statement(m, returns, metric_ids, branches, metrics)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # JIT compiling the long CASE costs about a second, several times the statement's own run
@@ -291,143 +294,242 @@ def _write_ratings(m, values, cases, metrics):
         return cursor.rowcount
 
 
-def _ratings_statement(m, values, cases, metrics):
-    """Every stored rating field of the values in scope in ONE statement:
+def _values_table(name, columns, kinds, rows):
+    """A CTE `name(columns)` of `rows` (VALUES, every value a parameter cast to its SQL type), or None without rows."""
+    if not rows:
+        return None, []
+    row = "(" + ", ".join(f"CAST(%s AS {kind})" for kind in kinds) + ")"
+    return f"{name}({', '.join(columns)}) AS (VALUES {', '.join([row] * len(rows))})", [x for r in rows for x in r]
 
-        UPDATE metric values SET ... FROM (SELECT id, <numeric rating>, <target>, <schemes>, <capped by>,
-            <judgement in force>, <combined rating and driver from those two>) x
-        WHERE metric value id = x.id AND (any stored field differs)
 
-    The inner SELECT is built by the ORM (its joins to the version, the return and the provider are allowed there,
-    not in an UPDATE's SET); the bands are the integer comparisons above. Only values whose rating changed are
-    written: a re-rating after a small change writes a few rows however many it reads. The combined rating is
-    rules.combine over the pairs (numeric rating, judgement) for a capped value (a submitted version of a submitted or
-    accepted return, a metric a judged metric caps, a provider kind it applies to); otherwise the numeric rating."""
+def _caps(m, metrics):
+    """{(metric id, provider kind): id of the judged metric that caps it}: the later judged metric wins."""
+    codes = {metric.code: metric.pk for metric in metrics}
+    caps = {}
+    for judged in m["JudgedMetric"].objects.filter(active=True).order_by("-pk"):
+        for code in judged.caps:
+            if code in codes:
+                for kind in judged.applies_to:
+                    caps.setdefault((codes[code], kind), judged.pk)
+    return caps
+
+
+def _ratings_statement(m, returns, metric_ids, branches, metrics):
+    """Every stored rating field of the values in scope (`returns`: a queryset of returns, None for all; `metric_ids`)
+    in ONE statement:
+
+        WITH <branch rows: defaults, overrides, caps, combinations>, <judgements in force>,
+            s AS (SELECT each value's numeric rating (CASE on its branch), target, schemes, capped by),
+            x AS (s joined to its judgement and the combined rating and driver, where any stored field differs)
+        UPDATE metric values SET ... FROM x WHERE metric value id = x.id
+
+    Each value finds its branch, its schemes and its cap by joining a few small tables (hash joins) instead of
+    walking a CASE of every scheme's condition for every field; the bands are the integer comparisons above. Only
+    values whose rating changed are written: a re-rating after a small change writes a few rows however many it
+    reads. The combined rating is rules.combine over the pairs (numeric rating, judgement) for a capped value (a
+    submitted version of a submitted or accepted return, a metric a judged metric caps, a provider kind it applies
+    to); otherwise the numeric rating."""
     from django.db import connection
 
-    cap = conf.judged_caps()
-    codes = {metric.code: metric.pk for metric in metrics}
-    capped_whens = []
-    for judged in reversed(list(m["JudgedMetric"].objects.filter(active=True).order_by("pk"))):
-        capped = [codes[code] for code in judged.caps if code in codes]  # the later judged metric wins, as before
-        if capped:
-            capped_whens.append(
-                When(
-                    Q(
-                        metric_id__in=capped,
-                        version__submitted_at__isnull=False,
-                        version__return_obj__status__in=JUDGEABLE,
-                        version__return_obj__provider__kind__in=list(judged.applies_to),
-                    ),
-                    then=Value(judged.pk),
-                )
-            )
-    big = BigIntegerField()
-    capped_by = Case(*capped_whens, default=Value(None), output_field=big) if capped_whens else Value(None, big)
-    in_force = (
-        m["JudgedRating"]
-        .objects.filter(return_obj_id=OuterRef("version__return_obj_id"), judged_metric_id=OuterRef("x_cb"))
-        .order_by("-revision")
-        .values("rating")[:1]
-    )
-    text = CharField()
-    inner = values.annotate(
-        x_nr=cases.case(1, Value(rules.NONE), text),
-        x_tm=Cast(cases.case(2, Value(None), BooleanField()), BooleanField()),  # typed even when every branch is NULL
-        x_sd=Cast(cases.case(3, Value(None), big), big),
-        x_so=Cast(cases.case(4, Value(None), big), big),
-        x_cb=Cast(capped_by, big),
-    )
-    if capped_whens:
-        inner = inner.annotate(x_jr=Coalesce(Subquery(in_force, output_field=text), Value("")))
-    else:
-        inner = inner.annotate(x_jr=Value("", text))
-    stored = {f"c_{alias}": F(column) for column, alias in STATEMENT_ALIASES.items()}  # to write only what changes
-    inner = inner.annotate(x_id=F("pk"), **stored).order_by()
-    inner = inner.values_list("x_id", "x_nr", "x_tm", "x_sd", "x_so", "x_cb", "x_jr", *stored)
-    sql, params = inner.query.sql_with_params()
-    ratings, drivers = [], []
-    for numeric in (rules.RED, rules.AMBER, rules.GREEN, rules.NONE):
-        for judged_rating in rules.JUDGEMENT_RATINGS:
-            result = rules.combine(numeric, judged_rating, cap=cap)
-            pair = f"s.x_nr = '{numeric}' AND s.x_jr = '{judged_rating}'"
-            ratings.append(f"WHEN {pair} THEN '{result.rating}'")
-            drivers.append(f"WHEN {pair} THEN '{result.driver}'")
-    rating = f"CASE WHEN s.x_cb IS NULL THEN s.x_nr {' '.join(ratings)} ELSE s.x_nr END"
-    driver = f"CASE WHEN s.x_cb IS NULL THEN '{rules.NUMBER}' {' '.join(drivers)} ELSE '{rules.NUMBER}' END"
     quote = connection.ops.quote_name
-    table = quote(m["MetricValue"]._meta.db_table)
-    fields = STATEMENT_ALIASES
+    mv, version, ret, judged = (
+        quote(m[name]._meta.db_table) for name in ("MetricValue", "ReturnVersion", "Return", "JudgedRating")
+    )
+    org = quote(m["Return"]._meta.get_field("provider").related_model._meta.db_table)
+    ctes, params = [], []
+
+    def table(name, columns, kinds, rows):
+        sql, table_params = _values_table(name, columns, kinds, rows)
+        if sql:
+            ctes.append(sql)
+            params.extend(table_params)
+        return sql is not None
+
+    cap = conf.judged_caps()
+    pairs = [
+        (numeric, judged_rating, combined.rating, combined.driver)
+        for numeric in (rules.RED, rules.AMBER, rules.GREEN, rules.NONE)
+        for judged_rating in rules.JUDGEMENT_RATINGS
+        for combined in [rules.combine(numeric, judged_rating, cap=cap)]
+    ]
+    text = "varchar(10)"
+    has_defaults = table("x_d", ("metric_id", "p_from", "p_to", "b", "sd"), ["bigint"] * 5, branches.defaults)
+    has_overrides = table("x_o", ("return_id", "metric_id", "b", "so"), ["bigint"] * 4, branches.overrides)
+    caps = [(metric_id, kind, judged_pk) for (metric_id, kind), judged_pk in _caps(m, metrics).items()]
+    has_caps = table("x_c", ("metric_id", "kind", "cb"), ["bigint", "varchar(40)", "bigint"], caps)
+    table("x_k", ("nr", "jr", "rt", "dr"), [text] * 4, pairs)
+
+    branch = {
+        (True, True): "COALESCE(x_o.b, x_d.b)",
+        (True, False): "x_d.b",
+        (False, True): "x_o.b",
+        (False, False): None,
+    }[(has_defaults, has_overrides)]
+    select_params = []
+
+    def on_branch(index, default):
+        whens = []
+        for number, expressions in enumerate(branches.expressions):
+            if expressions[index] is not None:
+                sql, expression_params = expressions[index]
+                whens.append(f"WHEN {number} THEN {sql}")
+                select_params.extend(expression_params)
+        return f"CASE {branch} {' '.join(whens)} ELSE {default} END" if branch and whens else default
+
+    numeric = on_branch(0, f"CAST('{rules.NONE}' AS {text})")
+    target = on_branch(1, "CAST(NULL AS boolean)")
+    scheme_default = (
+        ("CASE WHEN x_o.b IS NULL THEN x_d.sd END" if has_overrides else "x_d.sd")
+        if has_defaults
+        else "CAST(NULL AS bigint)"
+    )
+    scheme_override = "x_o.so" if has_overrides else "CAST(NULL AS bigint)"
+    capped_by = "CAST(NULL AS bigint)"
+    if has_caps:
+        judgeable = ", ".join(["%s"] * len(JUDGEABLE))
+        capped_by = f"CASE WHEN {version}.submitted_at IS NOT NULL AND {ret}.status IN ({judgeable}) THEN x_c.cb END"
+        select_params.extend(JUDGEABLE)
+    stored = ", ".join(f"{mv}.{quote(column)} AS c_{alias}" for column, alias in STATEMENT_ALIASES.items())
+    joins = [
+        f"INNER JOIN {version} ON {mv}.version_id = {version}.id",
+        f"INNER JOIN {ret} ON {version}.return_obj_id = {ret}.id",
+    ]
+    if has_defaults:
+        joins.append(
+            f"LEFT JOIN x_d ON x_d.metric_id = {mv}.metric_id AND {ret}.period >= x_d.p_from "
+            f"AND (x_d.p_to IS NULL OR {ret}.period < x_d.p_to)"
+        )
+    if has_overrides:
+        joins.append(f"LEFT JOIN x_o ON x_o.return_id = {ret}.id AND x_o.metric_id = {mv}.metric_id")
+    if has_caps:
+        joins.append(f"INNER JOIN {org} ON {ret}.provider_id = {org}.id")
+        joins.append(f"LEFT JOIN x_c ON x_c.metric_id = {mv}.metric_id AND x_c.kind = {org}.kind")
+    where = []
+    if returns is not None:
+        scope_sql, scope_params = returns.values("pk").query.sql_with_params()
+        where.append(f"{ret}.id IN ({scope_sql})")
+        select_params.extend(scope_params)
+    if metric_ids is not None:
+        where.append(f"{mv}.metric_id IN ({', '.join(['%s'] * len(metric_ids))})")
+        select_params.extend(metric_ids)
+    # every name above comes from the models and rules' constants; figures, thresholds and ids are parameters
+    values_select = (
+        f"SELECT {mv}.id AS x_id, {numeric} AS x_nr, {target} AS x_tm, {scheme_default} AS x_sd, "  # noqa: S608
+        f"{scheme_override} AS x_so, {capped_by} AS x_cb, {version}.return_obj_id AS x_ret, {stored} "
+        f"FROM {mv} {' '.join(joins)}" + (f" WHERE {' AND '.join(where)}" if where else "")
+    )
+    in_force = (
+        f"x_j AS (SELECT j.return_obj_id, j.judged_metric_id, j.rating FROM {judged} j WHERE NOT EXISTS "  # noqa: S608
+        f"(SELECT 1 FROM {judged} n WHERE n.return_obj_id = j.return_obj_id "
+        f"AND n.judged_metric_id = j.judged_metric_id AND n.revision > j.revision))"
+    )
+    combined = (
+        "SELECT s.*, COALESCE(x_j.rating, '') AS x_jr, COALESCE(x_k.rt, s.x_nr) AS x_rt, "  # noqa: S608
+        f"COALESCE(x_k.dr, '{rules.NUMBER}') AS x_dr FROM s "
+        "LEFT JOIN x_j ON x_j.return_obj_id = s.x_ret AND x_j.judged_metric_id = s.x_cb "
+        "LEFT JOIN x_k ON s.x_cb IS NOT NULL AND x_k.nr = s.x_nr AND x_k.jr = COALESCE(x_j.rating, '')"
+    )
     differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
-    sets = ", ".join(f"{quote(column)} = x.{alias}" for column, alias in fields.items())
-    changed = " OR ".join(f"c_{alias} {differs} {alias}" for alias in fields.values())
-    # every name above comes from the models and rules' constants; the figures' thresholds are parameters
+    sets = ", ".join(f"{quote(column)} = x.{alias}" for column, alias in STATEMENT_ALIASES.items())
+    changed = " OR ".join(f"c_{alias} {differs} {alias}" for alias in STATEMENT_ALIASES.values())
     # MATERIALIZED: each value's rating is computed once (a plain subquery is inlined by PostgreSQL's planner into
     # every reference to it). SQLite reads the same syntax (3.35 and later).
     statement = (
-        f"WITH s AS MATERIALIZED ({sql}), "  # noqa: S608
-        f"r AS MATERIALIZED (SELECT s.*, {rating} AS x_rt, {driver} AS x_dr FROM s), "
-        f"x AS MATERIALIZED (SELECT * FROM r WHERE {changed}) "
-        f"UPDATE {table} SET {sets} FROM x WHERE {table}.id = x.x_id"
+        f"WITH {', '.join(ctes)}, {in_force}, s AS MATERIALIZED ({values_select}), "  # noqa: S608
+        f"r AS ({combined}), x AS MATERIALIZED (SELECT * FROM r WHERE {changed}) "
+        f"UPDATE {mv} SET {sets} FROM x WHERE {mv}.id = x.x_id"
     )
-    return statement, params
+    return statement, params + select_params
 
 
 # ------------------------------------------------------------------------------------------ summaries
 
 
-def _summarise(m, returns):
+def _summarise(m, returns, scoped):
     """Each return's counts, as the matrix shows them: red and amber cells of its latest submitted version (active
-    metrics) and of its judged metrics in force; judged metrics to rate of a submitted or accepted return."""
-    Return, MetricValue, JudgedRating = m["Return"], m["MetricValue"], m["JudgedRating"]
-    latest_version = (
-        m["ReturnVersion"]
-        .objects.filter(return_obj_id=OuterRef("version__return_obj_id"), submitted_at__isnull=False)
-        .order_by("-number")
-        .values("pk")[:1]
+    metrics) and of its judged metrics in force; judged metrics to rate of a submitted or accepted return (the active
+    judged metrics that apply to its provider's kind and have no rating). One UPDATE computes them in the database
+    and writes only the returns whose counts changed. Returns the number of returns in scope."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    mv, version, ret, metric, judged = (
+        quote(m[name]._meta.db_table) for name in ("MetricValue", "ReturnVersion", "Return", "Metric", "JudgedRating")
     )
-    counts = defaultdict(lambda: [0, 0, 0])
-    cells = (
-        MetricValue.objects.filter(
-            version__return_obj__in=returns.values("pk"),
-            version__submitted_at__isnull=False,
-            metric__active=True,
-            rating__in=(rules.RED, rules.AMBER),
-        )
-        .filter(version_id=Subquery(latest_version))
-        .values_list("version__return_obj_id", "rating")
-        .annotate(n=Count("pk"))
-        .order_by()
+    org = quote(m["Return"]._meta.get_field("provider").related_model._meta.db_table)
+    params, ctes = [], []
+    scope, scope_params = returns.values("pk").query.sql_with_params() if scoped else ("", ())
+
+    def in_scope(column):
+        if not scoped:
+            return "1 = 1"
+        params.extend(scope_params)
+        return f"{column} IN ({scope})"
+
+    ctes.append(
+        f"x_lv AS (SELECT return_obj_id AS rid, MAX(number) AS number FROM {version} "  # noqa: S608
+        f"WHERE submitted_at IS NOT NULL AND {in_scope('return_obj_id')} GROUP BY return_obj_id)"
     )
-    for return_id, rating, n in cells:
-        counts[return_id][0 if rating == rules.RED else 1] += n
+    params.extend([rules.RED, rules.AMBER, rules.RED, rules.AMBER])
+    # counted per submitted version, then joined to the latest: a hash join over the red and amber values, where
+    # joining the latest versions first made PostgreSQL probe the values' index once per return
+    ctes.append(
+        "x_cells AS (SELECT v.return_obj_id AS rid, v.number, "  # noqa: S608
+        "SUM(CASE WHEN mv.rating = %s THEN 1 ELSE 0 END) AS red, SUM(CASE WHEN mv.rating = %s THEN 1 ELSE 0 END) "
+        f"AS amber FROM {mv} mv INNER JOIN {version} v ON v.id = mv.version_id "
+        f"INNER JOIN {metric} mt ON mt.id = mv.metric_id WHERE mt.active AND mv.rating IN (%s, %s) "
+        f"AND v.submitted_at IS NOT NULL AND {in_scope('v.return_obj_id')} GROUP BY v.return_obj_id, v.number)"
+    )
     active = list(m["JudgedMetric"].objects.filter(active=True))
-    newer = JudgedRating.objects.filter(
-        return_obj_id=OuterRef("return_obj_id"),
-        judged_metric_id=OuterRef("judged_metric_id"),
-        revision__gt=OuterRef("revision"),
+    applies = [(judged_metric.pk, kind) for judged_metric in active for kind in judged_metric.applies_to]
+    joins, red, amber, to_rate = [], "0", "0", "0"
+    if active:
+        ids = ", ".join(["%s"] * len(active))
+        params.extend([rules.RED, rules.AMBER, *(j.pk for j in active)])
+        ctes.append(
+            "x_jf AS (SELECT j.return_obj_id AS rid, SUM(CASE WHEN j.rating = %s THEN 1 ELSE 0 END) AS red, "  # noqa: S608
+            f"SUM(CASE WHEN j.rating = %s THEN 1 ELSE 0 END) AS amber FROM {judged} j "
+            f"WHERE j.judged_metric_id IN ({ids}) AND {in_scope('j.return_obj_id')} AND NOT EXISTS (SELECT 1 "
+            f"FROM {judged} n WHERE n.return_obj_id = j.return_obj_id AND n.judged_metric_id = j.judged_metric_id "
+            "AND n.revision > j.revision) GROUP BY j.return_obj_id)"
+        )
+        joins.append("LEFT JOIN x_jf ON x_jf.rid = r.id")
+        red, amber = "COALESCE(x_jf.red, 0)", "COALESCE(x_jf.amber, 0)"
+    if applies:
+        table_sql, table_params = _values_table("x_ja", ("jid", "kind"), ["bigint", "varchar(40)"], applies)
+        ctes.append(table_sql)
+        params.extend(table_params)
+        ctes.append("x_app AS (SELECT kind, COUNT(*) AS n FROM x_ja GROUP BY kind)")
+        ctes.append(
+            f"x_done AS (SELECT j.return_obj_id AS rid, COUNT(DISTINCT j.judged_metric_id) AS n FROM {judged} j "  # noqa: S608
+            f"INNER JOIN {ret} r2 ON r2.id = j.return_obj_id INNER JOIN {org} o2 ON o2.id = r2.provider_id "
+            f"INNER JOIN x_ja ON x_ja.jid = j.judged_metric_id AND x_ja.kind = o2.kind "
+            f"WHERE {in_scope('j.return_obj_id')} GROUP BY j.return_obj_id)"
+        )
+        joins += ["LEFT JOIN x_app ON x_app.kind = o.kind", "LEFT JOIN x_done ON x_done.rid = r.id"]
+        statuses = ", ".join(["%s"] * len(JUDGEABLE))
+        params.extend(JUDGEABLE)
+        to_rate = (
+            f"CASE WHEN r.status IN ({statuses}) AND x_lv.rid IS NOT NULL "
+            "THEN COALESCE(x_app.n, 0) - COALESCE(x_done.n, 0) ELSE 0 END"
+        )
+    counts = (
+        f"SELECT r.id, COALESCE(x_cells.red, 0) + {red} AS red_count, "  # noqa: S608
+        f"COALESCE(x_cells.amber, 0) + {amber} AS amber_count, {to_rate} AS to_rate_count "
+        f"FROM {ret} r INNER JOIN {org} o ON o.id = r.provider_id LEFT JOIN x_lv ON x_lv.rid = r.id "
+        f"LEFT JOIN x_cells ON x_cells.rid = x_lv.rid AND x_cells.number = x_lv.number {' '.join(joins)} "
+        f"WHERE {in_scope('r.id')}"
     )
-    in_force = (
-        JudgedRating.objects.filter(return_obj__in=returns.values("pk"), judged_metric__in=active)
-        .exclude(Exists(newer))
-        .values_list("return_obj_id", "judged_metric_id", "rating")
+    columns = ("red_count", "amber_count", "to_rate_count")
+    sets = ", ".join(f"{quote(c)} = t.{c}" for c in columns)
+    differs = " OR ".join(f"{ret}.{quote(c)} <> t.{c}" for c in columns)
+    statement = (
+        f"WITH {', '.join(ctes)}, t AS MATERIALIZED ({counts}) "  # noqa: S608
+        f"UPDATE {ret} SET {sets} FROM t WHERE {ret}.id = t.id AND ({differs})"
     )
-    judged = defaultdict(set)
-    for return_id, judged_id, rating in in_force:
-        judged[return_id].add(judged_id)
-        counts[return_id][0] += rating == rules.RED
-        counts[return_id][1] += rating == rules.AMBER
-    submitted = set(
-        returns.filter(status__in=JUDGEABLE, versions__submitted_at__isnull=False).values_list("pk", flat=True)
-    )
-    rows = list(returns.values_list("pk", "provider__kind", "red_count", "amber_count", "to_rate_count"))
-    for return_id, kind, *_stored in rows:
-        if return_id in submitted:
-            applicable = {j.pk for j in active if kind in j.applies_to}
-            counts[return_id][2] = len(applicable - judged[return_id])
-    changed = [(pk, *counts[pk]) for pk, _kind, *stored in rows if stored != counts[pk]]  # only these are written
-    _write_rows(Return, ("red_count", "amber_count", "to_rate_count"), changed, "integer")
-    return len(rows)
+    with connection.cursor() as cursor:  # parameters: each added as its part of the statement was written
+        cursor.execute(statement, params)
+    return returns.count()
 
 
 def _write_rows(model, columns, rows, kinds, *, only_changed=False):
@@ -473,7 +575,7 @@ def insert_rows(model, columns, rows, kinds, *, returning=False):
     if connection.vendor == "postgresql":
         arrays = ", ".join(f"CAST(%s AS {kind}[])" for kind in kinds)
         statement = f"{into} SELECT * FROM UNNEST({arrays}){tail}"  # noqa: S608
-        batches = [(statement, [list(column) for column in zip(*rows, strict=True)])]
+        batches = [(statement, [array_literal(column) for column in zip(*rows, strict=True)])]
     else:
         size = max(1, (connection.features.max_query_params or 999) // len(columns))
         row = "(" + ", ".join(["%s"] * len(columns)) + ")"
@@ -488,6 +590,23 @@ def insert_rows(model, columns, rows, kinds, *, returning=False):
             if returning:
                 ids += [found for (found,) in cursor.fetchall()]
     return ids
+
+
+def array_literal(items):
+    """A PostgreSQL array literal of `items` (None, bool, int, or anything written as its str: text, dates), as one
+    text parameter: psycopg's client-side quoting of a Python list costs several times more, element by element.
+    Every other element is double-quoted, its backslashes and double quotes escaped (the array input syntax)."""
+    out = []
+    for item in items:
+        if item is None:
+            out.append("NULL")
+        elif isinstance(item, bool):
+            out.append("t" if item else "f")
+        elif isinstance(item, int):
+            out.append(str(item))
+        else:
+            out.append('"' + str(item).replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return "{" + ",".join(out) + "}"
 
 
 def rerate_return(return_obj):

@@ -76,6 +76,23 @@ def working_version(return_obj):
     return return_obj.versions.order_by("-number").first()
 
 
+def lock_with_working_version(return_id):
+    """(the return, locked for update, with its provider; its working version) in one query (two for a return
+    without a version, which is only ever a half-made one). When the lock had to wait for another transaction that
+    changed the return, the return read is the changed one but the version is as the query first saw it: a caller
+    checks the return's record version (edit_stamp does), which every change of figures or status bumps."""
+    version = (
+        ReturnVersion.objects.select_for_update(of=("return_obj",))
+        .select_related("return_obj__provider")
+        .filter(return_obj_id=return_id)
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        return Return.objects.select_for_update(of=("self",)).select_related("provider").get(pk=return_id), None
+    return version.return_obj, version
+
+
 @dataclass
 class WorkingFigures:
     """A return's working version and its values, each with its metric and breakdown rows (by dimension and
@@ -85,9 +102,9 @@ class WorkingFigures:
     values: list
 
 
-def working_figures(return_obj):
-    """Three queries (two when the version has no values)."""
-    version = working_version(return_obj)
+def working_figures(return_obj, *, version=None):
+    """Three queries (two when the version has no values); one fewer with the working `version` read already."""
+    version = version or working_version(return_obj)
     rows = BreakdownValue.objects.order_by("dimension", "category")
     values = (
         MetricValue.objects.filter(version=version)

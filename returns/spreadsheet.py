@@ -21,7 +21,6 @@ from core.imports import Problems, open_workbook, sheet_rows
 from core.spreadsheets import WHOLE, Column, SpreadsheetWriter, Styled
 from returns import actions, catalogue, reports, rules
 from returns.choices import Source, Unit
-from returns.models import Return
 
 HEADER = [
     "Metric code",
@@ -269,12 +268,13 @@ def import_upload(return_obj, file, *, acting_user):
     the second is refused instead of silently replacing the first.
 
     Each thing is read once: the metrics and local authorities (before the parse, for the parse, the check and
-    the save), then under the lock the return and its working figures (for the stamp and the save)."""
+    the save), then under the lock the return with its working version (one query) and its figures (for the stamp
+    and the save)."""
     setting = reports.figures_setting(return_obj.provider)
     upload, problems = _parse_upload(file, return_obj, setting)  # parsed once, outside the lock
     with transaction.atomic():
-        locked = Return.objects.select_for_update(of=("self",)).select_related("provider").get(pk=return_obj.pk)
-        working = reports.working_figures(locked)
+        locked, version = reports.lock_with_working_version(return_obj.pk)
+        working = reports.working_figures(locked, version=version)
         # checked once, under the lock, before any cell error
         check_stamp(locked, upload.stamp, upload.made_at, working=working)
         problems.raise_if_any("file")
@@ -288,6 +288,7 @@ def import_upload(return_obj, file, *, acting_user):
             checked=True,  # validated once, by _check_figures (which names the cells)
             setting=setting,
             working=working,
+            savepoint=False,  # this transaction is the import's: any error leaves it, and it rolls back whole
         )
     return_obj.version = locked.version  # the caller's copy is the return as it now is
     return upload.entries

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from openpyxl import load_workbook
 
 from returns import actions, reports, rules, spreadsheet
@@ -151,3 +152,24 @@ def test_an_import_runs_as_many_queries_for_one_figure_as_for_all_and_stores_the
             cell.target_met,
             cell.scheme,
         ), code
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's array input syntax")
+def test_array_literals_read_back_as_the_items_they_were_made_of():
+    import datetime as dt
+
+    from returns.ratings import array_literal
+
+    texts = ['a "quoted" word', "back\\slash", "{braces}, commas", "NULL", "", "  spaced  ", "café", "it's", None]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT CAST(%s AS text[]), CAST(%s AS bigint[]), CAST(%s AS date[]), CAST(%s AS boolean[])",
+            [
+                array_literal(texts),
+                array_literal([1, -2, None, 2**62]),
+                array_literal([dt.date(2026, 12, 3), None]),
+                array_literal([True, False, None]),
+            ],
+        )
+        assert cursor.fetchone() == (texts, [1, -2, None, 2**62], [dt.date(2026, 12, 3), None], [True, False, None])

@@ -189,6 +189,7 @@ def test_a_bulk_rerate_rates_every_value_as_the_rules_do(world):
     submitted_return(world.provider, quarter=Q.previous(), pct=(75, 100))
     submitted_return(world.other_provider, quarter=Q, pct=(9001, 10000), broken_down=False)
     MetricValue.objects.update(rating="", numeric_rating="")  # as before the data migration
+    Return.objects.update(red_count=99, amber_count=99, to_rate_count=99)  # the summaries are rewritten too
     assert ratings.rerate()["values"] > 0
     assert_stored_agrees_with_fresh()
 

@@ -201,3 +201,22 @@ def test_the_icb_administrator_starts_a_return_on_a_providers_behalf(world, clie
     assert Return.objects.filter(provider=world.provider, period=Q.index).exists()
     foreign = client.post("/returns/start/", {"quarter": Q.label, "provider": world.foreign_provider.pk})
     assert foreign.status_code == 404
+
+
+def test_the_matrix_pauses_the_cycle_collector_and_always_resumes_it():
+    import gc
+
+    from returns.views import collector_paused
+
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError), collector_paused():
+        assert not gc.isenabled()
+        _ = 1 / 0
+    assert gc.isenabled()  # resumed after an error too
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # paused by someone else: left to them
+    finally:
+        gc.enable()
