@@ -19,7 +19,7 @@ from collections import defaultdict
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import DateTimeField, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from casework import actions as casework_actions
@@ -348,8 +348,8 @@ def _candidates(rule, context, model, subject, dated_by, subject_ids):
 
 def _evaluate_window(rule, context):
     """A rolling-window rule (S1, S3, S6): the subjects with a new record, the candidates among them from the
-    database, then the exact rule over each candidate's records and tasks (one query, then four per 1,000 subjects
-    with a new record)."""
+    database, then the exact rule over each candidate's records and tasks. PostgreSQL reads them in a fixed number
+    of statements (`_window_inputs_sql`); SQLite in one query, then four per 1,000 subjects with a new record."""
     if rule.threshold is None or not rule.window_months:  # no sourced number: not evaluated until set
         return dict(NOTHING)
     model, subject, dated_by, evidence_field = WINDOW_SOURCES[rule.signal]
@@ -357,6 +357,10 @@ def _evaluate_window(rule, context):
     if new is None:
         return dict(NOTHING)
     opens, additions, fired = [], [], {}
+    if connection.vendor == "postgresql":
+        events, windows = _window_inputs_sql(rule, context, new)
+        _plan(rule, subject, evidence_field, events, windows, (opens, additions, fired))
+        return _write(rule, context, subject, opens, additions, fired=fired)
     for fresh in chunks(_fresh_subjects(rule, context, model, subject, evidence_field, new), CHUNK // 2):
         subject_ids = _candidates(rule, context, model, subject, dated_by, fresh)
         if not subject_ids:
@@ -370,6 +374,88 @@ def _evaluate_window(rule, context):
         windows = _held_tasks(rule, subject, evidence_field, subject_ids)
         _plan(rule, subject, evidence_field, events, windows, (opens, additions, fired))
     return _write(rule, context, subject, opens, additions, fired=fired)
+
+
+# PostgreSQL: the subjects with a record above the marker not yet evidence of the rule (not archived), then the
+# candidates among them (the widened window query of `_candidates`, or an open task), each into a temporary table
+# ANALYZEd so that the planner knows its size (an array's size it guesses); then their events, tasks and evidence.
+WINDOW_SQL = (
+    "DROP TABLE IF EXISTS signals_fresh, signals_candidates",
+    """CREATE TEMPORARY TABLE signals_fresh ON COMMIT DROP AS
+        SELECT DISTINCT e.{subject}_id AS subject FROM {events} e JOIN {subjects} s ON s.id = e.{subject}_id
+        WHERE e.organisation_id = %(organisation)s AND e.id > %(after)s AND e.id <= %(up_to)s
+            AND s.archived_at IS NULL AND NOT EXISTS (
+                SELECT 1 FROM {evidence} v JOIN {tasks} t ON t.id = v.task_id
+                WHERE v.{evidence_field}_id = e.id AND t.organisation_id = %(organisation)s
+                    AND t.signal = %(signal)s)""",
+    "ANALYZE signals_fresh",
+    """CREATE TEMPORARY TABLE signals_candidates ON COMMIT DROP AS
+        SELECT subject FROM (
+            SELECT e.{subject}_id AS subject, COUNT(*) OVER (PARTITION BY e.{subject}_id ORDER BY e.{dated_by}
+                RANGE BETWEEN INTERVAL '{months} months {slack} days' PRECEDING AND CURRENT ROW) AS n
+            FROM {events} e JOIN signals_fresh f ON f.subject = e.{subject}_id
+        ) counted WHERE n >= %(threshold)s
+        UNION
+        SELECT t.{subject}_id FROM {tasks} t JOIN signals_fresh f ON f.subject = t.{subject}_id
+        WHERE t.organisation_id = %(organisation)s AND t.signal = %(signal)s AND t.status = %(open)s""",
+    "ANALYZE signals_candidates",
+)
+WINDOW_READS = (
+    """SELECT e.id, e.{subject}_id, {day} FROM {events} e JOIN signals_candidates c ON c.subject = e.{subject}_id""",
+    """SELECT t.id, t.{subject}_id, t.window_start, t.window_end, t.status
+        FROM {tasks} t JOIN signals_candidates c ON c.subject = t.{subject}_id
+        WHERE t.organisation_id = %(organisation)s AND t.signal = %(signal)s""",
+    """SELECT v.task_id, v.{evidence_field}_id FROM {evidence} v JOIN {tasks} t ON t.id = v.task_id
+        JOIN signals_candidates c ON c.subject = t.{subject}_id
+        WHERE t.organisation_id = %(organisation)s AND t.signal = %(signal)s AND v.{evidence_field}_id IS NOT NULL""",
+)
+
+
+def _window_inputs_sql(rule, context, new):
+    """({subject id: [Event]}, {subject id: [TaskWindow]}) of the candidates (PostgreSQL): eight statements,
+    whatever the number of subjects. A day is the local day of the record (as `Context.local_day`)."""
+    model, subject, dated_by, evidence_field = WINDOW_SOURCES[rule.signal]
+    is_moment = isinstance(model._meta.get_field(dated_by), DateTimeField)
+    names = {
+        **_sql_tables(events=model, subjects=model._meta.get_field(subject).related_model),
+        **_sql_tables(evidence=TaskEvidence, tasks=ReviewTask),
+        "subject": subject,
+        "evidence_field": evidence_field,
+        "dated_by": dated_by,
+        "months": int(rule.window_months),
+        "slack": SLACK_DAYS,
+        "day": f"(e.{dated_by} AT TIME ZONE %(zone)s)::date" if is_moment else f"e.{dated_by}",
+    }
+    params = {
+        "organisation": context.organisation.pk,
+        "signal": str(rule.signal),
+        "after": new[0],
+        "up_to": new[1],
+        "threshold": rule.threshold,
+        "open": TaskStatus.OPEN.value,
+        "zone": str(context.tz),
+    }
+    with connection.cursor() as cursor:
+        for sql in WINDOW_SQL:
+            cursor.execute(sql.format(**names), params if "%(" in sql else None)
+        read = []
+        for sql in WINDOW_READS:
+            cursor.execute(sql.format(**names), params)
+            read.append(cursor.fetchall())
+    event_rows, task_rows, evidence_rows = read
+    events = defaultdict(list)
+    for pk, subject_id, day in event_rows:
+        events[subject_id].append(rules.Event(pk, day))
+    evidence = defaultdict(set)
+    for task_id, record_id in evidence_rows:
+        evidence[task_id].add(record_id)
+    windows = defaultdict(list)
+    for pk, subject_id, start, end, status in task_rows:
+        if start is not None and end is not None:
+            windows[subject_id].append(
+                rules.TaskWindow(pk, start, end, frozenset(evidence[pk]), open=status == TaskStatus.OPEN)
+            )
+    return events, windows
 
 
 def _plan(rule, subject, evidence_field, events, windows, into):
