@@ -1,15 +1,14 @@
 """Every change of signals state: atomic, audited, `do_…(…, *, acting_user)`.
 
-Evaluation (`do_evaluate`) reads only what can change: the records not yet evidence of the rule's tasks (found in
-SQL), and for a rolling-window rule only the records of the subjects an SQL window query names as candidates among
-theirs (a widened window: never fewer than the exact rule). A child under the threshold keeps records that are
-evidence of nothing, so a re-evaluation still runs the window query over such children (in the database, no record
-fetched); a watermark of what was evaluated would make it constant (not done). It plans in Python with the
-pure rules (signals.rules, which keep the calendar-month boundaries) and writes tasks and evidence in bulk, one
-audit entry per record (core.audit.log_many). Queries: a few per rule, plus four per 1,000 subjects with a new
-record (IN lists stay under SQLite's limit on parameters). The organisation's row is locked first, so two
-evaluations of one organisation run one after the other (PostgreSQL; SQLite has one writer at a time), and the
-unique `dedup_key` backs the rule that a task is never opened twice for the same evidence.
+Evaluation (`do_evaluate`) reads only what is new: each rule keeps a marker, the highest record id it evaluated
+per source (`SignalRule.evaluated_up_to`, emptied when its settings change), and reads the records above it. The
+organisation's row lock serialises evaluations, imports and rule changes, so no record is committed below a marker
+already written. For a rolling-window rule it reads only the subjects an SQL window query names as candidates (a
+widened window: never fewer than the exact rule), then plans in Python with the pure rules (signals.rules, which
+keep the calendar-month boundaries). PostgreSQL reads in a fixed number of statements and writes tasks, evidence
+and their audit entries set-based (signals.bulk; S2 wholly in SQL); SQLite reads per 1,000 subjects and writes
+through the ORM, one audit entry per task either way (the content of core.audit.log_many). The unique `dedup_key`
+backs the rule that a task is never opened twice for the same evidence.
 """
 
 import datetime as dt
@@ -522,8 +521,9 @@ def _write_sql(rule, context, subject, planned, additions):
     ]
     task_ids = bulk.insert_tasks(rule, context.organisation, opened_on=context.today, now=now, rows=rows)
     written = bulk.insert_evidence(_evidence_rows(planned, additions, task_ids), now=now)
-    how = f"evaluation of {rule.signal}"
-    bulk.audit_evidence(written, organisation=context.organisation, actor=context.acting_user, how=how, now=now)
+    bulk.audit_evidence(
+        written, organisation=context.organisation, signal=str(rule.signal), actor=context.acting_user, now=now
+    )
 
 
 def _write_models(rule, context, subject, planned, additions):
@@ -710,8 +710,9 @@ def _evaluate_s2_sql(rule, context, bands, new):
         cursor.execute(S2_SQL.format(**tables), params)
         first, last, opened = cursor.fetchone()
     written = (first, last) if opened else None
-    how = f"evaluation of {rule.signal}"
-    bulk.audit_evidence(written, organisation=context.organisation, actor=context.acting_user, how=how, now=now)
+    bulk.audit_evidence(
+        written, organisation=context.organisation, signal=str(rule.signal), actor=context.acting_user, now=now
+    )
     return {"opened": opened, "added": 0}
 
 

@@ -36,10 +36,10 @@ def insert_tasks(rule, organisation, *, opened_on, now, rows):
     window start, window end). Returns {dedup key: task id}. One statement."""
     if not rows:
         return {}
-    owner_lists = list(dict.fromkeys(json.dumps(list(row[3])) for row in rows))
-    index = {text: number for number, text in enumerate(owner_lists)}
+    index = {owners: number for number, owners in enumerate(dict.fromkeys(tuple(row[3]) for row in rows))}
+    owner_lists = [json.dumps(list(owners)) for owners in index]
     columns = list(zip(*rows, strict=True))
-    columns[3] = [index[json.dumps(list(owners))] for owners in columns[3]]
+    columns[3] = [index[tuple(owners)] for owners in columns[3]]
     types = ("bigint", "bigint", "text", "int", "date", "date", "date", "date")
     arrays = ", ".join(f"string_to_array(%s, ',', '')::{kind}[]" for kind in types)
     sql = f"""
@@ -92,11 +92,13 @@ DESCRIBED = " ".join(
 )
 
 
-def audit_evidence(written, *, organisation, actor, how, now):
-    """One audit entry per task with evidence among `written` (the first and last evidence id of this evaluation),
-    as `log_many` writes them: a task created names its evidence ({"signal": ["", S], "evidence": ["", ...]}), a
-    held task given more evidence is updated ({"evidence": ["", "added ..."]}); the creations first, then the
-    updates, each in task order. Stamped with the ICB (AuditEntryIcb) as `save_entries` does. One statement."""
+def audit_evidence(written, *, organisation, signal, actor, now):
+    """One audit entry per task of the organisation's rule (`signal`) with evidence among `written` (the first and
+    last evidence id this evaluation wrote: another organisation's evaluation may take ids in between, never one of
+    this organisation, which holds its lock), as `log_many` writes them: a task created names its evidence
+    ({"signal": ["", S], "evidence": ["", ...]}), a held task given more evidence is updated ({"evidence": ["",
+    "added ..."]}); the creations first, then the updates, each in task order. Stamped with the ICB
+    (AuditEntryIcb) as `save_entries` does. One statement."""
     if written is None:
         return
     person = actor if getattr(actor, "is_authenticated", False) else None
@@ -110,7 +112,9 @@ def audit_evidence(written, *, organisation, actor, how, now):
         WITH described AS (
             SELECT e.task_id, bool_or(e.added_later) AS later,
                 string_agg(CASE {DESCRIBED} END, ', ' ORDER BY e.id) AS evidence
-            FROM {_table(TaskEvidence)} e WHERE e.id BETWEEN %s AND %s GROUP BY e.task_id
+            FROM {_table(TaskEvidence)} e JOIN {_table(ReviewTask)} t ON t.id = e.task_id
+            WHERE e.id BETWEEN %s AND %s AND t.organisation_id = %s AND t.signal = %s
+            GROUP BY e.task_id
         ), entries AS (
             INSERT INTO {_table(LogEntry)} (content_type_id, object_pk, object_id, object_repr, action, changes,
                 changes_text, actor_id, actor_email, cid, timestamp, additional_data)
@@ -128,6 +132,8 @@ def audit_evidence(written, *, organisation, actor, how, now):
     """  # noqa: S608
     params = [
         *written,
+        organisation.pk,
+        signal,
         ContentType.objects.get_for_model(ReviewTask).pk,
         LogEntry.Action.UPDATE,
         LogEntry.Action.CREATE,
@@ -135,7 +141,7 @@ def audit_evidence(written, *, organisation, actor, how, now):
         getattr(person, "email", None),
         get_cid(),
         now,
-        json.dumps({"icb": icb_id, "how": how}),
+        json.dumps({"icb": icb_id, "how": f"evaluation of {signal}"}),
     ]
     if isinstance(icb_id, int):
         params.append(icb_id)
