@@ -521,8 +521,10 @@ def _write_sql(rule, context, subject, planned, additions):
     ]
     task_ids = bulk.insert_tasks(rule, context.organisation, opened_on=context.today, now=now, rows=rows)
     written = bulk.insert_evidence(_evidence_rows(planned, additions, task_ids), now=now)
+    touched = [task_ids[key] for _subject, key, *_rest in planned]
+    touched.extend(sorted({task_id for task_id, _item in additions}))
     bulk.audit_evidence(
-        written, organisation=context.organisation, signal=str(rule.signal), actor=context.acting_user, now=now
+        touched, written, organisation=context.organisation, signal=str(rule.signal), actor=context.acting_user, now=now
     )
 
 
@@ -642,7 +644,7 @@ def _sql_tables(**models):
 
 # S2 in SQL: the new links not yet evidence, the age on the notification date (rules.age_on: completed years), the
 # first band holding it (rules.route_by_age), one task each unless its dedup key is held (rules.dedup_key's form),
-# its evidence; returns the first and last evidence id written.
+# its evidence; returns the first and last evidence id written and the tasks' ids.
 S2_SQL = """
     WITH fresh AS (
         SELECT l.id, l.child_id, l.notification_id, n.notified_on AS day,
@@ -679,7 +681,8 @@ S2_SQL = """
         SELECT id, split_part(dedup_key, ':', 5)::bigint, %(now)s, false FROM tasks ORDER BY id
         RETURNING id
     )
-    SELECT min(id), max(id), count(*) FROM written
+    SELECT (SELECT min(id) FROM written), (SELECT max(id) FROM written),
+        (SELECT string_agg(id::text, ',' ORDER BY id) FROM tasks), (SELECT count(*) FROM tasks)
 """
 
 
@@ -708,10 +711,10 @@ def _evaluate_s2_sql(rule, context, bands, new):
     }
     with connection.cursor() as cursor:
         cursor.execute(S2_SQL.format(**tables), params)
-        first, last, opened = cursor.fetchone()
+        first, last, touched, opened = cursor.fetchone()
     written = (first, last) if opened else None
     bulk.audit_evidence(
-        written, organisation=context.organisation, signal=str(rule.signal), actor=context.acting_user, now=now
+        touched, written, organisation=context.organisation, signal=str(rule.signal), actor=context.acting_user, now=now
     )
     return {"opened": opened, "added": 0}
 

@@ -92,14 +92,15 @@ DESCRIBED = " ".join(
 )
 
 
-def audit_evidence(written, *, organisation, signal, actor, now):
-    """One audit entry per task of the organisation's rule (`signal`) with evidence among `written` (the first and
-    last evidence id this evaluation wrote: another organisation's evaluation may take ids in between, never one of
-    this organisation, which holds its lock), as `log_many` writes them: a task created names its evidence
-    ({"signal": ["", S], "evidence": ["", ...]}), a held task given more evidence is updated ({"evidence": ["",
-    "added ..."]}); the creations first, then the updates, each in task order. Stamped with the ICB
-    (AuditEntryIcb) as `save_entries` does. One statement."""
-    if written is None:
+def audit_evidence(tasks, written, *, organisation, signal, actor, now):
+    """One audit entry per task of `tasks` (ids: the created ones in order, then the held ones given more
+    evidence), as `log_many` writes them: a created task names its evidence ({"signal": ["", S], "evidence":
+    ["", "attendance 12, ..."]}), a held task given more evidence is updated ({"evidence": ["", "added ..."]}).
+    Their evidence is that among `written` (the first and last evidence id of this write: another organisation's
+    evaluation may take ids in between, never for these tasks, which the organisation's lock keeps to this one).
+    Stamped with the ICB (AuditEntryIcb) as `save_entries` does. One statement; the tasks are looked up by id
+    (not by a range the planner must guess: its statistics predate the rows just written)."""
+    if written is None or not tasks:
         return
     person = actor if getattr(actor, "is_authenticated", False) else None
     icb_id = organisation.icb_id
@@ -109,12 +110,13 @@ def audit_evidence(written, *, organisation, signal, actor, now):
         else "SELECT count(*) FROM entries"
     )
     sql = f"""
-        WITH described AS (
-            SELECT e.task_id, bool_or(e.added_later) AS later,
+        WITH touched AS (
+            SELECT * FROM unnest(string_to_array(%s, ',')::bigint[]) WITH ORDINALITY AS n(id, position)
+        ), described AS (
+            SELECT n.id AS task_id, n.position, bool_or(e.added_later) AS later,
                 string_agg(CASE {DESCRIBED} END, ', ' ORDER BY e.id) AS evidence
-            FROM {_table(TaskEvidence)} e JOIN {_table(ReviewTask)} t ON t.id = e.task_id
-            WHERE e.id BETWEEN %s AND %s AND t.organisation_id = %s AND t.signal = %s
-            GROUP BY e.task_id
+            FROM touched n JOIN {_table(TaskEvidence)} e ON e.task_id = n.id AND e.id BETWEEN %s AND %s
+            GROUP BY n.id, n.position
         ), entries AS (
             INSERT INTO {_table(LogEntry)} (content_type_id, object_pk, object_id, object_repr, action, changes,
                 changes_text, actor_id, actor_email, cid, timestamp, additional_data)
@@ -125,15 +127,14 @@ def audit_evidence(written, *, organisation, signal, actor, now):
                         'evidence', jsonb_build_array('', d.evidence)) END,
                 '', %s, %s, %s, %s, %s::jsonb
             FROM described d JOIN {_table(ReviewTask)} t ON t.id = d.task_id
-            ORDER BY d.later, t.id
+            ORDER BY d.position
             RETURNING id, timestamp
         )
         {stamp}
     """  # noqa: S608
     params = [
+        tasks if isinstance(tasks, str) else joined(tasks),
         *written,
-        organisation.pk,
-        signal,
         ContentType.objects.get_for_model(ReviewTask).pk,
         LogEntry.Action.UPDATE,
         LogEntry.Action.CREATE,
