@@ -1,32 +1,32 @@
 """Every change of signals state: atomic, audited, `do_…(…, *, acting_user)`.
 
-Evaluation (`do_evaluate`) reads only what can change: the records not yet evidence of the rule's tasks (found in
-SQL), and for a rolling-window rule only the records of the subjects an SQL window query names as candidates among
-theirs (a widened window: never fewer than the exact rule). A child under the threshold keeps records that are
-evidence of nothing, so a re-evaluation still runs the window query over such children (in the database, no record
-fetched); a watermark of what was evaluated would make it constant (not done). It plans in Python with the
-pure rules (signals.rules, which keep the calendar-month boundaries) and writes tasks and evidence in bulk, one
-audit entry per record (core.audit.log_many). Queries: a few per rule, plus four per 1,000 subjects with a new
-record (IN lists stay under SQLite's limit on parameters). The organisation's row is locked first, so two
-evaluations of one organisation run one after the other (PostgreSQL; SQLite has one writer at a time), and the
-unique `dedup_key` backs the rule that a task is never opened twice for the same evidence.
+Evaluation (`do_evaluate`) reads only what is new: each rule keeps a marker, the highest record id it evaluated
+per source (`SignalRule.evaluated_up_to`, emptied when its settings change), and reads the records above it. The
+organisation's row lock serialises evaluations, imports and rule changes, so no record is committed below a marker
+already written. For a rolling-window rule it reads only the subjects an SQL window query names as candidates (a
+widened window: never fewer than the exact rule), then plans in Python with the pure rules (signals.rules, which
+keep the calendar-month boundaries). PostgreSQL reads in a fixed number of statements and writes tasks, evidence
+and their audit entries set-based (signals.bulk; S2 wholly in SQL); SQLite reads per 1,000 subjects and writes
+through the ORM, one audit entry per task either way (the content of core.audit.log_many). The unique `dedup_key`
+backs the rule that a task is never opened twice for the same evidence.
 """
 
 import datetime as dt
+import json
 from collections import defaultdict
 
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import DateTimeField, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from casework import actions as casework_actions
 from core.actions import audited
-from core.audit import log_many
+from core.audit import log_many, save_entries, unsaved_entries
 from core.models import working_calendar
 from organisations.models import Organisation
-from signals import conf, crypto, rules
+from signals import bulk, conf, crypto, rules
 from signals.choices import FlagKind, Outcome, Owner, Signal, TaskStatus, TimescaleUnit
 from signals.models import (
     Attendance,
@@ -108,7 +108,9 @@ def do_update_rule(rule, *, acting_user, age_bands=None, **fields):
             setattr(rule, name, value)
         raise
     with audited(acting_user):
-        rule.save(update_fields=[*fields, "updated_at"])
+        lock_organisation(rule.organisation_id)  # not under an evaluation, which would write its marker back
+        rule.evaluated_up_to = {}  # evaluated again from the first record under the new settings
+        rule.save(update_fields=[*fields, "updated_at", "evaluated_up_to"])
     return rule
 
 
@@ -175,20 +177,28 @@ def children_for(organisation, people, *, acting_user, extra=None):
 # ------------------------------------------------------------------------------------------- evaluation
 
 
+def lock_organisation(organisation_id):
+    """Take the organisation's row lock to the end of the transaction: its imports, rule changes and evaluations
+    run one after the other (PostgreSQL; SQLite has one writer at a time). The evaluation markers rely on it: no
+    record is committed with an id below a marker already written, and no rule changes under an evaluation."""
+    Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+
+
 def do_evaluate(organisation, *, acting_user, today=None):
     """Evaluate every enabled rule over the organisation's data: open the tasks that fire, add new records to the
     open tasks whose window holds them. Returns {signal: {"opened": n, "added": n}}."""
     today = today or timezone.localdate()
     with audited(acting_user):
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()  # one evaluation at a time
+        lock_organisation(organisation.pk)  # one evaluation at a time, no import committing under it
         rules_by_signal = ensure_rules(organisation)
-        calendar = working_calendar(organisation.icb_id)
-        context = Context(organisation, today, calendar, acting_user)
+        context = Context(organisation, today, working_calendar(organisation.icb_id), acting_user)
+        context.highest = _highest_ids(organisation)
         results = {}
         for code, evaluate in EVALUATORS.items():
             rule = rules_by_signal.get(code)
             if rule is not None and rule.enabled:
                 results[code] = evaluate(rule, context)
+                _advance_marker(rule, context)
         return results
 
 
@@ -196,9 +206,66 @@ class Context:
     def __init__(self, organisation, today, calendar, acting_user):
         self.organisation, self.today, self.calendar, self.acting_user = organisation, today, calendar, acting_user
         self.tz = timezone.get_current_timezone()
+        self.highest = {}
+        self._due = {}
 
     def local_day(self, moment):
         return moment.astimezone(self.tz).date()
+
+    def due_on(self, rule, base):
+        """The due date of a task of `rule` counted from `base` on the one calendar: once per rule and day."""
+        if (rule.pk, base) not in self._due:
+            self._due[rule.pk, base] = rules.due_on(base, rule.timescale, rule.timescale_unit, self.calendar)
+        return self._due[rule.pk, base]
+
+
+NOTHING = {"opened": 0, "added": 0}
+
+# The records the rules read, by the name of their marker: their model and the path to their organisation.
+SOURCES = {
+    "attendance": (Attendance, "organisation"),
+    "notification": (DomesticAbuseNotification, "organisation"),
+    "link": (NotificationChild, "notification__organisation"),
+    "missed_appointment": (MissedAppointment, "organisation"),
+    "flag": (CpisFlag, "organisation"),
+}
+RULE_SOURCES = {
+    Signal.S1: ("attendance",),
+    Signal.S2: ("link",),
+    Signal.S3: ("notification",),
+    Signal.S5: ("attendance", "flag"),
+    Signal.S6: ("missed_appointment",),
+    Signal.S13: ("flag",),
+}
+
+
+def _highest_ids(organisation):
+    """{source: the highest id of the organisation's records, or None}: one query, under the organisation's lock."""
+    latest = {
+        f"latest_{name}": Subquery(model.objects.filter(**{path: organisation.pk}).order_by("-pk").values("pk")[:1])
+        for name, (model, path) in SOURCES.items()
+    }
+    found = Organisation.objects.filter(pk=organisation.pk).values(**latest).get()
+    return {name: found[f"latest_{name}"] for name in SOURCES}
+
+
+def _new_range(rule, context, source):
+    """(after, up to): the ids of the source's records above the rule's marker, which this evaluation reads for
+    it; None when there is none. Below the marker every record was evaluated under the rule's present settings
+    (a change of them empties the marker) and its plan applied, and a later record of a subject is above it."""
+    after = int((rule.evaluated_up_to or {}).get(source, 0))
+    up_to = context.highest.get(source)
+    return (after, up_to) if up_to is not None and up_to > after else None
+
+
+def _advance_marker(rule, context):
+    """The rule's marker moves to the highest ids read (an UPDATE, only when it moves: not a setting, so neither
+    versioned nor audited)."""
+    held = rule.evaluated_up_to or {}
+    marks = {**held, **{s: context.highest[s] for s in RULE_SOURCES[rule.signal] if context.highest.get(s)}}
+    if marks != held:
+        SignalRule.objects.filter(pk=rule.pk).update(evaluated_up_to=marks)
+        rule.evaluated_up_to = marks
 
 
 def _held_tasks(rule, subject, evidence_field, subject_ids):
@@ -223,7 +290,8 @@ def _held_tasks(rule, subject, evidence_field, subject_ids):
     return windows
 
 
-# A window rule's source: the records, the subject they belong to, the column that dates them, the evidence field.
+# A window rule's source: the records, the subject they belong to, the column that dates them, the evidence field
+# (also the name of the rule's marker).
 WINDOW_SOURCES = {
     Signal.S1: (Attendance, "child", "arrived_at", "attendance"),
     Signal.S3: (DomesticAbuseNotification, "household", "notified_on", "notification"),
@@ -232,13 +300,19 @@ WINDOW_SOURCES = {
 SLACK_DAYS = 2  # a local day is a UTC day give or take one: the database's window is a little wider, never narrower
 
 
-def _fresh_subjects(rule, context, model, subject, evidence_field):
-    """Ids of the subjects (not archived) with a record that is not yet evidence of the rule's tasks: one query.
-    Those under the threshold stay here (their records are evidence of nothing): `_candidates` drops them."""
+def _fresh_subjects(rule, context, model, subject, evidence_field, new):
+    """Ids of the subjects (not archived) with a record above the rule's marker that is not yet evidence of the
+    rule's tasks: one query. Those under the threshold stay here: `_candidates` drops them."""
     held = TaskEvidence.objects.filter(
         task__organisation=context.organisation, task__signal=rule.signal, **{evidence_field: OuterRef("pk")}
     )
-    fresh = model.objects.filter(~Exists(held), organisation=context.organisation, **{f"{subject}__archived_at": None})
+    fresh = model.objects.filter(
+        ~Exists(held),
+        organisation=context.organisation,
+        pk__gt=new[0],
+        pk__lte=new[1],
+        **{f"{subject}__archived_at": None},
+    )
     return sorted(set(fresh.order_by().values_list(f"{subject}_id", flat=True).distinct()))
 
 
@@ -273,13 +347,20 @@ def _candidates(rule, context, model, subject, dated_by, subject_ids):
 
 def _evaluate_window(rule, context):
     """A rolling-window rule (S1, S3, S6): the subjects with a new record, the candidates among them from the
-    database, then the exact rule over each candidate's records and tasks (one query, then four per 2,000 subjects
-    with a new record)."""
+    database, then the exact rule over each candidate's records and tasks. PostgreSQL reads them in a fixed number
+    of statements (`_window_inputs_sql`); SQLite in one query, then four per 1,000 subjects with a new record."""
     if rule.threshold is None or not rule.window_months:  # no sourced number: not evaluated until set
-        return {"opened": 0, "added": 0}
+        return dict(NOTHING)
     model, subject, dated_by, evidence_field = WINDOW_SOURCES[rule.signal]
+    new = _new_range(rule, context, evidence_field)
+    if new is None:
+        return dict(NOTHING)
     opens, additions, fired = [], [], {}
-    for fresh in chunks(_fresh_subjects(rule, context, model, subject, evidence_field), CHUNK // 2):
+    if connection.vendor == "postgresql":
+        events, windows = _window_inputs_sql(rule, context, new)
+        _plan(rule, subject, evidence_field, events, windows, (opens, additions, fired))
+        return _write(rule, context, subject, opens, additions, fired=fired)
+    for fresh in chunks(_fresh_subjects(rule, context, model, subject, evidence_field, new), CHUNK // 2):
         subject_ids = _candidates(rule, context, model, subject, dated_by, fresh)
         if not subject_ids:
             continue
@@ -290,52 +371,182 @@ def _evaluate_window(rule, context):
             day = context.local_day(moment) if isinstance(moment, dt.datetime) else moment
             events[subject_id].append(rules.Event(pk, day))
         windows = _held_tasks(rule, subject, evidence_field, subject_ids)
-        for subject_id, held in events.items():
-            days = {event.id: event.day for event in held}
-            plan = rules.plan_window_rule(
-                held, at_least=rule.threshold, months=rule.window_months, tasks=windows.get(subject_id, ())
-            )
-            for new in plan.opens:
-                key = rules.dedup_key(rule.signal, subject, subject_id, evidence_field, new.trigger)
-                evidence = [{evidence_field: i} for i in new.evidence]
-                opens.append((subject_id, key, new.start, new.end, evidence, None))
-                fired[key] = days[new.trigger]
-            for task_id, ids in plan.additions.items():
-                additions.extend((task_id, {evidence_field: i}) for i in ids)
+        _plan(rule, subject, evidence_field, events, windows, (opens, additions, fired))
     return _write(rule, context, subject, opens, additions, fired=fired)
+
+
+# PostgreSQL: the subjects with a record above the marker not yet evidence of the rule (not archived), then the
+# candidates among them (the widened window query of `_candidates`, or an open task), each into a temporary table
+# ANALYZEd so that the planner knows its size (an array's size it guesses); then their events, tasks and evidence.
+WINDOW_SQL = (
+    "DROP TABLE IF EXISTS signals_fresh, signals_candidates",
+    """CREATE TEMPORARY TABLE signals_fresh ON COMMIT DROP AS
+        SELECT DISTINCT e.{subject}_id AS subject FROM {events} e JOIN {subjects} s ON s.id = e.{subject}_id
+        WHERE e.organisation_id = %(organisation)s AND e.id > %(after)s AND e.id <= %(up_to)s
+            AND s.archived_at IS NULL AND NOT EXISTS (
+                SELECT 1 FROM {evidence} v JOIN {tasks} t ON t.id = v.task_id
+                WHERE v.{evidence_field}_id = e.id AND t.organisation_id = %(organisation)s
+                    AND t.signal = %(signal)s)""",
+    "ANALYZE signals_fresh",
+    """CREATE TEMPORARY TABLE signals_candidates ON COMMIT DROP AS
+        SELECT subject FROM (
+            SELECT e.{subject}_id AS subject, COUNT(*) OVER (PARTITION BY e.{subject}_id ORDER BY e.{dated_by}
+                RANGE BETWEEN INTERVAL '{months} months {slack} days' PRECEDING AND CURRENT ROW) AS n
+            FROM {events} e JOIN signals_fresh f ON f.subject = e.{subject}_id
+        ) counted WHERE n >= %(threshold)s
+        UNION
+        SELECT t.{subject}_id FROM {tasks} t JOIN signals_fresh f ON f.subject = t.{subject}_id
+        WHERE t.organisation_id = %(organisation)s AND t.signal = %(signal)s AND t.status = %(open)s""",
+    "ANALYZE signals_candidates",
+)
+WINDOW_READS = (
+    """SELECT e.id, e.{subject}_id, {day} FROM {events} e JOIN signals_candidates c ON c.subject = e.{subject}_id""",
+    """SELECT t.id, t.{subject}_id, t.window_start, t.window_end, t.status
+        FROM {tasks} t JOIN signals_candidates c ON c.subject = t.{subject}_id
+        WHERE t.organisation_id = %(organisation)s AND t.signal = %(signal)s""",
+    """SELECT v.task_id, v.{evidence_field}_id FROM {evidence} v JOIN {tasks} t ON t.id = v.task_id
+        JOIN signals_candidates c ON c.subject = t.{subject}_id
+        WHERE t.organisation_id = %(organisation)s AND t.signal = %(signal)s AND v.{evidence_field}_id IS NOT NULL""",
+)
+
+
+def _window_inputs_sql(rule, context, new):
+    """({subject id: [Event]}, {subject id: [TaskWindow]}) of the candidates (PostgreSQL): eight statements,
+    whatever the number of subjects. A day is the local day of the record (as `Context.local_day`)."""
+    model, subject, dated_by, evidence_field = WINDOW_SOURCES[rule.signal]
+    is_moment = isinstance(model._meta.get_field(dated_by), DateTimeField)
+    names = {
+        **_sql_tables(events=model, subjects=model._meta.get_field(subject).related_model),
+        **_sql_tables(evidence=TaskEvidence, tasks=ReviewTask),
+        "subject": subject,
+        "evidence_field": evidence_field,
+        "dated_by": dated_by,
+        "months": int(rule.window_months),
+        "slack": SLACK_DAYS,
+        "day": f"(e.{dated_by} AT TIME ZONE %(zone)s)::date" if is_moment else f"e.{dated_by}",
+    }
+    params = {
+        "organisation": context.organisation.pk,
+        "signal": str(rule.signal),
+        "after": new[0],
+        "up_to": new[1],
+        "threshold": rule.threshold,
+        "open": TaskStatus.OPEN.value,
+        "zone": str(context.tz),
+    }
+    with connection.cursor() as cursor:
+        for sql in WINDOW_SQL:
+            cursor.execute(sql.format(**names), params if "%(" in sql else None)
+        read = []
+        for sql in WINDOW_READS:
+            cursor.execute(sql.format(**names), params)
+            read.append(cursor.fetchall())
+    event_rows, task_rows, evidence_rows = read
+    events = defaultdict(list)
+    for pk, subject_id, day in event_rows:
+        events[subject_id].append(rules.Event(pk, day))
+    evidence = defaultdict(set)
+    for task_id, record_id in evidence_rows:
+        evidence[task_id].add(record_id)
+    windows = defaultdict(list)
+    for pk, subject_id, start, end, status in task_rows:
+        if start is not None and end is not None:
+            windows[subject_id].append(
+                rules.TaskWindow(pk, start, end, frozenset(evidence[pk]), open=status == TaskStatus.OPEN)
+            )
+    return events, windows
+
+
+def _plan(rule, subject, evidence_field, events, windows, into):
+    """The exact rule (rules.plan_window_rule) over each subject's events and held tasks, gathered `into` (opens,
+    additions, fired days)."""
+    opens, additions, fired = into
+    for subject_id, held in events.items():
+        days = {event.id: event.day for event in held}
+        plan = rules.plan_window_rule(
+            held, at_least=rule.threshold, months=rule.window_months, tasks=windows.get(subject_id, ())
+        )
+        for new in plan.opens:
+            key = rules.dedup_key(rule.signal, subject, subject_id, evidence_field, new.trigger)
+            evidence = [{evidence_field: i} for i in new.evidence]
+            opens.append((subject_id, key, new.start, new.end, evidence, None))
+            fired[key] = days[new.trigger]
+        for task_id, ids in plan.additions.items():
+            additions.extend((task_id, {evidence_field: i}) for i in ids)
 
 
 def _write(rule, context, subject, opens, additions, due_from=None, fired=None):
     """Create the planned tasks and evidence in bulk, audited; `opens` are (subject id, dedup key, window start,
     window end, [evidence fields], owners or None for the rule's) and `due_from` maps a dedup key to the day its
-    timescale counts from (else the day it opens); `fired` maps a dedup key to the day of its triggering record."""
-    tasks = []
-    for subject_id, key, start, end, _evidence, owners in opens:
-        opened = context.today
-        base = (due_from or {}).get(key, opened)
-        tasks.append(
-            ReviewTask(
-                organisation=context.organisation,
-                rule=rule,
-                signal=rule.signal,
-                dedup_key=key,
-                owners=list(rule.owners if owners is None else owners),
-                opened_on=opened,
-                fired_on=(fired or {}).get(key, (due_from or {}).get(key)),
-                due_on=rules.due_on(base, rule.timescale, rule.timescale_unit, context.calendar),
-                window_start=start,
-                window_end=end,
-                **{f"{subject}_id": subject_id},
-            )
+    timescale counts from (else the day it opens); `fired` maps a dedup key to the day of its triggering record.
+    Due dates are counted once per distinct day. PostgreSQL writes in three statements (signals.bulk), SQLite
+    through the ORM."""
+    due_from, fired = due_from or {}, fired or {}
+    planned = [
+        (
+            subject_id,
+            key,
+            start,
+            end,
+            evidence,
+            list(rule.owners if owners is None else owners),
+            fired.get(key, due_from.get(key)),
+            context.due_on(rule, due_from.get(key, context.today)),
         )
-    ReviewTask.objects.bulk_create(tasks, batch_size=2000)
-    evidence = [
-        (task.pk, name, record_id, False)
-        for task, (_s, _k, _a, _b, items, _o) in zip(tasks, opens, strict=True)
+        for subject_id, key, start, end, evidence, owners in opens
+    ]
+    write = _write_sql if connection.vendor == "postgresql" else _write_models
+    write(rule, context, subject, planned, additions)
+    return {"opened": len(planned), "added": len(additions)}
+
+
+def _evidence_rows(planned, additions, task_ids):
+    """(task id, evidence field, record id, added later) of the planned tasks (ids by dedup key) and additions."""
+    rows = [
+        (task_ids[key], name, record_id, False)
+        for _subject, key, _start, _end, items, *_rest in planned
         for item in items
         for name, record_id in item.items()
     ]
-    evidence.extend((task_id, name, record_id, True) for task_id, item in additions for name, record_id in item.items())
+    rows.extend((task_id, name, record_id, True) for task_id, item in additions for name, record_id in item.items())
+    return rows
+
+
+def _write_sql(rule, context, subject, planned, additions):
+    now = timezone.now()
+    rows = [
+        (subject_id if subject == "child" else None, subject_id if subject == "household" else None, key, owners)
+        + (fired_on, due, start, end)
+        for subject_id, key, start, end, _evidence, owners, fired_on, due in planned
+    ]
+    task_ids = bulk.insert_tasks(rule, context.organisation, opened_on=context.today, now=now, rows=rows)
+    written = bulk.insert_evidence(_evidence_rows(planned, additions, task_ids), now=now)
+    touched = [task_ids[key] for _subject, key, *_rest in planned]
+    touched.extend(sorted({task_id for task_id, _item in additions}))
+    bulk.audit_evidence(
+        touched, written, organisation=context.organisation, signal=str(rule.signal), actor=context.acting_user, now=now
+    )
+
+
+def _write_models(rule, context, subject, planned, additions):
+    tasks = [
+        ReviewTask(
+            organisation=context.organisation,
+            rule=rule,
+            signal=rule.signal,
+            dedup_key=key,
+            owners=owners,
+            opened_on=context.today,
+            fired_on=fired_on,
+            due_on=due,
+            window_start=start,
+            window_end=end,
+            **{f"{subject}_id": subject_id},
+        )
+        for subject_id, key, start, end, _evidence, owners, fired_on, due in planned
+    ]
+    ReviewTask.objects.bulk_create(tasks, batch_size=2000)
+    evidence = _evidence_rows(planned, additions, {task.dedup_key: task.pk for task in tasks})
     _insert_evidence(evidence)
     # One audit entry per task: its creation names its evidence; an addition to a held task is an update of it.
     described = defaultdict(list)
@@ -344,13 +555,13 @@ def _write(rule, context, subject, opens, additions, due_from=None, fired=None):
     for task in tasks:
         task.organisation = context.organisation
     how = {"how": f"evaluation of {rule.signal}"}
-    log_many(
+    created = unsaved_entries(
         [(t, {"signal": ["", t.signal], "evidence": ["", ", ".join(described[t.pk])]}, how) for t in tasks],
         action=LogEntry.Action.CREATE,
         actor=context.acting_user,
     )
     held = sorted({task_id for task_id, _item in additions})
-    log_many(
+    updated = unsaved_entries(
         [
             (
                 ReviewTask(pk=task_id, organisation=context.organisation, signal=rule.signal),
@@ -362,38 +573,24 @@ def _write(rule, context, subject, opens, additions, due_from=None, fired=None):
         action=LogEntry.Action.UPDATE,
         actor=context.acting_user,
     )
-    return {"opened": len(tasks), "added": len(additions)}
-
-
-EVIDENCE_COLUMNS = ("attendance", "notification", "missed_appointment", "flag")
+    save_entries([*created, *updated])
 
 
 def _insert_evidence(rows):
-    """Insert evidence rows (task id, evidence field, record id, added later) without building a model instance
-    each (the ORM's share of writing 100,000 of them was most of an evaluation's Python time): PostgreSQL takes them
-    as arrays in one INSERT ... SELECT FROM unnest per 10,000, SQLite as one executemany."""
+    """Insert evidence rows (task id, evidence field, record id, added later) without a model instance each: one
+    executemany (SQLite; PostgreSQL writes them with signals.bulk)."""
     if not rows:
         return
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     table = connection.ops.quote_name(TaskEvidence._meta.db_table)
-    columns = ", ".join(["task_id", *(f"{name}_id" for name in EVIDENCE_COLUMNS), "added_at", "added_later"])
+    columns = ", ".join(["task_id", *(f"{name}_id" for name in bulk.EVIDENCE_COLUMNS), "added_at", "added_later"])
+    marks = ", ".join(["%s"] * (3 + len(bulk.EVIDENCE_COLUMNS)))
     values = [
-        (task_id, *(record_id if name == column else None for column in EVIDENCE_COLUMNS), later)
+        (task_id, *(record_id if name == column else None for column in bulk.EVIDENCE_COLUMNS), now, later)
         for task_id, name, record_id, later in rows
     ]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            arrays = ", ".join(["%s::bigint[]"] * (1 + len(EVIDENCE_COLUMNS)))
-            sql = (
-                f"INSERT INTO {table} ({columns}) SELECT t, a, n, m, f, %s, l "  # noqa: S608
-                f"FROM unnest({arrays}, %s::boolean[]) AS u(t, a, n, m, f, l)"
-            )
-            for chunk in chunks(values, 10_000):
-                cursor.execute(sql, [now, *(list(column) for column in zip(*chunk, strict=True))])
-        else:
-            marks = ", ".join(["%s"] * (3 + len(EVIDENCE_COLUMNS)))
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
-            cursor.executemany(sql, [(*row[:-1], now, row[-1]) for row in values])
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)  # noqa: S608
 
 
 def _held_keys(rule, keys):
@@ -415,12 +612,20 @@ def _not_evidence_of(rule, **match):
 
 def _evaluate_s2(rule, context):
     """One routed task per child named in a notification, owners by the child's age on the notification date
-    (from the date of birth when known, else the age the police gave) [DUDLEY 21.2]."""
+    (from the date of birth when known, else the age the police gave) [DUDLEY 21.2]. PostgreSQL does it in one
+    statement (`_evaluate_s2_sql`), the same rule in SQL."""
+    new = _new_range(rule, context, "link")
+    if new is None:
+        return dict(NOTHING)
     bands = (rule.parameters or {}).get("age_bands") or rules.DEFAULT_AGE_BANDS
+    if connection.vendor == "postgresql":
+        return _evaluate_s2_sql(rule, context, bands, new)
     links = NotificationChild.objects.filter(
         _not_evidence_of(rule, task__child=OuterRef("child_id"), notification=OuterRef("notification_id")),
         notification__organisation=context.organisation,
         child__archived_at__isnull=True,
+        pk__gt=new[0],
+        pk__lte=new[1],
     ).values_list(
         "notification_id", "child_id", "age_at_notification", "notification__notified_on", "child__date_of_birth"
     )
@@ -433,6 +638,87 @@ def _evaluate_s2(rule, context):
     return _write_new(rule, context, planned)
 
 
+def _sql_tables(**models):
+    return {name: connection.ops.quote_name(model._meta.db_table) for name, model in models.items()}
+
+
+# S2 in SQL: the new links not yet evidence, the age on the notification date (rules.age_on: completed years), the
+# first band holding it (rules.route_by_age), one task each unless its dedup key is held (rules.dedup_key's form),
+# its evidence; returns the first and last evidence id written and the tasks' ids.
+S2_SQL = """
+    WITH fresh AS (
+        SELECT l.id, l.child_id, l.notification_id, n.notified_on AS day,
+            CASE WHEN c.date_of_birth IS NULL THEN l.age_at_notification
+                ELSE extract(year FROM n.notified_on)::int - extract(year FROM c.date_of_birth)::int
+                    - CASE WHEN (extract(month FROM n.notified_on), extract(day FROM n.notified_on))
+                        < (extract(month FROM c.date_of_birth), extract(day FROM c.date_of_birth)) THEN 1 ELSE 0 END
+            END AS age
+        FROM {links} l JOIN {notifications} n ON n.id = l.notification_id JOIN {children} c ON c.id = l.child_id
+        WHERE n.organisation_id = %(organisation)s AND c.archived_at IS NULL
+            AND l.id > %(after)s AND l.id <= %(up_to)s
+            AND NOT EXISTS (
+                SELECT 1 FROM {evidence} e JOIN {tasks} t ON t.id = e.task_id
+                WHERE e.notification_id = l.notification_id AND t.child_id = l.child_id
+                    AND t.organisation_id = %(organisation)s AND t.signal = %(signal)s)
+    ), routed AS (
+        SELECT fresh.*, (
+            SELECT (%(owners)s::jsonb) -> (b.i::int - 1)
+            FROM unnest(%(from)s::int[], %(to)s::int[]) WITH ORDINALITY AS b(low, high, i)
+            WHERE fresh.age >= b.low AND fresh.age < b.high ORDER BY b.i LIMIT 1
+        ) AS owners
+        FROM fresh
+    ), tasks AS (
+        INSERT INTO {tasks} (version, organisation_id, rule_id, signal, child_id, dedup_key, owners, opened_on,
+            fired_on, due_on, status, outcome, outcome_notes, created_at, updated_at)
+        SELECT 1, %(organisation)s, %(rule)s, %(signal)s, child_id,
+            %(signal)s || ':child:' || child_id || ':notification:' || notification_id, owners, %(today)s, day,
+            %(due)s, %(open)s, '', '', %(now)s, %(now)s
+        FROM routed WHERE jsonb_array_length(owners) > 0 ORDER BY id
+        ON CONFLICT (organisation_id, dedup_key) DO NOTHING
+        RETURNING id, dedup_key
+    ), written AS (
+        INSERT INTO {evidence} (task_id, notification_id, added_at, added_later)
+        SELECT id, split_part(dedup_key, ':', 5)::bigint, %(now)s, false FROM tasks ORDER BY id
+        RETURNING id
+    )
+    SELECT (SELECT min(id) FROM written), (SELECT max(id) FROM written),
+        (SELECT string_agg(id::text, ',' ORDER BY id) FROM tasks), (SELECT count(*) FROM tasks)
+"""
+
+
+def _evaluate_s2_sql(rule, context, bands, new):
+    tables = _sql_tables(
+        links=NotificationChild,
+        notifications=DomesticAbuseNotification,
+        children=Child,
+        evidence=TaskEvidence,
+        tasks=ReviewTask,
+    )
+    now = timezone.now()
+    params = {
+        "organisation": context.organisation.pk,
+        "rule": rule.pk,
+        "signal": str(rule.signal),
+        "after": new[0],
+        "up_to": new[1],
+        "from": [int(band["from"]) for band in bands],
+        "to": [int(band["to"]) for band in bands],
+        "owners": json.dumps([list(band["owners"]) for band in bands]),
+        "today": context.today,
+        "due": context.due_on(rule, context.today),
+        "open": TaskStatus.OPEN.value,
+        "now": now,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(S2_SQL.format(**tables), params)
+        first, last, touched, opened = cursor.fetchone()
+    written = (first, last) if opened else None
+    bulk.audit_evidence(
+        touched, written, organisation=context.organisation, signal=str(rule.signal), actor=context.acting_user, now=now
+    )
+    return {"opened": opened, "added": 0}
+
+
 def _write_new(rule, context, planned, *, due_from=None):
     """Write the planned tasks ({dedup key: (open, fired on)}) whose key the rule does not hold yet."""
     held = _held_keys(rule, planned)
@@ -443,16 +729,33 @@ def _write_new(rule, context, planned, *, due_from=None):
 
 
 def _evaluate_s5(rule, context):
-    """An attendance of a child with an active CP-IS flag on the day: the local authority is told [SAAF 3.5.3]."""
+    """An attendance of a child with an active CP-IS flag on the day: the local authority is told [SAAF 3.5.3].
+    Read: the new attendances of flagged children, and every attendance of a child newly flagged (a flag may start
+    before attendances already held), not yet evidence."""
+    new_attendances, new_flags = _new_range(rule, context, "attendance"), _new_range(rule, context, "flag")
+    if new_attendances is None and new_flags is None:
+        return dict(NOTHING)
+    flags_of = CpisFlag.objects.filter(organisation=context.organisation)
+    reread = Q(pk__in=[])
+    if new_attendances is not None:
+        reread |= Q(pk__gt=new_attendances[0], pk__lte=new_attendances[1])
+    if new_flags is not None:
+        reread |= Q(child_id__in=flags_of.filter(pk__gt=new_flags[0], pk__lte=new_flags[1]).values("child_id"))
+    attendances = list(
+        Attendance.objects.filter(
+            reread,
+            _not_evidence_of(rule, attendance=OuterRef("pk")),
+            organisation=context.organisation,
+            child_id__in=flags_of.values("child_id"),
+        ).values_list("pk", "child_id", "arrived_at")
+    )
     flags = defaultdict(list)
-    for pk, child_id, starts, ends in CpisFlag.objects.filter(organisation=context.organisation).values_list(
-        "pk", "child_id", "starts_on", "ends_on"
-    ):
-        flags[child_id].append((pk, starts, ends))
-    flagged = CpisFlag.objects.filter(organisation=context.organisation).values("child_id")
-    attendances = Attendance.objects.filter(
-        _not_evidence_of(rule, attendance=OuterRef("pk")), organisation=context.organisation, child_id__in=flagged
-    ).values_list("pk", "child_id", "arrived_at")
+    children = sorted({child_id for _pk, child_id, _at in attendances})
+    for chunk in chunks(children):
+        for pk, child_id, starts, ends in flags_of.filter(child_id__in=chunk).values_list(
+            "pk", "child_id", "starts_on", "ends_on"
+        ):
+            flags[child_id].append((pk, starts, ends))
     planned = {}
     for pk, child_id, arrived_at in attendances:
         day = context.local_day(arrived_at)
@@ -466,9 +769,16 @@ def _evaluate_s5(rule, context):
 
 def _evaluate_s13(rule, context):
     """A child coming into care: the initial health assessment is due 20 working days after the flag starts [E39]."""
+    new = _new_range(rule, context, "flag")
+    if new is None:
+        return dict(NOTHING)
     planned = {}
     for pk, child_id, starts in CpisFlag.objects.filter(
-        _not_evidence_of(rule, flag=OuterRef("pk")), organisation=context.organisation, kind=FlagKind.CHILD_IN_CARE
+        _not_evidence_of(rule, flag=OuterRef("pk")),
+        organisation=context.organisation,
+        kind=FlagKind.CHILD_IN_CARE,
+        pk__gt=new[0],
+        pk__lte=new[1],
     ).values_list("pk", "child_id", "starts_on"):
         key = rules.dedup_key(rule.signal, "child", child_id, "flag", pk)
         planned[key] = ((child_id, key, None, None, [{"flag": pk}], None), starts)

@@ -20,5 +20,6 @@ class SignalsConfig(AppConfig):
             masked = [f.name for f in model._meta.concrete_fields if f.name not in UNMASKED_FIELDS]
             reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
             auditlog.register(model, mask_fields=masked, mask_callable="casework.apps.redact", exclude_fields=reverse)
-        auditlog.register(models.SignalRule, exclude_fields=["updated_at"])
+        # The evaluation marker is bookkeeping of the evaluation, not a setting: not audited (nor versioned).
+        auditlog.register(models.SignalRule, exclude_fields=["updated_at", "evaluated_up_to"])
         auditlog.register(models.GpCodePair)

@@ -32,7 +32,7 @@ from core.jobs import enqueue, register_job
 from core.uploads import extension_of, format_size
 from organisations.models import Organisation
 from signals import conf, rules
-from signals.actions import children_for, chunks
+from signals.actions import children_for, chunks, lock_organisation
 from signals.choices import Feed, FlagKind, Setting, Severity
 from signals.models import (
     Attendance,
@@ -429,6 +429,7 @@ def do_import(*, organisation, feed, upload, name, acting_user, today=None):
     checked, problems = check_file(organisation, feed, where, rows, today)
     problems.raise_if_any("file")
     with audited(acting_user), transaction.atomic():
+        lock_organisation(organisation.pk)  # after an evaluation, not under it: its markers trust the ids (actions)
         record = FeedUpload.objects.create(
             organisation=organisation, feed=feed, file_name=name[:200], uploaded_by=acting_user, rows=checked.rows
         )

@@ -301,6 +301,12 @@ class SignalRule(AuditScopeMixin, Versioned):
     parameters = models.JSONField(default=dict, blank=True, help_text="Rule-specific settings (S2's age bands...).")
     source = models.CharField(max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    evaluated_up_to = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="{source: highest record id evaluated} (signals.actions.do_evaluate); emptied by a rule change.",
+    )
 
     class Meta:
         ordering = ["organisation", "signal"]
