@@ -24,4 +24,8 @@ class ReportFilter(ScopedChoicesFilterSet):
             # NHS England reads regions' reports only: a submitted one went to the national team
             names = dict(ReportStatus.choices)
             choices = [(value, rules.status_name(value, rules.REGION_LEVEL, names)) for value in ReportStatus.values]
-            self.filters["status"].extra["choices"] = choices
+            # A new filter, not its `extra`: a field built earlier (the API schema builds the base filters'
+            # fields) would be copied with the executive lead's wording.
+            self.filters["status"] = django_filters.ChoiceFilter(
+                field_name="status", choices=choices, empty_label="Any status", label=self.filters["status"].label
+            )
