@@ -98,6 +98,7 @@ class ScopedOrganisationField(serializers.PrimaryKeyRelatedField):
         return allowed_organisations(self.context["request"].user)
 
 
+@extend_schema_field(OpenApiTypes.INT)  # an id, also in a serializer without a model to read its type from
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     """A link to another scoped record: only records the user may see; any other id reads as 'does not exist'."""
 
