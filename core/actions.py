@@ -7,7 +7,7 @@ django-auditlog writes land in the same transaction as the change.
 
 import contextlib
 
-from auditlog.context import set_actor
+from auditlog.context import auditlog_value, set_actor
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,8 +23,23 @@ def audited(acting_user, *, savepoint=True):
     """A transaction (a savepoint inside one) whose audit entries name `acting_user`. `savepoint=False`: for a
     caller that already holds a transaction and lets every error out of it (it rolls back the whole), two round
     trips fewer (SAVEPOINT, RELEASE)."""
-    with transaction.atomic(savepoint=savepoint), set_actor(acting_user):
+    with transaction.atomic(savepoint=savepoint), acting_as(acting_user):
         yield
+
+
+@contextlib.contextmanager
+def acting_as(acting_user):
+    """django-auditlog's `set_actor`, nestable. Its context is one variable that an inner `set_actor` overwrites and
+    does not restore: the outer block's later entries (an action's, or the request's of AuditlogMiddleware) lost
+    their actor, and the outer receiver, disconnected by the inner one's id, stayed connected for good (one more
+    receiver for every LogEntry save, per request). The outer context is restored when the inner block ends."""
+    outer = auditlog_value.get(None)
+    try:
+        with set_actor(acting_user):
+            yield
+    finally:
+        if outer is not None:
+            auditlog_value.set(outer)
 
 
 def save_fields(instance, fields, *, acting_user):
