@@ -20,10 +20,12 @@ from auditlog.models import LogEntry
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.encoding import smart_str
 
+from core.bulk import insert_instances, insert_rows
 from core.models import AuditEntryIcb
 from core.scoping import Access, hidden_by_source, icb_id_of
 
@@ -160,16 +162,24 @@ def unsaved_entries(rows, *, action, actor):
 
 
 def save_entries(entries, *, batch_size=2000):
-    """Insert unsaved entries (`unsaved_entries`) and their AuditEntryIcb stamps: two INSERTs."""
+    """Insert unsaved entries (`unsaved_entries`) and their AuditEntryIcb stamps: two INSERTs (one per `batch_size`
+    entries elsewhere than on PostgreSQL, where each is one statement of arrays: `core.bulk`)."""
     if not entries:
         return []
-    entries = LogEntry.objects.bulk_create(entries, batch_size=batch_size)
-    AuditEntryIcb.objects.bulk_create(
-        [
-            AuditEntryIcb(entry_id=entry.pk, icb_id=icb_of_entry(entry.additional_data), timestamp=entry.timestamp)
-            for entry in entries
-            if entry.pk is not None and icb_of_entry(entry.additional_data) is not None
-        ],
-        batch_size=batch_size,
-    )
+    if connection.vendor == "postgresql":
+        insert_instances(LogEntry, entries)
+    else:
+        entries = LogEntry.objects.bulk_create(entries, batch_size=batch_size)
+    stamps = [
+        (entry.pk, icb_of_entry(entry.additional_data), entry.timestamp)
+        for entry in entries
+        if entry.pk is not None and icb_of_entry(entry.additional_data) is not None
+    ]
+    if connection.vendor == "postgresql":
+        insert_rows(AuditEntryIcb, ("entry_id", "icb_id", "timestamp"), stamps, ("integer", "bigint", "timestamptz"))
+    else:
+        AuditEntryIcb.objects.bulk_create(
+            [AuditEntryIcb(entry_id=pk, icb_id=icb, timestamp=moment) for pk, icb, moment in stamps],
+            batch_size=batch_size,
+        )
     return entries

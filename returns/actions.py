@@ -10,6 +10,7 @@ from django.utils.encoding import smart_str
 
 from core.actions import audited, do_archive, save_fields
 from core.audit import save_entries, unsaved_entries
+from core.bulk import insert_rows
 from core.models import working_calendar
 from core.uploads import DISPLAY_NAME_LENGTH, shorten_name, stored_name, uploaded_file_problem
 from core.versioning import bump
@@ -179,7 +180,7 @@ def do_save_figures(
         book = reports.SchemeBook([return_obj.provider_id], {v.metric for v in [*working.values, *plan.created]})
         ratings.rate_values(return_obj, version, [*working.values, *plan.created], book, plan.broken())
         _insert_values(plan.created)
-        ratings.insert_rows(BreakdownValue, NewRow.COLUMNS, [row.as_columns() for row in plan.new_rows], NewRow.KINDS)
+        insert_rows(BreakdownValue, NewRow.COLUMNS, [row.as_columns() for row in plan.new_rows], NewRow.KINDS)
         MetricValue.objects.bulk_update(
             [value for value, _ in plan.changed],
             ["numerator", "denominator", "date_value", "explanation", "prefilled_from"],
@@ -216,7 +217,7 @@ def _insert_values(values):
     """INSERT new values (rated already) in one statement; each instance gets its id, as bulk_create would."""
     columns = [column for column, _ in VALUE_COLUMNS]
     rows = [tuple(getattr(value, column) for column in columns) for value in values]
-    ids = ratings.insert_rows(MetricValue, columns, rows, [kind for _, kind in VALUE_COLUMNS], returning=True)
+    ids = insert_rows(MetricValue, columns, rows, [kind for _, kind in VALUE_COLUMNS], returning=True)
     for value, pk in zip(values, ids, strict=True):
         value.pk = pk
         value._state.adding, value._state.db = False, DEFAULT_DB_ALIAS

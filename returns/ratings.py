@@ -31,6 +31,7 @@ from fractions import Fraction
 
 from django.apps import apps as installed_apps
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
     CharField,
@@ -200,15 +201,34 @@ def _override_rows(m, branches, returns, metrics, gap):
                 branches.overrides.append((return_id, found.metric_id, number, found.pk))
 
 
-def _scaled(field, factor):
-    return Cast(F(field), BIG) * Value(factor, BIG)
+def _scaled(field, factor, exact):
+    if exact:
+        return Cast(F(field), BIG) * Value(factor, BIG)
+    return F(field) * Value(factor, BigIntegerField())
 
 
-def _compare(op, threshold):
-    """`100 * numerator / denominator (op) threshold` with integers only: threshold = p / q."""
+def _compare(op, threshold, exact=True):
+    """`100 * numerator / denominator (op) threshold` with integers only: threshold = p / q. `exact`: in numeric
+    (any figure); otherwise in 64-bit integers, for figures within `_bound` (several times faster)."""
     fraction = Fraction(threshold)
-    lhs, rhs = _scaled("numerator", 100 * fraction.denominator), _scaled("denominator", fraction.numerator)
+    lhs = _scaled("numerator", 100 * fraction.denominator, exact)
+    rhs = _scaled("denominator", fraction.numerator, exact)
     return GreaterThan(lhs, rhs) if op == "gt" else GreaterThanOrEqual(lhs, rhs)
+
+
+def _bound(thresholds):
+    """Q: both figures small enough that every comparison with `thresholds` fits in 64 bits."""
+    factors = [1]
+    for threshold in thresholds:
+        fraction = Fraction(threshold)
+        factors += [100 * fraction.denominator, abs(fraction.numerator)]
+    bound = rules.MAX_FIGURE // max(factors)
+    return Q(numerator__range=(-bound, bound), denominator__range=(-bound, bound))
+
+
+def _fast_or_exact(build, thresholds, output_field):
+    """`build(exact)` in 64-bit integers where the figures allow it, in numeric otherwise."""
+    return Case(When(_bound(thresholds), then=build(False)), default=build(True), output_field=output_field)
 
 
 NO_PERCENTAGE = Q(numerator__isnull=True) | Q(denominator__isnull=True) | Q(denominator=0)
@@ -217,14 +237,18 @@ NO_PERCENTAGE = Q(numerator__isnull=True) | Q(denominator__isnull=True) | Q(deno
 def _numeric_expression(m, scheme, unit):
     text = CharField()
     if scheme.kind == "bands" and unit == "percentage":
-        bands = Case(
-            *[
-                When(_compare(op, threshold), then=Value(scheme._resolve(rating)))
-                for op, threshold, rating in scheme.bands
-            ],
-            default=Value(scheme._resolve(scheme.otherwise)),
-            output_field=text,
-        )
+
+        def banded(exact):
+            return Case(
+                *[
+                    When(_compare(op, threshold, exact), then=Value(scheme._resolve(rating)))
+                    for op, threshold, rating in scheme.bands
+                ],
+                default=Value(scheme._resolve(scheme.otherwise)),
+                output_field=text,
+            )
+
+        bands = _fast_or_exact(banded, [threshold for _, threshold, _ in scheme.bands], text)
         whens = [When(NO_PERCENTAGE, then=Value(rules.NONE))]
         if scheme.require_breakdown:  # a breakdown missing makes it red: probed only when the figures are not red
             whens.append(When(Exact(bands, Value(rules.RED)), then=Value(rules.RED)))
@@ -258,10 +282,13 @@ def _deadline_expression(scheme, quarter):
 def _target_expression(scheme):
     if scheme.target is None:
         return None
+
+    def met(exact):
+        return Case(When(_compare("ge", scheme.target, exact), then=Value(True)), default=Value(False))
+
     return Case(
         When(NO_PERCENTAGE, then=Value(None)),
-        When(_compare("ge", scheme.target), then=Value(True)),
-        default=Value(False),
+        default=_fast_or_exact(met, [scheme.target], BooleanField()),
         output_field=BooleanField(),
     )
 
@@ -357,7 +384,6 @@ def _ratings_statement(m, returns, metric_ids, branches, metrics):
     has_overrides = table("x_o", ("return_id", "metric_id", "b", "so"), ["bigint"] * 4, branches.overrides)
     caps = [(metric_id, kind, judged_pk) for (metric_id, kind), judged_pk in _caps(m, metrics).items()]
     has_caps = table("x_c", ("metric_id", "kind", "cb"), ["bigint", "varchar(40)", "bigint"], caps)
-    table("x_k", ("nr", "jr", "rt", "dr"), [text] * 4, pairs)
 
     branch = {
         (True, True): "COALESCE(x_o.b, x_d.b)",
@@ -384,11 +410,13 @@ def _ratings_statement(m, returns, metric_ids, branches, metrics):
         else "CAST(NULL AS bigint)"
     )
     scheme_override = "x_o.so" if has_overrides else "CAST(NULL AS bigint)"
-    capped_by = "CAST(NULL AS bigint)"
+    capped_by, judgement = "CAST(NULL AS bigint)", "''"
     if has_caps:
         judgeable = ", ".join(["%s"] * len(JUDGEABLE))
-        capped_by = f"CASE WHEN {version}.submitted_at IS NOT NULL AND {ret}.status IN ({judgeable}) THEN x_c.cb END"
-        select_params.extend(JUDGEABLE)
+        capping = f"{version}.submitted_at IS NOT NULL AND {ret}.status IN ({judgeable})"
+        capped_by = f"CASE WHEN {capping} THEN x_c.cb END"
+        judgement = f"COALESCE(CASE WHEN {capping} THEN x_j.rating END, '')"
+        select_params.extend(JUDGEABLE * 2)
     stored = ", ".join(f"{mv}.{quote(column)} AS c_{alias}" for column, alias in STATEMENT_ALIASES.items())
     joins = [
         f"INNER JOIN {version} ON {mv}.version_id = {version}.id",
@@ -404,6 +432,7 @@ def _ratings_statement(m, returns, metric_ids, branches, metrics):
     if has_caps:
         joins.append(f"INNER JOIN {org} ON {ret}.provider_id = {org}.id")
         joins.append(f"LEFT JOIN x_c ON x_c.metric_id = {mv}.metric_id AND x_c.kind = {org}.kind")
+        joins.append(f"LEFT JOIN x_j ON x_j.return_obj_id = {ret}.id AND x_j.judged_metric_id = x_c.cb")
     where = []
     if returns is not None:
         scope_sql, scope_params = returns.values("pk").query.sql_with_params()
@@ -415,7 +444,7 @@ def _ratings_statement(m, returns, metric_ids, branches, metrics):
     # every name above comes from the models and rules' constants; figures, thresholds and ids are parameters
     values_select = (
         f"SELECT {mv}.id AS x_id, {numeric} AS x_nr, {target} AS x_tm, {scheme_default} AS x_sd, "  # noqa: S608
-        f"{scheme_override} AS x_so, {capped_by} AS x_cb, {version}.return_obj_id AS x_ret, {stored} "
+        f"{scheme_override} AS x_so, {capped_by} AS x_cb, {judgement} AS x_jr, {stored} "
         f"FROM {mv} {' '.join(joins)}" + (f" WHERE {' AND '.join(where)}" if where else "")
     )
     in_force = (
@@ -423,23 +452,28 @@ def _ratings_statement(m, returns, metric_ids, branches, metrics):
         f"(SELECT 1 FROM {judged} n WHERE n.return_obj_id = j.return_obj_id "
         f"AND n.judged_metric_id = j.judged_metric_id AND n.revision > j.revision))"
     )
+    # the combined rating and its driver of a capped value: rules.combine over each pair (numeric rating, judgement)
+    keys = [f"{numeric_rating}|{judged_rating}" for numeric_rating, judged_rating, _, _ in pairs]
+    whens = " ".join([f"WHEN %s THEN CAST(%s AS {text})"] * len(pairs))
     combined = (
-        "SELECT s.*, COALESCE(x_j.rating, '') AS x_jr, COALESCE(x_k.rt, s.x_nr) AS x_rt, "  # noqa: S608
-        f"COALESCE(x_k.dr, '{rules.NUMBER}') AS x_dr FROM s "
-        "LEFT JOIN x_j ON x_j.return_obj_id = s.x_ret AND x_j.judged_metric_id = s.x_cb "
-        "LEFT JOIN x_k ON s.x_cb IS NOT NULL AND x_k.nr = s.x_nr AND x_k.jr = COALESCE(x_j.rating, '')"
+        f"SELECT s.*, CASE WHEN s.x_cb IS NULL THEN s.x_nr ELSE CASE s.x_nr || '|' || s.x_jr {whens} "  # noqa: S608
+        f"ELSE s.x_nr END END AS x_rt, CASE WHEN s.x_cb IS NULL THEN '{rules.NUMBER}' ELSE CASE s.x_nr || '|' || "
+        f"s.x_jr {whens} ELSE '{rules.NUMBER}' END END AS x_dr FROM s"
     )
+    combine_params = [item for key, (_, _, rating, _) in zip(keys, pairs, strict=True) for item in (key, rating)]
+    combine_params += [item for key, (_, _, _, driver) in zip(keys, pairs, strict=True) for item in (key, driver)]
     differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
     sets = ", ".join(f"{quote(column)} = x.{alias}" for column, alias in STATEMENT_ALIASES.items())
     changed = " OR ".join(f"c_{alias} {differs} {alias}" for alias in STATEMENT_ALIASES.values())
+    written = ", ".join(STATEMENT_ALIASES.values())  # x holds only what is written: narrow rows to hash and join
     # MATERIALIZED: each value's rating is computed once (a plain subquery is inlined by PostgreSQL's planner into
     # every reference to it). SQLite reads the same syntax (3.35 and later).
     statement = (
         f"WITH {', '.join(ctes)}, {in_force}, s AS MATERIALIZED ({values_select}), "  # noqa: S608
-        f"r AS ({combined}), x AS MATERIALIZED (SELECT * FROM r WHERE {changed}) "
+        f"r AS ({combined}), x AS MATERIALIZED (SELECT x_id, {written} FROM r WHERE {changed}) "
         f"UPDATE {mv} SET {sets} FROM x WHERE {mv}.id = x.x_id"
     )
-    return statement, params + select_params
+    return statement, params + select_params + combine_params
 
 
 # ------------------------------------------------------------------------------------------ summaries
@@ -557,56 +591,6 @@ def _write_rows(model, columns, rows, kinds, *, only_changed=False):
             cursor.execute(sql, [item for r in chunk for item in r])
             total += cursor.rowcount
     return total
-
-
-def insert_rows(model, columns, rows, kinds, *, returning=False):
-    """INSERT `rows` (tuples in `columns` order) into `model`'s table: on PostgreSQL in one statement, from one array
-    per column (UNNEST: five parameters for five columns however many rows, where bulk_create's preparation of every
-    field of every instance costs more than the database's work); elsewhere as VALUES lists. `kinds`: each column's
-    SQL type. With `returning`, the new rows' ids in the order of `rows`."""
-    from django.db import connection
-
-    if not rows:
-        return []
-    quote = connection.ops.quote_name
-    # table and column names come from the model, every value is a parameter
-    into = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)})"
-    tail = f" RETURNING {quote('id')}" if returning else ""
-    if connection.vendor == "postgresql":
-        arrays = ", ".join(f"CAST(%s AS {kind}[])" for kind in kinds)
-        statement = f"{into} SELECT * FROM UNNEST({arrays}){tail}"  # noqa: S608
-        batches = [(statement, [array_literal(column) for column in zip(*rows, strict=True)])]
-    else:
-        size = max(1, (connection.features.max_query_params or 999) // len(columns))
-        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        chunks = [rows[start : start + size] for start in range(0, len(rows), size)]
-        batches = [
-            (f"{into} VALUES {', '.join([row] * len(chunk))}{tail}", [x for r in chunk for x in r]) for chunk in chunks
-        ]
-    ids = []
-    with connection.cursor() as cursor:
-        for sql, params in batches:
-            cursor.execute(sql, params)
-            if returning:
-                ids += [found for (found,) in cursor.fetchall()]
-    return ids
-
-
-def array_literal(items):
-    """A PostgreSQL array literal of `items` (None, bool, int, or anything written as its str: text, dates), as one
-    text parameter: psycopg's client-side quoting of a Python list costs several times more, element by element.
-    Every other element is double-quoted, its backslashes and double quotes escaped (the array input syntax)."""
-    out = []
-    for item in items:
-        if item is None:
-            out.append("NULL")
-        elif isinstance(item, bool):
-            out.append("t" if item else "f")
-        elif isinstance(item, int):
-            out.append(str(item))
-        else:
-            out.append('"' + str(item).replace("\\", "\\\\").replace('"', '\\"') + '"')
-    return "{" + ",".join(out) + "}"
 
 
 def rerate_return(return_obj):

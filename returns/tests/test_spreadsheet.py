@@ -159,7 +159,7 @@ def test_an_import_runs_as_many_queries_for_one_figure_as_for_all_and_stores_the
 def test_array_literals_read_back_as_the_items_they_were_made_of():
     import datetime as dt
 
-    from returns.ratings import array_literal
+    from core.bulk import array_literal
 
     texts = ['a "quoted" word', "back\\slash", "{braces}, commas", "NULL", "", "  spaced  ", "café", "it's", None]
     with connection.cursor() as cursor:

@@ -5,7 +5,9 @@ re-rates only the returns it affects; reads run a constant number of queries."""
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -229,6 +231,28 @@ def test_boundaries_are_exact_in_the_database(world):
     assert MetricValue.objects.get(version__return_obj=ret, metric__code="TRN-CH").rating == rules.RED
     ret2 = submitted_return(world.other_provider, pct=(3, 4))
     assert MetricValue.objects.get(version__return_obj=ret2, metric__code="TRN-CH").rating == rules.AMBER
+
+
+# SQLite (the embedded database of `make run`) has no exact number beyond 64 bits: figures whose products with a
+# threshold pass 2**63 are compared exactly in PostgreSQL's numeric only
+NUMERIC = pytest.mark.skipif(connection.vendor != "postgresql", reason="exact beyond 64 bits on PostgreSQL only")
+
+
+@pytest.mark.parametrize(
+    ("figures", "expected"),
+    [
+        pytest.param((3 * 2**60, 4 * 2**60), rules.AMBER, marks=NUMERIC),  # exactly 75 %, beyond 64-bit products
+        pytest.param((3 * 2**60 - 1, 4 * 2**60), rules.RED, marks=NUMERIC),
+        ((3 * 10**12, 4 * 10**12), rules.AMBER),  # within the 64-bit bound
+        ((3 * 10**12 - 1, 4 * 10**12), rules.RED),
+    ],
+)
+def test_the_bulk_rerate_keeps_exact_boundaries_for_any_figure(world, figures, expected):
+    ret = submitted_return(world.provider, pct=figures)
+    MetricValue.objects.update(rating="", numeric_rating="")
+    ratings.rerate()
+    assert MetricValue.objects.get(version__return_obj=ret, metric__code="TRN-CH").rating == expected
+    assert_stored_agrees_with_fresh()
 
 
 def _matrix_queries(world):
