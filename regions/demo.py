@@ -1,7 +1,9 @@
 """Synthetic demo for the roll-ups: NHS England and its seven regions, a second invented ICB in the demo ICB's
 region (with its own providers, a partly filled role register and four quarters of returns) so that the region's
-roll-up has two ICBs to compare, and a demo login for the regional lead and for the national team.
-Idempotent. Every ICB, provider and person here is invented; the regions are NHS England's real ones."""
+roll-up has two ICBs to compare, and a demo login for the regional lead and for the national team. The demo ICB's
+quarterly assurance returns: the last ended quarter's reviewed with feedback, the quarter before's withdrawn with a
+reason and corrected (version 2, awaiting review). Idempotent. Every ICB, provider and person here is invented; the
+regions are NHS England's real ones."""
 
 import datetime as dt
 
@@ -52,6 +54,7 @@ def load():
     )
     if demo_icb is not None and home.kind == K.REGION:
         _return_with_feedback(demo_icb)
+        _withdrawn_and_corrected_return(demo_icb)
         _draft_annual_report(home)
 
 
@@ -81,6 +84,71 @@ def _return_with_feedback(icb):
         feedback="Assured on returns and timeliness. Please send the care home's training trajectory next quarter.",
         acting_user=regional,
     )
+
+
+WITHDRAWN_REASON = (
+    "Two care homes' training figures were missing from the quarter's report; a corrected return follows."
+)
+CORRECTED_STATEMENT = "Corrected: every care home's training figures are in; the trajectory for the two is attached."
+
+
+def _withdrawn_and_corrected_return(icb):
+    """The quarter before's approved report sent to the region, withdrawn by the ICB before the region reviewed it
+    (with its reason) and sent again corrected: version 2, awaiting the region's review (once)."""
+    from django.utils import timezone
+
+    from core.models import User
+    from core.quarters import last_ended_quarter
+    from regions.actions import do_resend_return, do_send_return, do_withdraw_return
+    from regions.models import AssuranceReturn
+
+    quarter = last_ended_quarter(timezone.localdate()).previous()
+    if AssuranceReturn.objects.filter(icb=icb, period_start=quarter.start).exists():
+        return
+    designated = User.objects.filter(username="designated").first()
+    executive = User.objects.filter(username="executive").first()
+    if designated is None or executive is None:
+        return
+    report = _approved_quarterly_report(icb, quarter, designated, executive)
+    with transaction.atomic():
+        sent = do_send_return(
+            report=report,
+            statement="Every trust made its return for the quarter.",
+            acting_user=designated,
+        )
+        withdrawn = do_withdraw_return(sent, reason=WITHDRAWN_REASON, acting_user=designated)
+        do_resend_return(withdrawn, report=report, statement=CORRECTED_STATEMENT, acting_user=designated)
+
+
+def _approved_quarterly_report(icb, quarter, designated, executive):
+    """The ICB's approved quarterly assurance report of `quarter`, made through reporting's workflow if missing."""
+    from reporting import actions as reporting_actions
+    from reporting import rules as reporting_rules
+    from reporting.models import Report, ReportType
+
+    report_type = ReportType.objects.get(code="quarterly-assurance")
+    report = Report.objects.filter(
+        organisation=icb, report_type=report_type, period_start=quarter.start, superseded_by__isnull=True
+    ).first()
+    if report is None:
+        report = reporting_actions.do_create_report(
+            acting_user=designated, report_type=report_type, financial_year=quarter.fy, quarter=quarter.q
+        )
+    if report.status in reporting_rules.EDITABLE:
+        reporting_actions.do_save_narrative(
+            report,
+            key="executive-summary",
+            text="Every trust made its return; two care homes' training figures came late and are now included.",
+            acting_user=designated,
+        )
+        with transaction.atomic():
+            reporting_actions.build(report)
+        report.refresh_from_db()
+        reporting_actions.do_submit(report, acting_user=designated)
+    if report.status not in reporting_rules.FROZEN:
+        reporting_actions.do_approve(report, acting_user=executive)
+        report.refresh_from_db()
+    return report
 
 
 def _draft_annual_report(region):

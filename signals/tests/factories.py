@@ -7,7 +7,9 @@ import io
 from django.utils import timezone
 
 from core.tests.synthetic import synthetic_nhs_number
-from signals import imports
+from signals import actions, imports
+
+BORN = dt.date(2018, 5, 1)  # a child's date of birth
 
 
 def nhs_numbers(count, start=999_000_100):
@@ -63,3 +65,8 @@ def import_notifications(organisation, user, rows, name="notifications.csv"):
 def days_before_today(*offsets):
     today = timezone.localdate()
     return [today - dt.timedelta(days=offset) for offset in offsets]
+
+
+def evaluate(world, user):
+    """The provider's rules evaluated by `user`; returns the evaluation's counts per signal."""
+    return actions.do_evaluate(world.provider, acting_user=user)

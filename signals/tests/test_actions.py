@@ -11,29 +11,19 @@ from casework.models import Referral
 from casework.reports import referral_clocks
 from casework.tests.factories import local_authority
 from core.calendar import WorkingCalendar
-from core.choices import Role
 from core.testing import count_queries
 from signals import actions, imports, rules
 from signals.models import ReviewTask, SignalRule, TaskEvidence
 from signals.tests.factories import (
+    BORN,
     attendance_rows,
     csv_file,
     days_before_today,
+    evaluate,
     import_attendances,
     import_notifications,
     nhs_numbers,
 )
-
-BORN = dt.date(2018, 5, 1)
-
-
-@pytest.fixture
-def user(world):
-    return world.user(Role.PROVIDER)
-
-
-def evaluate(world, user):
-    return actions.do_evaluate(world.provider, acting_user=user)
 
 
 class TestUnscheduledCare:

@@ -6,7 +6,6 @@ SQLite and on PostgreSQL, each path is checked against the same reference."""
 import datetime as dt
 import zoneinfo
 
-import pytest
 from auditlog.models import LogEntry
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
@@ -14,7 +13,6 @@ from hypothesis import strategies as st
 
 from core.audit import unsaved_entries
 from core.calendar import add_calendar_months
-from core.choices import Role
 from core.models import AuditEntryIcb
 from core.testing import count_queries
 from signals import actions, imports, rules
@@ -29,26 +27,18 @@ from signals.models import (
     TaskEvidence,
 )
 from signals.tests.factories import (
+    BORN,
     attendance_rows,
     csv_file,
     days_before_today,
+    evaluate,
     import_attendances,
     import_notifications,
     nhs_numbers,
 )
 
-BORN = dt.date(2018, 5, 1)
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 EXAMPLES = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-@pytest.fixture
-def user(world):
-    return world.user(Role.PROVIDER)
-
-
-def evaluate(world, user):
-    return actions.do_evaluate(world.provider, acting_user=user)
 
 
 class TestMarkers:

@@ -9,7 +9,6 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from core import jobs
-from core.choices import Role
 from signals import imports
 from signals.models import (
     Attendance,
@@ -24,6 +23,7 @@ from signals.models import (
 )
 from signals.tests.factories import (
     ATTENDANCE_HEADER,
+    BORN,
     attendance_rows,
     csv_file,
     days_before_today,
@@ -31,13 +31,6 @@ from signals.tests.factories import (
     import_notifications,
     nhs_numbers,
 )
-
-BORN = dt.date(2018, 5, 1)
-
-
-@pytest.fixture
-def provider_user(world):
-    return world.user(Role.PROVIDER)
 
 
 def refused(call):
@@ -47,16 +40,16 @@ def refused(call):
 
 
 class TestAttendances:
-    def test_the_same_rows_twice_count_once(self, world, provider_user):
+    def test_the_same_rows_twice_count_once(self, world, user):
         number = nhs_numbers(1)[0]
         rows = attendance_rows(number, BORN, days_before_today(40, 20, 5))
-        first = import_attendances(world.provider, provider_user, rows + rows[:1])
+        first = import_attendances(world.provider, user, rows + rows[:1])
         assert (first.rows, first.new_records, first.already_held) == (4, 3, 1)
-        again = import_attendances(world.provider, provider_user, rows)
+        again = import_attendances(world.provider, user, rows)
         assert (again.new_records, again.already_held) == (0, 3)
         assert Attendance.objects.count() == 3 and Child.objects.count() == 1
 
-    def test_codes_and_labels_name_a_setting(self, world, provider_user):
+    def test_codes_and_labels_name_a_setting(self, world, user):
         number = nhs_numbers(1)[0]
         days = days_before_today(9, 8, 7, 6)
         rows = [
@@ -65,7 +58,7 @@ class TestAttendances:
             (number, BORN, f"{days[2]:%Y-%m-%d} 09:30:00", "Walk-in centre"),
             (number, BORN, f"{days[3]:%Y-%m-%d} 09:30", "urgent_treatment_centre"),
         ]
-        import_attendances(world.provider, provider_user, rows)
+        import_attendances(world.provider, user, rows)
         assert sorted(Attendance.objects.values_list("setting", flat=True)) == [
             "emergency_department",
             "nhs_111",
@@ -73,7 +66,7 @@ class TestAttendances:
             "walk_in_centre",
         ]
 
-    def test_bad_rows_refuse_the_whole_file_with_row_and_column(self, world, provider_user):
+    def test_bad_rows_refuse_the_whole_file_with_row_and_column(self, world, user):
         good, other = nhs_numbers(2)
         future = timezone.localtime() + dt.timedelta(days=2)
         yesterday = days_before_today(1)[0]
@@ -84,7 +77,7 @@ class TestAttendances:
             (other, yesterday + dt.timedelta(days=1), f"{yesterday:%Y-%m-%d} 10:00", "emergency_department"),
             (other, BORN, f"{yesterday:%Y-%m-%d} 11:00", "dentist"),
         ]
-        report = refused(lambda: import_attendances(world.provider, provider_user, rows, name="ed.csv"))
+        report = refused(lambda: import_attendances(world.provider, user, rows, name="ed.csv"))
         assert report == [
             "ed.csv, row 3, column A: This is not a valid NHS number: its check digit is wrong.",
             "ed.csv, row 4, column C: The arrival is in the future.",
@@ -93,7 +86,7 @@ class TestAttendances:
         ]
         assert not Attendance.objects.exists() and not Child.objects.exists() and not FeedUpload.objects.exists()
 
-    def test_a_row_for_another_organisation_or_an_adult_is_refused(self, world, provider_user):
+    def test_a_row_for_another_organisation_or_an_adult_is_refused(self, world, user):
         number = nhs_numbers(1)[0]
         yesterday = days_before_today(1)[0]
         header = (*ATTENDANCE_HEADER, "Organisation")
@@ -105,7 +98,7 @@ class TestAttendances:
         upload = csv_file(header, rows)
         report = refused(
             lambda: imports.do_import(
-                organisation=world.provider, feed="attendances", upload=upload, name="x.csv", acting_user=provider_user
+                organisation=world.provider, feed="attendances", upload=upload, name="x.csv", acting_user=user
             )
         )
         assert report == [
@@ -115,11 +108,11 @@ class TestAttendances:
         ]
         assert not Attendance.objects.exists()
 
-    def test_a_missing_column_and_a_wrong_file_type(self, world, provider_user):
+    def test_a_missing_column_and_a_wrong_file_type(self, world, user):
         upload = csv_file(("NHS number", "Arrival"), [])
         report = refused(
             lambda: imports.do_import(
-                organisation=world.provider, feed="attendances", upload=upload, name="x.csv", acting_user=provider_user
+                organisation=world.provider, feed="attendances", upload=upload, name="x.csv", acting_user=user
             )
         )
         assert report == [
@@ -132,12 +125,12 @@ class TestAttendances:
                 feed="attendances",
                 upload=io.BytesIO(b"x"),
                 name="x.txt",
-                acting_user=provider_user,
+                acting_user=user,
             )
         )
         assert report == ["Upload the extract as a CSV or XLSX file."]
 
-    def test_an_xlsx_extract_with_real_dates(self, world, provider_user):
+    def test_an_xlsx_extract_with_real_dates(self, world, user):
         number = nhs_numbers(1)[0]
         book = Workbook()
         sheet = book.active
@@ -148,30 +141,30 @@ class TestAttendances:
         book.save(data)
         data.seek(0)
         imports.do_import(
-            organisation=world.provider, feed="attendances", upload=data, name="ecds.xlsx", acting_user=provider_user
+            organisation=world.provider, feed="attendances", upload=data, name="ecds.xlsx", acting_user=user
         )
         attendance = Attendance.objects.get()
         assert timezone.localtime(attendance.arrived_at).replace(tzinfo=None) == dt.datetime(2026, 1, 5, 22, 15)
 
 
 class TestOtherFeeds:
-    def test_notifications_group_children_by_household_and_count_once(self, world, provider_user):
+    def test_notifications_group_children_by_household_and_count_once(self, world, user):
         a, b = nhs_numbers(2)
         day = days_before_today(10)[0]
         rows = [(day, "HH-1", "P/1", "high", a, 3), (day, "HH-1", "P/1", "high", b, 7)]
-        first = import_notifications(world.provider, provider_user, rows)
+        first = import_notifications(world.provider, user, rows)
         assert first.new_records == 4  # a household, a notification and two children named in it
-        again = import_notifications(world.provider, provider_user, rows)
+        again = import_notifications(world.provider, user, rows)
         assert again.new_records == 0 and again.already_held == 2
         assert Household.objects.get().key == "HH-1"
         assert DomesticAbuseNotification.objects.count() == 1
         assert sorted(NotificationChild.objects.values_list("age_at_notification", flat=True)) == [3, 7]
 
-    def test_notification_problems(self, world, provider_user):
+    def test_notification_problems(self, world, user):
         a = nhs_numbers(1)[0]
         future = timezone.localdate() + dt.timedelta(days=1)
         rows = [(future, "HH-1", "", "catastrophic", a, 19), (days_before_today(1)[0], a, "", "high", a, "x")]
-        report = refused(lambda: import_notifications(world.provider, provider_user, rows, name="n.csv"))
+        report = refused(lambda: import_notifications(world.provider, user, rows, name="n.csv"))
         assert report == [
             "n.csv, row 2, column D: Unknown severity 'catastrophic'.",
             "n.csv, row 2, column F: An age from 0 to 17: this row is not about a child.",
@@ -180,7 +173,7 @@ class TestOtherFeeds:
             "n.csv, row 3, column B: A household key is the team's own reference, never an NHS number.",
         ]
 
-    def test_missed_appointments_flags_and_gp_codes(self, world, provider_user):
+    def test_missed_appointments_flags_and_gp_codes(self, world, user):
         child, mother = nhs_numbers(2)
         day = days_before_today(30)[0]
 
@@ -190,7 +183,7 @@ class TestOtherFeeds:
                 feed=feed,
                 upload=csv_file(header, rows),
                 name=f"{feed}.csv",
-                acting_user=provider_user,
+                acting_user=user,
             )
 
         run("missed_appointments", ("NHS number", "Appointment date", "Service"), [(child, day, "Paediatrics")] * 2)
@@ -213,13 +206,13 @@ class TestOtherFeeds:
 
 
 class TestLargeFiles:
-    def test_an_import_runs_as_a_stored_job_and_its_file_is_deleted(self, world, provider_user, settings):
+    def test_an_import_runs_as_a_stored_job_and_its_file_is_deleted(self, world, user, settings):
         from django.core.files.storage import default_storage
 
         number = nhs_numbers(1)[0]
         upload = csv_file(ATTENDANCE_HEADER, attendance_rows(number, BORN, days_before_today(3, 2)))
         job = imports.enqueue_import(
-            organisation=world.provider, feed="attendances", upload=upload, name="big.csv", acting_user=provider_user
+            organisation=world.provider, feed="attendances", upload=upload, name="big.csv", acting_user=user
         )
         path = job.payload["path"]
         assert default_storage.exists(path)

@@ -3,7 +3,6 @@ timeline, the household view, GP registers by the latest code — each in a cons
 
 import datetime as dt
 
-import pytest
 from django.utils import timezone
 
 from core.choices import Role
@@ -12,20 +11,15 @@ from core.testing import count_queries
 from signals import actions, imports, reports
 from signals.models import Child, Household, ReviewTask, SignalRule
 from signals.tests.factories import (
+    BORN,
     attendance_rows,
     csv_file,
     days_before_today,
+    evaluate,
     import_attendances,
     import_notifications,
     nhs_numbers,
 )
-
-BORN = dt.date(2018, 5, 1)
-
-
-@pytest.fixture
-def user(world):
-    return world.user(Role.PROVIDER)
 
 
 def fill(world, user, children, households, start=0):
@@ -39,7 +33,7 @@ def fill(world, user, children, households, start=0):
     ]
     if notes:
         import_notifications(world.provider, user, notes)
-    actions.do_evaluate(world.provider, acting_user=user)
+    evaluate(world, user)
 
 
 class TestQuarterCounts:

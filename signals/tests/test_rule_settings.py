@@ -12,7 +12,7 @@ from core.choices import Role
 from signals import actions, rules
 from signals.choices import Owner
 from signals.models import ReviewTask, SignalRule
-from signals.tests.factories import import_notifications, nhs_numbers
+from signals.tests.factories import evaluate, import_notifications, nhs_numbers
 
 
 def two(first, second, second_owners=("gp",)):
@@ -25,11 +25,6 @@ SPLIT = [
     {"from": 11, "to": 16, "owners": ["gp", "school_health"]},
     {"from": 16, "to": 18, "owners": ["gp"]},
 ]
-
-
-@pytest.fixture
-def user(world):
-    return world.user(Role.PROVIDER)
 
 
 @pytest.fixture
@@ -92,7 +87,7 @@ class TestPage:
         today = timezone.localdate()
         child = nhs_numbers(1)[0]
         import_notifications(world.provider, user, [(today - dt.timedelta(days=3), "HH-1", "P1", "high", child, 7)])
-        actions.do_evaluate(world.provider, acting_user=user)
+        evaluate(world, user)
         assert ReviewTask.objects.get(signal="S2").owners == ["school_health"]  # the rule's bands, not the defaults
 
     @pytest.mark.parametrize(

@@ -7,7 +7,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core import jobs
-from core.choices import Role
 from core.models import Job
 from signals import imports
 from signals.models import Attendance, FeedUpload, ReviewTask
@@ -20,11 +19,6 @@ HEADER = ["NHS number", "Date of birth", "Arrival", "Setting"]
 @pytest.fixture(autouse=True)
 def small_job_threshold(settings):
     settings.VIGIL = {**(getattr(settings, "VIGIL", None) or {}), "SIGNALS_IMPORT_JOB_ROWS": 2}
-
-
-@pytest.fixture
-def user(world):
-    return world.user(Role.PROVIDER)
 
 
 def three_attendances(name="big.csv"):
