@@ -7,8 +7,8 @@ only. Reads (matrix, home, trend, report, API) only read what is stored here: th
 The re-rating runs in the database: one UPDATE for every value in scope, each value joined to small tables that say
 which scheme rates it (one branch per distinct scheme), with the bands written as integer comparisons (`100 *
 numerator * q > p * denominator` for a threshold p/q %), so exact boundaries hold as in `returns.rules` (74.99 % red,
-exactly 75 % amber); then one UPDATE of the returns' summary counts. Whatever the number of values, the number of
-statements is the same.
+exactly 75 % amber), in 64-bit integers for figures small enough and in numeric beyond; then one UPDATE of the
+returns' summary counts. Whatever the number of values, the number of statements is the same.
 
 Every function takes `get_model` (default: the installed models) so that a data migration can pass its historical
 models (`apps.get_model`), as `catalogue.sync_catalogue` does.
@@ -345,17 +345,17 @@ def _ratings_statement(m, returns, metric_ids, branches, metrics):
     """Every stored rating field of the values in scope (`returns`: a queryset of returns, None for all; `metric_ids`)
     in ONE statement:
 
-        WITH <branch rows: defaults, overrides, caps, combinations>, <judgements in force>,
-            s AS (SELECT each value's numeric rating (CASE on its branch), target, schemes, capped by),
-            x AS (s joined to its judgement and the combined rating and driver, where any stored field differs)
+        WITH <branch rows: defaults, overrides, caps>, <judgements in force>,
+            s AS (SELECT each value's numeric rating (CASE on its branch), target, schemes, capped by, judgement),
+            x AS (s with the combined rating and driver: the written fields, where any stored field differs)
         UPDATE metric values SET ... FROM x WHERE metric value id = x.id
 
     Each value finds its branch, its schemes and its cap by joining a few small tables (hash joins) instead of
     walking a CASE of every scheme's condition for every field; the bands are the integer comparisons above. Only
     values whose rating changed are written: a re-rating after a small change writes a few rows however many it
-    reads. The combined rating is rules.combine over the pairs (numeric rating, judgement) for a capped value (a
-    submitted version of a submitted or accepted return, a metric a judged metric caps, a provider kind it applies
-    to); otherwise the numeric rating."""
+    reads. The combined rating is rules.combine over the pairs (numeric rating, judgement), a CASE over each pair,
+    for a capped value (a submitted version of a submitted or accepted return, a metric a judged metric caps, a
+    provider kind it applies to); otherwise the numeric rating."""
     from django.db import connection
 
     quote = connection.ops.quote_name
