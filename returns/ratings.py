@@ -99,8 +99,8 @@ class Branches:
     """What the one rating statement needs to rate a value, as small tables it joins each value to:
     - `expressions`: the distinct ways of rating (numeric rating, target met), one per scheme and unit (and quarter,
       for a deadline scheme), as SQL over the value's own columns; a value is rated by the branch its row names;
-    - `defaults`: (metric id, first quarter, end quarter or None, branch, MetricScheme id or None): the catalogue's
-      dated schemes;
+    - `defaults`: (metric id, quarter, branch, MetricScheme id or None): the catalogue's dated schemes, for each
+      quarter in scope;
     - `overrides`: (return id, metric id, branch, ThresholdOverride id): a contract's override in force, which wins."""
 
     def __init__(self, m):
@@ -159,13 +159,12 @@ def _default_rows(m, branches, metrics, periods, gap):
             in_range = [p for p in periods if p >= start and (end is None or p < end)]
             if not in_range:
                 continue
-            if (scheme or {}).get("kind") == "deadline":  # as rules.Scheme.from_dict reads it
-                for period in in_range:
+            deadline = (scheme or {}).get("kind") == "deadline"  # as rules.Scheme.from_dict reads it
+            number = None if deadline else branches.number(scheme, metric.unit, gap, None)
+            for period in in_range:  # one row per quarter: joined on equality, no range to test per value
+                if deadline:
                     number = branches.number(scheme, metric.unit, gap, period)
-                    branches.defaults.append((metric.pk, period, period + 1, number, scheme_pk))
-            else:
-                number = branches.number(scheme, metric.unit, gap, None)
-                branches.defaults.append((metric.pk, start, end, number, scheme_pk))
+                branches.defaults.append((metric.pk, period, number, scheme_pk))
 
 
 def _override_rows(m, branches, returns, metrics, gap):
@@ -380,7 +379,7 @@ def _ratings_statement(m, returns, metric_ids, branches, metrics):
         for combined in [rules.combine(numeric, judged_rating, cap=cap)]
     ]
     text = "varchar(10)"
-    has_defaults = table("x_d", ("metric_id", "p_from", "p_to", "b", "sd"), ["bigint"] * 5, branches.defaults)
+    has_defaults = table("x_d", ("metric_id", "period", "b", "sd"), ["bigint"] * 4, branches.defaults)
     has_overrides = table("x_o", ("return_id", "metric_id", "b", "so"), ["bigint"] * 4, branches.overrides)
     caps = [(metric_id, kind, judged_pk) for (metric_id, kind), judged_pk in _caps(m, metrics).items()]
     has_caps = table("x_c", ("metric_id", "kind", "cb"), ["bigint", "varchar(40)", "bigint"], caps)
@@ -412,32 +411,32 @@ def _ratings_statement(m, returns, metric_ids, branches, metrics):
     scheme_override = "x_o.so" if has_overrides else "CAST(NULL AS bigint)"
     capped_by, judgement = "CAST(NULL AS bigint)", "''"
     if has_caps:
-        judgeable = ", ".join(["%s"] * len(JUDGEABLE))
-        capping = f"{version}.submitted_at IS NOT NULL AND {ret}.status IN ({judgeable})"
-        capped_by = f"CASE WHEN {capping} THEN x_c.cb END"
-        judgement = f"COALESCE(CASE WHEN {capping} THEN x_j.rating END, '')"
-        select_params.extend(JUDGEABLE * 2)
+        capped_by = "CASE WHEN x_v.capping THEN x_c.cb END"
+        judgement = "COALESCE(CASE WHEN x_v.capping THEN x_j.rating END, '')"
     stored = ", ".join(f"{mv}.{quote(column)} AS c_{alias}" for column, alias in STATEMENT_ALIASES.items())
-    joins = [
-        f"INNER JOIN {version} ON {mv}.version_id = {version}.id",
-        f"INNER JOIN {ret} ON {version}.return_obj_id = {ret}.id",
-    ]
-    if has_defaults:
-        joins.append(
-            f"LEFT JOIN x_d ON x_d.metric_id = {mv}.metric_id AND {ret}.period >= x_d.p_from "
-            f"AND (x_d.p_to IS NULL OR {ret}.period < x_d.p_to)"
-        )
-    if has_overrides:
-        joins.append(f"LEFT JOIN x_o ON x_o.return_id = {ret}.id AND x_o.metric_id = {mv}.metric_id")
-    if has_caps:
-        joins.append(f"INNER JOIN {org} ON {ret}.provider_id = {org}.id")
-        joins.append(f"LEFT JOIN x_c ON x_c.metric_id = {mv}.metric_id AND x_c.kind = {org}.kind")
-        joins.append(f"LEFT JOIN x_j ON x_j.return_obj_id = {ret}.id AND x_j.judged_metric_id = x_c.cb")
-    where = []
+    # each version in scope with what rating its values needs of it, once (a few thousand rows): the values join
+    # it alone instead of the versions, the returns and the providers
+    judgeable = ", ".join(["%s"] * len(JUDGEABLE))
+    versions_sql = (
+        f"x_v AS MATERIALIZED (SELECT v.id AS vid, r.id AS rid, r.period, o.kind, "  # noqa: S608
+        f"(v.submitted_at IS NOT NULL AND r.status IN ({judgeable})) AS capping FROM {version} v "
+        f"INNER JOIN {ret} r ON v.return_obj_id = r.id INNER JOIN {org} o ON r.provider_id = o.id"
+    )
+    versions_params = list(JUDGEABLE)
     if returns is not None:
         scope_sql, scope_params = returns.values("pk").query.sql_with_params()
-        where.append(f"{ret}.id IN ({scope_sql})")
-        select_params.extend(scope_params)
+        versions_sql += f" WHERE r.id IN ({scope_sql})"
+        versions_params.extend(scope_params)
+    versions_sql += ")"
+    joins = [f"INNER JOIN x_v ON {mv}.version_id = x_v.vid"]
+    if has_defaults:
+        joins.append(f"LEFT JOIN x_d ON x_d.metric_id = {mv}.metric_id AND x_d.period = x_v.period")
+    if has_overrides:
+        joins.append(f"LEFT JOIN x_o ON x_o.return_id = x_v.rid AND x_o.metric_id = {mv}.metric_id")
+    if has_caps:
+        joins.append(f"LEFT JOIN x_c ON x_c.metric_id = {mv}.metric_id AND x_c.kind = x_v.kind")
+        joins.append("LEFT JOIN x_j ON x_j.return_obj_id = x_v.rid AND x_j.judged_metric_id = x_c.cb")
+    where = []
     if metric_ids is not None:
         where.append(f"{mv}.metric_id IN ({', '.join(['%s'] * len(metric_ids))})")
         select_params.extend(metric_ids)
@@ -468,12 +467,16 @@ def _ratings_statement(m, returns, metric_ids, branches, metrics):
     written = ", ".join(STATEMENT_ALIASES.values())  # x holds only what is written: narrow rows to hash and join
     # MATERIALIZED: each value's rating is computed once (a plain subquery is inlined by PostgreSQL's planner into
     # every reference to it). SQLite reads the same syntax (3.35 and later).
-    statement = (
-        f"WITH {', '.join(ctes)}, {in_force}, s AS MATERIALIZED ({values_select}), "  # noqa: S608
-        f"r AS ({combined}), x AS MATERIALIZED (SELECT x_id, {written} FROM r WHERE {changed}) "
-        f"UPDATE {mv} SET {sets} FROM x WHERE {mv}.id = x.x_id"
-    )
-    return statement, params + select_params + combine_params
+    steps = [
+        *ctes,
+        in_force,
+        versions_sql,
+        f"s AS MATERIALIZED ({values_select})",
+        f"r AS ({combined})",
+        f"x AS MATERIALIZED (SELECT x_id, {written} FROM r WHERE {changed})",  # noqa: S608
+    ]
+    statement = f"WITH {', '.join(steps)} UPDATE {mv} SET {sets} FROM x WHERE {mv}.id = x.x_id"  # noqa: S608
+    return statement, params + versions_params + select_params + combine_params
 
 
 # ------------------------------------------------------------------------------------------ summaries
