@@ -46,6 +46,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual
 
+from core.bulk import array_literal
 from core.quarters import Quarter
 from returns import conf, rules
 
@@ -321,9 +322,17 @@ def _write_ratings(m, returns, metric_ids, branches, metrics):
 
 
 def _values_table(name, columns, kinds, rows):
-    """A CTE `name(columns)` of `rows` (VALUES, every value a parameter cast to its SQL type), or None without rows."""
+    """A CTE `name(columns)` of `rows`, or None without rows: on PostgreSQL one array per column (UNNEST: as many
+    parameters as columns, however many rows: a statement holds at most 65,535), elsewhere VALUES with every value
+    a parameter cast to its SQL type."""
+    from django.db import connection
+
     if not rows:
         return None, []
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"CAST(%s AS {kind}[])" for kind in kinds)
+        params = [array_literal(column) for column in zip(*rows, strict=True)]
+        return f"{name}({', '.join(columns)}) AS (SELECT * FROM UNNEST({arrays}))", params  # noqa: S608 - names from code
     row = "(" + ", ".join(f"CAST(%s AS {kind})" for kind in kinds) + ")"
     return f"{name}({', '.join(columns)}) AS (VALUES {', '.join([row] * len(rows))})", [x for r in rows for x in r]
 

@@ -294,3 +294,13 @@ def test_a_return_in_the_api_reads_its_values_in_a_constant_number_of_queries(wo
     large, response = count_queries(lambda: client.get(f"/api/v1/returns/{many.pk}/"))
     assert response.status_code == 200 and len(response.json()["values"]) > 10
     assert small == large
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's limit of 65,535 parameters a statement")
+def test_a_branch_table_of_any_size_takes_one_parameter_per_column(db):
+    rows = [(n, f"kind-{n}", None if n % 7 else n) for n in range(40_000)]  # 120,000 values
+    sql, params = ratings._values_table("t", ("a", "b", "c"), ["bigint", "varchar(40)", "bigint"], rows)
+    assert len(params) == 3
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {sql} SELECT count(*), sum(a), count(c), max(b) FROM t", params)  # noqa: S608
+        assert cursor.fetchone() == (40_000, sum(range(40_000)), len(range(0, 40_000, 7)), "kind-9999")
