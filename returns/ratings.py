@@ -77,7 +77,9 @@ def rerate(*, return_ids=None, provider_ids=None, metric_ids=None, from_period=N
     if from_period is not None:
         returns = returns.filter(period__gte=from_period)
     scoped = not (return_ids is None and provider_ids is None and from_period is None)
-    values = m["MetricValue"].objects.filter(version__return_obj__in=returns.values("pk"))
+    values = m["MetricValue"].objects.all()  # unscoped: every value (each has a version of a return), no join
+    if scoped:
+        values = values.filter(version__return_obj__in=returns.values("pk"))
     if metric_ids is not None:
         values = values.filter(metric_id__in=list(metric_ids))
     periods = sorted(set(returns.values_list("period", flat=True)))
