@@ -18,9 +18,8 @@ def insert_rows(model, columns, rows, kinds, *, returning=False):
     into = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)})"
     tail = f" RETURNING {quote('id')}" if returning else ""
     if connection.vendor == "postgresql":
-        arrays = ", ".join(f"CAST(%s AS {kind}[])" for kind in kinds)
-        statement = f"{into} SELECT * FROM UNNEST({arrays}){tail}"  # noqa: S608
-        batches = [(statement, [array_literal(column) for column in zip(*rows, strict=True)])]
+        columns_sql, params = unnest(rows, kinds)
+        batches = [(f"{into} SELECT * FROM {columns_sql}{tail}", params)]  # noqa: S608
     else:
         size = max(1, (connection.features.max_query_params or 999) // len(columns))
         row = "(" + ", ".join(["%s"] * len(columns)) + ")"
@@ -35,6 +34,13 @@ def insert_rows(model, columns, rows, kinds, *, returning=False):
             if returning:
                 ids += [found for (found,) in cursor.fetchall()]
     return ids
+
+
+def unnest(rows, kinds):
+    """`UNNEST(...)` of `rows` (tuples; `kinds`: each column's SQL type) and its parameters: one array literal per
+    column, so as many parameters as columns however many rows (PostgreSQL)."""
+    arrays = ", ".join(f"CAST(%s AS {kind}[])" for kind in kinds)
+    return f"UNNEST({arrays})", [array_literal(column) for column in zip(*rows, strict=True)]
 
 
 def array_literal(items):

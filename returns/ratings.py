@@ -46,7 +46,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual
 
-from core.bulk import array_literal
+from core.bulk import unnest
 from core.quarters import Quarter
 from returns import conf, rules
 
@@ -335,9 +335,8 @@ def _values_table(name, columns, kinds, rows):
     if not rows:
         return None, []
     if connection.vendor == "postgresql":
-        arrays = ", ".join(f"CAST(%s AS {kind}[])" for kind in kinds)
-        params = [array_literal(column) for column in zip(*rows, strict=True)]
-        return f"{name}({', '.join(columns)}) AS (SELECT * FROM UNNEST({arrays}))", params  # noqa: S608 - names from code
+        columns_sql, params = unnest(rows, kinds)
+        return f"{name}({', '.join(columns)}) AS (SELECT * FROM {columns_sql})", params  # noqa: S608 - names from code
     row = "(" + ", ".join(f"CAST(%s AS {kind})" for kind in kinds) + ")"
     return f"{name}({', '.join(columns)}) AS (VALUES {', '.join([row] * len(rows))})", [x for r in rows for x in r]
 
